@@ -1,0 +1,45 @@
+/* analyze.h - analyzers: facts that need real cloud semantics, computed once
+ * per asset after all assets are loaded and linked, and exposed to rules.
+ *
+ * Facts live in asset->facts as nested objects following their dotted name:
+ * the fact "s3.public.read" is facts["s3"]["public"]["read"]. Every fact an
+ * analyzer can set is declared in cw_fact_defs (name, type, resource types,
+ * meaning) so the rule compiler can reject unknown fact names and type errors
+ * when a pack loads, and `rules doc` can document them. A declared fact that
+ * an analyzer did not set on an asset is absent (never an error). */
+#ifndef CW_ANALYZE_H
+#define CW_ANALYZE_H
+#include "../model/model.h"
+
+typedef enum {
+    CW_VT_ANY = 0, /* unknown statically (raw configuration fields) */
+    CW_VT_BOOL,
+    CW_VT_NUM,
+    CW_VT_STR,
+    CW_VT_LIST, /* array */
+    CW_VT_OBJ,
+} cw_vtype;
+
+typedef struct cw_fact_def {
+    const char *name;          /* dotted: "s3.public.read" */
+    cw_vtype type;
+    const char *resource_types;/* comma-separated AWS types it is set on, "*" = any */
+    const char *doc;           /* one sentence */
+} cw_fact_def;
+
+extern const cw_fact_def cw_fact_defs[]; /* terminated by {NULL} */
+const cw_fact_def *cw_fact_find(const char *name);
+/* 1 when name is a prefix namespace of some fact ("s3", "s3.public"). */
+int cw_fact_is_namespace(const char *name);
+
+/* Registry of analyzers (one per concern), run in table order. */
+typedef struct cw_analyzer {
+    const char *name;
+    const char *doc;
+    void (*run)(cw_assets *s); /* sets facts on the live assets it understands */
+} cw_analyzer;
+extern const cw_analyzer cw_analyzers[]; /* terminated by {NULL} */
+
+/* Run every analyzer over the linked asset set. */
+void cw_analyze_all(cw_assets *s);
+#endif

@@ -1,0 +1,28 @@
+/* cli.h - subcommand registry and shared option helpers. */
+#ifndef CW_CLI_H
+#define CW_CLI_H
+#include <stdbool.h>
+#include <stdio.h>
+
+#define CW_VERSION "0.1.0"
+
+typedef struct cw_command {
+    const char *name;
+    const char *summary; /* one line for `cloudwarden --help` */
+    int (*run)(int argc, char **argv); /* argv[0] is the subcommand name; returns exit code */
+    void (*help)(FILE *out);
+} cw_command;
+
+extern const cw_command cw_commands[]; /* terminated by {NULL} */
+
+/* Subcommands (one file each). */
+int cw_cmd_scan(int argc, char **argv);
+void cw_cmd_scan_help(FILE *out);
+int cw_cmd_rules(int argc, char **argv);
+void cw_cmd_rules_help(FILE *out);
+int cw_cmd_classify(int argc, char **argv);
+void cw_cmd_classify_help(FILE *out);
+
+/* True when argv[i] is -h/--help. */
+bool cw_is_help(const char *arg);
+#endif

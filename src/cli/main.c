@@ -1,0 +1,69 @@
+/* main.c - entry point: dispatches to the subcommand registry. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "../util/diag.h"
+
+const cw_command cw_commands[] = {
+    {"scan", "evaluate rule packs over cloud inventories and report findings", cw_cmd_scan,
+     cw_cmd_scan_help},
+    {"rules", "list, show, test and document rule packs", cw_cmd_rules, cw_cmd_rules_help},
+    {"classify", "find and count customer data (PII, VINs, plates) in files", cw_cmd_classify,
+     cw_cmd_classify_help},
+    {NULL, NULL, NULL, NULL},
+};
+
+bool cw_is_help(const char *arg)
+{
+    return strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0;
+}
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "usage: cloudwarden [--version] [--help] <command> [<args>]\n\n"
+            "cloudwarden watches cloud configurations for exposed customer data.\n\n"
+            "commands:\n");
+    for (const cw_command *c = cw_commands; c->name; c++) fprintf(out, "  %-10s %s\n", c->name, c->summary);
+    fprintf(out, "\n'cloudwarden <command> --help' describes a command.\n"
+                 "exit codes: 0 clean, 1 findings at/above --fail-on, 2 usage or input error, "
+                 "3 internal error\n");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return CW_EXIT_USAGE;
+    }
+    if (cw_is_help(argv[1]) || strcmp(argv[1], "help") == 0) {
+        if (argc > 2) {
+            for (const cw_command *c = cw_commands; c->name; c++)
+                if (strcmp(c->name, argv[2]) == 0) {
+                    c->help(stdout);
+                    return 0;
+                }
+        }
+        usage(stdout);
+        return 0;
+    }
+    if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "version") == 0) {
+        printf("cloudwarden %s\n", CW_VERSION);
+        return 0;
+    }
+    for (const cw_command *c = cw_commands; c->name; c++) {
+        if (strcmp(c->name, argv[1]) == 0) {
+            for (int i = 2; i < argc; i++) {
+                if (strcmp(argv[i], "--") == 0) break;
+                if (cw_is_help(argv[i])) {
+                    c->help(stdout);
+                    return 0;
+                }
+            }
+            return c->run(argc - 1, argv + 1);
+        }
+    }
+    cw_error("'%s' is not a cloudwarden command; see 'cloudwarden --help'", argv[1]);
+    return CW_EXIT_USAGE;
+}

@@ -1,0 +1,153 @@
+/* json.h - cloudwarden's JSON layer.
+ *
+ * Parsing is done by simdjson (json_simd.cpp, the project's only C++ file);
+ * the result is converted into an immutable-by-convention tree of cw_json
+ * nodes allocated in a cw_arena. The tree is ours, so adapters may rewrite
+ * it (e.g. replace a string holding embedded JSON by the parsed value).
+ *
+ * Ownership: every node, key and string lives in the arena passed to the
+ * function that created it. Nothing is freed individually.
+ *
+ * Errors: cw_json_err carries a byte offset and a 1-based line:column
+ * relative to the start of the whole input (file), plus a message saying
+ * what was expected ("expected ',' or '}' after object member"). */
+#ifndef CW_JSON_H
+#define CW_JSON_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../util/arena.h"
+
+typedef enum {
+    CW_JNULL = 0,
+    CW_JBOOL,
+    CW_JNUM,
+    CW_JSTR,
+    CW_JARR,
+    CW_JOBJ,
+} cw_jtype;
+
+typedef struct cw_json cw_json;
+typedef struct cw_jmember cw_jmember;
+
+struct cw_json {
+    uint8_t type;   /* cw_jtype */
+    uint8_t is_int; /* CW_JNUM: value fits int64 exactly (u.num also set) */
+    uint8_t b;      /* CW_JBOOL */
+    uint32_t len;   /* CW_JSTR: byte length; CW_JARR/CW_JOBJ: element count */
+    union {
+        double num;
+        const char *str;       /* NUL-terminated, may contain NUL if JSON had \u0000 */
+        cw_json *items;        /* CW_JARR: len items */
+        cw_jmember *members;   /* CW_JOBJ: len members, in document order */
+    } u;
+    int64_t i; /* CW_JNUM when is_int */
+};
+
+struct cw_jmember {
+    const char *key;
+    uint32_t keylen;
+    cw_json val;
+};
+
+/* ---- parsing ---------------------------------------------------------- */
+typedef struct cw_json_err {
+    size_t offset;      /* byte offset in the input where the error was found */
+    uint32_t line, col; /* 1-based; 0 when unknown */
+    char msg[256];      /* what was expected */
+} cw_json_err;
+
+/* Parse one complete JSON text buf[0..len). Returns the root or NULL (err set).
+ * Depth is capped (CW_JSON_MAX_DEPTH) and reported as an error beyond it. */
+#define CW_JSON_MAX_DEPTH 512
+cw_json *cw_json_parse(cw_arena *a, const char *buf, size_t len, cw_json_err *err);
+
+/* ---- access ----------------------------------------------------------- */
+/* Member lookup (linear; objects in configuration items are small). NULL if
+ * obj is not an object or has no such key. */
+const cw_json *cw_json_get(const cw_json *obj, const char *key);
+cw_json *cw_json_getm(cw_json *obj, const char *key); /* mutable variant */
+const cw_json *cw_json_getn(const cw_json *obj, const char *key, size_t keylen);
+/* Case-insensitive lookup (AWS Config mixes camelCase and PascalCase). */
+const cw_json *cw_json_get_ci(const cw_json *obj, const char *key);
+/* Dotted path "a.b.c" through objects (no array indexing). */
+const cw_json *cw_json_path(const cw_json *root, const char *dotted);
+const cw_json *cw_json_at(const cw_json *arr, size_t i); /* NULL when out of range */
+/* Scalar helpers: return def when v is NULL or of another type. */
+const char *cw_json_str(const cw_json *v, const char *def);
+bool cw_json_bool(const cw_json *v, bool def); /* also accepts "true"/"false" strings */
+double cw_json_num(const cw_json *v, double def); /* also accepts numeric strings */
+bool cw_json_is(const cw_json *v, cw_jtype t);
+/* Deep equality (numbers by value, objects by member set). */
+bool cw_json_equal(const cw_json *a, const cw_json *b);
+
+/* ---- building (for analyzers' facts and for tests) --------------------- */
+cw_json *cw_json_new_null(cw_arena *a);
+cw_json *cw_json_new_bool(cw_arena *a, bool b);
+cw_json *cw_json_new_num(cw_arena *a, double d);
+cw_json *cw_json_new_int(cw_arena *a, int64_t i);
+cw_json *cw_json_new_str(cw_arena *a, const char *s);          /* copies s */
+cw_json *cw_json_new_strn(cw_arena *a, const char *s, size_t n);
+cw_json *cw_json_new_arr(cw_arena *a);
+cw_json *cw_json_new_obj(cw_arena *a);
+/* Append a copy of *v (shallow: children are shared) to an array. */
+void cw_json_arr_push(cw_arena *a, cw_json *arr, const cw_json *v);
+/* Set key (copied) to a shallow copy of *v; replaces an existing member. */
+void cw_json_obj_set(cw_arena *a, cw_json *obj, const char *key, const cw_json *v);
+/* Get or create a nested object at key. */
+cw_json *cw_json_obj_child(cw_arena *a, cw_json *obj, const char *key);
+/* Convenience setters. */
+void cw_json_set_bool(cw_arena *a, cw_json *obj, const char *key, bool b);
+void cw_json_set_num(cw_arena *a, cw_json *obj, const char *key, double d);
+void cw_json_set_str(cw_arena *a, cw_json *obj, const char *key, const char *s);
+
+/* ---- serialising ------------------------------------------------------ */
+struct cw_strbuf;
+/* Compact JSON (indent < 0) or pretty with that many spaces per level. */
+void cw_json_write(struct cw_strbuf *sb, const cw_json *v, int indent);
+
+/* ---- streaming reader -------------------------------------------------- */
+/* Reads one input file (plain, or gzip detected by magic bytes) and yields
+ * records one at a time with bounded memory (the largest record plus I/O
+ * buffers, never the whole file):
+ *   - top-level array            -> each element is a record
+ *   - top-level object with a member named in opts.stream_keys whose value is
+ *     an array (e.g. "configurationItems") -> each element of that array is a
+ *     record; the object's other members are collected as the header
+ *   - any other top-level object -> that object is one record
+ *   - several top-level values (NDJSON / concatenated) -> each value is a record
+ * Records are numbered from 1 in input order. */
+typedef struct cw_jreader cw_jreader;
+
+typedef struct cw_jreader_opts {
+    const char *const *stream_keys; /* NULL-terminated; NULL = {"configurationItems", NULL} */
+    size_t max_record_bytes;        /* 0 = 256 MiB; larger records are an error */
+    uint64_t max_decompressed;      /* gzip: 0 = 64 GiB total output */
+    unsigned max_ratio;             /* gzip: 0 = 1000; output/input ratio limit, enforced past 64 MiB out */
+} cw_jreader_opts;
+
+typedef struct cw_jrecord {
+    cw_json *value;      /* parsed record, in the arena given to next() */
+    uint64_t index;      /* 1-based record number */
+    uint32_t line, col;  /* where the record starts in the (decompressed) input */
+    size_t offset;       /* byte offset of the record start */
+    size_t bytes;        /* raw size of the record text */
+} cw_jrecord;
+
+/* Open path ("-" = stdin). NULL on failure with err set (msg names the OS error). */
+cw_jreader *cw_jreader_open(const char *path, const cw_jreader_opts *opts, cw_json_err *err);
+/* Same over an in-memory buffer (not copied; must outlive the reader). */
+cw_jreader *cw_jreader_open_mem(const char *buf, size_t len, const cw_jreader_opts *opts,
+                                cw_json_err *err);
+/* 1 = record produced, 0 = end of input, -1 = error (err set, located in the
+ * file). After an error in one record of a streamed array whose framing is
+ * intact the reader can continue with the next record (call next() again);
+ * after a framing error (truncation, unbalanced brackets) it returns 0. */
+int cw_jreader_next(cw_jreader *r, cw_arena *a, cw_jrecord *rec, cw_json_err *err);
+/* Header members seen so far (e.g. fileVersion); an object, possibly empty. */
+const cw_json *cw_jreader_header(cw_jreader *r);
+uint64_t cw_jreader_bytes_read(const cw_jreader *r); /* decompressed bytes consumed */
+uint64_t cw_jreader_input_size(const cw_jreader *r); /* file size on disk, 0 if unknown */
+void cw_jreader_close(cw_jreader *r);
+#endif

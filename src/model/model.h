@@ -1,0 +1,89 @@
+/* model.h - the asset model every adapter produces and every analyzer and
+ * rule reads.
+ *
+ * An asset is one cloud resource as recorded at one time: provider, type,
+ * canonical id (ARN for AWS), account, region, tags, the raw record (the
+ * whole AWS Config configuration item, with JSON-in-strings decoded in place)
+ * and the facts analyzers derived. Relationships name other assets by
+ * (type, resource id); cw_assets_link() resolves them to pointers.
+ *
+ * Ownership: an cw_assets owns its arena; all strings and JSON of its assets
+ * live there and die with cw_assets_free(). */
+#ifndef CW_MODEL_H
+#define CW_MODEL_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../json/json.h"
+#include "../util/arena.h"
+#include "../util/hmap.h"
+
+typedef struct cw_asset cw_asset;
+
+typedef struct cw_rel {
+    const char *name;        /* "Is associated with SecurityGroup" */
+    const char *type;        /* "AWS::EC2::SecurityGroup" */
+    const char *resource_id; /* "sg-e627199e" (may be NULL) */
+    const char *resource_name;
+    cw_asset *target;        /* resolved by cw_assets_link(), NULL if not in the inventory */
+} cw_rel;
+
+struct cw_asset {
+    const char *provider;    /* "aws" */
+    const char *type;        /* "AWS::S3::Bucket" */
+    const char *id;          /* canonical id: ARN; or "type/resourceId" when no ARN */
+    const char *resource_id; /* provider resource id (resourceId) */
+    const char *name;        /* resourceName, may be NULL */
+    const char *account;     /* may be NULL */
+    const char *region;      /* may be NULL */
+    const char *status;      /* configurationItemStatus */
+    const char *capture_time;/* configurationItemCaptureTime (ISO 8601) */
+    cw_json *raw;            /* the configuration item (object) */
+    cw_json *facts;          /* analyzer facts (object); created empty by cw_assets_add */
+    const cw_json *tags;     /* object key -> string value (normalised), never NULL */
+    cw_rel *rels;
+    uint32_t nrels;
+    /* provenance */
+    const char *source_file;
+    uint64_t source_record;  /* 1-based record number in source_file */
+    uint32_t source_line;    /* line where the record starts */
+    uint32_t index;          /* position in cw_assets.v */
+    bool live;               /* false for ResourceDeleted / ResourceNotRecorded */
+};
+
+typedef struct cw_assets {
+    cw_arena arena;
+    cw_asset **v;            /* live and non-live assets, input order */
+    size_t n, cap;
+    cw_hmap by_id;           /* id -> asset (latest capture wins) */
+    cw_hmap by_type_rid;     /* "type\x1fresourceId" -> asset */
+    cw_hmap by_type;         /* type -> cw_asset_list* */
+    uint64_t records_seen;   /* records read, including superseded ones */
+} cw_assets;
+
+typedef struct cw_asset_list {
+    cw_asset **v;
+    size_t n, cap;
+} cw_asset_list;
+
+void cw_assets_init(cw_assets *s);
+void cw_assets_free(cw_assets *s);
+/* Add an asset whose fields are filled (strings in s->arena). When an asset
+ * with the same type+resource id exists, the one with the later capture_time
+ * replaces it (history files list many items per resource). Returns the
+ * stored asset. */
+cw_asset *cw_assets_add(cw_assets *s, const cw_asset *a);
+/* After loading: build per-type lists and resolve relationships. */
+void cw_assets_link(cw_assets *s);
+cw_asset *cw_assets_find(const cw_assets *s, const char *id);
+cw_asset *cw_assets_find_rid(const cw_assets *s, const char *type, const char *resource_id);
+/* Live assets of a type (empty list when none). Valid after cw_assets_link. */
+const cw_asset_list *cw_assets_of_type(const cw_assets *s, const char *type);
+size_t cw_assets_live_count(const cw_assets *s);
+/* Tag value or NULL. */
+const char *cw_asset_tag(const cw_asset *a, const char *key);
+/* Relationship targets of a given type (resolved ones only). Fills out up to
+ * max, returns the total count. */
+size_t cw_asset_related(const cw_asset *a, const char *type, cw_asset **out, size_t max);
+#endif

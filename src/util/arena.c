@@ -1,0 +1,150 @@
+#include "arena.h"
+
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct cw_arena_block {
+    cw_arena_block *next;
+    size_t size, used;
+    _Alignas(16) unsigned char data[];
+};
+
+static void oom(size_t n)
+{
+    fprintf(stderr, "cloudwarden: internal error: out of memory allocating %zu bytes\n", n);
+    exit(3);
+}
+
+void *cw_xmalloc(size_t n)
+{
+    void *p = malloc(n ? n : 1);
+    if (!p) oom(n);
+    return p;
+}
+void *cw_xcalloc(size_t n, size_t m)
+{
+    void *p = calloc(n ? n : 1, m ? m : 1);
+    if (!p) oom(n * m);
+    return p;
+}
+void *cw_xrealloc(void *p, size_t n)
+{
+    void *q = realloc(p, n ? n : 1);
+    if (!q) oom(n);
+    return q;
+}
+char *cw_xstrdup(const char *s)
+{
+    size_t n = strlen(s);
+    char *p = cw_xmalloc(n + 1);
+    memcpy(p, s, n + 1);
+    return p;
+}
+
+void cw_arena_init(cw_arena *a, size_t block_size)
+{
+    a->head = NULL;
+    a->block_size = block_size ? block_size : 64 * 1024;
+    a->total = 0;
+}
+
+void cw_arena_free(cw_arena *a)
+{
+    cw_arena_block *b = a->head;
+    while (b) {
+        cw_arena_block *n = b->next;
+        free(b);
+        b = n;
+    }
+    a->head = NULL;
+    a->total = 0;
+}
+
+void *cw_arena_alloc(cw_arena *a, size_t n)
+{
+    n = (n + 15) & ~(size_t)15;
+    cw_arena_block *b = a->head;
+    if (!b || b->size - b->used < n) {
+        size_t sz = a->block_size;
+        if (n > sz / 4) {
+            /* big allocation: own block, put behind head so head keeps its free space */
+            cw_arena_block *nb = cw_xmalloc(sizeof *nb + n);
+            nb->size = n;
+            nb->used = n;
+            a->total += n;
+            if (b) {
+                nb->next = b->next;
+                b->next = nb;
+            } else {
+                nb->next = NULL;
+                a->head = nb;
+            }
+            return nb->data;
+        }
+        cw_arena_block *nb = cw_xmalloc(sizeof *nb + sz);
+        nb->size = sz;
+        nb->used = 0;
+        nb->next = b;
+        a->head = nb;
+        a->total += sz;
+        b = nb;
+    }
+    void *p = b->data + b->used;
+    b->used += n;
+    return p;
+}
+
+void *cw_arena_zalloc(cw_arena *a, size_t n)
+{
+    void *p = cw_arena_alloc(a, n);
+    memset(p, 0, n);
+    return p;
+}
+
+void *cw_arena_realloc(cw_arena *a, void *p, size_t old_n, size_t new_n)
+{
+    if (new_n <= old_n) return p;
+    cw_arena_block *b = a->head;
+    size_t old_al = (old_n + 15) & ~(size_t)15;
+    /* extend in place when p is the last allocation of the head block */
+    if (p && b && (unsigned char *)p + old_al == b->data + b->used) {
+        size_t new_al = (new_n + 15) & ~(size_t)15;
+        if (b->size - b->used + old_al >= new_al) {
+            b->used += new_al - old_al;
+            return p;
+        }
+    }
+    void *q = cw_arena_alloc(a, new_n);
+    if (p && old_n) memcpy(q, p, old_n);
+    return q;
+}
+
+char *cw_arena_strndup(cw_arena *a, const char *s, size_t n)
+{
+    char *p = cw_arena_alloc(a, n + 1);
+    if (n) memcpy(p, s, n);
+    p[n] = 0;
+    return p;
+}
+
+char *cw_arena_strdup(cw_arena *a, const char *s)
+{
+    return cw_arena_strndup(a, s, strlen(s));
+}
+
+char *cw_arena_printf(cw_arena *a, const char *fmt, ...)
+{
+    va_list ap, ap2;
+    va_start(ap, fmt);
+    va_copy(ap2, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0) n = 0;
+    char *p = cw_arena_alloc(a, (size_t)n + 1);
+    vsnprintf(p, (size_t)n + 1, fmt, ap2);
+    va_end(ap2);
+    return p;
+}

@@ -1,0 +1,31 @@
+/* arena.h - bump allocator. Everything allocated from an arena lives until
+ * cw_arena_free(); nothing is freed individually. One arena per scan (assets,
+ * facts, findings) or per request. Allocation failure aborts (exit 3): the
+ * process cannot do useful work without memory. */
+#ifndef CW_ARENA_H
+#define CW_ARENA_H
+#include <stddef.h>
+
+typedef struct cw_arena_block cw_arena_block;
+typedef struct cw_arena {
+    cw_arena_block *head;
+    size_t block_size; /* default size of new blocks */
+    size_t total;      /* bytes reserved from the system */
+} cw_arena;
+
+void cw_arena_init(cw_arena *a, size_t block_size); /* 0 = 64 KiB */
+void cw_arena_free(cw_arena *a);                    /* frees all blocks; a is reusable after init */
+void *cw_arena_alloc(cw_arena *a, size_t n);        /* 16-byte aligned, uninitialised */
+void *cw_arena_zalloc(cw_arena *a, size_t n);       /* zero-filled */
+/* Grow an allocation: returns new memory with the first old_n bytes of p. */
+void *cw_arena_realloc(cw_arena *a, void *p, size_t old_n, size_t new_n);
+char *cw_arena_strndup(cw_arena *a, const char *s, size_t n); /* NUL-terminated copy */
+char *cw_arena_strdup(cw_arena *a, const char *s);
+char *cw_arena_printf(cw_arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Checked malloc family for non-arena memory: abort with exit 3 on failure. */
+void *cw_xmalloc(size_t n);
+void *cw_xcalloc(size_t n, size_t m);
+void *cw_xrealloc(void *p, size_t n);
+char *cw_xstrdup(const char *s);
+#endif

@@ -1,0 +1,133 @@
+#include "strbuf.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arena.h"
+
+static char empty_str[1];
+
+void cw_sb_init(cw_strbuf *sb) { sb->buf = NULL, sb->len = sb->cap = 0; }
+void cw_sb_free(cw_strbuf *sb)
+{
+    free(sb->buf);
+    cw_sb_init(sb);
+}
+void cw_sb_reset(cw_strbuf *sb)
+{
+    sb->len = 0;
+    if (sb->buf) sb->buf[0] = 0;
+}
+void cw_sb_grow(cw_strbuf *sb, size_t extra)
+{
+    if (sb->len + extra + 1 <= sb->cap) return;
+    size_t nc = sb->cap ? sb->cap * 2 : 64;
+    while (nc < sb->len + extra + 1) nc *= 2;
+    sb->buf = cw_xrealloc(sb->buf, nc);
+    sb->cap = nc;
+}
+void cw_sb_add(cw_strbuf *sb, const void *p, size_t n)
+{
+    cw_sb_grow(sb, n);
+    if (n) memcpy(sb->buf + sb->len, p, n);
+    sb->len += n;
+    sb->buf[sb->len] = 0;
+}
+void cw_sb_adds(cw_strbuf *sb, const char *s) { cw_sb_add(sb, s, strlen(s)); }
+void cw_sb_addc(cw_strbuf *sb, char c)
+{
+    cw_sb_grow(sb, 1);
+    sb->buf[sb->len++] = c;
+    sb->buf[sb->len] = 0;
+}
+void cw_sb_vprintf(cw_strbuf *sb, const char *fmt, va_list ap)
+{
+    va_list ap2;
+    va_copy(ap2, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    if (n > 0) {
+        cw_sb_grow(sb, (size_t)n);
+        vsnprintf(sb->buf + sb->len, (size_t)n + 1, fmt, ap2);
+        sb->len += (size_t)n;
+    }
+    va_end(ap2);
+}
+void cw_sb_printf(cw_strbuf *sb, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    cw_sb_vprintf(sb, fmt, ap);
+    va_end(ap);
+}
+
+/* length of a valid UTF-8 sequence at s (max n bytes), 0 if invalid */
+static size_t utf8_len(const unsigned char *s, size_t n)
+{
+    unsigned c = s[0];
+    if (c < 0x80) return 1;
+    size_t len;
+    unsigned min;
+    if (c >= 0xC2 && c <= 0xDF) len = 2, min = 0x80;
+    else if (c >= 0xE0 && c <= 0xEF) len = 3, min = 0x800;
+    else if (c >= 0xF0 && c <= 0xF4) len = 4, min = 0x10000;
+    else return 0;
+    if (n < len) return 0;
+    unsigned cp = c & (0x3F >> (len - 1));
+    for (size_t i = 1; i < len; i++) {
+        if ((s[i] & 0xC0) != 0x80) return 0;
+        cp = (cp << 6) | (s[i] & 0x3F);
+    }
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
+    return len;
+}
+
+void cw_sb_add_json_str(cw_strbuf *sb, const char *s, size_t n)
+{
+    static const char hex[] = "0123456789abcdef";
+    const unsigned char *p = (const unsigned char *)s;
+    cw_sb_grow(sb, n + 2);
+    cw_sb_addc(sb, '"');
+    size_t run = 0; /* start of pending run of plain bytes */
+    size_t i = 0;
+    while (i < n) {
+        unsigned c = p[i];
+        if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+            i++;
+            continue;
+        }
+        if (c >= 0x80) {
+            size_t l = utf8_len(p + i, n - i);
+            if (l) {
+                i += l;
+                continue;
+            }
+        }
+        cw_sb_add(sb, s + run, i - run);
+        switch (c) {
+        case '"': cw_sb_add(sb, "\\\"", 2); break;
+        case '\\': cw_sb_add(sb, "\\\\", 2); break;
+        case '\n': cw_sb_add(sb, "\\n", 2); break;
+        case '\r': cw_sb_add(sb, "\\r", 2); break;
+        case '\t': cw_sb_add(sb, "\\t", 2); break;
+        default:
+            if (c < 0x20) {
+                char e[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
+                cw_sb_add(sb, e, 6);
+            } else {
+                cw_sb_add(sb, "\xEF\xBF\xBD", 3); /* invalid UTF-8 byte */
+            }
+        }
+        i++;
+        run = i;
+    }
+    cw_sb_add(sb, s + run, n - run);
+    cw_sb_addc(sb, '"');
+}
+
+char *cw_sb_detach(cw_strbuf *sb)
+{
+    char *p = sb->buf ? sb->buf : cw_xstrdup(empty_str);
+    cw_sb_init(sb);
+    return p;
+}

@@ -1,0 +1,101 @@
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <string.h>
+#include <stdlib.h>
+
+#include "util/arena.h"
+#include "util/diag.h"
+#include "util/hmap.h"
+#include "util/strbuf.h"
+
+static void test_arena(void **st)
+{
+    (void)st;
+    cw_arena a;
+    cw_arena_init(&a, 256);
+    char *p = cw_arena_strdup(&a, "hello");
+    assert_string_equal(p, "hello");
+    void *big = cw_arena_alloc(&a, 10000);
+    memset(big, 1, 10000);
+    char *q = cw_arena_printf(&a, "%d-%s", 42, "x");
+    assert_string_equal(q, "42-x");
+    int *arr = cw_arena_alloc(&a, 4 * sizeof(int));
+    for (int i = 0; i < 4; i++) arr[i] = i;
+    arr = cw_arena_realloc(&a, arr, 4 * sizeof(int), 100 * sizeof(int));
+    for (int i = 0; i < 4; i++) assert_int_equal(arr[i], i);
+    assert_true(((uintptr_t)arr & 15) == 0);
+    cw_arena_free(&a);
+}
+
+static void test_strbuf_json(void **st)
+{
+    (void)st;
+    cw_strbuf sb = CW_STRBUF_INIT;
+    cw_sb_add_json_str(&sb, "a\"b\\c\n\x01\xff\xc3\xa9", 10);
+    assert_string_equal(sb.buf, "\"a\\\"b\\\\c\\n\\u0001\xEF\xBF\xBD\xc3\xa9\"");
+    cw_sb_reset(&sb);
+    cw_sb_printf(&sb, "%s=%d", "n", 5);
+    assert_string_equal(sb.buf, "n=5");
+    cw_sb_free(&sb);
+}
+
+static void test_hmap(void **st)
+{
+    (void)st;
+    cw_hmap m;
+    cw_hmap_init(&m);
+    char keys[1000][16];
+    for (int i = 0; i < 1000; i++) {
+        snprintf(keys[i], 16, "k%d", i);
+        assert_null(cw_hmap_put(&m, keys[i], strlen(keys[i]), (void *)(intptr_t)(i + 1)));
+    }
+    assert_int_equal(m.count, 1000);
+    for (int i = 0; i < 1000; i++)
+        assert_int_equal((intptr_t)cw_hmap_get(&m, keys[i], strlen(keys[i])), i + 1);
+    assert_null(cw_hmap_get(&m, "nope", 4));
+    assert_int_equal((intptr_t)cw_hmap_put(&m, "k5", 2, (void *)7), 6);
+    size_t it = 0, n = 0;
+    const cw_hmap_slot *s;
+    while (cw_hmap_next(&m, &it, &s)) n++;
+    assert_int_equal(n, 1000);
+    cw_hmap_free(&m);
+}
+
+static void test_linecol(void **st)
+{
+    (void)st;
+    const char *t = "ab\ncd\n\nefg";
+    uint32_t l, c;
+    cw_offset_to_linecol(t, strlen(t), 0, &l, &c);
+    assert_int_equal(l, 1), assert_int_equal(c, 1);
+    cw_offset_to_linecol(t, strlen(t), 4, &l, &c);
+    assert_int_equal(l, 2), assert_int_equal(c, 2);
+    cw_offset_to_linecol(t, strlen(t), 9, &l, &c);
+    assert_int_equal(l, 4), assert_int_equal(c, 3);
+    char *line = cw_line_at(t, strlen(t), 4);
+    assert_string_equal(line, "cd");
+    free(line);
+    cw_diags d;
+    cw_diags_init(&d);
+    cw_diag_add(&d, CW_DIAG_ERROR, "f.yaml", 3, 5, 0, "a: [b", "expected ']'");
+    char *s = cw_diag_format(&d.v[0]);
+    assert_string_equal(s, "f.yaml:3:5: error: expected ']'\n    a: [b\n        ^");
+    free(s);
+    assert_int_equal(d.errors, 1);
+    cw_diags_free(&d);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_arena),
+        cmocka_unit_test(test_strbuf_json),
+        cmocka_unit_test(test_hmap),
+        cmocka_unit_test(test_linecol),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
