@@ -9,6 +9,9 @@
  * an analyzer did not set on an asset is absent (never an error). */
 #ifndef CW_ANALYZE_H
 #define CW_ANALYZE_H
+#include <stdbool.h>
+#include <stdint.h>
+
 #include "../model/model.h"
 
 typedef enum {
@@ -43,3 +46,16 @@ extern const cw_analyzer cw_analyzers[]; /* terminated by {NULL} */
 /* Run every analyzer over the linked asset set. */
 void cw_analyze_all(cw_assets *s);
 #endif
+
+/* ---- network helpers shared with rule functions (netreach.c) ---------- */
+/* An EC2 security-group permission object as AWS Config records it
+ * ({ipProtocol, fromPort, toPort, ipRanges, ipv4Ranges, ipv6Ranges, ...}).
+ * True when its sources, taken together, cover the whole IPv4 or IPv6
+ * internet (0.0.0.0/0, ::/0, or a union such as 0.0.0.0/1 + 128.0.0.0/1). */
+bool cw_net_perm_open_to_internet(const cw_json *perm);
+/* True when the permission's protocol/port range admits any of ports[]
+ * (protocol "-1" admits every port; TCP/UDP use fromPort..toPort). */
+bool cw_net_perm_port_overlaps(const cw_json *perm, const int64_t *ports, size_t nports);
+/* CIDR containment: 1 when outer contains inner, 0 when not, -1 when either
+ * does not parse. IPv4 and IPv6; an address without /len is a host. */
+int cw_cidr_contains(const char *outer, const char *inner);
