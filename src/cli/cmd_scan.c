@@ -1,5 +1,370 @@
-/* PLACEHOLDER: being written now. */
+/* cmd_scan.c - `cloudwarden scan`: inventories -> assets -> facts -> findings. */
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
 #include "cli.h"
+#include "../analyze/analyze.h"
+#include "../ingest/ingest.h"
+#include "../output/output.h"
+#include "../rules/rules.h"
 #include "../util/diag.h"
-int cw_cmd_scan(int argc, char **argv) { (void)argc; (void)argv; cw_error("scan: not built yet"); return CW_EXIT_INTERNAL; }
-void cw_cmd_scan_help(FILE *out) { fprintf(out, "usage: cloudwarden scan\n"); }
+#include "../util/strbuf.h"
+
+void cw_cmd_scan_help(FILE *out)
+{
+    fprintf(out,
+            "usage: cloudwarden scan [options] INPUT...\n"
+            "\n"
+            "Evaluate the built-in and user rule packs over cloud inventories and report findings.\n"
+            "INPUT is a file or a directory (searched for *.json, *.json.gz, *.ndjson, *.jsonl);\n"
+            "'-' reads standard input. Formats are detected from content: AWS Config configuration\n"
+            "snapshots and history files, single configuration items, change notifications (also in\n"
+            "SNS or EventBridge envelopes); gzip is decompressed transparently.\n"
+            "\n"
+            "options:\n"
+            "  -f, --format FMT        table (default), json, ocsf, sarif, csv\n"
+            "  -o, --output FILE       write findings to FILE instead of standard output\n"
+            "  -r, --rules PATH        add a rule pack file or directory (repeatable)\n"
+            "      --no-builtin        do not load the built-in rule packs\n"
+            "      --fail-on SEV       exit 1 when a finding at or above SEV exists\n"
+            "                          (info, low, medium, high, critical)\n"
+            "      --min-severity SEV  report only findings at or above SEV\n"
+            "      --input-format NAME force an input adapter (aws-config)\n"
+            "      --show-suppressed   also report findings suppressed by a rule exception\n"
+            "      --today YYYY-MM-DD  the date used for exception expiry (default: today, UTC)\n"
+            "      --color WHEN        auto (default), always, never\n"
+            "  -q, --quiet             no progress and no summary on standard error\n"
+            "  -h, --help              this help\n"
+            "\n"
+            "exit codes: 0 no finding at/above --fail-on, 1 findings at/above --fail-on,\n"
+            "            2 usage or input error (findings of the inputs that loaded are still\n"
+            "            reported), 3 internal error\n");
+}
+
+typedef struct scan_opts {
+    const char *format, *output, *input_format, *today, *color;
+    const char **rules;
+    size_t nrules;
+    int builtin, quiet, show_suppressed;
+    int fail_on, min_sev; /* -1 = unset */
+} scan_opts;
+
+typedef struct progress {
+    int enabled;
+    double start;
+    const char *file;
+    int shown;
+} progress;
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void on_progress(void *ctx, uint64_t done, uint64_t total)
+{
+    progress *p = ctx;
+    if (!p->enabled || now_s() - p->start < 1.0) return;
+    if (total && done <= total)
+        fprintf(stderr, "\r\033[Kreading %s: %.0f MB of %.0f MB", p->file, done / 1e6, total / 1e6);
+    else
+        fprintf(stderr, "\r\033[Kreading %s: %.0f MB", p->file, done / 1e6);
+    p->shown = 1;
+}
+
+static int has_input_ext(const char *n)
+{
+    static const char *const ext[] = {".json", ".json.gz", ".ndjson", ".ndjson.gz", ".jsonl", ".jsonl.gz", NULL};
+    size_t l = strlen(n);
+    for (const char *const *e = ext; *e; e++) {
+        size_t el = strlen(*e);
+        if (l > el && strcmp(n + l - el, *e) == 0) return 1;
+    }
+    return 0;
+}
+
+static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+/* Expand directories (recursively, sorted) into the list of files. */
+static void collect(const char *path, char ***files, size_t *n, size_t *cap, cw_diags *d, int depth)
+{
+    struct stat st;
+    if (strcmp(path, "-") != 0 && stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+        if (depth > 32) return;
+        DIR *dir = opendir(path);
+        if (!dir) {
+            cw_diag_add(d, CW_DIAG_ERROR, path, 0, 0, 0, NULL, "cannot open directory: %s", strerror(errno));
+            return;
+        }
+        char **names = NULL;
+        size_t nn = 0, nc = 0;
+        struct dirent *e;
+        while ((e = readdir(dir))) {
+            if (e->d_name[0] == '.') continue;
+            if (nn == nc) names = cw_xrealloc(names, (nc = nc ? nc * 2 : 16) * sizeof *names);
+            names[nn++] = cw_xstrdup(e->d_name);
+        }
+        closedir(dir);
+        qsort(names, nn, sizeof *names, cmp_str);
+        for (size_t i = 0; i < nn; i++) {
+            cw_strbuf sb = CW_STRBUF_INIT;
+            cw_sb_printf(&sb, "%s/%s", path, names[i]);
+            struct stat cs;
+            if (stat(sb.buf, &cs) == 0 && (S_ISDIR(cs.st_mode) || has_input_ext(names[i])))
+                collect(sb.buf, files, n, cap, d, depth + 1);
+            cw_sb_free(&sb);
+            free(names[i]);
+        }
+        free(names);
+        return;
+    }
+    if (*n == *cap) *files = cw_xrealloc(*files, (*cap = *cap ? *cap * 2 : 16) * sizeof **files);
+    (*files)[(*n)++] = cw_xstrdup(path);
+}
+
+static void iso_now(char *buf, size_t n)
+{
+    time_t t = time(NULL);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(buf, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static int parse_opts(int argc, char **argv, scan_opts *o, int *first_input)
+{
+    static const struct option lo[] = {
+        {"format", required_argument, 0, 'f'},     {"output", required_argument, 0, 'o'},
+        {"rules", required_argument, 0, 'r'},      {"no-builtin", no_argument, 0, 1},
+        {"fail-on", required_argument, 0, 2},      {"min-severity", required_argument, 0, 3},
+        {"input-format", required_argument, 0, 4}, {"show-suppressed", no_argument, 0, 5},
+        {"today", required_argument, 0, 6},        {"color", required_argument, 0, 7},
+        {"quiet", no_argument, 0, 'q'},            {0, 0, 0, 0},
+    };
+    optind = 1;
+    opterr = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, "+f:o:r:q", lo, NULL)) != -1) {
+        cw_severity sev;
+        switch (c) {
+        case 'f': o->format = optarg; break;
+        case 'o': o->output = optarg; break;
+        case 'r':
+            o->rules = cw_xrealloc(o->rules, (o->nrules + 1) * sizeof *o->rules);
+            o->rules[o->nrules++] = optarg;
+            break;
+        case 1: o->builtin = 0; break;
+        case 2:
+        case 3:
+            if (cw_severity_parse(optarg, &sev) < 0) {
+                cw_error("--%s: '%s' is not a severity; expected info, low, medium, high or critical",
+                         c == 2 ? "fail-on" : "min-severity", optarg);
+                return -1;
+            }
+            if (c == 2) o->fail_on = (int)sev;
+            else o->min_sev = (int)sev;
+            break;
+        case 4: o->input_format = optarg; break;
+        case 5: o->show_suppressed = 1; break;
+        case 6: {
+            int y, m, dd;
+            char extra;
+            if (sscanf(optarg, "%4d-%2d-%2d%c", &y, &m, &dd, &extra) != 3 || m < 1 || m > 12 || dd < 1 || dd > 31) {
+                cw_error("--today: '%s' is not a date; expected YYYY-MM-DD", optarg);
+                return -1;
+            }
+            o->today = optarg;
+            break;
+        }
+        case 7:
+            if (strcmp(optarg, "auto") && strcmp(optarg, "always") && strcmp(optarg, "never")) {
+                cw_error("--color: expected auto, always or never, not '%s'", optarg);
+                return -1;
+            }
+            o->color = optarg;
+            break;
+        case 'q': o->quiet = 1; break;
+        default:
+            if (optopt) cw_error("scan: option '-%c' %s; see 'cloudwarden scan --help'", optopt,
+                                 strchr("for", optopt) ? "needs a value" : "is unknown");
+            else cw_error("scan: option '%s' is unknown or needs a value; see 'cloudwarden scan --help'",
+                          argv[optind - 1]);
+            return -1;
+        }
+    }
+    *first_input = optind;
+    return 0;
+}
+
+int cw_cmd_scan(int argc, char **argv)
+{
+    scan_opts o = {.format = "table", .builtin = 1, .fail_on = -1, .min_sev = -1, .color = "auto"};
+    int first;
+    if (parse_opts(argc, argv, &o, &first) < 0) {
+        free(o.rules);
+        return CW_EXIT_USAGE;
+    }
+    if (first >= argc) {
+        cw_error("scan: no input; usage: cloudwarden scan [options] INPUT... (see --help)");
+        free(o.rules);
+        return CW_EXIT_USAGE;
+    }
+    const cw_output_fmt *fmt = cw_output_find(o.format);
+    if (!fmt) {
+        cw_strbuf sb = CW_STRBUF_INIT;
+        for (const cw_output_fmt *f = cw_output_formats; f->name; f++) cw_sb_printf(&sb, "%s%s", sb.len ? ", " : "", f->name);
+        cw_error("--format: unknown format '%s'; expected one of %s", o.format, sb.buf);
+        cw_sb_free(&sb);
+        free(o.rules);
+        return CW_EXIT_USAGE;
+    }
+    double t0 = now_s();
+    char started[32];
+    iso_now(started, sizeof started);
+
+    /* 1. rules: every error of every pack, then stop */
+    cw_diags rd;
+    cw_diags_init(&rd);
+    cw_rules_opts ro = {.builtin = o.builtin, .paths = o.rules, .npaths = o.nrules, .today = o.today};
+    cw_ruleset *rs = cw_rules_load(&ro, &rd);
+    cw_diags_print(&rd);
+    if (!rs) {
+        cw_error("scan: %zu error%s in rule packs; nothing scanned", rd.errors, rd.errors == 1 ? "" : "s");
+        cw_diags_free(&rd);
+        free(o.rules);
+        return CW_EXIT_USAGE;
+    }
+    cw_diags_free(&rd);
+
+    /* 2. inputs */
+    char **files = NULL;
+    size_t nfiles = 0, capf = 0;
+    cw_diags d;
+    cw_diags_init(&d);
+    for (int i = first; i < argc; i++) collect(argv[i], &files, &nfiles, &capf, &d, 0);
+    cw_assets assets;
+    cw_assets_init(&assets);
+    cw_ingest_stats st = {0};
+    progress pg = {.enabled = !o.quiet && isatty(2), .start = t0};
+    size_t input_errors = d.errors;
+    for (size_t i = 0; i < nfiles; i++) {
+        pg.file = files[i];
+        size_t before = d.errors;
+        cw_ingest_file(&assets, files[i], o.input_format, &d, &st, on_progress, &pg);
+        if (pg.shown) fprintf(stderr, "\r\033[K"), pg.shown = 0;
+        for (size_t k = before; k < d.n; k++) {
+            char *s = cw_diag_format(&d.v[k]);
+            fprintf(stderr, "%s\n", s);
+            free(s);
+        }
+        input_errors += d.errors - before;
+    }
+    if (nfiles == 0 && !input_errors) {
+        cw_error("scan: no input files found in the given directories");
+        input_errors++;
+    }
+    double t_load = now_s();
+
+    /* 3. link, analyze, evaluate */
+    cw_assets_link(&assets);
+    cw_analyze_all(&assets);
+    cw_arena fa;
+    cw_arena_init(&fa, 1 << 20);
+    cw_findings fs;
+    cw_findings_init(&fs);
+    cw_diags ed;
+    cw_diags_init(&ed);
+    cw_rules_eval(rs, &assets, &fa, &fs, &ed);
+    cw_diags_print(&ed);
+    cw_diags_free(&ed);
+    if (o.min_sev >= 0) {
+        size_t k = 0;
+        for (size_t i = 0; i < fs.n; i++)
+            if ((int)fs.v[i].rule->severity >= o.min_sev) fs.v[k++] = fs.v[i];
+        fs.n = k;
+    }
+    cw_findings_sort(&fs);
+    double t_eval = now_s();
+
+    /* 4. output */
+    size_t nrules = cw_rules_count(rs);
+    const cw_rule_meta **metas = cw_xcalloc(nrules + 1, sizeof *metas);
+    for (size_t i = 0; i < nrules; i++) metas[i] = cw_rules_meta(rs, i);
+    size_t live = cw_assets_live_count(&assets);
+    cw_scan_info info = {.tool_version = CW_VERSION, .started = started, .inputs = (const char *const *)argv + first,
+                         .ninputs = (size_t)(argc - first), .assets = live, .rules = metas, .nrules = nrules};
+    FILE *out = stdout;
+    int rc = CW_EXIT_OK;
+    if (o.output && strcmp(o.output, "-") != 0) {
+        out = fopen(o.output, "w");
+        if (!out) {
+            cw_error("--output: cannot write '%s': %s", o.output, strerror(errno));
+            rc = CW_EXIT_USAGE;
+        }
+    }
+    if (out) {
+        int tty = isatty(fileno(out));
+        cw_output_opts oo = {.color = strcmp(o.color, "always") == 0 || (strcmp(o.color, "auto") == 0 && tty &&
+                                                                         !getenv("NO_COLOR")),
+                             .show_suppressed = o.show_suppressed};
+        int w = fmt->write(out, &info, &fs, &oo);
+        if (fflush(out) != 0) w = -1;
+        if (w < 0) {
+            cw_error("cannot write findings to %s: %s", o.output ? o.output : "standard output", strerror(errno));
+            rc = CW_EXIT_INTERNAL;
+        }
+        if (out != stdout && fclose(out) != 0 && rc == CW_EXIT_OK) {
+            cw_error("cannot write findings to %s: %s", o.output, strerror(errno));
+            rc = CW_EXIT_INTERNAL;
+        }
+    }
+
+    /* 5. summary and exit code */
+    size_t by_sev[5] = {0}, shown = 0, suppressed = 0;
+    int worst = -1;
+    for (size_t i = 0; i < fs.n; i++) {
+        if (fs.v[i].suppressed_by) {
+            suppressed++;
+            continue;
+        }
+        shown++;
+        by_sev[fs.v[i].rule->severity]++;
+        if ((int)fs.v[i].rule->severity > worst) worst = (int)fs.v[i].rule->severity;
+    }
+    if (!o.quiet) {
+        double t1 = now_s();
+        fprintf(stderr,
+                "cloudwarden: %zu asset%s from %zu file%s (%.1f MB) against %zu rules in %.2fs "
+                "(load %.2fs, evaluate %.2fs): %zu finding%s (%zu critical, %zu high, %zu medium, %zu low, "
+                "%zu info)%s",
+                live, live == 1 ? "" : "s", nfiles, nfiles == 1 ? "" : "s", st.bytes / 1e6, nrules, t1 - t0,
+                t_load - t0, t_eval - t_load, shown, shown == 1 ? "" : "s", by_sev[4], by_sev[3], by_sev[2],
+                by_sev[1], by_sev[0], suppressed ? "" : "\n");
+        if (suppressed) fprintf(stderr, ", %zu suppressed by exceptions\n", suppressed);
+        if (input_errors)
+            fprintf(stderr, "cloudwarden: %zu input error%s (see above); findings cover the records that loaded\n",
+                    input_errors, input_errors == 1 ? "" : "s");
+    }
+    if (rc == CW_EXIT_OK) {
+        if (input_errors) rc = CW_EXIT_USAGE;
+        else if (o.fail_on >= 0 && worst >= o.fail_on) rc = CW_EXIT_FINDINGS;
+    }
+    free(metas);
+    cw_findings_free(&fs);
+    cw_arena_free(&fa);
+    cw_assets_free(&assets);
+    cw_rules_free(rs);
+    for (size_t i = 0; i < nfiles; i++) free(files[i]);
+    free(files);
+    cw_diags_free(&d);
+    free(o.rules);
+    return rc;
+}

@@ -29,7 +29,7 @@ typedef struct cw_adapter {
                   cw_ingest_stats *st);
 } cw_adapter;
 
-extern const cw_adapter cw_adapters[]; /* terminated by {NULL} */
+extern const cw_adapter *const cw_adapters[]; /* NULL-terminated */
 
 /* Load one input file into s with the adapter that sniffs best (or the one
  * named by format, NULL = auto). Errors are added to d with file:line:col or

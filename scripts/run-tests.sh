@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# Runs every test: the release build's suite (unit, golden, corpus, CLI), the
+# same suite under AddressSanitizer + UndefinedBehaviorSanitizer, and a short
+# libFuzzer run of every fuzz target over its seed corpus. Ends with the line
+# "N passed, N failed" that CI reads.
+#   CW_SKIP_SANITIZE=1  skip the sanitizer build
+#   CW_SKIP_FUZZ=1      skip the fuzz smoke run
+#   CW_FUZZ_SECONDS=N   seconds per fuzz target (default 15)
+set -uo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+passed=0
+failed=0
+failures=()
+
+count_log() { # build dir, label
+  local log="$1/meson-logs/testlog.json"
+  [ -f "$log" ] || { failed=$((failed + 1)); failures+=("$2: no test log"); return; }
+  local p f
+  p=$(python3 - "$log" <<'PY'
+import json,sys
+ok=bad=0; names=[]
+for line in open(sys.argv[1]):
+    line=line.strip()
+    if not line: continue
+    r=json.loads(line)
+    if r.get("result") in ("OK","EXPECTEDFAIL","SKIP"): ok+=1
+    else: bad+=1; names.append(r.get("name"))
+print(ok, bad, " ".join(names))
+PY
+)
+  read -r pp ff rest <<<"$p"
+  passed=$((passed + pp)); failed=$((failed + ff))
+  [ "$ff" -gt 0 ] && failures+=("$2: $rest")
+}
+
+echo "== release build"
+if [ ! -f build/build.ninja ]; then meson setup build >/dev/null || { echo "meson setup failed"; echo "0 passed, 1 failed"; exit 1; }; fi
+if ! ninja -C build; then echo "build failed"; echo "0 passed, 1 failed"; exit 1; fi
+meson test -C build --print-errorlogs --num-processes 2 || true
+count_log build release
+
+if [ "${CW_SKIP_SANITIZE:-0}" != 1 ]; then
+  echo "== ASan + UBSan build"
+  if [ ! -f build-asan/build.ninja ]; then
+    meson setup build-asan -Dbuildtype=debugoptimized -Db_sanitize=address,undefined -Db_lundef=false >/dev/null
+  fi
+  if ninja -C build-asan; then
+    ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+      meson test -C build-asan --print-errorlogs --num-processes 2 --timeout-multiplier 4 || true
+    count_log build-asan sanitizers
+  else
+    failed=$((failed + 1)); failures+=("sanitizer build failed")
+  fi
+fi
+
+if [ "${CW_SKIP_FUZZ:-0}" != 1 ] && command -v clang >/dev/null; then
+  echo "== fuzz smoke"
+  secs=${CW_FUZZ_SECONDS:-15}
+  if [ ! -f build-fuzz/build.ninja ]; then
+    CC=clang CXX=clang++ meson setup build-fuzz -Dfuzz=true -Dtests=false -Dbuildtype=debugoptimized \
+      -Db_sanitize=address,undefined -Db_lundef=false \
+      -Dc_args=-fsanitize=fuzzer-no-link -Dcpp_args=-fsanitize=fuzzer-no-link >/dev/null
+  fi
+  if ninja -C build-fuzz; then
+    for f in build-fuzz/tests/fuzz/fuzz_*; do
+      [ -x "$f" ] || continue
+      name=$(basename "$f"); name=${name#fuzz_}
+      seeds="$root/tests/fuzz/corpus/$name"
+      work=$(mktemp -d)
+      [ -d "$seeds" ] && cp -r "$seeds"/. "$work"/ 2>/dev/null
+      if "$f" -max_total_time="$secs" -max_len=65536 -timeout=10 -rss_limit_mb=2048 "$work" >"$work.log" 2>&1; then
+        passed=$((passed + 1)); echo "fuzz $name: ok ($(grep -o 'stat::number_of_executed_units: [0-9]*' "$work.log" || tail -1 "$work.log"))"
+      else
+        failed=$((failed + 1)); failures+=("fuzz $name"); tail -40 "$work.log"
+      fi
+      rm -rf "$work" "$work.log"
+    done
+  else
+    failed=$((failed + 1)); failures+=("fuzz build failed")
+  fi
+fi
+
+for f in "${failures[@]}"; do echo "FAILED: $f"; done
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

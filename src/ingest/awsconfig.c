@@ -1,0 +1,258 @@
+/* awsconfig.c - AWS Config adapter.
+ *
+ * Accepts, record by record:
+ *   - configuration items, 1.2 shape (version, accountId, arn) and 1.3 shape
+ *     (configurationItemVersion, awsAccountId, ARN), as found in configuration
+ *     snapshot and history files (streamed from "configurationItems") or alone;
+ *   - change notifications ({configurationItemDiff, configurationItem, messageType});
+ *   - the same wrapped by SNS ({"Type":"Notification","Message":"<json>"}) or
+ *     EventBridge ({"detail-type":..., "detail":{...}}).
+ * JSON that AWS Config stores inside strings (S3 AccessControlList,
+ * BucketPolicy.policyText, Elasticsearch accessPolicies, URL-encoded IAM policy
+ * documents) is decoded in place so rules and analyzers see structure. */
+#include <ctype.h>
+#include <string.h>
+
+#include "ingest.h"
+#include "awsconfig.h"
+
+#define MAX_UNWRAP 4
+
+static const char *jstr(const cw_json *item, const char *k1, const char *k2)
+{
+    const cw_json *v = cw_json_get(item, k1);
+    if (!v && k2) v = cw_json_get(item, k2);
+    if (v && v->type == CW_JSTR && v->len) return v->u.str;
+    return NULL;
+}
+
+static int hexval(int c)
+{
+    if (c >= '0' && c <= '9') return c - '0';
+    c = tolower(c);
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    return -1;
+}
+
+/* Replace string values that hold JSON documents by their parsed value. */
+static void decode_embedded(cw_arena *a, cw_json *v, int depth)
+{
+    if (depth > 64) return;
+    if (v->type == CW_JOBJ) {
+        for (uint32_t i = 0; i < v->len; i++) decode_embedded(a, &v->u.members[i].val, depth + 1);
+    } else if (v->type == CW_JARR) {
+        for (uint32_t i = 0; i < v->len; i++) decode_embedded(a, &v->u.items[i], depth + 1);
+    } else if (v->type == CW_JSTR && v->len >= 2) {
+        const char *s = v->u.str;
+        size_t n = v->len, k = 0;
+        while (k < n && isspace((unsigned char)s[k])) k++;
+        if (k < n && (s[k] == '{' || s[k] == '[')) {
+            cw_json_err err;
+            cw_json *p = cw_json_parse(a, s, n, &err);
+            if (p && (p->type == CW_JOBJ || p->type == CW_JARR)) *v = *p;
+        } else if (n > 6 && s[0] == '%' && (strncmp(s, "%7B", 3) == 0 || strncmp(s, "%7b", 3) == 0)) {
+            /* URL-encoded JSON (IAM policy documents) */
+            char *d = cw_arena_alloc(a, n + 1);
+            size_t j = 0;
+            for (size_t i = 0; i < n; i++) {
+                if (s[i] == '%' && i + 2 < n && hexval(s[i + 1]) >= 0 && hexval(s[i + 2]) >= 0) {
+                    d[j++] = (char)(hexval(s[i + 1]) * 16 + hexval(s[i + 2]));
+                    i += 2;
+                } else if (s[i] == '+') {
+                    d[j++] = ' ';
+                } else {
+                    d[j++] = s[i];
+                }
+            }
+            d[j] = 0;
+            cw_json_err err;
+            cw_json *p = cw_json_parse(a, d, j, &err);
+            if (p && p->type == CW_JOBJ) *v = *p;
+        }
+    }
+}
+
+/* Tags: {k: v} or [{key, value}] or [{tagKey/Key, tagValue/Value}] -> {k: v}. */
+static const cw_json *normalise_tags(cw_arena *a, const cw_json *t)
+{
+    if (!t) return NULL;
+    if (t->type == CW_JOBJ) return t;
+    if (t->type != CW_JARR) return NULL;
+    cw_json *o = cw_json_new_obj(a);
+    for (uint32_t i = 0; i < t->len; i++) {
+        const cw_json *e = &t->u.items[i];
+        const char *k = cw_json_str(cw_json_get_ci(e, "key"), NULL);
+        if (!k) k = cw_json_str(cw_json_get_ci(e, "tagKey"), NULL);
+        const cw_json *val = cw_json_get_ci(e, "value");
+        if (!val) val = cw_json_get_ci(e, "tagValue");
+        if (k && val) cw_json_obj_set(a, o, k, val);
+    }
+    return o;
+}
+
+int cw_awsconfig_is_item(const cw_json *v)
+{
+    if (!v || v->type != CW_JOBJ) return 0;
+    const cw_json *rt = cw_json_get(v, "resourceType");
+    return rt && (cw_json_get(v, "configurationItemCaptureTime") || cw_json_get(v, "configuration") ||
+                  cw_json_get(v, "resourceId"));
+}
+
+/* Unwrap notification envelopes down to a configuration item. Returns the
+ * item, NULL when the record is a known non-item message (*skip set), or NULL
+ * with *why set when the shape is not understood. */
+static cw_json *unwrap(cw_arena *a, cw_json *v, int *skip, const char **why)
+{
+    for (int depth = 0; depth < MAX_UNWRAP && v; depth++) {
+        if (v->type != CW_JOBJ) {
+            *why = "expected a configuration item object";
+            return NULL;
+        }
+        if (cw_awsconfig_is_item(v)) return v;
+        cw_json *ci = cw_json_getm(v, "configurationItem");
+        if (ci) {
+            v = ci;
+            continue;
+        }
+        cw_json *detail = cw_json_getm(v, "detail");
+        if (detail && cw_json_get(v, "detail-type")) {
+            v = detail;
+            continue;
+        }
+        const cw_json *msg = cw_json_get(v, "Message");
+        if (msg && msg->type == CW_JSTR) {
+            cw_json_err err;
+            v = cw_json_parse(a, msg->u.str, msg->len, &err);
+            if (!v) {
+                *why = "SNS Message is not valid JSON";
+                return NULL;
+            }
+            continue;
+        }
+        const char *mt = jstr(v, "messageType", NULL);
+        if (mt) { /* ScheduledNotification, ConfigurationSnapshotDeliveryCompleted, Oversized... */
+            *skip = 1;
+            return NULL;
+        }
+        *why = "expected an AWS Config configuration item (an object with resourceType and "
+               "configurationItemCaptureTime), a change notification, or a snapshot file";
+        return NULL;
+    }
+    *why = "too many nested notification envelopes";
+    return NULL;
+}
+
+static int field_type_error(cw_diags *d, const char *file, const cw_jrecord *rec, const char *field,
+                            const char *expected)
+{
+    cw_diag_add(d, CW_DIAG_ERROR, file, rec->line, rec->col, rec->index, NULL,
+                "configuration item field '%s' must be %s", field, expected);
+    return -1;
+}
+
+int cw_awsconfig_item_to_asset(cw_assets *s, cw_json *item, const char *file, const cw_jrecord *rec,
+                               cw_diags *d, cw_asset **out)
+{
+    cw_arena *a = &s->arena;
+    static const char *const str_fields[] = {"resourceType", "resourceId", "resourceName", "ARN", "arn",
+                                             "awsRegion", "awsAccountId", "accountId",
+                                             "configurationItemStatus", "configurationItemCaptureTime", NULL};
+    for (const char *const *f = str_fields; *f; f++) {
+        const cw_json *v = cw_json_get(item, *f);
+        if (v && v->type != CW_JSTR && v->type != CW_JNULL) return field_type_error(d, file, rec, *f, "a string");
+    }
+    const cw_json *rels = cw_json_get(item, "relationships");
+    if (rels && rels->type != CW_JARR && rels->type != CW_JNULL)
+        return field_type_error(d, file, rec, "relationships", "an array");
+    cw_json *conf = cw_json_getm(item, "configuration");
+    if (conf && conf->type == CW_JSTR) decode_embedded(a, conf, 0); /* some types store it as a string */
+    if (conf && conf->type != CW_JOBJ && conf->type != CW_JNULL && conf->type != CW_JARR)
+        return field_type_error(d, file, rec, "configuration", "an object");
+    const char *type = jstr(item, "resourceType", NULL);
+    if (!type) return field_type_error(d, file, rec, "resourceType", "a non-empty string");
+
+    cw_asset as = {0};
+    as.provider = "aws";
+    as.type = type;
+    as.resource_id = jstr(item, "resourceId", NULL);
+    as.name = jstr(item, "resourceName", NULL);
+    as.account = jstr(item, "awsAccountId", "accountId");
+    as.region = jstr(item, "awsRegion", NULL);
+    as.status = jstr(item, "configurationItemStatus", NULL);
+    as.capture_time = jstr(item, "configurationItemCaptureTime", NULL);
+    const char *arn = jstr(item, "ARN", "arn");
+    if (arn) as.id = arn;
+    else if (as.resource_id) as.id = cw_arena_printf(a, "%s/%s", type, as.resource_id);
+    else if (as.name) as.id = cw_arena_printf(a, "%s/%s", type, as.name);
+    else return field_type_error(d, file, rec, "resourceId", "present (the item names no resource)");
+    if (!as.resource_id) as.resource_id = as.name ? as.name : as.id;
+    as.live = !(as.status && (strcmp(as.status, "ResourceDeleted") == 0 ||
+                              strcmp(as.status, "ResourceNotRecorded") == 0 ||
+                              strcmp(as.status, "ResourceDeletedNotRecorded") == 0));
+    if (conf) decode_embedded(a, conf, 0);
+    cw_json *supp = cw_json_getm(item, "supplementaryConfiguration");
+    if (supp) decode_embedded(a, supp, 0);
+    as.raw = item;
+    as.tags = normalise_tags(a, cw_json_get(item, "tags"));
+    if (rels && rels->type == CW_JARR && rels->len) {
+        as.rels = cw_arena_zalloc(a, rels->len * sizeof *as.rels);
+        for (uint32_t i = 0; i < rels->len; i++) {
+            const cw_json *r = &rels->u.items[i];
+            cw_rel *o = &as.rels[as.nrels];
+            o->type = jstr(r, "resourceType", NULL);
+            o->resource_id = jstr(r, "resourceId", NULL);
+            o->resource_name = jstr(r, "resourceName", NULL);
+            o->name = jstr(r, "relationshipName", "name");
+            if (!o->resource_id) o->resource_id = o->resource_name;
+            if (o->type || o->resource_id) as.nrels++;
+        }
+    }
+    as.source_file = file;
+    as.source_record = rec->index;
+    as.source_line = rec->line;
+    cw_asset *stored = cw_assets_add(s, &as);
+    if (out) *out = stored;
+    return 0;
+}
+
+static int sniff(const cw_json *header, const cw_json *first)
+{
+    if (header && (cw_json_get(header, "fileVersion") || cw_json_get(header, "configurationItems"))) return 100;
+    if (cw_awsconfig_is_item(first)) return 100;
+    if (first && first->type == CW_JOBJ &&
+        (cw_json_get(first, "configurationItem") || cw_json_get(first, "configurationItemDiff")))
+        return 100;
+    if (first && first->type == CW_JOBJ && cw_json_get(first, "detail-type")) {
+        const char *dt = cw_json_str(cw_json_get(first, "detail-type"), "");
+        if (strstr(dt, "Config")) return 90;
+    }
+    if (first && first->type == CW_JOBJ && cw_json_get(first, "Message") &&
+        strstr(cw_json_str(cw_json_get(first, "Message"), ""), "configurationItem"))
+        return 90;
+    return 0;
+}
+
+static int record(cw_assets *s, const char *file, const cw_jrecord *rec, cw_diags *d, cw_ingest_stats *st)
+{
+    int skip = 0;
+    const char *why = NULL;
+    cw_json *item = unwrap(&s->arena, rec->value, &skip, &why);
+    if (!item) {
+        if (skip) {
+            st->skipped++;
+            return 0;
+        }
+        cw_diag_add(d, CW_DIAG_ERROR, file, rec->line, rec->col, rec->index, NULL, "%s", why);
+        return -1;
+    }
+    if (cw_awsconfig_item_to_asset(s, item, file, rec, d, NULL) < 0) return -1;
+    st->assets++;
+    return 0;
+}
+
+const cw_adapter cw_adapter_awsconfig = {
+    "aws-config",
+    "AWS Config snapshot, history, configuration item or change notification (JSON, NDJSON, gzip)",
+    sniff,
+    record,
+};

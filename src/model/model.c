@@ -1,0 +1,182 @@
+/* model.c - asset set: storage, indexes, relationship resolution. */
+#include "model.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const cw_json empty_obj = {.type = CW_JOBJ};
+static const cw_asset_list empty_list;
+
+void cw_assets_init(cw_assets *s)
+{
+    memset(s, 0, sizeof *s);
+    cw_arena_init(&s->arena, 1 << 20);
+    cw_hmap_init(&s->by_id);
+    cw_hmap_init(&s->by_type_rid);
+    cw_hmap_init(&s->by_type);
+}
+
+void cw_assets_free(cw_assets *s)
+{
+    size_t it = 0;
+    const cw_hmap_slot *sl;
+    while (cw_hmap_next(&s->by_type, &it, &sl)) free(((cw_asset_list *)sl->val)->v);
+    cw_hmap_free(&s->by_id);
+    cw_hmap_free(&s->by_type_rid);
+    cw_hmap_free(&s->by_type);
+    free(s->v);
+    cw_arena_free(&s->arena);
+    memset(s, 0, sizeof *s);
+}
+
+static const char *type_rid_key(cw_arena *a, const char *type, const char *rid, size_t *len)
+{
+    size_t tl = strlen(type), rl = strlen(rid);
+    char *k = cw_arena_alloc(a, tl + rl + 2);
+    memcpy(k, type, tl);
+    k[tl] = '\x1f';
+    memcpy(k + tl + 1, rid, rl + 1);
+    *len = tl + rl + 1;
+    return k;
+}
+
+/* ISO 8601 timestamps of one format compare lexically. */
+static int newer(const char *a, const char *b)
+{
+    if (!a) return 0;
+    if (!b) return 1;
+    return strcmp(a, b) >= 0;
+}
+
+cw_asset *cw_assets_add(cw_assets *s, const cw_asset *in)
+{
+    s->records_seen++;
+    const char *rid = in->resource_id ? in->resource_id : in->id;
+    size_t klen = 0;
+    const char *key = NULL;
+    char tmp[512];
+    cw_asset *prev = NULL;
+    if (in->type && rid) {
+        size_t tl = strlen(in->type), rl = strlen(rid);
+        if (tl + rl + 2 <= sizeof tmp) {
+            memcpy(tmp, in->type, tl);
+            tmp[tl] = '\x1f';
+            memcpy(tmp + tl + 1, rid, rl + 1);
+            prev = cw_hmap_get(&s->by_type_rid, tmp, tl + rl + 1);
+        } else {
+            key = type_rid_key(&s->arena, in->type, rid, &klen);
+            prev = cw_hmap_get(&s->by_type_rid, key, klen);
+        }
+    }
+    if (prev) {
+        if (!newer(in->capture_time, prev->capture_time)) return prev; /* older history item */
+        uint32_t idx = prev->index;
+        *prev = *in;
+        prev->index = idx;
+        if (!prev->facts) prev->facts = cw_json_new_obj(&s->arena);
+        if (!prev->tags) prev->tags = &empty_obj;
+        cw_hmap_put(&s->by_id, prev->id, strlen(prev->id), prev);
+        return prev;
+    }
+    cw_asset *a = cw_arena_alloc(&s->arena, sizeof *a);
+    *a = *in;
+    if (!a->facts) a->facts = cw_json_new_obj(&s->arena);
+    if (!a->tags) a->tags = &empty_obj;
+    if (s->n == s->cap) {
+        s->cap = s->cap ? s->cap * 2 : 1024;
+        s->v = cw_xrealloc(s->v, s->cap * sizeof *s->v);
+    }
+    a->index = (uint32_t)s->n;
+    s->v[s->n++] = a;
+    if (a->id) cw_hmap_put(&s->by_id, a->id, strlen(a->id), a);
+    if (a->type && rid) {
+        if (!key) key = type_rid_key(&s->arena, a->type, rid, &klen);
+        cw_hmap_put(&s->by_type_rid, key, klen, a);
+    }
+    return a;
+}
+
+static void list_push(cw_asset_list *l, cw_asset *a)
+{
+    if (l->n == l->cap) {
+        l->cap = l->cap ? l->cap * 2 : 16;
+        l->v = cw_xrealloc(l->v, l->cap * sizeof *l->v);
+    }
+    l->v[l->n++] = a;
+}
+
+void cw_assets_link(cw_assets *s)
+{
+    size_t it = 0;
+    const cw_hmap_slot *sl;
+    while (cw_hmap_next(&s->by_type, &it, &sl)) free(((cw_asset_list *)sl->val)->v);
+    cw_hmap_free(&s->by_type);
+    cw_hmap_init(&s->by_type);
+    for (size_t i = 0; i < s->n; i++) {
+        cw_asset *a = s->v[i];
+        if (!a->live || !a->type) continue;
+        cw_asset_list *l = cw_hmap_get(&s->by_type, a->type, strlen(a->type));
+        if (!l) {
+            l = cw_arena_zalloc(&s->arena, sizeof *l);
+            cw_hmap_put(&s->by_type, a->type, strlen(a->type), l);
+        }
+        list_push(l, a);
+        for (uint32_t r = 0; r < a->nrels; r++) {
+            cw_rel *rel = &a->rels[r];
+            rel->target = NULL;
+            if (rel->type && rel->resource_id)
+                rel->target = cw_assets_find_rid(s, rel->type, rel->resource_id);
+            if (!rel->target && rel->resource_id) rel->target = cw_assets_find(s, rel->resource_id);
+            if (rel->target && !rel->target->live) rel->target = NULL;
+        }
+    }
+}
+
+cw_asset *cw_assets_find(const cw_assets *s, const char *id)
+{
+    return id ? cw_hmap_get(&s->by_id, id, strlen(id)) : NULL;
+}
+
+cw_asset *cw_assets_find_rid(const cw_assets *s, const char *type, const char *rid)
+{
+    if (!type || !rid) return NULL;
+    size_t tl = strlen(type), rl = strlen(rid);
+    char tmp[512];
+    char *k = tl + rl + 2 <= sizeof tmp ? tmp : cw_xmalloc(tl + rl + 2);
+    memcpy(k, type, tl);
+    k[tl] = '\x1f';
+    memcpy(k + tl + 1, rid, rl + 1);
+    cw_asset *a = cw_hmap_get(&s->by_type_rid, k, tl + rl + 1);
+    if (k != tmp) free(k);
+    return a;
+}
+
+const cw_asset_list *cw_assets_of_type(const cw_assets *s, const char *type)
+{
+    const cw_asset_list *l = type ? cw_hmap_get(&s->by_type, type, strlen(type)) : NULL;
+    return l ? l : &empty_list;
+}
+
+size_t cw_assets_live_count(const cw_assets *s)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < s->n; i++) n += s->v[i]->live;
+    return n;
+}
+
+const char *cw_asset_tag(const cw_asset *a, const char *key)
+{
+    return cw_json_str(cw_json_get(a->tags, key), NULL);
+}
+
+size_t cw_asset_related(const cw_asset *a, const char *type, cw_asset **out, size_t max)
+{
+    size_t n = 0;
+    for (uint32_t i = 0; i < a->nrels; i++) {
+        cw_asset *t = a->rels[i].target;
+        if (!t || (type && (!t->type || strcmp(t->type, type) != 0))) continue;
+        if (n < max) out[n] = t;
+        n++;
+    }
+    return n;
+}

@@ -1,0 +1,275 @@
+/* Unit tests of the AWS Config adapter and the ingest loop, including every
+ * file of the real corpus ../shared/corpora/aws-config-rdk-example-ci. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "ingest/ingest.h"
+#include "model/model.h"
+
+static char tmpdir[256];
+
+static const char *write_tmp(const char *name, const char *text)
+{
+    static char path[512];
+    snprintf(path, sizeof path, "%s/%s", tmpdir, name);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+    return path;
+}
+
+static int load(cw_assets *s, const char *path, cw_diags *d, cw_ingest_stats *st)
+{
+    memset(st, 0, sizeof *st);
+    return cw_ingest_file(s, path, NULL, d, st, NULL, NULL);
+}
+
+#define ITEM13(type, id, arn, status, time, conf)                                                              \
+    "{\"configurationItemVersion\":\"1.3\",\"awsAccountId\":\"111122223333\",\"configurationItemStatus\":\"" status \
+    "\",\"configurationItemCaptureTime\":\"" time "\",\"resourceType\":\"" type "\",\"resourceId\":\"" id          \
+    "\",\"ARN\":\"" arn "\",\"awsRegion\":\"ap-southeast-2\",\"tags\":{\"env\":\"prod\"},\"relationships\":[],"   \
+    "\"configuration\":" conf "}"
+
+static void test_snapshot_and_history(void **state)
+{
+    (void)state;
+    const char *p = write_tmp(
+        "snap.json",
+        "{\"fileVersion\":\"1.0\",\"configSnapshotId\":\"x\",\"configurationItems\":[\n" ITEM13(
+            "AWS::S3::Bucket", "b1", "arn:aws:s3:::b1", "OK", "2020-01-01T00:00:00.000Z", "{\"name\":\"b1\"}") ",\n" ITEM13("AWS::S3::Bucket", "b1", "arn:aws:s3:::b1", "OK", "2021-01-01T00:00:00.000Z", "{\"name\":\"b1-new\"}") ",\n" ITEM13("AWS::S3::Bucket", "b2", "arn:aws:s3:::b2", "OK", "2021-01-01T00:00:00.000Z", "{}") ",\n" ITEM13("AWS::S3::Bucket", "b2", "arn:aws:s3:::b2", "ResourceDeleted", "2022-01-01T00:00:00.000Z", "null") ",\n" ITEM13("AWS::S3::Bucket", "b1", "arn:aws:s3:::b1", "OK", "2019-01-01T00:00:00.000Z", "{\"name\":\"b1-old\"}") "]}\n");
+    cw_assets s;
+    cw_assets_init(&s);
+    cw_diags d;
+    cw_diags_init(&d);
+    cw_ingest_stats st;
+    assert_int_equal(load(&s, p, &d, &st), 0);
+    assert_int_equal(d.errors, 0);
+    assert_int_equal(st.records, 5);
+    cw_assets_link(&s);
+    assert_int_equal(cw_assets_live_count(&s), 1);
+    cw_asset *b1 = cw_assets_find(&s, "arn:aws:s3:::b1");
+    assert_non_null(b1);
+    /* the latest capture wins, whatever the order in the file */
+    assert_string_equal(cw_json_str(cw_json_path(b1->raw, "configuration.name"), ""), "b1-new");
+    assert_string_equal(b1->account, "111122223333");
+    assert_string_equal(b1->region, "ap-southeast-2");
+    assert_string_equal(cw_asset_tag(b1, "env"), "prod");
+    cw_asset *b2 = cw_assets_find(&s, "arn:aws:s3:::b2");
+    assert_non_null(b2);
+    assert_false(b2->live);
+    assert_int_equal(cw_assets_of_type(&s, "AWS::S3::Bucket")->n, 1);
+    cw_assets_free(&s);
+    cw_diags_free(&d);
+}
+
+static void test_embedded_json_decoded(void **state)
+{
+    (void)state;
+    const char *p = write_tmp(
+        "bucket.json",
+        "{\"version\":\"1.2\",\"accountId\":\"1\",\"arn\":\"arn:aws:s3:::x\",\"resourceType\":\"AWS::S3::Bucket\","
+        "\"resourceId\":\"x\",\"configurationItemCaptureTime\":\"2020-01-01T00:00:00Z\",\"configuration\":{},"
+        "\"supplementaryConfiguration\":{\"AccessControlList\":\"{\\\"grantList\\\":[{\\\"grantee\\\":\\\"AllUsers\\\","
+        "\\\"permission\\\":\\\"Read\\\"}]}\",\"BucketPolicy\":{\"policyText\":\"{\\\"Statement\\\":[]}\"}},"
+        "\"tags\":[{\"key\":\"data-class\",\"value\":\"pii\"}]}");
+    cw_assets s;
+    cw_assets_init(&s);
+    cw_diags d;
+    cw_diags_init(&d);
+    cw_ingest_stats st;
+    assert_int_equal(load(&s, p, &d, &st), 0);
+    cw_assets_link(&s);
+    cw_asset *a = cw_assets_find(&s, "arn:aws:s3:::x");
+    assert_non_null(a);
+    const cw_json *acl = cw_json_path(a->raw, "supplementaryConfiguration.AccessControlList");
+    assert_non_null(acl);
+    assert_int_equal(acl->type, CW_JOBJ);
+    assert_int_equal(cw_json_get(acl, "grantList")->type, CW_JARR);
+    assert_int_equal(cw_json_path(a->raw, "supplementaryConfiguration.BucketPolicy.policyText")->type, CW_JOBJ);
+    assert_string_equal(cw_asset_tag(a, "data-class"), "pii");
+    cw_assets_free(&s);
+    cw_diags_free(&d);
+}
+
+static void test_notifications(void **state)
+{
+    (void)state;
+    /* change notification, SNS envelope, EventBridge envelope, NDJSON */
+    const char *p = write_tmp(
+        "events.ndjson",
+        "{\"configurationItemDiff\":{\"changeType\":\"UPDATE\"},\"messageType\":\"ConfigurationItemChangeNotification\","
+        "\"configurationItem\":" ITEM13("AWS::EC2::SecurityGroup", "sg-1", "arn:aws:ec2:ap-southeast-2:111122223333:security-group/sg-1", "OK", "2020-01-01T00:00:00Z", "{}") "}\n"
+        "{\"Type\":\"Notification\",\"Message\":\"{\\\"messageType\\\":\\\"ConfigurationItemChangeNotification\\\","
+        "\\\"configurationItem\\\":{\\\"resourceType\\\":\\\"AWS::EC2::Instance\\\",\\\"resourceId\\\":\\\"i-1\\\","
+        "\\\"configurationItemCaptureTime\\\":\\\"2020-01-01T00:00:00Z\\\",\\\"configuration\\\":{}}}\"}\n"
+        "{\"detail-type\":\"Config Configuration Item Change\",\"detail\":{\"messageType\":\"ConfigurationItemChangeNotification\","
+        "\"configurationItem\":" ITEM13("AWS::RDS::DBInstance", "db-1", "arn:aws:rds:ap-southeast-2:111122223333:db:one", "OK", "2020-01-01T00:00:00Z", "{}") "}}\n"
+        "{\"messageType\":\"ScheduledNotification\",\"notificationCreationTime\":\"2020-01-01T00:00:00Z\"}\n");
+    cw_assets s;
+    cw_assets_init(&s);
+    cw_diags d;
+    cw_diags_init(&d);
+    cw_ingest_stats st;
+    assert_int_equal(load(&s, p, &d, &st), 0);
+    assert_int_equal(st.records, 4);
+    assert_int_equal(st.assets, 3);
+    assert_int_equal(st.skipped, 1);
+    cw_assets_link(&s);
+    assert_non_null(cw_assets_find(&s, "arn:aws:ec2:ap-southeast-2:111122223333:security-group/sg-1"));
+    assert_non_null(cw_assets_find_rid(&s, "AWS::EC2::Instance", "i-1"));
+    assert_non_null(cw_assets_find_rid(&s, "AWS::RDS::DBInstance", "db-1"));
+    cw_assets_free(&s);
+    cw_diags_free(&d);
+}
+
+static void test_bad_records_keep_good_ones(void **state)
+{
+    (void)state;
+    const char *p = write_tmp(
+        "mixed.json",
+        "{\"configurationItems\":[\n" ITEM13("AWS::S3::Bucket", "ok1", "arn:aws:s3:::ok1", "OK", "2020-01-01T00:00:00Z", "{}") ",\n"
+        "{\"resourceType\": 5, \"resourceId\": \"x\", \"configuration\": {}},\n"
+        "[1,2],\n" ITEM13("AWS::S3::Bucket", "ok2", "arn:aws:s3:::ok2", "OK", "2020-01-01T00:00:00Z", "{}") "\n]}\n");
+    cw_assets s;
+    cw_assets_init(&s);
+    cw_diags d;
+    cw_diags_init(&d);
+    cw_ingest_stats st;
+    assert_int_equal(load(&s, p, &d, &st), -1);
+    assert_int_equal(d.errors, 2);
+    /* errors are located: file, line, record */
+    assert_string_equal(d.v[0].file, p);
+    assert_int_equal(d.v[0].line, 3);
+    assert_int_equal(d.v[0].record, 2);
+    assert_non_null(strstr(d.v[0].msg, "resourceType"));
+    assert_int_equal(d.v[1].line, 4);
+    cw_assets_link(&s);
+    assert_int_equal(cw_assets_live_count(&s), 2);
+    cw_assets_free(&s);
+    cw_diags_free(&d);
+}
+
+static void test_not_an_inventory(void **state)
+{
+    (void)state;
+    const char *p = write_tmp("pkg.json", "{\n  \"name\": \"left-pad\",\n  \"version\": \"1.0.0\"\n}\n");
+    cw_assets s;
+    cw_assets_init(&s);
+    cw_diags d;
+    cw_diags_init(&d);
+    cw_ingest_stats st;
+    assert_int_equal(load(&s, p, &d, &st), -1);
+    assert_int_equal(d.errors, 1);
+    assert_int_equal(d.v[0].line, 1);
+    assert_non_null(strstr(d.v[0].msg, "not a recognised inventory"));
+    cw_assets_free(&s);
+    cw_diags_free(&d);
+}
+
+static void test_gzip_input(void **state)
+{
+    (void)state;
+    char path[512];
+    snprintf(path, sizeof path, "%s/snap.json.gz", tmpdir);
+    gzFile g = gzopen(path, "wb");
+    assert_non_null(g);
+    const char *text = "{\"configurationItems\":[" ITEM13("AWS::S3::Bucket", "gz", "arn:aws:s3:::gz", "OK",
+                                                                  "2020-01-01T00:00:00Z", "{}") "]}";
+    gzwrite(g, text, (unsigned)strlen(text));
+    gzclose(g);
+    cw_assets s;
+    cw_assets_init(&s);
+    cw_diags d;
+    cw_diags_init(&d);
+    cw_ingest_stats st;
+    assert_int_equal(load(&s, path, &d, &st), 0);
+    assert_non_null(cw_assets_find(&s, "arn:aws:s3:::gz"));
+    cw_assets_free(&s);
+    cw_diags_free(&d);
+}
+
+/* Every valid file of the real corpus loads; the two invalid ones are
+ * rejected with a located error. */
+static void test_corpus(void **state)
+{
+    (void)state;
+    const char *root = getenv("CW_SOURCE_ROOT");
+    char dir[1024];
+    snprintf(dir, sizeof dir, "%s/../shared/corpora/aws-config-rdk-example-ci", root ? root : ".");
+    DIR *dd = opendir(dir);
+    if (!dd) {
+        skip();
+        return;
+    }
+    struct dirent *e;
+    int files = 0, bad = 0;
+    while ((e = readdir(dd))) {
+        size_t l = strlen(e->d_name);
+        if (l < 6 || strcmp(e->d_name + l - 5, ".json") != 0) continue;
+        char path[2048];
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        cw_assets s;
+        cw_assets_init(&s);
+        cw_diags d;
+        cw_diags_init(&d);
+        cw_ingest_stats st;
+        int rc = load(&s, path, &d, &st);
+        int invalid = strcmp(e->d_name, "AWS_EC2_NetworkInterface.json") == 0 ||
+                      strcmp(e->d_name, "AWS_SSM_ManagedInstanceInventory_Linux.json") == 0;
+        if (invalid) {
+            bad++;
+            assert_int_equal(rc, -1);
+            assert_true(d.errors >= 1);
+            assert_true(d.v[0].line > 0 && d.v[0].col > 0);
+            if (strstr(e->d_name, "Linux")) assert_int_equal(d.v[0].line, 51);
+        } else {
+            if (rc != 0) {
+                cw_diags_print(&d);
+                fail_msg("%s did not load", e->d_name);
+            }
+            assert_true(st.assets >= 1);
+        }
+        files++;
+        cw_assets_free(&s);
+        cw_diags_free(&d);
+    }
+    closedir(dd);
+    assert_true(files >= 80);
+    assert_int_equal(bad, 2);
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    snprintf(tmpdir, sizeof tmpdir, "/tmp/cw-ingest-XXXXXX");
+    return mkdtemp(tmpdir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_snapshot_and_history), cmocka_unit_test(test_embedded_json_decoded),
+        cmocka_unit_test(test_notifications),        cmocka_unit_test(test_bad_records_keep_good_ones),
+        cmocka_unit_test(test_not_an_inventory),     cmocka_unit_test(test_gzip_input),
+        cmocka_unit_test(test_corpus),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
