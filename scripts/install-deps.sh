@@ -7,7 +7,7 @@ PKGS=(
   libsimdjson-dev libyaml-dev libvectorscan-dev libpcre2-dev
   libsqlite3-dev libpq-dev libmicrohttpd-dev libcurl4-openssl-dev
   libssl-dev zlib1g-dev libdeflate-dev libcmocka-dev
-  clang libclang-rt-14-dev jq ripgrep python3
+  clang libclang-rt-14-dev jq ripgrep python3 time
 )
 missing=()
 for p in "${PKGS[@]}"; do
