@@ -5,8 +5,8 @@
  *                                                            bucket or account block ...
  *
  * Width: $COLUMNS when set, else 100. Evidence wraps at word boundaries;
- * long resource ids are shortened (an ARN to service:resource, otherwise
- * an ellipsis in the middle). Text from the inventory is sanitised: control
+ * long resource ids are shortened (an ARN to service:resource, then to its
+ * resource part or last path segment, otherwise an ellipsis in the middle). Text from the inventory is sanitised: control
  * bytes (escape sequences included) and invalid UTF-8 become '?', so a tag
  * value cannot drive the terminal. ANSI colour only when o->color. */
 #include <stdlib.h>
@@ -123,6 +123,13 @@ static void shorten(cw_strbuf *out, const char *id, size_t max)
                 cw_sb_adds(out, id);
                 return;
             }
+            /* "security-group/sg-0abc" -> "…/sg-0abc": the last segment */
+            const char *last = strrchr(id, '/');
+            if (last && width(last) + 1 <= max) {
+                cw_sb_adds(out, ELLIPSIS);
+                cw_sb_adds(out, last);
+                return;
+            }
         }
     }
     if (max < 2) {
@@ -198,16 +205,73 @@ typedef struct tstate {
     size_t cap;
 } tstate;
 
+/* Column layout: the evidence column gets what the others leave, and must
+ * keep at least MIN_EV columns; when it cannot, each finding is written as
+ * a header line (severity, rule, resource) with the evidence indented below
+ * it ("stacked"), which reads well down to 40 columns. */
+#define MIN_EV 30
+typedef struct layout {
+    size_t tw, rule_w, res_w, ev_w, ev_indent;
+    bool stacked;
+} layout;
+
+static layout plan(size_t tw, size_t rule_max, size_t res_max)
+{
+    layout L = {.tw = tw};
+    size_t fixed = SEV_W + 3 * strlen(SEP), avail = tw - fixed;
+    L.rule_w = rule_max < 28 ? rule_max : 28;
+    size_t share = (avail > L.rule_w ? avail - L.rule_w : 0) * 2 / 5;
+    if (share < 16) share = 16;
+    L.res_w = res_max < share ? res_max : share;
+    if (L.res_w > 48) L.res_w = 48;
+    if (avail >= L.rule_w + L.res_w + MIN_EV) {
+        L.ev_w = avail - L.rule_w - L.res_w;
+        L.ev_indent = fixed - strlen(SEP) + L.rule_w + L.res_w;
+        return L;
+    }
+    L.stacked = true;
+    L.ev_indent = SEV_W + strlen(SEP);
+    L.ev_w = tw - L.ev_indent;
+    /* header line: severity, rule, resource share the full width */
+    size_t head = tw - SEV_W - 2 * strlen(SEP);
+    if (L.rule_w > head / 2) L.rule_w = head / 2;
+    L.res_w = head - L.rule_w;
+    if (L.res_w > res_max) L.res_w = res_max;
+    return L;
+}
+
+static void write_summary(cw_emit *e, const layout *L, bool color, const size_t *count,
+                          size_t suppressed, const cw_scan_info *info, tstate *t)
+{
+    size_t total = 0;
+    for (int s = 0; s <= CW_SEV_CRITICAL; s++) total += count[s];
+    cw_strbuf sb = CW_STRBUF_INIT;
+    if (total == 0) cw_sb_adds(&sb, "No findings:");
+    else cw_sb_printf(&sb, "%zu finding%s:", total, total == 1 ? "" : "s");
+    for (int s = CW_SEV_CRITICAL; s >= CW_SEV_INFO; s--)
+        cw_sb_printf(&sb, " %zu %s%s", count[s], cw_severity_name((cw_severity)s),
+                     s > CW_SEV_INFO ? "," : "");
+    if (suppressed) cw_sb_printf(&sb, "; %zu suppressed", suppressed);
+    if (info) cw_sb_printf(&sb, " (%zu assets, %zu rules)", info->assets, info->nrules);
+    size_t nl = wrap(sb.buf, L->tw, &t->lines, &t->cap);
+    for (size_t l = 0; l < nl; l++) {
+        if (color) cw_sb_adds(&e->sb, BOLD);
+        cw_sb_add(&e->sb, sb.buf + t->lines[l].off, t->lines[l].len);
+        if (color) cw_sb_adds(&e->sb, RESET);
+        cw_sb_addc(&e->sb, '\n');
+    }
+    cw_sb_free(&sb);
+}
+
 int cw_out_table(FILE *out, const cw_scan_info *info, const cw_findings *fs, const cw_output_opts *o)
 {
     cw_emit e;
     cw_emit_init(&e, out);
     bool color = o && o->color;
-    size_t tw = term_width();
     tstate t = {CW_STRBUF_INIT, CW_STRBUF_INIT, CW_STRBUF_INIT, NULL, 0};
 
-    /* column widths from the visible findings */
-    size_t rule_w = 4, res_w = 8, nvis = 0;
+    /* widest rule and resource ids among the visible findings */
+    size_t rule_max = 4, res_max = 8, nvis = 0;
     size_t count[CW_SEV_CRITICAL + 1] = {0}, suppressed = 0;
     for (size_t i = 0; i < fs->n; i++) {
         const cw_finding *f = &fs->v[i];
@@ -217,31 +281,27 @@ int cw_out_table(FILE *out, const cw_scan_info *info, const cw_findings *fs, con
         }
         nvis++;
         if (f->suppressed_by) suppressed++;
-        else count[f->rule ? f->rule->severity : CW_SEV_INFO]++;
+        else count[f->rule && f->rule->severity <= CW_SEV_CRITICAL ? f->rule->severity : 0]++;
         sanitize(&t.a, cw_out_rule_id(f));
         size_t w = width(t.a.buf ? t.a.buf : "");
-        if (w > rule_w) rule_w = w;
+        if (w > rule_max) rule_max = w;
         sanitize(&t.a, cw_out_resource_id(f));
         w = width(t.a.buf ? t.a.buf : "");
-        if (w > res_w) res_w = w;
+        if (w > res_max) res_max = w;
     }
-    if (rule_w > 36) rule_w = 36;
-    if (res_w > 44) res_w = 44;
-    size_t fixed = SEV_W + 3 * strlen(SEP);
-    const size_t min_ev = 24;
-    while (fixed + rule_w + res_w + min_ev > tw && res_w > 16) res_w--;
-    while (fixed + rule_w + res_w + min_ev > tw && rule_w > 12) rule_w--;
-    size_t ev_w = tw > fixed + rule_w + res_w + min_ev ? tw - fixed - rule_w - res_w : min_ev;
+    layout L = plan(term_width(), rule_max, res_max);
 
     if (nvis) {
         if (color) cw_sb_adds(&e.sb, BOLD);
         cw_sb_adds(&e.sb, "SEVERITY");
         pad(&e.sb, 8, SEV_W);
         cw_sb_adds(&e.sb, SEP "RULE");
-        pad(&e.sb, 4, rule_w);
+        pad(&e.sb, 4, L.rule_w);
         cw_sb_adds(&e.sb, SEP "RESOURCE");
-        pad(&e.sb, 8, res_w);
-        cw_sb_adds(&e.sb, SEP "EVIDENCE");
+        if (!L.stacked) {
+            pad(&e.sb, 8, L.res_w);
+            cw_sb_adds(&e.sb, SEP "EVIDENCE");
+        }
         if (color) cw_sb_adds(&e.sb, RESET);
         cw_sb_addc(&e.sb, '\n');
     }
@@ -252,7 +312,7 @@ int cw_out_table(FILE *out, const cw_scan_info *info, const cw_findings *fs, con
         if (!cw_out_visible(f, o)) continue;
         cw_severity sev = f->rule ? f->rule->severity : CW_SEV_INFO;
         if ((unsigned)sev > CW_SEV_CRITICAL) sev = CW_SEV_INFO;
-        if (prev_sev >= 0 && prev_sev != (int)sev) cw_sb_addc(&e.sb, '\n'); /* group break */
+        if (prev_sev >= 0 && (prev_sev != (int)sev || L.stacked)) cw_sb_addc(&e.sb, '\n');
         prev_sev = (int)sev;
 
         /* evidence, with the exception named when suppressed findings are shown */
@@ -262,59 +322,45 @@ int cw_out_table(FILE *out, const cw_scan_info *info, const cw_findings *fs, con
         sanitize(&t.evid, raw.buf);
         cw_sb_free(&raw);
         const char *ev = t.evid.buf ? t.evid.buf : "";
-        size_t nl = wrap(ev, ev_w, &t.lines, &t.cap);
+        size_t nl = wrap(ev, L.ev_w, &t.lines, &t.cap);
 
         sanitize(&t.a, cw_out_rule_id(f));
         cw_strbuf rule_s = CW_STRBUF_INIT;
-        shorten(&rule_s, t.a.buf ? t.a.buf : "", rule_w);
+        shorten(&rule_s, t.a.buf ? t.a.buf : "", L.rule_w);
         sanitize(&t.a, cw_out_resource_id(f));
-        shorten(&t.b, t.a.buf ? t.a.buf : "", res_w);
+        shorten(&t.b, t.a.buf ? t.a.buf : "", L.res_w);
+        const char *rs = rule_s.buf ? rule_s.buf : "", *res = t.b.buf ? t.b.buf : "";
 
-        for (size_t l = 0; l < (nl ? nl : 1); l++) {
-            cw_strbuf *sb = &e.sb;
-            if (l == 0) {
-                if (color) cw_sb_adds(sb, f->suppressed_by ? DIM : sev_color[sev]);
-                cw_sb_adds(sb, sev_upper[sev]);
-                if (color) cw_sb_adds(sb, RESET);
-                pad(sb, strlen(sev_upper[sev]), SEV_W);
-                cw_sb_adds(sb, SEP);
-                cw_sb_adds(sb, rule_s.buf ? rule_s.buf : "");
-                pad(sb, width(rule_s.buf ? rule_s.buf : ""), rule_w);
-                cw_sb_adds(sb, SEP);
-                cw_sb_adds(sb, t.b.buf ? t.b.buf : "");
-                pad(sb, width(t.b.buf ? t.b.buf : ""), res_w);
-            } else {
-                pad(sb, 0, SEV_W + rule_w + res_w + 2 * strlen(SEP));
-            }
-            if (nl) {
-                cw_sb_adds(sb, SEP);
-                cw_sb_add(sb, ev + t.lines[l].off, t.lines[l].len);
-            }
+        cw_strbuf *sb = &e.sb;
+        if (color) cw_sb_adds(sb, f->suppressed_by ? DIM : sev_color[sev]);
+        cw_sb_adds(sb, sev_upper[sev]);
+        if (color) cw_sb_adds(sb, RESET);
+        pad(sb, strlen(sev_upper[sev]), SEV_W);
+        cw_sb_adds(sb, SEP);
+        cw_sb_adds(sb, rs);
+        pad(sb, width(rs), L.rule_w);
+        cw_sb_adds(sb, SEP);
+        cw_sb_adds(sb, res);
+        size_t first = 0;
+        if (!L.stacked && nl) {
+            pad(sb, width(res), L.res_w);
+            cw_sb_adds(sb, SEP);
+            cw_sb_add(sb, ev + t.lines[0].off, t.lines[0].len);
+            first = 1;
+        }
+        cw_sb_addc(sb, '\n');
+        for (size_t l = first; l < nl; l++) {
+            pad(sb, 0, L.ev_indent);
+            if (!L.stacked) cw_sb_adds(sb, SEP);
+            cw_sb_add(sb, ev + t.lines[l].off, t.lines[l].len);
             cw_sb_addc(sb, '\n');
         }
         cw_sb_free(&rule_s);
         cw_emit_maybe_flush(&e);
     }
 
-    /* one-line summary */
-    size_t total = 0;
-    for (int s = 0; s <= CW_SEV_CRITICAL; s++) total += count[s];
     if (nvis) cw_sb_addc(&e.sb, '\n');
-    if (color) cw_sb_adds(&e.sb, BOLD);
-    if (total == 0) cw_sb_adds(&e.sb, "No findings");
-    else cw_sb_printf(&e.sb, "%zu finding%s", total, total == 1 ? "" : "s");
-    if (color) cw_sb_adds(&e.sb, RESET);
-    cw_sb_adds(&e.sb, ":");
-    for (int s = CW_SEV_CRITICAL; s >= CW_SEV_INFO; s--) {
-        cw_sb_addc(&e.sb, ' ');
-        if (color && count[s]) cw_sb_adds(&e.sb, sev_color[s]);
-        cw_sb_printf(&e.sb, "%zu %s", count[s], cw_severity_name((cw_severity)s));
-        if (color && count[s]) cw_sb_adds(&e.sb, RESET);
-        if (s > CW_SEV_INFO) cw_sb_addc(&e.sb, ',');
-    }
-    if (suppressed) cw_sb_printf(&e.sb, "; %zu suppressed by exceptions", suppressed);
-    if (info) cw_sb_printf(&e.sb, " (%zu assets, %zu rules)", info->assets, info->nrules);
-    cw_sb_addc(&e.sb, '\n');
+    write_summary(&e, &L, color, count, suppressed, info, &t);
 
     cw_sb_free(&t.a);
     cw_sb_free(&t.b);

@@ -1,0 +1,138 @@
+/* Tests of src/model/finding.c and the output registry and helpers. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <string.h>
+
+#include "model/finding.h"
+#include "output/emit.h"
+#include "output/output.h"
+
+static void test_severity(void **st)
+{
+    (void)st;
+    static const char *const names[] = {"info", "low", "medium", "high", "critical"};
+    for (int i = 0; i <= CW_SEV_CRITICAL; i++) {
+        assert_string_equal(cw_severity_name((cw_severity)i), names[i]);
+        cw_severity s = CW_SEV_INFO;
+        assert_int_equal(cw_severity_parse(names[i], &s), 0);
+        assert_int_equal(s, i);
+    }
+    cw_severity s;
+    assert_int_equal(cw_severity_parse("HIGH", &s), 0);
+    assert_int_equal(s, CW_SEV_HIGH);
+    assert_int_equal(cw_severity_parse("severe", &s), -1);
+    assert_int_equal(cw_severity_parse("", &s), -1);
+    assert_int_equal(cw_severity_parse(NULL, &s), -1);
+    assert_string_equal(cw_severity_name((cw_severity)42), "unknown");
+}
+
+static void test_categories(void **st)
+{
+    (void)st;
+    static const char *const want[] = {"public-access", "network-exposure", "cross-account",
+                                       "hardening",     "encryption",       "logging",
+                                       "identity",      "data-protection",  "data-residency",
+                                       "other"};
+    size_t n = 0;
+    while (cw_categories[n]) n++;
+    assert_int_equal(n, sizeof want / sizeof want[0]);
+    for (size_t i = 0; i < n; i++) {
+        assert_string_equal(cw_categories[i], want[i]);
+        assert_int_equal(cw_category_valid(want[i]), 1);
+    }
+    assert_int_equal(cw_category_valid("public"), 0);
+    assert_int_equal(cw_category_valid("Public-Access"), 0);
+    assert_int_equal(cw_category_valid(NULL), 0);
+}
+
+static void test_findings_sort(void **st)
+{
+    (void)st;
+    cw_rule_meta lo = {.id = "b-low", .severity = CW_SEV_LOW};
+    cw_rule_meta hi_b = {.id = "b-high", .severity = CW_SEV_HIGH};
+    cw_rule_meta hi_a = {.id = "a-high", .severity = CW_SEV_HIGH};
+    cw_rule_meta crit = {.id = "z-crit", .severity = CW_SEV_CRITICAL};
+    cw_asset x = {.id = "arn:x"}, y = {.id = "arn:y"};
+    cw_finding in[] = {
+        {&lo, &x, "e", NULL},   {&hi_b, &y, "e", NULL}, {&hi_b, &x, "e", NULL},
+        {&hi_a, &y, "e", NULL}, {&crit, &y, "e", NULL},
+    };
+    cw_findings fs;
+    cw_findings_init(&fs);
+    for (int i = 0; i < 5; i++) cw_findings_add(&fs, &in[i]);
+    for (int i = 0; i < 100; i++) cw_findings_add(&fs, &in[i % 5]); /* growth */
+    assert_int_equal(fs.n, 105);
+    cw_findings_sort(&fs);
+    for (size_t i = 1; i < fs.n; i++) {
+        const cw_finding *a = &fs.v[i - 1], *b = &fs.v[i];
+        assert_true(a->rule->severity >= b->rule->severity);
+        if (a->rule->severity == b->rule->severity) {
+            int c = strcmp(a->rule->id, b->rule->id);
+            assert_true(c <= 0);
+            if (c == 0) assert_true(strcmp(a->asset->id, b->asset->id) <= 0);
+        }
+    }
+    assert_string_equal(fs.v[0].rule->id, "z-crit");
+    assert_string_equal(fs.v[fs.n - 1].rule->id, "b-low");
+    cw_findings_free(&fs);
+    assert_null(fs.v);
+    assert_int_equal(fs.n, 0);
+}
+
+static void test_registry(void **st)
+{
+    (void)st;
+    static const char *const names[] = {"table", "json", "ocsf", "sarif", "csv"};
+    for (size_t i = 0; i < 5; i++) {
+        const cw_output_fmt *f = cw_output_find(names[i]);
+        assert_non_null(f);
+        assert_string_equal(f->name, names[i]);
+        assert_non_null(f->write);
+        assert_non_null(f->doc);
+    }
+    assert_null(cw_output_find("xml"));
+    assert_null(cw_output_find(NULL));
+    assert_string_equal(cw_output_formats[0].name, "table"); /* the default comes first */
+}
+
+static void test_iso_to_ms(void **st)
+{
+    (void)st;
+    assert_true(cw_out_iso_to_ms("1970-01-01T00:00:00Z") == 0);
+    assert_true(cw_out_iso_to_ms("2026-01-01T00:00:00Z") == 1767225600000LL);
+    assert_true(cw_out_iso_to_ms("2026-01-01T00:00:00.250Z") == 1767225600250LL);
+    assert_true(cw_out_iso_to_ms("2026-01-01T02:00:00+02:00") == 1767225600000LL);
+    assert_true(cw_out_iso_to_ms("2026-01-01") == 1767225600000LL);
+    assert_true(cw_out_iso_to_ms("2026-13-01T00:00:00Z") == -1);
+    assert_true(cw_out_iso_to_ms("yesterday") == -1);
+    assert_true(cw_out_iso_to_ms("2026-01-01T00:00:00Zjunk") == -1);
+    assert_true(cw_out_iso_to_ms(NULL) == -1);
+}
+
+static void test_fingerprint(void **st)
+{
+    (void)st;
+    cw_rule_meta r1 = {.id = "ab"}, r2 = {.id = "a"};
+    cw_asset a1 = {.id = "c"}, a2 = {.id = "bc"};
+    cw_finding f1 = {&r1, &a1, NULL, NULL}, f2 = {&r2, &a2, NULL, NULL};
+    char h1[33], h2[33], h1b[33];
+    cw_out_fingerprint(&f1, h1);
+    cw_out_fingerprint(&f2, h2);
+    cw_out_fingerprint(&f1, h1b);
+    assert_int_equal(strlen(h1), 32);
+    assert_string_equal(h1, h1b);
+    assert_string_not_equal(h1, h2); /* "ab"+"c" vs "a"+"bc": separator matters */
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_severity),     cmocka_unit_test(test_categories),
+        cmocka_unit_test(test_findings_sort), cmocka_unit_test(test_registry),
+        cmocka_unit_test(test_iso_to_ms),    cmocka_unit_test(test_fingerprint),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
