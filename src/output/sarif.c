@@ -168,7 +168,8 @@ static void write_result(cw_jw *w, const cw_finding *f, long ridx)
     cw_jw_key(w, "logicalLocations");
     cw_jw_arr(w);
     cw_jw_obj(w);
-    if (a && a->name) cw_jw_kstr(w, "name", a->name);
+    /* no "name": for a top-level logical location SARIF 2.1.0 (3.33.5)
+     * requires fullyQualifiedName to equal name, and the id is the name */
     cw_jw_kstr(w, "fullyQualifiedName", cw_out_resource_id(f));
     cw_jw_kstr(w, "kind", "resource");
     cw_jw_end(w);

@@ -295,6 +295,7 @@ static void test_sarif_fields(void **st)
     assert_path(flat, R(0, "locations.0.logicalLocations.0.fullyQualifiedName"),
                 "\"arn:aws:s3:::dealer-exports\"");
     assert_path(flat, R(0, "locations.0.logicalLocations.0.kind"), "\"resource\"");
+    assert_absent(flat, R(0, "locations.0.logicalLocations.0.name"));
     assert_non_null(fx_get(flat, R(0, "partialFingerprints.cloudwarden/v1")));
     /* sg: line unknown -> no region; path percent-encoded */
     assert_path(flat, R(1, "ruleIndex"), "1");
