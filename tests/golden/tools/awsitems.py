@@ -1,0 +1,612 @@
+"""Build AWS Config configuration items the way AWS Config writes them.
+
+Used only to (re)generate the committed inputs of some golden cases and of the
+example estate; the tests read the committed JSON, not this module.
+
+Three shapes, all real:
+  shape13  - configuration snapshot / history file delivered to S3, and the
+             configurationItem of a change notification: configurationItemVersion,
+             awsAccountId, ARN, configurationStateMd5Hash.
+  shape12  - the older item shape (version, accountId, arn, configurationItemMD5Hash)
+             seen in recordVersion 1.2 notifications and older tooling.
+  shape_api - `aws configservice get-resource-config-history` output: like shape12
+             but `configuration` is a JSON string and every supplementaryConfiguration
+             value is a JSON string.
+Field names inside configuration/supplementaryConfiguration follow the AWS Config
+resource schema (awslabs/aws-config-resource-schema) and the real items in
+../shared/corpora/aws-config-rdk-example-ci/.
+"""
+import hashlib
+import json
+
+CAPTURE = "2026-11-20T03:14:07.512Z"
+
+
+def _state_id(key):
+    return 1763600000000 + int(hashlib.sha1(key.encode()).hexdigest()[:6], 16)
+
+
+def item(rtype, rid, name, arn, account, region, configuration, supplementary=None, tags=None,
+         relationships=None, az="Regional", status="OK", capture=CAPTURE, created=None):
+    """A neutral item (dict with our own keys); shape it with shape13/shape12/shape_api."""
+    return {
+        "resourceType": rtype, "resourceId": rid, "resourceName": name, "arn": arn,
+        "account": account, "region": region, "az": az, "status": status, "capture": capture,
+        "created": created or "2024-03-11T22:05:41.000Z",
+        "tags": tags or {}, "relationships": relationships or [],
+        "configuration": configuration, "supplementary": supplementary or {},
+    }
+
+
+def shape13(it):
+    out = {
+        "relatedEvents": [],
+        "relationships": it["relationships"],
+        "configuration": it["configuration"],
+        "supplementaryConfiguration": it["supplementary"],
+        "tags": it["tags"],
+        "configurationItemVersion": "1.3",
+        "configurationItemCaptureTime": it["capture"],
+        "configurationStateId": _state_id(it["arn"] or it["resourceId"] + it["capture"]),
+        "awsAccountId": it["account"],
+        "configurationItemStatus": it["status"],
+        "resourceType": it["resourceType"],
+        "resourceId": it["resourceId"],
+    }
+    if it["resourceName"] is not None:
+        out["resourceName"] = it["resourceName"]
+    if it["arn"]:
+        out["ARN"] = it["arn"]
+    out.update({
+        "awsRegion": it["region"],
+        "availabilityZone": it["az"],
+        "configurationStateMd5Hash": "",
+        "resourceCreationTime": it["created"],
+    })
+    if it["status"] in ("ResourceDeleted", "ResourceDeletedNotRecorded"):
+        out["configuration"] = None
+        out["supplementaryConfiguration"] = {}
+    return out
+
+
+def shape12(it):
+    out = {
+        "version": "1.2",
+        "accountId": it["account"],
+        "configurationItemCaptureTime": it["capture"],
+        "configurationItemStatus": it["status"],
+        "configurationStateId": str(_state_id(it["arn"] or it["resourceId"] + it["capture"])),
+        "configurationItemMD5Hash": hashlib.md5(json.dumps(it["configuration"], sort_keys=True).encode()).hexdigest(),
+    }
+    if it["arn"]:
+        out["arn"] = it["arn"]
+    out["resourceType"] = it["resourceType"]
+    out["resourceId"] = it["resourceId"]
+    if it["resourceName"] is not None:
+        out["resourceName"] = it["resourceName"]
+    out.update({
+        "awsRegion": it["region"],
+        "availabilityZone": it["az"],
+        "resourceCreationTime": it["created"],
+        "tags": it["tags"],
+        "relatedEvents": [],
+        "relationships": it["relationships"],
+        "configuration": it["configuration"],
+        "supplementaryConfiguration": it["supplementary"],
+    })
+    return out
+
+
+def shape_api(it):
+    out = shape12(it)
+    out["version"] = "1.3"
+    out["configuration"] = json.dumps(it["configuration"], separators=(",", ":"))
+    out["supplementaryConfiguration"] = {
+        k: (v if isinstance(v, str) else json.dumps(v, separators=(",", ":")))
+        for k, v in it["supplementary"].items()
+    }
+    return out
+
+
+def snapshot_file(items, snap_id="7f1c2a90-5d3e-4b8a-9c61-2e4f8d0b3a17"):
+    return {"fileVersion": "1.0", "configSnapshotId": snap_id, "configurationItems": items}
+
+
+def history_file(items):
+    return {"fileVersion": "1.0", "configurationItems": items}
+
+
+def change_notification(it13, change_type="UPDATE", changed=None, created="2026-11-20T03:15:02.118Z"):
+    return {
+        "configurationItemDiff": {"changedProperties": changed or {}, "changeType": change_type},
+        "configurationItem": it13,
+        "notificationCreationTime": created,
+        "messageType": "ConfigurationItemChangeNotification",
+        "recordVersion": "1.3",
+    }
+
+
+def dump(obj, path):
+    with open(path, "w") as f:
+        json.dump(obj, f, indent=2)
+        f.write("\n")
+
+
+# ---------------------------------------------------------------- S3 ------
+
+def canonical_id(name):
+    return hashlib.sha256(("owner-" + name).encode()).hexdigest()
+
+
+def acl_string(owner_id, grants):
+    """grants: list of (grantee, permission); grantee is 'AllUsers', 'AuthenticatedUsers',
+    'LogDelivery' or a canonical user id. permission: FullControl Read Write ReadAcp WriteAcp."""
+    gl = [{"grantee": {"id": owner_id, "displayName": None}, "permission": "FullControl"}]
+    for g, p in grants:
+        if g in ("AllUsers", "AuthenticatedUsers", "LogDelivery"):
+            gl.append({"grantee": g, "permission": p})
+        else:
+            gl.append({"grantee": {"id": g, "displayName": None}, "permission": p})
+    return json.dumps({"grantSet": None, "grantList": gl,
+                       "owner": {"displayName": None, "id": owner_id}, "isRequesterCharged": False},
+                      separators=(",", ":"))
+
+
+def s3_bucket(account, region, name, grants=(), policy=None, pab=None, sse="AES256", kms_key=None,
+              logging_to=None, versioning=None, mfa_delete=None, tags=None, capture=CAPTURE,
+              created="2024-03-11T22:05:41.000Z", website=False, status="OK"):
+    owner = canonical_id(account)
+    supp = {
+        "AccessControlList": acl_string(owner, grants),
+        "BucketAccelerateConfiguration": {"status": None},
+        "BucketLoggingConfiguration": {"destinationBucketName": logging_to,
+                                       "logFilePrefix": (name + "/") if logging_to else None},
+        "BucketNotificationConfiguration": {"configurations": {}},
+        "BucketPolicy": {"policyText": json.dumps(policy, separators=(",", ":")) if policy else None},
+        "BucketVersioningConfiguration": {"status": versioning or "Off", "isMfaDeleteEnabled": mfa_delete},
+        "IsRequesterPaysEnabled": False,
+    }
+    if pab is not None:
+        supp["PublicAccessBlockConfiguration"] = {
+            "blockPublicAcls": "BlockPublicAcls" in pab, "ignorePublicAcls": "IgnorePublicAcls" in pab,
+            "blockPublicPolicy": "BlockPublicPolicy" in pab, "restrictPublicBuckets": "RestrictPublicBuckets" in pab}
+    if sse:
+        d = {"sseAlgorithm": sse, "kmsMasterKeyID": kms_key}
+        supp["ServerSideEncryptionConfiguration"] = {
+            "rules": [{"applyServerSideEncryptionByDefault": d, "bucketKeyEnabled": sse == "aws:kms"}]}
+    if website:
+        supp["BucketWebsiteConfiguration"] = {"indexDocumentSuffix": "index.html", "errorDocument": "error.html",
+                                              "routingRules": []}
+    conf = {"name": name, "owner": {"displayName": None, "id": owner}, "creationDate": created}
+    return item("AWS::S3::Bucket", name, name, "arn:aws:s3:::" + name, account, region, conf, supp,
+                tags=tags, capture=capture, created=created, status=status)
+
+
+def account_pab(account, region, flags, capture=CAPTURE):
+    conf = {"blockPublicAcls": "BlockPublicAcls" in flags, "ignorePublicAcls": "IgnorePublicAcls" in flags,
+            "blockPublicPolicy": "BlockPublicPolicy" in flags,
+            "restrictPublicBuckets": "RestrictPublicBuckets" in flags}
+    return item("AWS::S3::AccountPublicAccessBlock", account, None, None, account, region, conf,
+                az="Not Applicable", capture=capture)
+
+
+def policy(*statements):
+    return {"Version": "2012-10-17", "Statement": list(statements)}
+
+
+def stmt(effect, principal, action, resource, condition=None, sid=None, not_principal=None):
+    s = {}
+    if sid:
+        s["Sid"] = sid
+    s["Effect"] = effect
+    if not_principal is not None:
+        s["NotPrincipal"] = not_principal
+    elif principal is not None:
+        s["Principal"] = principal
+    s["Action"] = action
+    if resource is not None:
+        s["Resource"] = resource
+    if condition:
+        s["Condition"] = condition
+    return s
+
+
+# ---------------------------------------------------------------- EC2 -----
+
+def perm(proto, from_port, to_port, v4=(), v6=(), groups=()):
+    p = {"ipProtocol": proto}
+    if proto != "-1":
+        p["fromPort"] = from_port
+        p["toPort"] = to_port
+    p["userIdGroupPairs"] = [{"groupId": g, "userId": "000000000000"} for g in groups]
+    p["ipv6Ranges"] = [{"cidrIpv6": c} for c in v6]
+    p["prefixListIds"] = []
+    p["ipRanges"] = list(v4)
+    p["ipv4Ranges"] = [{"cidrIp": c} for c in v4]
+    return p
+
+
+def security_group(account, region, gid, name, vpc, perms, description=None, capture=CAPTURE):
+    for p in perms:
+        for pair in p["userIdGroupPairs"]:
+            pair["userId"] = account
+    conf = {
+        "description": description or name, "groupName": name, "ipPermissions": perms,
+        "ownerId": account, "groupId": gid,
+        "ipPermissionsEgress": [perm("-1", None, None, v4=["0.0.0.0/0"])],
+        "vpcId": vpc, "tags": [{"key": "Name", "value": name}],
+    }
+    rels = [{"resourceId": vpc, "resourceType": "AWS::EC2::VPC", "relationshipName": "Is contained in Vpc"}]
+    return item("AWS::EC2::SecurityGroup", gid, name, "arn:aws:ec2:%s:%s:security-group/%s" % (region, account, gid),
+                account, region, conf, tags={"Name": name}, relationships=rels, capture=capture)
+
+
+def ec2_instance(account, region, iid, name, vpc, subnet, sgs, public_ip=None, http_tokens="required",
+                 state="running", instance_type="t3.medium", capture=CAPTURE):
+    ni = {"networkInterfaceId": "eni-" + iid[2:], "subnetId": subnet, "vpcId": vpc, "description": "",
+          "ownerId": account, "status": "in-use", "privateIpAddress": "10.20.1.%d" % (int(iid[-2:], 16) % 250),
+          "groups": [{"groupName": n, "groupId": g} for g, n in sgs], "sourceDestCheck": True,
+          "ipv6Addresses": []}
+    if public_ip:
+        ni["association"] = {"publicIp": public_ip, "publicDnsName": "ec2-%s.%s.compute.amazonaws.com" %
+                             (public_ip.replace(".", "-"), region), "ipOwnerId": "amazon"}
+    conf = {
+        "instanceId": iid, "imageId": "ami-0a8b4cd432b1c3063",
+        "state": {"code": 16 if state == "running" else 80, "name": state},
+        "metadataOptions": {"state": "applied", "httpTokens": http_tokens, "httpPutResponseHopLimit": 1,
+                            "httpEndpoint": "enabled", "httpProtocolIpv6": "disabled",
+                            "instanceMetadataTags": "disabled"},
+        "privateDnsName": "ip-10-20-1-10.%s.compute.internal" % region,
+        "publicDnsName": ni.get("association", {}).get("publicDnsName", ""),
+        "instanceType": instance_type, "subnetId": subnet, "vpcId": vpc,
+        "privateIpAddress": ni["privateIpAddress"],
+        "securityGroups": [{"groupName": n, "groupId": g} for g, n in sgs],
+        "networkInterfaces": [ni], "tags": [{"key": "Name", "value": name}],
+        "architecture": "x86_64", "rootDeviceType": "ebs", "rootDeviceName": "/dev/xvda",
+        "monitoring": {"state": "disabled"},
+    }
+    if public_ip:
+        conf["publicIpAddress"] = public_ip
+    rels = [{"resourceId": g, "resourceType": "AWS::EC2::SecurityGroup", "relationshipName": "Is associated with SecurityGroup"} for g, _ in sgs]
+    rels += [{"resourceId": subnet, "resourceType": "AWS::EC2::Subnet", "relationshipName": "Is contained in Subnet"},
+             {"resourceId": vpc, "resourceType": "AWS::EC2::VPC", "relationshipName": "Is contained in Vpc"},
+             {"resourceId": ni["networkInterfaceId"], "resourceType": "AWS::EC2::NetworkInterface", "relationshipName": "Contains NetworkInterface"}]
+    return item("AWS::EC2::Instance", iid, name, "arn:aws:ec2:%s:%s:instance/%s" % (region, account, iid),
+                account, region, conf, tags={"Name": name}, relationships=rels, az=region + "a", capture=capture)
+
+
+def ebs_volume(account, region, vid, encrypted, instance=None, kms_key=None, size=100, capture=CAPTURE):
+    conf = {"volumeId": vid, "size": size, "snapshotId": "", "availabilityZone": region + "a",
+            "state": "in-use" if instance else "available", "createTime": "2025-02-03T01:12:09.000Z",
+            "attachments": ([{"volumeId": vid, "instanceId": instance, "device": "/dev/xvda", "state": "attached",
+                              "attachTime": "2025-02-03T01:12:10.000Z", "deleteOnTermination": True}]
+                            if instance else []),
+            "tags": [], "volumeType": "gp3", "iops": 3000, "encrypted": encrypted}
+    if encrypted:
+        conf["kmsKeyId"] = kms_key or "arn:aws:kms:%s:%s:key/0b1f6c2e-7d51-4a3f-9e0c-5a2b8d7c4e11" % (region, account)
+    rels = ([{"resourceId": instance, "resourceType": "AWS::EC2::Instance", "relationshipName": "Is attached to Instance"}]
+            if instance else [])
+    return item("AWS::EC2::Volume", vid, None, "arn:aws:ec2:%s:%s:volume/%s" % (region, account, vid),
+                account, region, conf, relationships=rels, az=region + "a", capture=capture)
+
+
+# ---------------------------------------------------------------- RDS -----
+
+def _sg_rels(sgs):
+    return [{"resourceId": g, "resourceType": "AWS::EC2::SecurityGroup",
+             "relationshipName": "Is associated with SecurityGroup"} for g in sgs]
+
+
+def rds_instance(account, region, ident, sgs, public, encrypted=True, engine="mysql", port=3306,
+                 backup_days=7, deletion_protection=True, auto_minor=True, vpc="vpc-0c1d2e3f4a5b6c7d8",
+                 tags=None, capture=CAPTURE, multi_az=False):
+    rid = "db-" + hashlib.sha1(ident.encode()).hexdigest()[:26].upper()
+    conf = {
+        "dBInstanceIdentifier": ident, "dBInstanceClass": "db.t3.medium", "engine": engine,
+        "dBInstanceStatus": "available", "masterUsername": "admin",
+        "endpoint": {"address": "%s.c9akciq32.%s.rds.amazonaws.com" % (ident, region), "port": port,
+                     "hostedZoneId": "Z32T0VRHXEXS0V"},
+        "allocatedStorage": 100, "instanceCreateTime": "2024-05-02T10:11:12.000Z",
+        "preferredBackupWindow": "16:00-16:30", "backupRetentionPeriod": backup_days,
+        "dBSecurityGroups": [],
+        "vpcSecurityGroups": [{"vpcSecurityGroupId": g, "status": "active"} for g in sgs],
+        "dBParameterGroups": [{"dBParameterGroupName": "default.%s" % engine, "parameterApplyStatus": "in-sync"}],
+        "availabilityZone": region + "a",
+        "dBSubnetGroup": {"dBSubnetGroupName": "db-subnets", "dBSubnetGroupDescription": "database subnets",
+                          "vpcId": vpc, "subnetGroupStatus": "Complete",
+                          "subnets": [{"subnetIdentifier": "subnet-0a1b2c3d4e5f60718",
+                                       "subnetAvailabilityZone": {"name": region + "a"}, "subnetStatus": "Active"},
+                                      {"subnetIdentifier": "subnet-0b2c3d4e5f6071829",
+                                       "subnetAvailabilityZone": {"name": region + "b"}, "subnetStatus": "Active"}]},
+        "preferredMaintenanceWindow": "sun:17:00-sun:17:30", "pendingModifiedValues": {},
+        "multiAZ": multi_az, "engineVersion": "8.0.35" if engine == "mysql" else "15.4",
+        "autoMinorVersionUpgrade": auto_minor, "readReplicaDBInstanceIdentifiers": [],
+        "licenseModel": "general-public-license" if engine == "mysql" else "postgresql-license",
+        "optionGroupMemberships": [], "publiclyAccessible": public, "storageType": "gp3",
+        "dbInstancePort": 0, "storageEncrypted": encrypted, "dbiResourceId": rid,
+        "cACertificateIdentifier": "rds-ca-rsa2048-g1", "copyTagsToSnapshot": True,
+        "monitoringInterval": 0, "iAMDatabaseAuthenticationEnabled": False,
+        "performanceInsightsEnabled": False, "deletionProtection": deletion_protection,
+        "dBInstanceArn": "arn:aws:rds:%s:%s:db:%s" % (region, account, ident),
+    }
+    if encrypted:
+        conf["kmsKeyId"] = "arn:aws:kms:%s:%s:key/5c7e2a1b-93d4-4f60-8e21-7b3a9c0d1e2f" % (region, account)
+    rels = [{"resourceId": "db-subnets", "resourceType": "AWS::RDS::DBSubnetGroup",
+             "relationshipName": "Is associated with DBSubnetGroup"}] + _sg_rels(sgs)
+    return item("AWS::RDS::DBInstance", rid, ident, "arn:aws:rds:%s:%s:db:%s" % (region, account, ident),
+                account, region, conf, tags=tags, relationships=rels, az=region + "a", capture=capture)
+
+
+def rds_cluster(account, region, ident, sgs, encrypted=True, backup_days=7, deletion_protection=True,
+                auto_minor=True, engine="aurora-mysql", port=3306, capture=CAPTURE):
+    rid = "cluster-" + hashlib.sha1(ident.encode()).hexdigest()[:26].upper()
+    conf = {
+        "allocatedStorage": 1, "availabilityZones": [region + "a", region + "b"],
+        "backupRetentionPeriod": backup_days, "databaseName": "", "status": "available",
+        "endpoint": "%s.cluster-c9akciq32.%s.rds.amazonaws.com" % (ident, region),
+        "readerEndpoint": "%s.cluster-ro-c9akciq32.%s.rds.amazonaws.com" % (ident, region),
+        "customEndpoints": [], "multiAZ": True, "engine": engine, "engineVersion": "8.0.mysql_aurora.3.05.2",
+        "port": port, "masterUsername": "admin", "preferredBackupWindow": "16:00-16:30",
+        "preferredMaintenanceWindow": "sun:17:00-sun:17:30", "readReplicaIdentifiers": [],
+        "vpcSecurityGroups": [{"vpcSecurityGroupId": g, "status": "active"} for g in sgs],
+        "hostedZoneId": "Z32T0VRHXEXS0V", "storageEncrypted": encrypted, "dbClusterResourceId": rid,
+        "associatedRoles": [], "clusterCreateTime": 1714644672000, "enabledCloudwatchLogsExports": [],
+        "engineMode": "provisioned", "deletionProtection": deletion_protection, "httpEndpointEnabled": False,
+        "activityStreamStatus": "stopped", "copyTagsToSnapshot": True, "crossAccountClone": False,
+        "domainMemberships": [], "tagList": [], "autoMinorVersionUpgrade": auto_minor,
+        "dbclusterIdentifier": ident, "iamdatabaseAuthenticationEnabled": False,
+        "dbsubnetGroup": "db-subnets", "dbclusterOptionGroupMemberships": [],
+        "dbclusterParameterGroup": "default.aurora-mysql8.0",
+        "dbclusterMembers": [{"isClusterWriter": True, "promotionTier": 1, "dbinstanceIdentifier": ident + "-1",
+                              "clusterWriter": True, "dbclusterParameterGroupStatus": "in-sync"}],
+        "dbclusterArn": "arn:aws:rds:%s:%s:cluster:%s" % (region, account, ident),
+    }
+    if encrypted:
+        conf["kmsKeyId"] = "arn:aws:kms:%s:%s:key/5c7e2a1b-93d4-4f60-8e21-7b3a9c0d1e2f" % (region, account)
+    return item("AWS::RDS::DBCluster", rid, ident, "arn:aws:rds:%s:%s:cluster:%s" % (region, account, ident),
+                account, region, conf, relationships=_sg_rels(sgs), az="Multiple Availability Zones", capture=capture)
+
+
+def db_snapshot(account, region, ident, instance, restore, encrypted=True, snapshot_type="manual", capture=CAPTURE):
+    conf = {
+        "dBSnapshotIdentifier": ident, "dBInstanceIdentifier": instance,
+        "snapshotCreateTime": "2026-10-30T14:02:11.000Z", "engine": "mysql", "allocatedStorage": 100,
+        "status": "available", "port": 3306, "availabilityZone": region + "a", "vpcId": "vpc-0c1d2e3f4a5b6c7d8",
+        "instanceCreateTime": "2024-05-02T10:11:12.000Z", "masterUsername": "admin", "engineVersion": "8.0.35",
+        "licenseModel": "general-public-license", "snapshotType": snapshot_type, "optionGroupName": "default:mysql-8-0",
+        "percentProgress": 100, "storageType": "gp3", "encrypted": encrypted,
+        "dBSnapshotArn": "arn:aws:rds:%s:%s:snapshot:%s" % (region, account, ident),
+        "iAMDatabaseAuthenticationEnabled": False,
+    }
+    if encrypted:
+        conf["kmsKeyId"] = "arn:aws:kms:%s:%s:key/5c7e2a1b-93d4-4f60-8e21-7b3a9c0d1e2f" % (region, account)
+    supp = {"DBSnapshotAttributes": [{"attributeName": "restore", "attributeValues": list(restore)}], "Tags": []}
+    rels = [{"resourceId": "vpc-0c1d2e3f4a5b6c7d8", "resourceType": "AWS::EC2::VPC", "relationshipName": "Is associated with Vpc"}]
+    return item("AWS::RDS::DBSnapshot", ident, ident, "arn:aws:rds:%s:%s:snapshot:%s" % (region, account, ident),
+                account, region, conf, supp, relationships=rels, az=region + "a", capture=capture)
+
+
+def db_cluster_snapshot(account, region, ident, cluster, restore, encrypted=True, capture=CAPTURE):
+    conf = {
+        "availabilityZones": [region + "a", region + "b"], "snapshotCreateTime": 1761832931000,
+        "engine": "aurora-mysql", "engineMode": "provisioned", "allocatedStorage": 1, "status": "available",
+        "port": 0, "vpcId": "vpc-0c1d2e3f4a5b6c7d8", "clusterCreateTime": 1714644672000, "masterUsername": "admin",
+        "engineVersion": "8.0.mysql_aurora.3.05.2", "licenseModel": "aurora-mysql", "snapshotType": "manual",
+        "percentProgress": 100, "storageEncrypted": encrypted, "tagList": [],
+        "iamdatabaseAuthenticationEnabled": False,
+        "dbclusterSnapshotArn": "arn:aws:rds:%s:%s:cluster-snapshot:%s" % (region, account, ident),
+        "dbclusterIdentifier": cluster, "dbclusterSnapshotIdentifier": ident,
+    }
+    if encrypted:
+        conf["kmsKeyId"] = "arn:aws:kms:%s:%s:key/5c7e2a1b-93d4-4f60-8e21-7b3a9c0d1e2f" % (region, account)
+    supp = {"DBClusterSnapshotAttributes": [{"attributeName": "restore", "attributeValues": list(restore)}], "Tags": []}
+    return item("AWS::RDS::DBClusterSnapshot", ident, ident,
+                "arn:aws:rds:%s:%s:cluster-snapshot:%s" % (region, account, ident), account, region, conf, supp,
+                az="Multiple Availability Zones", capture=capture)
+
+
+# ------------------------------------------------------------ Redshift -----
+
+def redshift_cluster(account, region, ident, sgs, public, encrypted=True, port=5439, logging=True,
+                     retention=1, allow_upgrade=True, capture=CAPTURE):
+    conf = {
+        "clusterIdentifier": ident, "nodeType": "ra3.xlplus", "clusterStatus": "available", "masterUsername": "awsuser",
+        "dBName": "dev", "endpoint": {"address": "%s.cu7qzzvwq3g1.%s.redshift.amazonaws.com" % (ident, region), "port": port},
+        "clusterCreateTime": "2024-08-14T02:33:10.000Z", "automatedSnapshotRetentionPeriod": retention,
+        "clusterSecurityGroups": [],
+        "vpcSecurityGroups": [{"vpcSecurityGroupId": g, "status": "active"} for g in sgs],
+        "clusterParameterGroups": [{"parameterGroupName": "default.redshift-1.0", "parameterApplyStatus": "in-sync",
+                                    "clusterParameterStatusList": []}],
+        "clusterSubnetGroupName": "redshift-subnets", "vpcId": "vpc-0c1d2e3f4a5b6c7d8",
+        "availabilityZone": region + "a", "preferredMaintenanceWindow": "sat:14:00-sat:14:30",
+        "clusterVersion": "1.0", "allowVersionUpgrade": allow_upgrade, "numberOfNodes": 2,
+        "publiclyAccessible": public, "encrypted": encrypted,
+        "clusterNodes": [{"nodeRole": "LEADER", "privateIPAddress": "10.20.8.11",
+                          "publicIPAddress": "54.66.12.34" if public else None}],
+        "clusterRevisionNumber": "62187", "tags": [], "iamRoles": [], "enhancedVpcRouting": False,
+    }
+    if encrypted:
+        conf["kmsKeyId"] = "arn:aws:kms:%s:%s:key/8a9b0c1d-2e3f-4a5b-6c7d-8e9f0a1b2c3d" % (region, account)
+    supp = {"LoggingStatus": {"loggingEnabled": logging, "bucketName": "audit-logs-" + account if logging else None,
+                              "s3KeyPrefix": None, "lastSuccessfulDeliveryTime": None,
+                              "lastFailureTime": None, "lastFailureMessage": None}}
+    return item("AWS::Redshift::Cluster", ident, ident, "arn:aws:redshift:%s:%s:cluster:%s" % (region, account, ident),
+                account, region, conf, supp, relationships=_sg_rels(sgs), az=region + "a", capture=capture)
+
+
+def redshift_snapshot(account, region, ident, cluster, shared_with=(), encrypted=True, capture=CAPTURE):
+    conf = {
+        "snapshotIdentifier": ident, "clusterIdentifier": cluster, "snapshotCreateTime": "2026-10-30T14:02:11.000Z",
+        "status": "available", "port": 5439, "availabilityZone": region + "a",
+        "clusterCreateTime": "2024-08-14T02:33:10.000Z", "masterUsername": "awsuser", "clusterVersion": "1.0",
+        "snapshotType": "manual", "nodeType": "ra3.xlplus", "numberOfNodes": 2, "dBName": "dev",
+        "vpcId": "vpc-0c1d2e3f4a5b6c7d8", "encrypted": encrypted, "encryptedWithHSM": False,
+        "accountsWithRestoreAccess": [{"accountId": a} for a in shared_with], "ownerAccount": account,
+        "tags": [], "restorableNodeTypes": ["ra3.xlplus"],
+    }
+    return item("AWS::Redshift::ClusterSnapshot", ident, ident,
+                "arn:aws:redshift:%s:%s:snapshot:%s/%s" % (region, account, cluster, ident),
+                account, region, conf, az=region + "a", capture=capture)
+
+
+# ----------------------------------------------------- OpenSearch / ES -----
+
+def opensearch_domain(account, region, name, access_policy, vpc=None, at_rest=True, n2n=True, https=True,
+                      tls="Policy-Min-TLS-1-2-2019-07", capture=CAPTURE):
+    conf = {
+        "Id": "%s/%s" % (account, name),
+        "EBSOptions": {"EBSEnabled": True, "VolumeSize": 20, "VolumeType": "gp3"},
+        "DomainEndpointOptions": {"EnforceHTTPS": https, "TLSSecurityPolicy": tls, "CustomEndpointEnabled": False},
+        "ClusterConfig": {"InstanceType": "r6g.large.search", "InstanceCount": 2, "DedicatedMasterEnabled": False,
+                          "ZoneAwarenessEnabled": True, "WarmEnabled": False},
+        "AccessPolicies": access_policy, "Tags": [], "DomainName": name,
+        "Arn": "arn:aws:es:%s:%s:domain/%s" % (region, account, name), "EngineVersion": "OpenSearch_2.11",
+        "CognitoOptions": {"Enabled": False},
+        "EncryptionAtRestOptions": {"Enabled": at_rest},
+        "NodeToNodeEncryptionOptions": {"Enabled": n2n},
+        "AdvancedSecurityOptions": {"Enabled": False, "InternalUserDatabaseEnabled": False,
+                                    "AnonymousAuthEnabled": False},
+    }
+    if at_rest:
+        conf["EncryptionAtRestOptions"]["KmsKeyId"] = "arn:aws:kms:%s:%s:key/3d4e5f60-7182-4a3b-9c5d-6e7f8091a2b3" % (region, account)
+    rels = []
+    if vpc:
+        conf["VPCOptions"] = {"SecurityGroupIds": [vpc[1]], "SubnetIds": ["subnet-0a1b2c3d4e5f60718"]}
+        rels = [{"resourceId": vpc[1], "resourceType": "AWS::EC2::SecurityGroup", "relationshipName": "Is associated with "},
+                {"resourceId": vpc[0], "resourceType": "AWS::EC2::VPC", "relationshipName": "Is associated with "}]
+    return item("AWS::OpenSearch::Domain", name, name, "arn:aws:es:%s:%s:domain/%s" % (region, account, name),
+                account, region, conf, relationships=rels, capture=capture)
+
+
+def elasticsearch_domain(account, region, name, access_policy, vpc=None, at_rest=True, n2n=True, https=True,
+                         capture=CAPTURE):
+    conf = {
+        "domainId": "%s/%s" % (account, name), "domainName": name, "created": True, "deleted": False,
+        "processing": False, "upgradeProcessing": False, "elasticsearchVersion": "7.10",
+        "elasticsearchClusterConfig": {"instanceType": "r6g.large.elasticsearch", "instanceCount": 2,
+                                       "dedicatedMasterEnabled": False, "zoneAwarenessEnabled": False,
+                                       "warmEnabled": False, "coldStorageOptions": {"enabled": False}},
+        "accessPolicies": json.dumps(access_policy, separators=(",", ":")),
+        "cognitoOptions": {"enabled": False},
+        "encryptionAtRestOptions": {"enabled": at_rest},
+        "nodeToNodeEncryptionOptions": {"enabled": n2n},
+        "domainEndpointOptions": {"enforceHTTPS": https, "customEndpointEnabled": False,
+                                  "tlssecurityPolicy": "Policy-Min-TLS-1-2-2019-07"},
+        "advancedSecurityOptions": {"enabled": False, "internalUserDatabaseEnabled": False,
+                                    "anonymousAuthEnabled": False},
+        "arn": "arn:aws:es:%s:%s:domain/%s" % (region, account, name),
+        "ebsoptions": {"volumeType": "gp3", "volumeSize": 20, "ebsenabled": True},
+    }
+    if at_rest:
+        conf["encryptionAtRestOptions"]["kmsKeyId"] = "arn:aws:kms:%s:%s:key/3d4e5f60-7182-4a3b-9c5d-6e7f8091a2b3" % (region, account)
+    rels = []
+    if vpc:
+        conf["vpcoptions"] = {"subnetIds": ["subnet-0a1b2c3d4e5f60718"], "availabilityZones": [region + "a"],
+                              "securityGroupIds": [vpc[1]], "vpcid": vpc[0]}
+        conf["endpoints"] = {"vpc": "vpc-%s-x7k2.%s.es.amazonaws.com" % (name, region)}
+        rels = [{"resourceId": vpc[1], "resourceType": "AWS::EC2::SecurityGroup", "relationshipName": "Is associated with "},
+                {"resourceId": vpc[0], "resourceType": "AWS::EC2::VPC", "relationshipName": "Is associated with "}]
+    else:
+        conf["endpoint"] = "search-%s-x7k2.%s.es.amazonaws.com" % (name, region)
+    return item("AWS::Elasticsearch::Domain", "%s/%s" % (account, name), name,
+                "arn:aws:es:%s:%s:domain/%s" % (region, account, name), account, region, conf,
+                relationships=rels, capture=capture)
+
+
+# ------------------------------------------------------------ DynamoDB -----
+
+def dynamodb_table(account, region, name, sse=None, pitr=True, capture=CAPTURE):
+    """sse: None (AWS owned key: AWS Config records no ssedescription), 'KMS-AWS' (aws/dynamodb),
+    or a customer key ARN."""
+    conf = {
+        "attributeDefinitions": [{"attributeName": "pk", "attributeType": "S"}],
+        "tableName": name, "keySchema": [{"attributeName": "pk", "keyType": "HASH"}],
+        "tableStatus": "ACTIVE", "creationDateTime": 1716000000000,
+        "provisionedThroughput": {"numberOfDecreasesToday": 0, "readCapacityUnits": 0, "writeCapacityUnits": 0},
+        "tableSizeBytes": 734003, "itemCount": 4182,
+        "tableArn": "arn:aws:dynamodb:%s:%s:table/%s" % (region, account, name),
+        "tableId": hashlib.sha1(name.encode()).hexdigest()[:8] + "-1c2d-4e5f-8a9b-0c1d2e3f4a5b",
+        "billingModeSummary": {"billingMode": "PAY_PER_REQUEST", "lastUpdateToPayPerRequestDateTime": 1716000000000},
+    }
+    if sse == "KMS-AWS":
+        conf["ssedescription"] = {"status": "ENABLED", "ssetype": "KMS",
+                                  "kmsmasterKeyArn": "arn:aws:kms:%s:%s:key/aws-dynamodb-managed-0001" % (region, account)}
+    elif sse:
+        conf["ssedescription"] = {"status": "ENABLED", "ssetype": "KMS", "kmsmasterKeyArn": sse}
+    supp = {"ContinuousBackupsDescription": {
+        "continuousBackupsStatus": "ENABLED",
+        "pointInTimeRecoveryDescription": {"pointInTimeRecoveryStatus": "ENABLED" if pitr else "DISABLED"}},
+        "Tags": []}
+    return item("AWS::DynamoDB::Table", name, name, "arn:aws:dynamodb:%s:%s:table/%s" % (region, account, name),
+                account, region, conf, supp, capture=capture)
+
+
+# ----------------------------------------------------------- IAM / logs ----
+
+def iam_user(account, name, inline=(), attached=(), groups=(), capture=CAPTURE):
+    uid = "AIDA" + hashlib.sha1(name.encode()).hexdigest()[:17].upper()
+    conf = {"path": "/", "userName": name, "userId": uid, "arn": "arn:aws:iam::%s:user/%s" % (account, name),
+            "createDate": "2023-06-01T00:00:00.000Z",
+            "userPolicyList": [{"policyName": n, "policyDocument": _urlenc(doc)} for n, doc in inline],
+            "groupList": list(groups),
+            "attachedManagedPolicies": [{"policyName": a.rsplit("/", 1)[-1], "policyArn": a} for a in attached]}
+    rels = [{"resourceType": "AWS::IAM::Group", "resourceName": g, "relationshipName": "Is attached to Group"} for g in groups]
+    return item("AWS::IAM::User", uid, name, "arn:aws:iam::%s:user/%s" % (account, name), account, "global", conf,
+                relationships=rels, az="Not Applicable", capture=capture)
+
+
+def iam_role(account, name, trust, inline=(), attached=(), capture=CAPTURE):
+    rid = "AROA" + hashlib.sha1(name.encode()).hexdigest()[:17].upper()
+    conf = {"path": "/", "roleName": name, "roleId": rid, "arn": "arn:aws:iam::%s:role/%s" % (account, name),
+            "createDate": "2023-06-01T00:00:00.000Z", "assumeRolePolicyDocument": _urlenc(trust),
+            "instanceProfileList": [],
+            "rolePolicyList": [{"policyName": n, "policyDocument": _urlenc(doc)} for n, doc in inline],
+            "attachedManagedPolicies": [{"policyName": a.rsplit("/", 1)[-1], "policyArn": a} for a in attached]}
+    return item("AWS::IAM::Role", rid, name, "arn:aws:iam::%s:role/%s" % (account, name), account, "global", conf,
+                az="Not Applicable", capture=capture)
+
+
+def iam_policy(account, name, doc, attachments=1, capture=CAPTURE):
+    pid = "ANPA" + hashlib.sha1(name.encode()).hexdigest()[:17].upper()
+    conf = {"policyName": name, "policyId": pid, "arn": "arn:aws:iam::%s:policy/%s" % (account, name), "path": "/",
+            "defaultVersionId": "v1", "attachmentCount": attachments, "permissionsBoundaryUsageCount": 0,
+            "isAttachable": True, "createDate": "2023-06-01T00:00:00.000Z", "updateDate": "2023-06-01T00:00:00.000Z",
+            "policyVersionList": [{"document": _urlenc(doc), "versionId": "v1", "isDefaultVersion": True,
+                                   "createDate": "2023-06-01T00:00:00.000Z"}]}
+    return item("AWS::IAM::Policy", pid, name, "arn:aws:iam::%s:policy/%s" % (account, name), account, "global",
+                conf, az="Not Applicable", capture=capture)
+
+
+def _urlenc(doc):
+    """AWS Config records IAM policy documents URL-encoded."""
+    from urllib.parse import quote
+    return quote(json.dumps(doc, separators=(",", ":")), safe="")
+
+
+def cloudtrail(account, region, name, bucket, multi_region=True, validation=True, kms=None, cw_logs=True,
+               capture=CAPTURE):
+    conf = {"name": name, "s3BucketName": bucket, "s3KeyPrefix": "", "includeGlobalServiceEvents": multi_region,
+            "isMultiRegionTrail": multi_region, "homeRegion": region,
+            "trailARN": "arn:aws:cloudtrail:%s:%s:trail/%s" % (region, account, name),
+            "logFileValidationEnabled": validation, "hasCustomEventSelectors": False,
+            "hasInsightSelectors": False, "isOrganizationTrail": False}
+    if kms:
+        conf["kmsKeyId"] = kms
+    if cw_logs:
+        conf["cloudWatchLogsLogGroupArn"] = "arn:aws:logs:%s:%s:log-group:cloudtrail/%s:*" % (region, account, name)
+        conf["cloudWatchLogsRoleArn"] = "arn:aws:iam::%s:role/cloudtrail-to-cloudwatch" % account
+    return item("AWS::CloudTrail::Trail", name, name, conf["trailARN"], account, region, conf,
+                supplementary={"Tags": []}, capture=capture)
+
+
+def kms_key(account, region, key_id, description, rotation, manager="CUSTOMER", capture=CAPTURE):
+    conf = {"keyId": key_id, "arn": "arn:aws:kms:%s:%s:key/%s" % (region, account, key_id),
+            "creationDate": 1700000000000, "enabled": True, "description": description,
+            "keyUsage": "ENCRYPT_DECRYPT", "keyState": "Enabled", "origin": "AWS_KMS", "keyManager": manager,
+            "customerMasterKeySpec": "SYMMETRIC_DEFAULT", "keySpec": "SYMMETRIC_DEFAULT",
+            "encryptionAlgorithms": ["SYMMETRIC_DEFAULT"], "signingAlgorithms": [], "multiRegion": False,
+            "awsaccountId": account}
+    supp = {"KeyRotationStatus": rotation,
+            "Policy": json.dumps(policy(stmt("Allow", {"AWS": "arn:aws:iam::%s:root" % account}, "kms:*", "*",
+                                             sid="Enable IAM User Permissions")), indent=2)}
+    return item("AWS::KMS::Key", key_id, None, conf["arn"], account, region, conf, supp, capture=capture)

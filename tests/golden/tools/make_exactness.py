@@ -1,0 +1,279 @@
+#!/usr/bin/env python3
+"""Regenerate tests/golden/exactness/inputs/ (committed; the tests read the JSON).
+
+Every data store is named after its true verdict: `pub-*` is public (or reachable
+from the internet), `priv-*` is not. The cases follow the AWS documentation:
+  - S3 "The meaning of public" and Block Public Access (user guide,
+    access-control-block-public-access.html): ACL grants to AllUsers or
+    AuthenticatedUsers are public; a policy is public unless it is pinned to fixed
+    principals or to fixed aws:SourceVpce/SourceVpc/SourceAccount/SourceArn/
+    SourceOwner/PrincipalOrgID values or a CIDR set with aws:SourceIp;
+    BlockPublicAcls/BlockPublicPolicy only reject new ACLs/policies,
+    IgnorePublicAcls neutralises existing public ACLs, RestrictPublicBuckets
+    neutralises a public policy; account and bucket settings combine (most
+    restrictive wins).
+  - RDS/Redshift: reachable from the internet only when publicly accessible AND a
+    security group admits the internet (0.0.0.0/0, ::/0 or a union covering it) on
+    the database port.
+  - OpenSearch/Elasticsearch: a domain in a VPC has no public endpoint; outside a
+    VPC an access policy open to "*" without a pinning condition is public.
+  - RDS snapshots: the `restore` attribute `all` makes a snapshot public; account ids
+    share it with those accounts only.
+"""
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from awsitems import *  # noqa: E402,F401,F403
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+OUT = os.path.join(HERE, "..", "exactness", "inputs")
+
+A = "111122223333"  # account block: IgnorePublicAcls only
+B = "444455556666"  # account block recorded, all four off
+C = "777788889999"  # account block: RestrictPublicBuckets only
+F = "135791357913"  # account block: BlockPublicAcls + BlockPublicPolicy (new ones only)
+E = "246802468024"  # no account block recorded at all
+R = "us-east-1"
+R2 = "eu-west-1"
+OTHER = "999988887777"
+ORG = "o-a1b2c3d4e5"
+VPCE = "vpce-0a1b2c3d4e5f60718"
+VPC = "vpc-0c1d2e3f4a5b6c7d8"
+
+
+def obj(b):
+    return "arn:aws:s3:::%s/*" % b
+
+
+def bucket_arn(b):
+    return "arn:aws:s3:::%s" % b
+
+
+def allow_get(b, cond=None, principal="*"):
+    return policy(stmt("Allow", principal, "s3:GetObject", obj(b), cond, sid="PublicRead"))
+
+
+def buckets():
+    out = []
+
+    def add(acct, name, **kw):
+        out.append(s3_bucket(acct, kw.pop("region", R), name, **kw))
+
+    # ---- ACLs, account B (no block anywhere)
+    add(B, "pub-acl-allusers-read", grants=[("AllUsers", "Read")])
+    add(B, "pub-acl-allusers-write", grants=[("AllUsers", "Write")])
+    add(B, "pub-acl-allusers-fullcontrol", grants=[("AllUsers", "FullControl")])
+    add(B, "pub-acl-allusers-readacp", grants=[("AllUsers", "ReadAcp")])
+    add(B, "pub-acl-allusers-writeacp", grants=[("AllUsers", "WriteAcp")])
+    add(B, "pub-acl-authusers-read", grants=[("AuthenticatedUsers", "Read")])
+    add(B, "pub-acl-authusers-write", grants=[("AuthenticatedUsers", "Write")], region=R2)
+    add(B, "pub-acl-existing-despite-blockpublicacls", grants=[("AllUsers", "Read")],
+        pab={"BlockPublicAcls"})
+    add(B, "pub-acl-despite-bucket-policy-blocks", grants=[("AllUsers", "Read")],
+        pab={"BlockPublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets"})
+    add(B, "priv-acl-ignored-by-bucket-block", grants=[("AllUsers", "Read"), ("AllUsers", "Write")],
+        pab={"IgnorePublicAcls"})
+    add(B, "priv-acl-logdelivery-write", grants=[("LogDelivery", "Write"), ("LogDelivery", "ReadAcp")])
+    add(B, "priv-acl-owner-only")
+    add(B, "priv-acl-other-account-read", grants=[(canonical_id(OTHER), "Read")])
+    add(B, "priv-all-four-bucket-blocks", grants=[("AllUsers", "Read")],
+        policy=allow_get("priv-all-four-bucket-blocks"),
+        pab={"BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets"})
+
+    # ---- policies, account B
+    n = "pub-pol-principal-star-getobject"
+    add(B, n, policy=allow_get(n))
+    n = "pub-pol-principal-aws-star"
+    add(B, n, policy=allow_get(n, principal={"AWS": "*"}))
+    n = "pub-pol-principal-aws-star-in-list"
+    add(B, n, policy=allow_get(n, principal={"AWS": ["arn:aws:iam::%s:root" % B, "*"]}))
+    n = "pub-pol-listbucket"
+    add(B, n, policy=policy(stmt("Allow", "*", "s3:ListBucket", bucket_arn(n))))
+    n = "pub-pol-putobject"
+    add(B, n, policy=policy(stmt("Allow", "*", ["s3:PutObject", "s3:PutObjectAcl"], obj(n))))
+    n = "pub-pol-s3-star-action"
+    add(B, n, policy=policy(stmt("Allow", "*", "s3:*", [bucket_arn(n), obj(n)])))
+    n = "pub-pol-get-wildcard-action"
+    add(B, n, policy=policy(stmt("Allow", "*", "s3:Get*", obj(n))))
+    n = "pub-pol-sourceip-any"
+    add(B, n, policy=allow_get(n, {"IpAddress": {"aws:SourceIp": "0.0.0.0/0"}}))
+    n = "pub-pol-sourceip-split-halves"
+    add(B, n, policy=allow_get(n, {"IpAddress": {"aws:SourceIp": ["0.0.0.0/1", "128.0.0.0/1"]}}))
+    n = "pub-pol-sourceip-ipv6-any"
+    add(B, n, policy=allow_get(n, {"IpAddress": {"aws:SourceIp": "::/0"}}))
+    n = "priv-pol-sourceip-private-range"
+    add(B, n, policy=allow_get(n, {"IpAddress": {"aws:SourceIp": "10.0.0.0/8"}}))
+    n = "priv-pol-sourceip-office-cidrs"
+    add(B, n, policy=allow_get(n, {"IpAddress": {"aws:SourceIp": ["203.0.113.0/24", "2001:db8:1234::/48"]}}))
+    n = "priv-pol-sourcevpce"
+    add(B, n, policy=allow_get(n, {"StringEquals": {"aws:SourceVpce": VPCE}}))
+    n = "priv-pol-sourcevpc"
+    add(B, n, policy=allow_get(n, {"StringEquals": {"aws:SourceVpc": VPC}}))
+    n = "priv-pol-principalorgid"
+    add(B, n, policy=allow_get(n, {"StringEquals": {"aws:PrincipalOrgID": ORG}}))
+    n = "priv-pol-sourceaccount"
+    add(B, n, policy=allow_get(n, {"StringEquals": {"aws:SourceAccount": B}}))
+    n = "priv-pol-sourcearn"
+    add(B, n, policy=policy(stmt("Allow", "*", "s3:PutObject", obj(n),
+                                 {"ArnEquals": {"aws:SourceArn": "arn:aws:cloudtrail:%s:%s:trail/org-trail" % (R, B)}})))
+    n = "pub-pol-stringlike-sourcevpce-star"
+    add(B, n, policy=allow_get(n, {"StringLike": {"aws:SourceVpce": "*"}}))
+    n = "pub-pol-stringequalsifexists-sourcevpce"
+    add(B, n, policy=allow_get(n, {"StringEqualsIfExists": {"aws:SourceVpce": VPCE}}))
+    n = "pub-pol-securetransport-only-condition"
+    add(B, n, policy=allow_get(n, {"Bool": {"aws:SecureTransport": "true"}}))
+    n = "pub-pol-useragent-condition"
+    add(B, n, policy=allow_get(n, {"StringEquals": {"aws:UserAgent": "DealerSync/2.1"}}))
+    n = "pub-pol-notprincipal-allow"
+    add(B, n, policy=policy(stmt("Allow", None, "s3:GetObject", obj(n),
+                                 not_principal={"AWS": "arn:aws:iam::%s:root" % OTHER})))
+    n = "priv-pol-deny-all-except-vpce"
+    add(B, n, policy=policy(
+        stmt("Allow", "*", "s3:GetObject", obj(n), sid="ReadViaEndpoint"),
+        stmt("Deny", "*", "s3:*", [bucket_arn(n), obj(n)], {"StringNotEquals": {"aws:SourceVpce": VPCE}},
+             sid="DenyOutsideEndpoint")))
+    n = "priv-pol-deny-not-principalorgid"
+    add(B, n, policy=policy(
+        stmt("Allow", "*", ["s3:GetObject", "s3:ListBucket"], [bucket_arn(n), obj(n)], sid="OrgRead"),
+        stmt("Deny", "*", "s3:*", [bucket_arn(n), obj(n)], {"StringNotEquals": {"aws:PrincipalOrgID": ORG}},
+             sid="DenyOutsideOrg")))
+    n = "pub-pol-deny-covers-other-action"
+    add(B, n, policy=policy(
+        stmt("Allow", "*", "s3:GetObject", obj(n)),
+        stmt("Deny", "*", "s3:PutObject", obj(n), {"StringNotEquals": {"aws:SourceVpce": VPCE}})))
+    n = "pub-pol-deny-without-condition-other-principal"
+    add(B, n, policy=policy(
+        stmt("Allow", "*", "s3:GetObject", obj(n)),
+        stmt("Deny", {"AWS": "arn:aws:iam::%s:root" % OTHER}, "s3:*", obj(n))))
+    n = "priv-pol-deny-securetransport-only"
+    add(B, n, policy=policy(stmt("Deny", "*", "s3:*", [bucket_arn(n), obj(n)],
+                                 {"Bool": {"aws:SecureTransport": "false"}})))
+    n = "priv-pol-named-account"
+    add(B, n, policy=allow_get(n, principal={"AWS": "arn:aws:iam::%s:root" % OTHER}))
+    n = "priv-pol-service-principal"
+    add(B, n, policy=policy(stmt("Allow", {"Service": "cloudtrail.amazonaws.com"}, "s3:PutObject", obj(n),
+                                 {"StringEquals": {"aws:SourceAccount": B}})))
+    n = "priv-pol-restricted-by-bucket-block"
+    add(B, n, policy=allow_get(n), pab={"RestrictPublicBuckets"})
+    n = "pub-pol-blockpublicpolicy-only"
+    add(B, n, policy=allow_get(n), pab={"BlockPublicPolicy"})
+    n = "pub-pol-ignorepublicacls-only"
+    add(B, n, policy=allow_get(n), pab={"IgnorePublicAcls", "BlockPublicAcls"})
+
+    # ---- account-level blocks
+    add(A, "priv-acl-ignored-by-account-block", grants=[("AllUsers", "Read")])
+    add(A, "priv-acl-authusers-ignored-by-account-block", grants=[("AuthenticatedUsers", "FullControl")], region=R2)
+    n = "pub-pol-account-ignores-acls-only"
+    add(A, n, policy=allow_get(n))
+    n = "priv-pol-restricted-by-account-block"
+    add(C, n, policy=allow_get(n))
+    add(C, "pub-acl-account-restricts-policies-only", grants=[("AllUsers", "Read")])
+    add(F, "pub-acl-account-blocks-new-acls-only", grants=[("AllUsers", "Read")])
+    n = "pub-pol-account-blocks-new-policies-only"
+    add(F, n, policy=allow_get(n))
+    add(E, "pub-acl-no-account-block-recorded", grants=[("AllUsers", "Read")])
+    return out
+
+
+def security_groups():
+    def sg(gid, name, perms):
+        return security_group(B, R, gid, name, VPC, perms)
+    return [
+        sg("sg-0a000000000003306", "db-open-3306", [perm("tcp", 3306, 3306, v4=["0.0.0.0/0"])]),
+        sg("sg-0a000000000063306", "db-open-ipv6-3306", [perm("tcp", 3306, 3306, v6=["::/0"])]),
+        sg("sg-0a000000000013306", "db-split-halves-3306",
+           [perm("tcp", 3306, 3306, v4=["0.0.0.0/1"]), perm("tcp", 3306, 3306, v4=["128.0.0.0/1"])]),
+        sg("sg-0a000000000103306", "db-private-3306", [perm("tcp", 3306, 3306, v4=["10.0.0.0/8"])]),
+        sg("sg-0a000000000000443", "web-open-443", [perm("tcp", 443, 443, v4=["0.0.0.0/0"], v6=["::/0"])]),
+        sg("sg-0a0000000000000a1", "all-traffic-open", [perm("-1", None, None, v4=["0.0.0.0/0"])]),
+        sg("sg-0a00000000003000f", "range-3000-4000-open", [perm("tcp", 3000, 4000, v4=["0.0.0.0/0"])]),
+        sg("sg-0a000000000005432", "db-open-5432", [perm("tcp", 5432, 5432, v4=["0.0.0.0/0"])]),
+        sg("sg-0a000000000005439", "dw-open-5439", [perm("tcp", 5439, 5439, v4=["0.0.0.0/0"])]),
+        sg("sg-0a0000000000000bb", "app-tier-only",
+           [perm("tcp", 3306, 5439, groups=["sg-0a0000000000000cc"])]),
+        sg("sg-0a0000000000000cc", "app-tier", [perm("tcp", 8080, 8080, v4=["10.20.0.0/16"])]),
+        sg("sg-0a0000000000443aa", "partial-internet-3306",
+           [perm("tcp", 3306, 3306, v4=["0.0.0.0/2", "64.0.0.0/2", "128.0.0.0/2"])]),
+    ]
+
+
+def databases():
+    def db(ident, sgs, public, **kw):
+        return rds_instance(B, R, ident, sgs, public, **kw)
+    out = [
+        db("pub-rds-open-sg-3306", ["sg-0a000000000003306"], True),
+        db("pub-rds-open-ipv6-3306", ["sg-0a000000000063306"], True),
+        db("pub-rds-split-cidr-union-3306", ["sg-0a000000000013306"], True),
+        db("pub-rds-all-traffic-sg", ["sg-0a0000000000000a1"], True),
+        db("pub-rds-port-range-sg", ["sg-0a00000000003000f"], True),
+        db("pub-rds-second-sg-opens-3306", ["sg-0a0000000000000cc", "sg-0a000000000003306"], True),
+        db("pub-rds-postgres-5432", ["sg-0a000000000005432"], True, engine="postgres", port=5432),
+        db("priv-rds-not-publicly-accessible", ["sg-0a000000000003306"], False),
+        db("priv-rds-ipv6-open-not-public", ["sg-0a000000000063306"], False),
+        db("priv-rds-sg-private-cidr", ["sg-0a000000000103306"], True),
+        db("priv-rds-sg-wrong-port", ["sg-0a000000000000443"], True),
+        db("priv-rds-sg-references-only", ["sg-0a0000000000000bb"], True),
+        db("priv-rds-partial-cidr-union", ["sg-0a0000000000443aa"], True),
+        db("priv-rds-postgres-sg-opens-3306", ["sg-0a000000000003306"], True, engine="postgres", port=5432),
+    ]
+
+    def rs(ident, sgs, public, **kw):
+        return redshift_cluster(B, R, ident, sgs, public, **kw)
+    out += [
+        rs("pub-redshift-open-5439", ["sg-0a000000000005439"], True),
+        rs("pub-redshift-all-traffic", ["sg-0a0000000000000a1"], True),
+        rs("priv-redshift-not-publicly-accessible", ["sg-0a000000000005439"], False),
+        rs("priv-redshift-sg-wrong-port", ["sg-0a000000000003306"], True),
+    ]
+    return out
+
+
+def domains():
+    open_all = lambda n: policy(stmt("Allow", {"AWS": "*"}, "es:*", "arn:aws:es:%s:%s:domain/%s/*" % (R, B, n)))
+    open_star = lambda n: policy(stmt("Allow", "*", "es:ESHttpGet", "arn:aws:es:%s:%s:domain/%s/*" % (R, B, n)))
+    ip_only = lambda n: policy(stmt("Allow", {"AWS": "*"}, "es:*", "arn:aws:es:%s:%s:domain/%s/*" % (R, B, n),
+                                    {"IpAddress": {"aws:SourceIp": ["203.0.113.0/24"]}}))
+    ip_any = lambda n: policy(stmt("Allow", {"AWS": "*"}, "es:*", "arn:aws:es:%s:%s:domain/%s/*" % (R, B, n),
+                                   {"IpAddress": {"aws:SourceIp": ["0.0.0.0/0"]}}))
+    named = lambda n: policy(stmt("Allow", {"AWS": "arn:aws:iam::%s:role/search-app" % B}, "es:*",
+                                  "arn:aws:es:%s:%s:domain/%s/*" % (R, B, n)))
+    vpc = (VPC, "sg-0a000000000000443")
+    return [
+        opensearch_domain(B, R, "pub-os-open-policy", open_all("pub-os-open-policy")),
+        opensearch_domain(B, R, "pub-os-sourceip-any", ip_any("pub-os-sourceip-any")),
+        opensearch_domain(B, R, "priv-os-in-vpc-open-policy", open_all("priv-os-in-vpc-open-policy"), vpc=vpc),
+        opensearch_domain(B, R, "priv-os-ip-restricted", ip_only("priv-os-ip-restricted")),
+        opensearch_domain(B, R, "priv-os-named-role", named("priv-os-named-role")),
+        elasticsearch_domain(B, R, "pub-es-open-policy", open_star("pub-es-open-policy")),
+        elasticsearch_domain(B, R, "priv-es-in-vpc-open-policy", open_star("priv-es-in-vpc-open-policy"), vpc=vpc),
+    ]
+
+
+def snapshots():
+    return [
+        db_snapshot(B, R, "pub-snap-restore-all", "pub-rds-open-sg-3306", ["all"]),
+        db_snapshot(B, R, "pub-snap-restore-all-and-account", "priv-rds-not-publicly-accessible", [OTHER, "all"]),
+        db_snapshot(B, R, "priv-snap-restore-one-account", "priv-rds-not-publicly-accessible", [OTHER]),
+        db_snapshot(B, R, "priv-snap-not-shared", "priv-rds-not-publicly-accessible", []),
+        db_cluster_snapshot(B, R, "pub-clustersnap-restore-all", "orders-aurora", ["all"]),
+        db_cluster_snapshot(B, R, "priv-clustersnap-restore-account", "orders-aurora", [OTHER]),
+        redshift_snapshot(B, R, "priv-redshift-snap-shared-account", "priv-redshift-not-publicly-accessible", [OTHER]),
+    ]
+
+
+def main():
+    os.makedirs(OUT, exist_ok=True)
+    pabs = [account_pab(A, R, {"IgnorePublicAcls"}), account_pab(B, R, set()),
+            account_pab(C, R, {"RestrictPublicBuckets"}), account_pab(F, R, {"BlockPublicAcls", "BlockPublicPolicy"})]
+    # S3 in a configuration snapshot (1.3 shape), as AWS Config delivers it
+    dump(snapshot_file([shape13(i) for i in pabs + buckets()]), os.path.join(OUT, "s3-snapshot.json"))
+    # network + databases in the older 1.2 item shape, one history file
+    dump(history_file([shape12(i) for i in security_groups() + databases()]), os.path.join(OUT, "databases-history.json"))
+    # domains and snapshots as get-resource-config-history API output (configuration as a JSON string)
+    dump({"configurationItems": [shape_api(i) for i in domains() + snapshots()]},
+         os.path.join(OUT, "domains-snapshots-api.json"))
+
+
+if __name__ == "__main__":
+    main()
