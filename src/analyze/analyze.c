@@ -1,0 +1,133 @@
+/* analyze.c - the fact registry (every fact an analyzer may set) and the
+ * analyzer registry. Semantics: docs/analyzers.md. */
+#include <string.h>
+
+#include "analyze_int.h"
+
+#define S3 "AWS::S3::Bucket"
+#define NET                                                                                                        \
+    "AWS::RDS::DBInstance,AWS::RDS::DBCluster,AWS::Redshift::Cluster,AWS::Elasticsearch::Domain,"                 \
+    "AWS::OpenSearch::Domain,AWS::EC2::Instance"
+#define SG "AWS::EC2::SecurityGroup"
+#define SNAP "AWS::RDS::DBSnapshot,AWS::RDS::DBClusterSnapshot,AWS::Redshift::ClusterSnapshot"
+#define OS "AWS::Elasticsearch::Domain,AWS::OpenSearch::Domain"
+
+const cw_fact_def cw_fact_defs[] = {
+    /* common */
+    {"resource.type", CW_VT_STR, "*", "AWS resource type, e.g. AWS::S3::Bucket."},
+    {"resource.id", CW_VT_STR, "*", "Canonical id: the ARN, or type/resourceId when the item has no ARN."},
+    {"resource.name", CW_VT_STR, "*", "Resource name, or the resource id when the item has no name."},
+    {"resource.account", CW_VT_STR, "*", "Owning AWS account id (AWS Config 1.2 and 1.3 shapes, else from the ARN)."},
+    {"resource.region", CW_VT_STR, "*", "AWS region of the resource (else from the ARN)."},
+    {"data.customer", CW_VT_BOOL, "*",
+     "A data-classification tag (data-class, DataClassification, ...) says customer or personal data (customer, pii, "
+     "personal, phi)."},
+    /* S3 effective access */
+    {"s3.public.read", CW_VT_BOOL, S3,
+     "Anyone (anonymous or any AWS account) can read objects, after Block Public Access is applied."},
+    {"s3.public.list", CW_VT_BOOL, S3, "Anyone can list the bucket's objects, after Block Public Access is applied."},
+    {"s3.public.write", CW_VT_BOOL, S3,
+     "Anyone can create, overwrite or delete objects, after Block Public Access is applied."},
+    {"s3.public.acl", CW_VT_BOOL, S3,
+     "Anyone can read or change the bucket or object ACLs, after Block Public Access is applied."},
+    {"s3.public.any", CW_VT_BOOL, S3, "Any of s3.public.read, list, write or acl is true."},
+    {"s3.public.reason", CW_VT_STR, S3,
+     "Why the bucket is or is not public: the grant or statement, and which blocks did or did not neutralise it."},
+    {"s3.public.read_reason", CW_VT_STR, S3, "Why anyone can read objects (set only when s3.public.read)."},
+    {"s3.public.list_reason", CW_VT_STR, S3, "Why anyone can list objects (set only when s3.public.list)."},
+    {"s3.public.write_reason", CW_VT_STR, S3, "Why anyone can write objects (set only when s3.public.write)."},
+    {"s3.public.acl_reason", CW_VT_STR, S3, "Why anyone can read or change ACLs (set only when s3.public.acl)."},
+    {"s3.acl.public", CW_VT_BOOL, S3,
+     "The bucket ACL grants something to AllUsers or AuthenticatedUsers (before IgnorePublicAcls)."},
+    {"s3.acl.public_grants", CW_VT_LIST, S3, "The public ACL grants as \"Grantee:PERMISSION\" strings."},
+    {"s3.policy.exists", CW_VT_BOOL, S3, "The bucket has a bucket policy."},
+    {"s3.policy.public", CW_VT_BOOL, S3,
+     "The bucket policy alone lets outsiders perform some S3 action (before RestrictPublicBuckets)."},
+    {"s3.policy.reason", CW_VT_STR, S3, "Why the bucket policy is or is not public."},
+    {"s3.policy.cross_account", CW_VT_BOOL, S3, "The bucket policy grants access to named principals of other accounts."},
+    {"s3.policy.external_principals", CW_VT_LIST, S3,
+     "Accounts, IAM ARNs and identity providers outside the owner account named by Allow statements."},
+    {"s3.policy.tls_only", CW_VT_BOOL, S3,
+     "A Deny for everyone on all S3 actions when aws:SecureTransport is false covers the bucket and its objects."},
+    {"s3.block.block_public_acls", CW_VT_BOOL, S3, "BlockPublicAcls is on at bucket or account level (new ACLs only)."},
+    {"s3.block.ignore_public_acls", CW_VT_BOOL, S3, "IgnorePublicAcls is on at bucket or account level."},
+    {"s3.block.block_public_policy", CW_VT_BOOL, S3,
+     "BlockPublicPolicy is on at bucket or account level (new policies only)."},
+    {"s3.block.restrict_public_buckets", CW_VT_BOOL, S3, "RestrictPublicBuckets is on at bucket or account level."},
+    {"s3.block.all", CW_VT_BOOL, S3, "All four Block Public Access settings are effective (bucket or account)."},
+    {"s3.block.account_all", CW_VT_BOOL, S3, "All four settings are on at the account level."},
+    {"s3.block.account_recorded", CW_VT_BOOL, S3,
+     "The account's AWS::S3::AccountPublicAccessBlock is in the inventory."},
+    {"s3.encryption.enabled", CW_VT_BOOL, S3, "A default encryption configuration is recorded."},
+    {"s3.logging.enabled", CW_VT_BOOL, S3, "Server access logging has a destination bucket."},
+    {"s3.versioning.enabled", CW_VT_BOOL, S3, "Versioning status is Enabled."},
+    {"s3.versioning.mfa_delete", CW_VT_BOOL, S3, "MFA delete is enabled."},
+    /* security groups */
+    {"sg.open_to_internet", CW_VT_BOOL, SG, "Some inbound port or protocol is open to every public address."},
+    {"sg.internet_ports", CW_VT_LIST, SG,
+     "Inbound ports open to the whole internet: \"all\", \"22\", \"80-443\", \"udp/53\", \"icmp\"."},
+    {"sg.all_ports_open", CW_VT_BOOL, SG, "Every TCP port is open to the whole internet."},
+    {"sg.admin_ports_open", CW_VT_LIST, SG,
+     "Remote-administration TCP ports open to the internet (22, 23, 3389, 5900, 5985, 5986, 2375, 2376, 6443)."},
+    {"sg.db_ports_open", CW_VT_LIST, SG,
+     "Database TCP ports open to the internet (1433, 1521, 3306, 5432, 5439, 6379, 9200, 27017, 11211, ...)."},
+    /* reachability */
+    {"net.internet_reachable", CW_VT_BOOL, NET,
+     "The resource has a public endpoint and its security groups admit one of its ports from the whole internet."},
+    {"net.reachable_ports", CW_VT_LIST, NET, "The ports reachable from the internet."},
+    {"net.reason", CW_VT_STR, NET, "Why the resource is or is not reachable from the internet."},
+    {"net.publicly_accessible", CW_VT_BOOL, NET, "The resource has a public address or endpoint."},
+    {"net.in_vpc", CW_VT_BOOL, NET, "The resource lives in a VPC."},
+    {"net.security_groups", CW_VT_LIST, NET, "Ids of the security groups attached to the resource."},
+    {"net.missing_security_groups", CW_VT_LIST, NET, "Attached security groups that are not in the inventory."},
+    /* snapshots */
+    {"snapshot.public", CW_VT_BOOL, SNAP, "Any AWS account can restore the snapshot (restore attribute \"all\")."},
+    {"snapshot.shared_accounts", CW_VT_LIST, SNAP, "Other accounts allowed to restore the snapshot."},
+    {"snapshot.encrypted", CW_VT_BOOL, SNAP, "The snapshot is encrypted."},
+    {"snapshot.reason", CW_VT_STR, SNAP, "Why the snapshot is or is not public."},
+    /* encryption and backups */
+    {"rds.encrypted", CW_VT_BOOL, "AWS::RDS::DBInstance,AWS::RDS::DBCluster", "Storage encryption is enabled."},
+    {"ebs.encrypted", CW_VT_BOOL, "AWS::EC2::Volume", "The EBS volume is encrypted."},
+    {"redshift.encrypted", CW_VT_BOOL, "AWS::Redshift::Cluster", "The cluster is encrypted at rest."},
+    {"dynamodb.encrypted", CW_VT_BOOL, "AWS::DynamoDB::Table",
+     "Encrypted at rest (always true: DynamoDB encrypts every table)."},
+    {"dynamodb.sse_kms", CW_VT_BOOL, "AWS::DynamoDB::Table", "Encrypted with a KMS key (SSEDescription enabled)."},
+    {"dynamodb.pitr", CW_VT_BOOL, "AWS::DynamoDB::Table", "Point-in-time recovery is enabled (when recorded)."},
+    {"opensearch.encrypted", CW_VT_BOOL, OS, "Encryption at rest is enabled."},
+    {"opensearch.public", CW_VT_BOOL, OS,
+     "The domain endpoint is public and its access policy lets anyone in without credentials."},
+    {"opensearch.reason", CW_VT_STR, OS, "Why the domain is or is not public."},
+    {NULL, 0, NULL, NULL},
+};
+
+const cw_fact_def *cw_fact_find(const char *name)
+{
+    if (!name) return NULL;
+    for (const cw_fact_def *d = cw_fact_defs; d->name; d++)
+        if (strcmp(d->name, name) == 0) return d;
+    return NULL;
+}
+
+int cw_fact_is_namespace(const char *name)
+{
+    if (!name || !*name) return 0;
+    size_t n = strlen(name);
+    for (const cw_fact_def *d = cw_fact_defs; d->name; d++)
+        if (strncmp(d->name, name, n) == 0 && d->name[n] == '.') return 1;
+    return 0;
+}
+
+const cw_analyzer cw_analyzers[] = {
+    {"common", "resource identity, customer-data tags, encryption and backup facts", cw_an_common},
+    {"s3", "S3 effective public access: ACL, bucket policy, bucket and account Block Public Access", cw_an_s3},
+    {"netreach", "security groups as port x CIDR sets; internet reachability of databases, search domains and "
+                 "instances",
+     cw_an_netreach},
+    {"snapshots", "RDS and Redshift snapshots restorable by everyone or shared with other accounts", cw_an_snapshots},
+    {NULL, NULL, NULL},
+};
+
+void cw_analyze_all(cw_assets *s)
+{
+    for (const cw_analyzer *an = cw_analyzers; an->name; an++) an->run(s);
+}

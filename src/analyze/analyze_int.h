@@ -1,0 +1,55 @@
+/* analyze_int.h - helpers shared by the analyzers of src/analyze (setting
+ * dotted facts, reading configuration items) and their run functions, which
+ * the registry in analyze.c lists. Not a public header. */
+#ifndef CW_ANALYZE_INT_H
+#define CW_ANALYZE_INT_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "analyze.h"
+
+/* Facts: "s3.public.read" -> facts["s3"]["public"]["read"]. */
+void cw_fact_set(cw_assets *s, cw_asset *a, const char *name, const cw_json *v);
+void cw_fact_bool(cw_assets *s, cw_asset *a, const char *name, bool b);
+void cw_fact_num(cw_assets *s, cw_asset *a, const char *name, double d);
+void cw_fact_str(cw_assets *s, cw_asset *a, const char *name, const char *str); /* NULL = not set */
+void cw_fact_strs(cw_assets *s, cw_asset *a, const char *name, const char *const *v, size_t n);
+void cw_fact_ints(cw_assets *s, cw_asset *a, const char *name, const int64_t *v, size_t n);
+/* Read back a fact (NULL when unset). */
+const cw_json *cw_fact_get(const cw_asset *a, const char *name);
+
+/* Configuration item parts (NULL when absent). */
+const cw_json *cw_conf(const cw_asset *a);  /* "configuration" */
+const cw_json *cw_supp(const cw_asset *a);  /* "supplementaryConfiguration" */
+/* Case-insensitive path "a.b.c" through objects. */
+const cw_json *cw_get_path_ci(const cw_json *root, const char *dotted);
+/* A JSON document that may still be a string holding JSON: returns the
+ * parsed value (arena of s) or v itself; NULL for null/empty/unparsable.
+ * *bad is set when a string did not parse. */
+const cw_json *cw_json_doc(cw_assets *s, const cw_json *v, bool *bad);
+bool cw_is_true(const cw_json *v); /* true, "true", "True", 1 */
+
+/* A growable list of strings (malloc'd array, arena strings). */
+typedef struct cw_strlist {
+    const char **v;
+    size_t n, cap;
+} cw_strlist;
+void cw_strlist_add(cw_strlist *l, const char *s);        /* keeps duplicates */
+void cw_strlist_add_unique(cw_strlist *l, const char *s);
+void cw_strlist_free(cw_strlist *l);
+
+/* Analyzer entry points (registered in analyze.c, in this order). */
+void cw_an_common(cw_assets *s);
+void cw_an_s3(cw_assets *s);
+void cw_an_netreach(cw_assets *s);
+void cw_an_snapshots(cw_assets *s);
+
+/* netreach.c: security-group facts, and the inbound permissions of a group
+ * (malloc'd array of pointers into its raw JSON; free it). */
+void cw_an_netreach_sg(cw_assets *s);
+size_t cw_sg_permissions(const cw_asset *sg, const cw_json ***out);
+
+/* The clock analyzers use for aws:CurrentTime (epoch seconds, real time). */
+int64_t cw_analyze_time(void);
+#endif

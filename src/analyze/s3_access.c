@@ -1,0 +1,348 @@
+/* s3_access.c - effective public access of S3 buckets.
+ *
+ * Inputs per AWS::S3::Bucket configuration item: the bucket ACL
+ * (supplementaryConfiguration.AccessControlList), the bucket policy
+ * (BucketPolicy.policyText), the bucket's PublicAccessBlockConfiguration and
+ * the account's AWS::S3::AccountPublicAccessBlock. S3 applies the most
+ * restrictive combination of bucket and account settings, so each effective
+ * flag is bucket OR account. What the flags do to EXISTING configuration
+ * (S3 User Guide, "Blocking public access"):
+ *   IgnorePublicAcls      - public ACL grants are ignored: neutralises them;
+ *   BlockPublicAcls       - refuses NEW public ACLs only: an existing public
+ *                           grant stays effective;
+ *   RestrictPublicBuckets - a public policy then only serves AWS service
+ *                           principals and the owner account: neutralises
+ *                           public (and cross-account) access from it;
+ *   BlockPublicPolicy     - refuses NEW public policies only.
+ * Public grantees are AllUsers (anyone) and AuthenticatedUsers (anyone with
+ * an AWS account). Bucket ACL permissions: READ lists the objects, WRITE
+ * creates/overwrites/deletes objects, READ_ACP/WRITE_ACP read/write the ACL,
+ * FULL_CONTROL all of these. A bucket ACL never grants reading objects
+ * (object ACLs do, and AWS Config does not record them). */
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "analyze_int.h"
+#include "iam_policy.h"
+
+enum { D_READ, D_LIST, D_WRITE, D_ACL, D_N };
+static const char *const dim_name[D_N] = {"read", "list", "write", "acl"};
+static const char *const dim_words[D_N] = {"read objects", "list objects", "write or delete objects",
+                                           "read or change access control lists"};
+
+/* Representative actions per dimension, and whether each targets objects. */
+static const struct {
+    int dim;
+    const char *action;
+    bool object;
+} dim_actions[] = {
+    {D_READ, "s3:GetObject", true},
+    {D_READ, "s3:GetObjectVersion", true},
+    {D_LIST, "s3:ListBucket", false},
+    {D_LIST, "s3:ListBucketVersions", false},
+    {D_WRITE, "s3:PutObject", true},
+    {D_WRITE, "s3:DeleteObject", true},
+    {D_ACL, "s3:GetBucketAcl", false},
+    {D_ACL, "s3:PutBucketAcl", false},
+    {D_ACL, "s3:GetObjectAcl", true},
+    {D_ACL, "s3:PutObjectAcl", true},
+};
+
+/* Further "bad actions" (Get*, List*, Put*, Delete*, AbortMultipartUpload,
+ * RestoreObject) that make a policy public in S3's own sense. */
+static const struct {
+    const char *action;
+    bool object;
+} other_actions[] = {
+    {"s3:GetObjectTagging", true},     {"s3:GetObjectAttributes", true}, {"s3:GetBucketPolicy", false},
+    {"s3:GetBucketLocation", false},   {"s3:ListMultipartUploadParts", true},
+    {"s3:ListBucketMultipartUploads", false}, {"s3:PutBucketPolicy", false}, {"s3:PutObjectTagging", true},
+    {"s3:PutLifecycleConfiguration", false},  {"s3:DeleteBucket", false},    {"s3:DeleteBucketPolicy", false},
+    {"s3:DeleteObjectVersion", true},  {"s3:AbortMultipartUpload", true},  {"s3:RestoreObject", true},
+};
+
+static const char *const s3_any_actions[] = {"s3:*", NULL};
+
+typedef struct bpa {
+    bool v[4];      /* block_public_acls, ignore_public_acls, block_public_policy, restrict_public_buckets */
+    bool bucket[4], account[4];
+} bpa;
+static const char *const bpa_keys[4] = {"blockPublicAcls", "ignorePublicAcls", "blockPublicPolicy",
+                                        "restrictPublicBuckets"};
+static const char *const bpa_facts[4] = {"s3.block.block_public_acls", "s3.block.ignore_public_acls",
+                                         "s3.block.block_public_policy", "s3.block.restrict_public_buckets"};
+
+static void read_bpa(const cw_json *cfg, bool out[4])
+{
+    for (int i = 0; i < 4; i++) out[i] = cw_is_true(cw_json_get_ci(cfg, bpa_keys[i]));
+}
+
+static const char *bpa_where(const bpa *b, int i)
+{
+    return b->bucket[i] && b->account[i] ? "bucket and account level"
+           : b->bucket[i]               ? "bucket level"
+                                        : "account level";
+}
+
+/* ---- ACL ------------------------------------------------------------------ */
+typedef struct acl_result {
+    bool dim[D_N];
+    bool any;
+    cw_strlist grants;     /* "AllUsers:READ" */
+    const char *why[D_N];  /* first grant per dimension */
+} acl_result;
+
+static const char *public_grantee(const cw_json *g)
+{
+    if (!g) return NULL;
+    if (g->type == CW_JSTR) {
+        if (strcasestr(g->u.str, "AllUsers")) return "AllUsers";
+        if (strcasestr(g->u.str, "AuthenticatedUsers")) return "AuthenticatedUsers";
+        return NULL;
+    }
+    if (g->type != CW_JOBJ) return NULL;
+    for (uint32_t i = 0; i < g->len; i++) {
+        const char *r = public_grantee(&g->u.members[i].val);
+        if (r) return r;
+    }
+    return NULL;
+}
+
+/* "FullControl" / "FULL_CONTROL" / "full-control" -> "fullcontrol" */
+static void norm_perm(const char *p, char *out, size_t n)
+{
+    size_t j = 0;
+    for (; *p && j + 1 < n; p++)
+        if (*p != '_' && *p != '-' && *p != ' ') out[j++] = (char)(*p | 0x20);
+    out[j] = 0;
+}
+
+static void acl_grant(cw_assets *s, acl_result *r, const cw_json *grant)
+{
+    const cw_json *ge = cw_json_get_ci(grant, "grantee");
+    const char *who = public_grantee(ge);
+    if (!who) return;
+    const char *perm = cw_json_str(cw_json_get_ci(grant, "permission"), "");
+    char np[32];
+    norm_perm(perm, np, sizeof np);
+    bool dims[D_N] = {false};
+    const char *label;
+    if (strcmp(np, "fullcontrol") == 0) {
+        dims[D_LIST] = dims[D_WRITE] = dims[D_ACL] = true;
+        label = "FULL_CONTROL";
+    } else if (strcmp(np, "read") == 0) {
+        dims[D_LIST] = true;
+        label = "READ";
+    } else if (strcmp(np, "write") == 0) {
+        dims[D_WRITE] = true;
+        label = "WRITE";
+    } else if (strcmp(np, "readacp") == 0) {
+        dims[D_ACL] = true;
+        label = "READ_ACP";
+    } else if (strcmp(np, "writeacp") == 0) {
+        dims[D_ACL] = true;
+        label = "WRITE_ACP";
+    } else {
+        return;
+    }
+    r->any = true;
+    const char *g = cw_arena_printf(&s->arena, "%s:%s", who, label);
+    cw_strlist_add_unique(&r->grants, g);
+    for (int d = 0; d < D_N; d++) {
+        if (!dims[d] || r->why[d]) continue;
+        r->dim[d] = true;
+        r->why[d] = cw_arena_printf(&s->arena, "the bucket ACL grants %s to %s (%s)", label, who,
+                                    strcmp(who, "AllUsers") == 0 ? "anyone on the internet"
+                                                                 : "anyone with an AWS account");
+    }
+}
+
+static void analyze_acl(cw_assets *s, const cw_json *acl, acl_result *r)
+{
+    if (!acl || acl->type != CW_JOBJ) return;
+    static const char *const lists[] = {"grantList", "grantSet", "grants", "Grants"};
+    for (size_t k = 0; k < sizeof lists / sizeof lists[0]; k++) {
+        const cw_json *gl = cw_json_get(acl, lists[k]);
+        if (!gl || gl->type != CW_JARR) continue;
+        for (uint32_t i = 0; i < gl->len; i++) acl_grant(s, r, &gl->u.items[i]);
+    }
+}
+
+/* ---- one bucket ------------------------------------------------------------- */
+static const char *join(cw_assets *s, const char *a, const char *b)
+{
+    if (!a || !*a) return b;
+    if (!b || !*b) return a;
+    return cw_arena_printf(&s->arena, "%s; %s", a, b);
+}
+
+static void bucket(cw_assets *s, cw_asset *a, const cw_json *acct_cfg, int64_t now)
+{
+    cw_arena *ar = &s->arena;
+    const cw_json *conf = cw_conf(a), *supp = cw_supp(a);
+    const char *name = cw_json_str(cw_json_get_ci(conf, "name"), a->name ? a->name : a->resource_id);
+    const char *barn = a->id && strncmp(a->id, "arn:", 4) == 0 ? a->id : cw_arena_printf(ar, "arn:aws:s3:::%s", name);
+    const char *oarn = cw_arena_printf(ar, "%s/", barn);
+
+    /* Block Public Access */
+    bpa b = {0};
+    const cw_json *bcfg = cw_json_get_ci(supp, "PublicAccessBlockConfiguration");
+    if (!bcfg) bcfg = cw_json_get_ci(conf, "PublicAccessBlockConfiguration");
+    bcfg = cw_json_doc(s, bcfg, NULL);
+    read_bpa(bcfg, b.bucket);
+    read_bpa(acct_cfg, b.account);
+    bool all = true, acct_all = acct_cfg != NULL;
+    for (int i = 0; i < 4; i++) {
+        b.v[i] = b.bucket[i] || b.account[i];
+        cw_fact_bool(s, a, bpa_facts[i], b.v[i]);
+        all &= b.v[i];
+        acct_all &= b.account[i];
+    }
+    cw_fact_bool(s, a, "s3.block.all", all);
+    cw_fact_bool(s, a, "s3.block.account_all", acct_all);
+    cw_fact_bool(s, a, "s3.block.account_recorded", acct_cfg != NULL);
+    bool ignore_acls = b.v[1], restrict_policy = b.v[3];
+
+    /* ACL */
+    acl_result acl = {0};
+    bool acl_bad = false;
+    analyze_acl(s, cw_json_doc(s, cw_json_get_ci(supp, "AccessControlList"), &acl_bad), &acl);
+    cw_fact_bool(s, a, "s3.acl.public", acl.any);
+    cw_fact_strs(s, a, "s3.acl.public_grants", acl.grants.v, acl.grants.n);
+
+    /* Policy */
+    bool pol_bad = false;
+    const cw_json *bp = cw_json_get_ci(supp, "BucketPolicy");
+    const cw_json *doc = cw_json_doc(s, bp && bp->type == CW_JOBJ ? cw_json_get_ci(bp, "policyText") : bp, &pol_bad);
+    cw_policy *pol = cw_policy_compile(ar, doc);
+    cw_fact_bool(s, a, "s3.policy.exists", pol != NULL || pol_bad);
+    cw_policy_ctx ctx = {a->account, now};
+    bool pdim[D_N] = {false}, pol_public = false;
+    const char *pwhy[D_N] = {NULL};
+    const char *pol_reason = pol_bad ? "the bucket policy text is not valid JSON" : NULL;
+    if (pol) {
+        cw_res_target tb = {barn, false}, to = {oarn, true};
+        for (size_t i = 0; i < sizeof dim_actions / sizeof dim_actions[0]; i++) {
+            int d = dim_actions[i].dim;
+            if (pdim[d]) continue;
+            cw_policy_verdict v;
+            if (cw_policy_is_public(pol, &ctx, dim_actions[i].action, dim_actions[i].object ? &to : &tb, ar, &v)) {
+                pdim[d] = pol_public = true;
+                pwhy[d] = cw_arena_printf(ar, "bucket policy %s", v.why);
+            } else if (!pol_reason && d == D_READ) {
+                pol_reason = cw_arena_printf(ar, "bucket policy: %s", v.why);
+            }
+        }
+        for (size_t i = 0; !pol_public && i < sizeof other_actions / sizeof other_actions[0]; i++) {
+            cw_policy_verdict v;
+            if (cw_policy_is_public(pol, &ctx, other_actions[i].action, other_actions[i].object ? &to : &tb, ar, &v)) {
+                pol_public = true;
+                pol_reason = cw_arena_printf(ar, "bucket policy %s", v.why);
+            }
+        }
+        for (int d = 0; d < D_N && pol_public; d++)
+            if (pwhy[d]) {
+                pol_reason = pwhy[d];
+                break;
+            }
+        const char **ext;
+        size_t next = cw_policy_external_principals(pol, &ctx, s3_any_actions, ar, &ext);
+        cw_fact_bool(s, a, "s3.policy.cross_account", next > 0);
+        cw_fact_strs(s, a, "s3.policy.external_principals", ext, next);
+        cw_fact_bool(s, a, "s3.policy.tls_only",
+                     cw_policy_denies_insecure_transport(pol, "s3:*", &tb) &&
+                         cw_policy_denies_insecure_transport(pol, "s3:*", &to));
+    } else {
+        cw_fact_bool(s, a, "s3.policy.cross_account", false);
+        cw_fact_strs(s, a, "s3.policy.external_principals", NULL, 0);
+        cw_fact_bool(s, a, "s3.policy.tls_only", false);
+    }
+    cw_fact_bool(s, a, "s3.policy.public", pol_public);
+    cw_fact_str(s, a, "s3.policy.reason", pol_reason ? pol_reason : (pol ? NULL : "the bucket has no policy"));
+
+    /* Effective access */
+    bool any = false;
+    const char *overall = NULL, *neutralised = NULL;
+    for (int d = 0; d < D_N; d++) {
+        const char *why = NULL;
+        if (acl.dim[d]) {
+            if (ignore_acls) {
+                neutralised = join(s, neutralised, cw_arena_printf(ar, "%s, but IgnorePublicAcls (%s) neutralises it",
+                                                                   acl.why[d], bpa_where(&b, 1)));
+            } else {
+                why = cw_arena_printf(ar, "%s; IgnorePublicAcls is off%s", acl.why[d],
+                                      b.v[0] ? " (BlockPublicAcls only refuses new public ACLs)" : "");
+            }
+        }
+        if (pdim[d]) {
+            if (restrict_policy) {
+                neutralised = join(s, neutralised,
+                                   cw_arena_printf(ar, "%s, but RestrictPublicBuckets (%s) limits it to AWS services "
+                                                       "and the owner account", pwhy[d], bpa_where(&b, 3)));
+            } else {
+                why = join(s, why, cw_arena_printf(ar, "%s; RestrictPublicBuckets is off%s", pwhy[d],
+                                                   b.v[2] ? " (BlockPublicPolicy only refuses new public policies)"
+                                                          : ""));
+            }
+        }
+        char fname[64];
+        snprintf(fname, sizeof fname, "s3.public.%s", dim_name[d]);
+        cw_fact_bool(s, a, fname, why != NULL);
+        if (why) {
+            snprintf(fname, sizeof fname, "s3.public.%s_reason", dim_name[d]);
+            cw_fact_str(s, a, fname, why);
+            any = true;
+            overall = join(s, overall, cw_arena_printf(ar, "anyone can %s: %s", dim_words[d], why));
+        }
+    }
+    cw_fact_bool(s, a, "s3.public.any", any);
+    if (!overall) {
+        overall = neutralised ? cw_arena_printf(ar, "not public: %s", neutralised)
+                              : cw_arena_printf(ar, "not public: the ACL has no public grant and %s",
+                                                pol ? "no policy statement opens the bucket to outsiders"
+                                                    : pol_bad ? "the policy text is not valid JSON"
+                                                              : "there is no bucket policy");
+        if (!acct_cfg && !all)
+            overall = cw_arena_printf(ar, "%s (the account-level Block Public Access setting is not recorded)",
+                                      overall);
+    }
+    if (acl_bad) overall = cw_arena_printf(ar, "%s; the ACL text is not valid JSON", overall);
+    cw_fact_str(s, a, "s3.public.reason", overall);
+
+    /* Hygiene */
+    const cw_json *sse = cw_json_doc(s, cw_json_get_ci(supp, "ServerSideEncryptionConfiguration"), NULL);
+    bool enc = sse && ((sse->type == CW_JOBJ && sse->len) || (sse->type == CW_JARR && sse->len));
+    cw_fact_bool(s, a, "s3.encryption.enabled", enc);
+    const cw_json *lg = cw_json_doc(s, cw_json_get_ci(supp, "BucketLoggingConfiguration"), NULL);
+    const char *dest = cw_json_str(cw_json_get_ci(lg, "destinationBucketName"), NULL);
+    cw_fact_bool(s, a, "s3.logging.enabled", dest && *dest);
+    const cw_json *ver = cw_json_doc(s, cw_json_get_ci(supp, "BucketVersioningConfiguration"), NULL);
+    const char *vs = cw_json_str(cw_json_get_ci(ver, "status"), "");
+    cw_fact_bool(s, a, "s3.versioning.enabled", strcasecmp(vs, "Enabled") == 0);
+    cw_fact_bool(s, a, "s3.versioning.mfa_delete", cw_is_true(cw_json_get_ci(ver, "isMfaDeleteEnabled")) ||
+                                                       strcasecmp(cw_json_str(cw_json_get_ci(ver, "mfaDelete"), ""),
+                                                                  "Enabled") == 0);
+    cw_strlist_free(&acl.grants);
+}
+
+void cw_an_s3(cw_assets *s)
+{
+    const cw_asset_list *acc = cw_assets_of_type(s, "AWS::S3::AccountPublicAccessBlock");
+    cw_hmap by_acct;
+    cw_hmap_init(&by_acct);
+    for (size_t i = 0; i < acc->n; i++) {
+        const cw_asset *a = acc->v[i];
+        const char *acct = a->account ? a->account : a->resource_id;
+        const cw_json *cfg = cw_conf(a);
+        if (acct && cfg) cw_hmap_put(&by_acct, acct, strlen(acct), (void *)cfg);
+    }
+    int64_t now = cw_analyze_time();
+    const cw_asset_list *bl = cw_assets_of_type(s, "AWS::S3::Bucket");
+    for (size_t i = 0; i < bl->n; i++) {
+        cw_asset *a = bl->v[i];
+        const cw_json *acfg = a->account ? cw_hmap_get(&by_acct, a->account, strlen(a->account)) : NULL;
+        bucket(s, a, acfg, now);
+    }
+    cw_hmap_free(&by_acct);
+}

@@ -1,0 +1,119 @@
+/* snapshots.c - who can restore a database snapshot.
+ *
+ * RDS DB snapshots and DB cluster snapshots are shared through the "restore"
+ * attribute (ModifyDBSnapshotAttribute): its values are AWS account ids, or
+ * "all" which makes a manual snapshot public (any AWS account can copy and
+ * restore it). AWS Config records the attributes in supplementaryConfiguration
+ * as DBSnapshotAttributes / DBClusterSnapshotAttributes: a list of
+ * {attributeName, attributeValues}, sometimes wrapped in a
+ * DB(Cluster)SnapshotAttributesResult object. Redshift cluster snapshots are
+ * shared with accounts (accountsWithRestoreAccess) and cannot be public. */
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "analyze_int.h"
+
+static const cw_json *attr_list(const cw_json *supp, const cw_json *conf)
+{
+    static const char *const names[] = {"DBSnapshotAttributes", "DBClusterSnapshotAttributes",
+                                        "DBSnapshotAttributesResult", "DBClusterSnapshotAttributesResult"};
+    for (int pass = 0; pass < 2; pass++) {
+        const cw_json *root = pass ? conf : supp;
+        for (size_t i = 0; i < 4; i++) {
+            const cw_json *v = cw_json_get_ci(root, names[i]);
+            if (!v) continue;
+            if (v->type == CW_JARR) return v;
+            if (v->type == CW_JOBJ) {
+                for (size_t k = 0; k < 2; k++) {
+                    const cw_json *in = cw_json_get_ci(v, names[k]);
+                    if (in && in->type == CW_JARR) return in;
+                }
+            }
+        }
+    }
+    return NULL;
+}
+
+static void add_value(cw_assets *s, const cw_json *v, bool *pub, cw_strlist *acc, const char *owner)
+{
+    if (!v) return;
+    if (v->type == CW_JARR) {
+        for (uint32_t i = 0; i < v->len; i++) add_value(s, &v->u.items[i], pub, acc, owner);
+        return;
+    }
+    const char *str = cw_json_str(v, NULL);
+    char buf[32];
+    if (!str && v->type == CW_JNUM && v->is_int) {
+        snprintf(buf, sizeof buf, "%012lld", (long long)v->i);
+        str = cw_arena_strdup(&s->arena, buf);
+    }
+    if (!str || !*str) return;
+    if (strcasecmp(str, "all") == 0) *pub = true;
+    else if (!owner || strcmp(owner, str) != 0) cw_strlist_add_unique(acc, str);
+}
+
+static void rds_snapshot(cw_assets *s, cw_asset *a)
+{
+    const cw_json *conf = cw_conf(a), *supp = cw_supp(a);
+    const cw_json *attrs = cw_json_doc(s, attr_list(supp, conf), NULL);
+    bool pub = false, recorded = attrs != NULL;
+    cw_strlist acc = {0};
+    for (uint32_t i = 0; attrs && attrs->type == CW_JARR && i < attrs->len; i++) {
+        const cw_json *e = &attrs->u.items[i];
+        const char *name = cw_json_str(cw_json_get_ci(e, "attributeName"), "");
+        if (strcasecmp(name, "restore") != 0) continue;
+        add_value(s, cw_json_get_ci(e, "attributeValues"), &pub, &acc, a->account);
+    }
+    bool enc = cw_is_true(cw_json_get_ci(conf, "encrypted")) || cw_is_true(cw_json_get_ci(conf, "storageEncrypted"));
+    const char *type = cw_json_str(cw_json_get_ci(conf, "snapshotType"), "");
+    cw_fact_bool(s, a, "snapshot.public", pub);
+    cw_fact_strs(s, a, "snapshot.shared_accounts", acc.v, acc.n);
+    cw_fact_bool(s, a, "snapshot.encrypted", enc);
+    const char *why;
+    if (pub)
+        why = enc ? "public: the restore attribute includes \"all\", so any AWS account can see it (copying or "
+                    "restoring it also needs access to its KMS key)"
+                  : "public: the restore attribute includes \"all\", so any AWS account can copy and restore it";
+    else if (acc.n)
+        why = cw_arena_printf(&s->arena, "not public; shared with %zu other account%s", acc.n, acc.n > 1 ? "s" : "");
+    else if (!recorded)
+        why = strcasecmp(type, "automated") == 0 ? "not public: automated snapshots cannot be shared"
+                                                 : "not public as far as recorded: the snapshot attributes are not "
+                                                   "in the configuration item";
+    else
+        why = "not public: the restore attribute names no account";
+    cw_fact_str(s, a, "snapshot.reason", why);
+    cw_strlist_free(&acc);
+}
+
+static void redshift_snapshot(cw_assets *s, cw_asset *a)
+{
+    const cw_json *conf = cw_conf(a);
+    cw_strlist acc = {0};
+    const cw_json *l = cw_json_get_ci(conf, "accountsWithRestoreAccess");
+    for (uint32_t i = 0; l && l->type == CW_JARR && i < l->len; i++) {
+        const cw_json *e = &l->u.items[i];
+        const char *id = e->type == CW_JSTR ? e->u.str : cw_json_str(cw_json_get_ci(e, "accountId"), NULL);
+        if (id && *id && (!a->account || strcmp(id, a->account) != 0)) cw_strlist_add_unique(&acc, id);
+    }
+    cw_fact_bool(s, a, "snapshot.public", false);
+    cw_fact_strs(s, a, "snapshot.shared_accounts", acc.v, acc.n);
+    cw_fact_bool(s, a, "snapshot.encrypted", cw_is_true(cw_json_get_ci(conf, "encrypted")));
+    cw_fact_str(s, a, "snapshot.reason",
+                acc.n ? cw_arena_printf(&s->arena, "not public (Redshift snapshots cannot be); shared with %zu other "
+                                                   "account%s", acc.n, acc.n > 1 ? "s" : "")
+                      : "not public: Redshift snapshots cannot be public and this one is shared with no account");
+    cw_strlist_free(&acc);
+}
+
+void cw_an_snapshots(cw_assets *s)
+{
+    static const char *const rds[] = {"AWS::RDS::DBSnapshot", "AWS::RDS::DBClusterSnapshot"};
+    for (size_t k = 0; k < 2; k++) {
+        const cw_asset_list *l = cw_assets_of_type(s, rds[k]);
+        for (size_t i = 0; i < l->n; i++) rds_snapshot(s, l->v[i]);
+    }
+    const cw_asset_list *l = cw_assets_of_type(s, "AWS::Redshift::ClusterSnapshot");
+    for (size_t i = 0; i < l->n; i++) redshift_snapshot(s, l->v[i]);
+}
