@@ -8,6 +8,7 @@
 #define CW_RULES_H
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "../model/finding.h"
 #include "../model/model.h"
@@ -33,6 +34,39 @@ const cw_rule_meta *cw_rules_find(const cw_ruleset *rs, const char *id);
  * Expired exceptions produce a warning diagnostic once each. */
 void cw_rules_eval(const cw_ruleset *rs, const cw_assets *s, cw_arena *a, cw_findings *out,
                    cw_diags *d);
+/* ---- introspection (`rules show`, `rules doc`, `rules test`) ------------- */
+size_t cw_rules_total(const cw_ruleset *rs); /* all rules, disabled ones included */
+long cw_rules_index(const cw_ruleset *rs, const char *id); /* index < total, or -1 */
+typedef struct cw_rule_info {
+    const cw_rule_meta *meta;
+    int enabled;
+    const char *condition;               /* source text */
+    const char *evidence;                /* template, or NULL (explained from the condition) */
+    size_t nexceptions;
+    const char *const *modified_by;      /* "file:line" of later packs that retuned the rule */
+    size_t nmodified;
+} cw_rule_info;
+typedef struct cw_rule_exception_info {
+    const char *name, *reason, *condition;
+    const char *expires;                 /* "YYYY-MM-DD" or NULL */
+    int expired;                         /* relative to the load's today */
+    const char *file;
+    uint32_t line;
+} cw_rule_exception_info;
+int cw_rules_info(const cw_ruleset *rs, size_t i, cw_rule_info *out);            /* 0 ok, -1 */
+int cw_rules_exception(const cw_ruleset *rs, size_t i, size_t j, cw_rule_exception_info *out);
+/* Evaluate rule i (enabled or not) only; same contract as cw_rules_eval. */
+void cw_rules_eval_one(const cw_ruleset *rs, size_t i, const cw_assets *s, cw_arena *a,
+                       cw_findings *out, cw_diags *d);
+/* `rules doc`: write a handbook of the rule set ("markdown" or "html") to out.
+ * Returns 0, or -1 when writing failed. */
+int cw_rules_doc(const cw_ruleset *rs, const char *format, FILE *out);
+/* `rules test`: run rule fixtures (files, or directories holding .yaml, .yml and .json files;
+ * format in docs/rule-language.md). Prints each failure with detail and a
+ * final "N passed, N failed" line to out; fixture-file errors go to d and
+ * count as failures. Returns the number of failures. */
+size_t cw_rules_test(const cw_ruleset *rs, const char *const *paths, size_t npaths, bool verbose,
+                     FILE *out, cw_diags *d);
 /* Built-in pack sources (embedded): name + text. */
 typedef struct cw_builtin_pack {
     const char *name; /* "aws-s3.yaml" */

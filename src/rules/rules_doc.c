@@ -1,0 +1,256 @@
+/* rules_doc.c - `rules doc`: a handbook of the loaded rule set, for the
+ * people who must follow the rules (Markdown or a self-contained HTML page):
+ * per category, per rule: title, why it matters, what to do, references,
+ * compliance, exceptions; then the facts rules can use. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../analyze/analyze.h"
+#include "rules_int.h"
+
+typedef struct doc {
+    FILE *out;
+    bool html;
+    cw_strbuf sb;
+} doc;
+
+static void put(doc *D, const char *s) { cw_sb_adds(&D->sb, s); }
+static void putf(doc *D, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void putf(doc *D, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    cw_sb_vprintf(&D->sb, fmt, ap);
+    va_end(ap);
+}
+
+/* text as HTML (escaped) or Markdown (as is, with | escaped in tables) */
+static void text(doc *D, const char *s, bool table)
+{
+    if (!s) return;
+    for (; *s; s++) {
+        char c = *s;
+        if (D->html) {
+            if (c == '<') put(D, "&lt;");
+            else if (c == '>') put(D, "&gt;");
+            else if (c == '&') put(D, "&amp;");
+            else if (c == '"') put(D, "&quot;");
+            else cw_sb_addc(&D->sb, c);
+        } else if (table && c == '|') put(D, "\\|");
+        else if (table && c == '\n') cw_sb_addc(&D->sb, ' ');
+        else cw_sb_addc(&D->sb, c);
+    }
+}
+
+/* paragraphs: blank lines separate them */
+static void paras(doc *D, const char *s)
+{
+    if (!D->html) {
+        size_t n = strlen(s);
+        while (n && (s[n - 1] == '\n' || s[n - 1] == ' ')) n--;
+        cw_sb_add(&D->sb, s, n);
+        put(D, "\n\n");
+        return;
+    }
+    put(D, "<p>");
+    for (const char *p = s; *p; p++) {
+        if (p[0] == '\n' && p[1] == '\n') {
+            while (p[1] == '\n') p++;
+            if (p[1]) put(D, "</p>\n<p>");
+            continue;
+        }
+        char one[2] = {*p, 0};
+        text(D, one, false);
+    }
+    put(D, "</p>\n");
+}
+
+static void anchor_of(const char *s, char *out, size_t n)
+{
+    size_t o = 0;
+    for (; *s && o + 1 < n; s++) {
+        char c = *s;
+        if (c >= 'A' && c <= 'Z') c = (char)(c + 32);
+        if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-') out[o++] = c;
+        else if (c == ' ' || c == '_') out[o++] = '-';
+    }
+    out[o] = 0;
+}
+
+static const char *cat_title(const char *c)
+{
+    static const struct { const char *k, *t; } t[] = {
+        {"public-access", "Public access"}, {"network-exposure", "Network exposure"},
+        {"cross-account", "Cross-account access"}, {"hardening", "Hardening"},
+        {"encryption", "Encryption"}, {"logging", "Logging"}, {"identity", "Identity"},
+        {"data-protection", "Data protection"}, {"data-residency", "Data residency"}, {"other", "Other"},
+    };
+    for (size_t i = 0; i < sizeof t / sizeof *t; i++)
+        if (strcmp(t[i].k, c) == 0) return t[i].t;
+    return c;
+}
+
+static int by_sev_id(const void *a, const void *b)
+{
+    const cw_rule *x = *(cw_rule *const *)a, *y = *(cw_rule *const *)b;
+    if (x->meta.severity != y->meta.severity) return (int)y->meta.severity - (int)x->meta.severity;
+    return strcmp(x->meta.id, y->meta.id);
+}
+
+static const char *vt_name(cw_vtype t)
+{
+    switch (t) {
+    case CW_VT_BOOL: return "bool";
+    case CW_VT_NUM: return "number";
+    case CW_VT_STR: return "string";
+    case CW_VT_LIST: return "list";
+    case CW_VT_OBJ: return "object";
+    default: return "any";
+    }
+}
+
+static void rule_doc(doc *D, const cw_ruleset *rs, const cw_rule *r)
+{
+    const cw_rule_meta *m = &r->meta;
+    char anc[200];
+    anchor_of(m->id, anc, sizeof anc);
+    if (D->html) {
+        putf(D, "<section class=\"rule\" id=\"%s\">\n<h3>", anc);
+        text(D, m->title, false);
+        put(D, "</h3>\n<p class=\"meta\"><code>");
+        text(D, m->id, false);
+        putf(D, "</code> &middot; <span class=\"sev %s\">%s</span> &middot; applies to ",
+             cw_severity_name(m->severity), cw_severity_name(m->severity));
+    } else {
+        putf(D, "### %s\n\n`%s` · severity **%s** · applies to ", m->title, m->id,
+             cw_severity_name(m->severity));
+    }
+    for (size_t t = 0; t < m->nresource_types; t++) {
+        put(D, t ? ", " : "");
+        put(D, D->html ? "<code>" : "`");
+        text(D, m->resource_types[t], false);
+        put(D, D->html ? "</code>" : "`");
+    }
+    putf(D, " · defined in %s:%u%s", m->pack, m->line, r->enabled ? "" : " · **disabled**");
+    put(D, D->html ? "</p>\n" : "\n\n");
+    if (m->description) {
+        put(D, D->html ? "<h4>Why it matters</h4>\n" : "**Why it matters.**\n\n");
+        paras(D, m->description);
+    }
+    if (m->remediation) {
+        put(D, D->html ? "<h4>What to do</h4>\n" : "**What to do.**\n\n");
+        paras(D, m->remediation);
+    }
+    if (m->nreferences) {
+        put(D, D->html ? "<h4>References</h4>\n<ul>\n" : "**References.**\n\n");
+        for (size_t i = 0; i < m->nreferences; i++) {
+            if (D->html) {
+                put(D, "<li><a href=\"");
+                text(D, m->references[i], false);
+                put(D, "\">");
+                text(D, m->references[i], false);
+                put(D, "</a></li>\n");
+            } else putf(D, "- <%s>\n", m->references[i]);
+        }
+        put(D, D->html ? "</ul>\n" : "\n");
+    }
+    if (m->ncompliance) {
+        put(D, D->html ? "<p><b>Compliance:</b> " : "**Compliance.** ");
+        for (size_t i = 0; i < m->ncompliance; i++) {
+            put(D, i ? ", " : "");
+            text(D, m->compliance[i], false);
+        }
+        put(D, D->html ? "</p>\n" : "\n\n");
+    }
+    if (r->nexc) {
+        put(D, D->html ? "<h4>Accepted exceptions</h4>\n<ul>\n" : "**Accepted exceptions.**\n\n");
+        for (size_t i = 0; i < r->nexc; i++) {
+            const cw_rexc *x = &r->exc[i];
+            bool expired = x->expires && x->expires_days < rs->today;
+            put(D, D->html ? "<li><b>" : "- **");
+            text(D, x->name, false);
+            put(D, D->html ? "</b>: " : "**: ");
+            text(D, x->reason, false);
+            if (x->expires) putf(D, " (%s %s)", expired ? "expired on" : "until", x->expires);
+            put(D, D->html ? "</li>\n" : "\n");
+        }
+        put(D, D->html ? "</ul>\n" : "\n");
+    }
+    if (D->html) put(D, "</section>\n");
+}
+
+int cw_rules_doc(const cw_ruleset *rs, const char *format, FILE *out)
+{
+    doc D = {.out = out, .html = format && strcmp(format, "html") == 0};
+    cw_sb_init(&D.sb);
+    cw_rule **v = cw_xmalloc((rs->nrules ? rs->nrules : 1) * sizeof *v);
+    memcpy(v, rs->rules, rs->nrules * sizeof *v);
+    qsort(v, rs->nrules, sizeof *v, by_sev_id);
+    if (D.html)
+        put(&D, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
+                "<title>cloudwarden rule handbook</title>\n<style>\n"
+                "body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;"
+                "line-height:1.5;color:#222}\n"
+                "code{background:#f3f3f3;padding:0 .2em}.meta{color:#555}.rule{border-top:1px solid #ddd}\n"
+                ".sev{font-weight:bold}.critical{color:#a00}.high{color:#c40}.medium{color:#a70}"
+                ".low{color:#37a}.info{color:#555}\n"
+                "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.2em .5em;"
+                "text-align:left;vertical-align:top}\n</style></head><body>\n"
+                "<h1>cloudwarden rule handbook</h1>\n");
+    else put(&D, "# cloudwarden rule handbook\n\n");
+    putf(&D, D.html ? "<p>%zu rules (%zu enabled). Each rule says what it forbids, why it matters and what "
+                      "to do about a finding.</p>\n<ul>\n"
+                    : "%zu rules (%zu enabled). Each rule says what it forbids, why it matters and what "
+                      "to do about a finding.\n\n",
+         rs->nrules, rs->nenabled);
+    for (size_t c = 0; cw_categories[c]; c++) {
+        size_t cnt = 0;
+        for (size_t i = 0; i < rs->nrules; i++) cnt += strcmp(v[i]->meta.category, cw_categories[c]) == 0;
+        if (!cnt) continue;
+        if (D.html) putf(&D, "<li><a href=\"#cat-%s\">%s</a> (%zu)</li>\n", cw_categories[c], cat_title(cw_categories[c]), cnt);
+        else putf(&D, "- [%s](#%s) (%zu)\n", cat_title(cw_categories[c]), cw_categories[c], cnt);
+    }
+    put(&D, D.html ? "<li><a href=\"#facts\">Facts</a></li>\n</ul>\n" : "- [Facts](#facts)\n\n");
+    for (size_t c = 0; cw_categories[c]; c++) {
+        bool head = false;
+        for (size_t i = 0; i < rs->nrules; i++) {
+            if (strcmp(v[i]->meta.category, cw_categories[c]) != 0) continue;
+            if (!head) {
+                if (D.html) putf(&D, "<h2 id=\"cat-%s\">%s</h2>\n", cw_categories[c], cat_title(cw_categories[c]));
+                else putf(&D, "## %s\n\n", cat_title(cw_categories[c]));
+                head = true;
+            }
+            rule_doc(&D, rs, v[i]);
+        }
+    }
+    put(&D, D.html ? "<h2 id=\"facts\">Facts</h2>\n<p>What the analyzers work out about each resource; "
+                     "rules read them by name.</p>\n<table><tr><th>fact</th><th>type</th><th>set on</th>"
+                     "<th>meaning</th></tr>\n"
+                   : "## Facts\n\nWhat the analyzers work out about each resource; rules read them by name.\n\n"
+                     "| fact | type | set on | meaning |\n|---|---|---|---|\n");
+    for (const cw_fact_def *f = cw_fact_defs; f->name; f++) {
+        if (D.html) {
+            put(&D, "<tr><td><code>");
+            text(&D, f->name, false);
+            putf(&D, "</code></td><td>%s</td><td>", vt_name(f->type));
+            text(&D, f->resource_types, false);
+            put(&D, "</td><td>");
+            text(&D, f->doc, false);
+            put(&D, "</td></tr>\n");
+        } else {
+            putf(&D, "| `%s` | %s | ", f->name, vt_name(f->type));
+            text(&D, f->resource_types, true);
+            put(&D, " | ");
+            text(&D, f->doc, true);
+            put(&D, " |\n");
+        }
+    }
+    put(&D, D.html ? "</table>\n</body></html>\n" : "\n");
+    free(v);
+    size_t w = D.sb.len ? fwrite(D.sb.buf, 1, D.sb.len, out) : 0;
+    int rc = (w == D.sb.len && fflush(out) == 0 && !ferror(out)) ? 0 : -1;
+    cw_sb_free(&D.sb);
+    return rc;
+}

@@ -1,0 +1,191 @@
+/* rules_run.c - evaluate a loaded rule set over an asset set; accessors. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rules_int.h"
+
+void cw_rules_free(cw_ruleset *rs)
+{
+    if (!rs) return;
+    for (size_t i = 0; i < rs->nregexes; i++) pcre2_code_free(rs->regexes[i]);
+    free(rs->regexes);
+    free(rs->rules);
+    free(rs->enabled);
+    cw_hmap_free(&rs->by_id);
+    cw_hmap_free(&rs->lists);
+    cw_hmap_free(&rs->macros);
+    cw_arena_free(&rs->arena);
+    free(rs);
+}
+
+size_t cw_rules_count(const cw_ruleset *rs) { return rs ? rs->nenabled : 0; }
+size_t cw_rules_total(const cw_ruleset *rs) { return rs ? rs->nrules : 0; }
+
+const cw_rule_meta *cw_rules_meta(const cw_ruleset *rs, size_t i)
+{
+    return rs && i < rs->nenabled ? &rs->enabled[i]->meta : NULL;
+}
+
+const cw_rule_meta *cw_rules_find(const cw_ruleset *rs, const char *id)
+{
+    cw_rule *r = rs ? cw_hmap_get(&rs->by_id, id, strlen(id)) : NULL;
+    return r ? &r->meta : NULL;
+}
+
+long cw_rules_index(const cw_ruleset *rs, const char *id)
+{
+    cw_rule *r = rs ? cw_hmap_get(&rs->by_id, id, strlen(id)) : NULL;
+    return r ? (long)r->ordinal : -1;
+}
+
+int cw_rules_info(const cw_ruleset *rs, size_t i, cw_rule_info *out)
+{
+    if (!rs || i >= rs->nrules) return -1;
+    const cw_rule *r = rs->rules[i];
+    out->meta = &r->meta;
+    out->enabled = r->enabled;
+    out->condition = r->condition;
+    out->evidence = r->evidence;
+    out->nexceptions = r->nexc;
+    out->modified_by = r->modified_by;
+    out->nmodified = r->nmodified;
+    return 0;
+}
+
+int cw_rules_exception(const cw_ruleset *rs, size_t i, size_t j, cw_rule_exception_info *out)
+{
+    if (!rs || i >= rs->nrules || j >= rs->rules[i]->nexc) return -1;
+    const cw_rexc *x = &rs->rules[i]->exc[j];
+    out->name = x->name;
+    out->reason = x->reason;
+    out->condition = x->condition;
+    out->expires = x->expires;
+    out->expired = x->expired;
+    out->file = x->file;
+    out->line = x->line;
+    return 0;
+}
+
+static void render(const cw_rule *r, cw_ectx *x, cw_strbuf *sb)
+{
+    if (!r->ntparts) {
+        cw_explain(r->cond, x, sb);
+        return;
+    }
+    for (size_t i = 0; i < r->ntparts; i++) {
+        const cw_tpart *p = &r->tparts[i];
+        if (p->explain) cw_explain(r->cond, x, sb);
+        else if (!p->expr) cw_sb_add(sb, p->text, p->len);
+        else {
+            cw_json t;
+            const cw_json *v = cw_eval_val(p->expr, x, &t);
+            if (v && v->type != CW_JNULL) cw_value_text(sb, v, 400);
+            else if (p->text) cw_sb_add(sb, p->text, p->len);
+        }
+    }
+}
+
+typedef struct run {
+    cw_ectx x;
+    cw_strbuf sb;
+    cw_arena *a;
+    cw_findings *out;
+    int64_t today;
+} run;
+
+static void eval_asset(run *R, const cw_rule *r, const cw_asset *as, size_t *expired_hits)
+{
+    cw_ectx_reset(&R->x);
+    R->x.asset = as;
+    if (!cw_eval_bool(r->cond, &R->x)) return;
+    const char *supp = NULL;
+    for (size_t e = 0; e < r->nexc; e++) {
+        const cw_rexc *ex = &r->exc[e];
+        if (ex->expires && ex->expires_days < R->today) {
+            if (cw_eval_bool(ex->cond, &R->x)) expired_hits[e]++;
+            continue;
+        }
+        if (!supp && cw_eval_bool(ex->cond, &R->x)) supp = ex->name;
+    }
+    cw_sb_reset(&R->sb);
+    render(r, &R->x, &R->sb);
+    cw_finding f = {
+        .rule = &r->meta,
+        .asset = as,
+        .evidence = cw_arena_strndup(R->a, R->sb.buf ? R->sb.buf : "", R->sb.len),
+        .suppressed_by = supp,
+    };
+    cw_findings_add(R->out, &f);
+}
+
+static void eval_rule(run *R, const cw_rule *r, const cw_assets *s, cw_diags *d)
+{
+    size_t hits_small[16] = {0};
+    size_t *hits = r->nexc <= 16 ? hits_small : cw_xcalloc(r->nexc, sizeof *hits);
+    if (r->all_types) {
+        for (size_t i = 0; i < s->n; i++)
+            if (s->v[i]->live) eval_asset(R, r, s->v[i], hits);
+    } else {
+        for (size_t t = 0; t < r->meta.nresource_types; t++) {
+            const cw_asset_list *l = cw_assets_of_type(s, r->meta.resource_types[t]);
+            for (size_t i = 0; l && i < l->n; i++)
+                if (l->v[i]->live) eval_asset(R, r, l->v[i], hits);
+        }
+    }
+    for (size_t e = 0; e < r->nexc; e++) {
+        const cw_rexc *ex = &r->exc[e];
+        if (!ex->expires || ex->expires_days >= R->today) continue;
+        if (hits[e])
+            cw_diag_add(d, CW_DIAG_WARNING, ex->file, ex->line, 0, 0, NULL,
+                        "exception '%s' of rule %s expired on %s and no longer applies: %zu finding%s it "
+                        "matched %s reported again",
+                        ex->name, r->meta.id, ex->expires, hits[e], hits[e] == 1 ? "" : "s",
+                        hits[e] == 1 ? "is" : "are");
+        else
+            cw_diag_add(d, CW_DIAG_WARNING, ex->file, ex->line, 0, 0, NULL,
+                        "exception '%s' of rule %s expired on %s and no longer applies; remove or renew it",
+                        ex->name, r->meta.id, ex->expires);
+    }
+    if (hits != hits_small) free(hits);
+}
+
+static void run_init(run *R, int64_t today, cw_arena *a, cw_findings *out)
+{
+    R->today = today;
+    cw_ectx_init(&R->x, today);
+    cw_sb_init(&R->sb);
+    R->a = a;
+    R->out = out;
+}
+
+static void run_free(run *R)
+{
+    cw_ectx_free(&R->x);
+    cw_sb_free(&R->sb);
+}
+
+void cw_rules_eval(const cw_ruleset *rs, const cw_assets *s, cw_arena *a, cw_findings *out, cw_diags *d)
+{
+    if (!rs) return;
+    run R;
+    run_init(&R, rs->today, a, out);
+    for (size_t i = 0; i < rs->nenabled; i++) eval_rule(&R, rs->enabled[i], s, d);
+    run_free(&R);
+}
+
+void cw_rules_eval_one(const cw_ruleset *rs, size_t i, const cw_assets *s, cw_arena *a, cw_findings *out,
+                       cw_diags *d)
+{
+    if (rs) cw_rules_eval_one_at(rs, i, s, a, out, d, rs->today);
+}
+
+void cw_rules_eval_one_at(const cw_ruleset *rs, size_t i, const cw_assets *s, cw_arena *a, cw_findings *out,
+                          cw_diags *d, int64_t today)
+{
+    if (!rs || i >= rs->nrules) return;
+    run R;
+    run_init(&R, today, a, out);
+    eval_rule(&R, rs->rules[i], s, d);
+    run_free(&R);
+}
