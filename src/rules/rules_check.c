@@ -169,7 +169,8 @@ static unsigned resolve_fact(cw_checker *c, cw_cnode *n)
     name[nl] = 0;
     segs_with_root(c, n);
     n->root = CR_FACTS;
-    for (uint32_t i = 1;; i++) {
+    uint32_t i = 1;
+    for (;; i++) {
         const cw_fact_def *f = cw_fact_find(name);
         if (f) {
             for (size_t t = 0; c->types && t < c->ntypes; t++) {
@@ -198,10 +199,16 @@ static unsigned resolve_fact(cw_checker *c, cw_cnode *n)
         nl += n->segs[i].keylen;
         name[nl] = 0;
     }
-    suggest s = {.want = name, .wlen = nl, .bd = 99};
+    /* suggest against the whole dotted path the rule wrote */
+    char want[512];
+    size_t wl = (size_t)snprintf(want, sizeof want, "%s", name);
+    for (uint32_t k = i; k < n->nsegs && n->segs[k].key && wl < sizeof want; k++)
+        wl += (size_t)snprintf(want + wl, sizeof want - wl, ".%.*s", (int)n->segs[k].keylen, n->segs[k].key);
+    if (wl >= sizeof want) wl = sizeof want - 1;
+    suggest s = {.want = want, .wlen = wl, .bd = 99};
     for (const cw_fact_def *f = cw_fact_defs; f->name; f++) sug_try(&s, f->name, strlen(f->name));
     char sb[600];
-    ERR(c, n, n->pos, "unknown fact '%s'%s", name, sug_text(&s, sb, sizeof sb));
+    ERR(c, n, n->pos, "unknown fact '%s'%s", want, sug_text(&s, sb, sizeof sb));
     return CW_T_ANY;
 }
 
@@ -264,7 +271,18 @@ static unsigned resolve_path(cw_checker *c, cw_cnode *n)
         return CW_T_LIST;
     }
     /* 4. facts */
-    if (cw_fact_is_namespace(key) || cw_fact_find(key)) return resolve_fact(c, n);
+    if (cw_fact_is_namespace(key) || cw_fact_find(key)) {
+        /* `resource` is both a fact namespace and the asset-fields root:
+         * resource.X is the fact when one is declared, else the asset field */
+        bool fact = true;
+        if (strcmp(key, "resource") == 0) {
+            char full[300];
+            fact = n->nsegs && n->segs[0].key && n->segs[0].keylen < 200 &&
+                   snprintf(full, sizeof full, "resource.%.*s", (int)n->segs[0].keylen, n->segs[0].key) > 0 &&
+                   cw_fact_find(full);
+        }
+        if (fact) return resolve_fact(c, n);
+    }
     /* 5. special roots */
     if (strcmp(key, "tags") == 0) {
         n->root = CR_TAGS;
@@ -490,15 +508,15 @@ static unsigned chk(cw_checker *c, cw_cnode *n)
     case CN_EQ: case CN_NE: case CN_LT: case CN_LE: case CN_GT: case CN_GE: {
         unsigned a = chk(c, n->a), b = chk(c, n->b);
         t = CW_T_BOOL;
-        if (!comparable(a, b)) {
-            ERR(c, n, n->oppos, "cannot compare %s %s with %s %s using '%s'", article(a), cw_type_name(a),
-                article(b), cw_type_name(b), opname(n->op));
-            break;
-        }
         if (n->op >= CN_LT && (!ordered(a) || !ordered(b))) {
             unsigned bad = !ordered(a) ? a : b;
             ERR(c, n, n->oppos, "'%s' orders numbers, strings and dates, not %s %s", opname(n->op),
                 article(bad), cw_type_name(bad));
+            break;
+        }
+        if (!comparable(a, b)) {
+            ERR(c, n, n->oppos, "cannot compare %s %s with %s %s using '%s'", article(a), cw_type_name(a),
+                article(b), cw_type_name(b), opname(n->op));
             break;
         }
         if (a == CW_T_DATE || b == CW_T_DATE) n->datecmp = 1;

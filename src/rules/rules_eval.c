@@ -92,7 +92,9 @@ int64_t cw_date_days(const char *s, size_t len)
     if (len > 10 && s[10] != 'T' && s[10] != ' ' && s[10] != 't') return INT64_MIN;
     int y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
     unsigned m = (unsigned)((s[5] - '0') * 10 + (s[6] - '0')), d = (unsigned)((s[8] - '0') * 10 + (s[9] - '0'));
-    if (m < 1 || m > 12 || d < 1 || d > 31) return INT64_MIN;
+    static const unsigned mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (m < 1 || m > 12 || d < 1 || d > mdays[m - 1]) return INT64_MIN;
+    if (m == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0)) return INT64_MIN;
     return days_from_civil(y, m, d);
 }
 
@@ -128,11 +130,20 @@ static const cw_json *member(const cw_json *o, const char *k, uint32_t kl)
 {
     if (o->type != CW_JOBJ) return NULL;
     const cw_jmember *m = o->u.members;
+    if (kl == 0) {
+        for (uint32_t i = 0; i < o->len; i++)
+            if (m[i].keylen == 0) return &m[i].val;
+        return NULL;
+    }
+    /* length and first byte first: most keys differ there, memcmp is a call */
+    const char c0 = k[0];
     for (uint32_t i = 0; i < o->len; i++)
-        if (m[i].keylen == kl && memcmp(m[i].key, k, kl) == 0) return &m[i].val;
+        if (m[i].keylen == kl && m[i].key[0] == c0 && memcmp(m[i].key, k, kl) == 0) return &m[i].val;
     /* AWS Config mixes camelCase and PascalCase: fall back to ignoring case */
+    const char l0 = (char)(c0 | 0x20);
     for (uint32_t i = 0; i < o->len; i++)
-        if (m[i].keylen == kl && strncasecmp(m[i].key, k, kl) == 0) return &m[i].val;
+        if (m[i].keylen == kl && (char)(m[i].key[0] | 0x20) == l0 && strncasecmp(m[i].key, k, kl) == 0)
+            return &m[i].val;
     return NULL;
 }
 

@@ -284,7 +284,7 @@ const cw_rfunc cw_rfuncs[] = {
     {"tag", 1, 1, {S}, S, f_tag, NULL, "tag(key)",
      "Value of the tag whose key matches, ignoring case and the separators - _ . and space "
      "(tag(\"data-class\") finds DataClass and data_class)."},
-    {"any_tag", 1, 2, {S | L, S | L}, CW_T_BOOL, f_any_tag, NULL, "any_tag(keys[, values])",
+    {"any_tag", 2, 1, {S | L, S | L}, CW_T_BOOL, f_any_tag, NULL, "any_tag(keys[, values])",
      "True when a tag whose key is among keys (compared like tag()) exists and, when values is "
      "given, its value is among values (ignoring case)."},
     {"keys", 1, 1, {O}, L, f_keys, NULL, "keys(obj)", "The member names of an object, as a list."},

@@ -38,6 +38,7 @@ typedef struct rdef {
     size_t pack;
     const char *file;
     uint32_t line;
+    bool invalid; /* a field had a bad value (already reported) */
 } rdef;
 
 typedef struct loader {
@@ -261,6 +262,23 @@ static void do_macro(loader *L, const cw_ynode *it)
     cw_hmap_put(&L->macro_pack, m->name, nm->len, (void *)(uintptr_t)(L->pack + 1));
 }
 
+static bool valid_type(const char *t)
+{
+    if (strcmp(t, "*") == 0) return true;
+    int parts = 0;
+    const char *p = t;
+    for (;;) {
+        const char *s = p;
+        while ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9')) p++;
+        if (p == s) return false;
+        parts++;
+        if (!*p) break;
+        if (p[0] != ':' || p[1] != ':') return false;
+        p += 2;
+    }
+    return parts == 3;
+}
+
 static void do_rule(loader *L, const cw_ynode *it)
 {
     check_keys(L, it, rule_all_keys, "a rule");
@@ -296,6 +314,7 @@ static void do_rule(loader *L, const cw_ynode *it)
         if (v->kind == CW_Y_MAP || (v->kind == CW_Y_SEQ && !list_ok)) {
             YERR(L, v, "'%s' of rule '%s' must be %s", rule_keys[f], r->id,
                  list_ok ? "a value or a list of values" : "a single value (text)");
+            r->invalid = true;
             continue;
         }
         if (v->kind == CW_Y_SEQ) {
@@ -305,12 +324,17 @@ static void do_rule(loader *L, const cw_ynode *it)
                     YERR(L, v->items[i], "items of '%s' must be single values", rule_keys[f]);
                     ok = false;
                 }
-            if (!ok) continue;
+            if (!ok) {
+                r->invalid = true;
+                continue;
+            }
         }
         cw_severity sv;
         bool b;
         if (f == F_SEV && cw_severity_parse(v->str, &sv) < 0) {
             YERR(L, v, "unknown severity '%s' (expected info, low, medium, high or critical)", v->str);
+            r->f[f] = v;
+            r->invalid = true;
             continue;
         }
         if (f == F_CAT && !cw_category_valid(v->str)) {
@@ -327,10 +351,29 @@ static void do_rule(loader *L, const cw_ynode *it)
                 YERR(L, v, "unknown category '%s'; did you mean '%s'?", v->str, best);
             else
                 YERR(L, v, "unknown category '%s' (expected one of: %s)", v->str, list);
+            r->f[f] = v;
+            r->invalid = true;
             continue;
+        }
+        if (f == F_RES) {
+            bool ok = true;
+            for (size_t i = 0; i < (v->kind == CW_Y_SEQ ? v->n : 1); i++) {
+                const cw_ynode *tn = v->kind == CW_Y_SEQ ? v->items[i] : v;
+                if (!valid_type(tn->str)) {
+                    YERR(L, tn, "resource type '%s' should look like AWS::Service::Type (or be \"*\")", tn->str);
+                    ok = false;
+                }
+            }
+            if (!ok) {
+                r->f[f] = v;
+                r->invalid = true;
+                continue;
+            }
         }
         if (f == F_ENABLED && parse_bool(v, &b) < 0) {
             YERR(L, v, "'enabled' must be true or false");
+            r->f[f] = v;
+            r->invalid = true;
             continue;
         }
         r->f[f] = v;
@@ -495,23 +538,6 @@ static void compile_template(loader *L, cw_checker *c, cw_rule *r, const cw_ynod
     memcpy(r->tparts, parts, np * sizeof *parts);
 }
 
-static bool valid_type(const char *t)
-{
-    if (strcmp(t, "*") == 0) return true;
-    int parts = 0;
-    const char *p = t;
-    for (;;) {
-        const char *s = p;
-        while ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9')) p++;
-        if (p == s) return false;
-        parts++;
-        if (!*p) break;
-        if (p[0] != ':' || p[1] != ':') return false;
-        p += 2;
-    }
-    return parts == 3;
-}
-
 static const char *const *str_array(loader *L, const cw_ynode *v, size_t *n)
 {
     *n = 0;
@@ -553,12 +579,7 @@ static void build_rule(loader *L, rdef *d)
     const char **types = (const char **)str_array(L, d->f[F_RES], &nt);
     size_t k = 0;
     for (size_t i = 0; i < nt; i++) {
-        const cw_ynode *tn = d->f[F_RES]->kind == CW_Y_SEQ ? d->f[F_RES]->items[i] : d->f[F_RES];
-        if (!valid_type(types[i])) {
-            YERR(L, tn, "resource type '%s' should look like AWS::Service::Type (or be \"*\")", types[i]);
-            ok = false;
-            continue;
-        }
+        if (!valid_type(types[i])) continue; /* reported when the pack was read */
         if (strcmp(types[i], "*") == 0) r->all_types = true;
         bool dup = false;
         for (size_t j = 0; j < k; j++) dup |= strcmp(types[j], types[i]) == 0;
@@ -630,7 +651,7 @@ static void build_rule(loader *L, rdef *d)
         x->cond = compile_cond(L, &c, cd, what);
         if (x->cond) r->nexc++;
     }
-    if (c.errors || !r->cond) return;
+    if (c.errors || !r->cond || d->invalid) return;
     L->rs->rules = grow(L->rs->rules, &L->caprules, L->rs->nrules, sizeof *L->rs->rules);
     r->ordinal = L->rs->nrules;
     L->rs->rules[L->rs->nrules++] = r;

@@ -96,8 +96,11 @@ static void lex(parser *p)
     memset(k, 0, sizeof *k);
     k->pos = (uint32_t)i;
     if (i >= n) {
+        /* the end is reported right after the last token (not after a final newline) */
+        size_t e = n;
+        while (e > 0 && (t[e - 1] == ' ' || t[e - 1] == '\t' || t[e - 1] == '\n' || t[e - 1] == '\r')) e--;
         k->k = T_EOF;
-        k->end = (uint32_t)i;
+        k->pos = k->end = (uint32_t)e;
         p->i = i;
         return;
     }

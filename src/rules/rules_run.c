@@ -119,35 +119,72 @@ static void eval_asset(run *R, const cw_rule *r, const cw_asset *as, size_t *exp
     cw_findings_add(R->out, &f);
 }
 
-static void eval_rule(run *R, const cw_rule *r, const cw_assets *s, cw_diags *d)
+/* Asset-major order: for each resource type, each asset is evaluated by
+ * every rule of that type while its JSON is still in cache (rule-major order
+ * re-reads the whole inventory once per rule and is memory-bound). */
+static void eval_rules(run *R, const cw_rule *const *rules, size_t n, const cw_assets *s, cw_diags *d)
 {
-    size_t hits_small[16] = {0};
-    size_t *hits = r->nexc <= 16 ? hits_small : cw_xcalloc(r->nexc, sizeof *hits);
-    if (r->all_types) {
-        for (size_t i = 0; i < s->n; i++)
-            if (s->v[i]->live) eval_asset(R, r, s->v[i], hits);
-    } else {
+    size_t *base = cw_xcalloc(n + 1, sizeof *base);
+    for (size_t k = 0; k < n; k++) base[k + 1] = base[k] + rules[k]->nexc;
+    size_t *hits = cw_xcalloc(base[n] + 1, sizeof *hits);
+    const cw_rule **grp = cw_xmalloc((n + 1) * sizeof *grp);
+    size_t *gidx = cw_xmalloc((n + 1) * sizeof *gidx);
+    /* rules for every type ("*") */
+    size_t ng = 0;
+    for (size_t k = 0; k < n; k++)
+        if (rules[k]->all_types) grp[ng] = rules[k], gidx[ng++] = k;
+    for (size_t i = 0; ng && i < s->n; i++)
+        if (s->v[i]->live)
+            for (size_t g = 0; g < ng; g++) eval_asset(R, grp[g], s->v[i], hits + base[gidx[g]]);
+    /* each distinct type once, with the rules that name it */
+    for (size_t k = 0; k < n; k++) {
+        const cw_rule *r = rules[k];
+        if (r->all_types) continue;
         for (size_t t = 0; t < r->meta.nresource_types; t++) {
-            const cw_asset_list *l = cw_assets_of_type(s, r->meta.resource_types[t]);
+            const char *type = r->meta.resource_types[t];
+            bool seen = false;
+            for (size_t j = 0; j < k && !seen; j++) {
+                if (rules[j]->all_types) continue;
+                for (size_t u = 0; u < rules[j]->meta.nresource_types && !seen; u++)
+                    seen = strcmp(rules[j]->meta.resource_types[u], type) == 0;
+            }
+            if (seen) continue;
+            ng = 0;
+            for (size_t j = k; j < n; j++) {
+                if (rules[j]->all_types) continue;
+                for (size_t u = 0; u < rules[j]->meta.nresource_types; u++)
+                    if (strcmp(rules[j]->meta.resource_types[u], type) == 0) {
+                        grp[ng] = rules[j], gidx[ng++] = j;
+                        break;
+                    }
+            }
+            const cw_asset_list *l = cw_assets_of_type(s, type);
             for (size_t i = 0; l && i < l->n; i++)
-                if (l->v[i]->live) eval_asset(R, r, l->v[i], hits);
+                if (l->v[i]->live)
+                    for (size_t g = 0; g < ng; g++) eval_asset(R, grp[g], l->v[i], hits + base[gidx[g]]);
         }
     }
-    for (size_t e = 0; e < r->nexc; e++) {
-        const cw_rexc *ex = &r->exc[e];
-        if (!ex->expires || ex->expires_days >= R->today) continue;
-        if (hits[e])
-            cw_diag_add(d, CW_DIAG_WARNING, ex->file, ex->line, 0, 0, NULL,
-                        "exception '%s' of rule %s expired on %s and no longer applies: %zu finding%s it "
-                        "matched %s reported again",
-                        ex->name, r->meta.id, ex->expires, hits[e], hits[e] == 1 ? "" : "s",
-                        hits[e] == 1 ? "is" : "are");
-        else
-            cw_diag_add(d, CW_DIAG_WARNING, ex->file, ex->line, 0, 0, NULL,
-                        "exception '%s' of rule %s expired on %s and no longer applies; remove or renew it",
-                        ex->name, r->meta.id, ex->expires);
+    for (size_t k = 0; k < n; k++) {
+        const cw_rule *r = rules[k];
+        for (size_t e = 0; e < r->nexc; e++) {
+            const cw_rexc *ex = &r->exc[e];
+            size_t h = hits[base[k] + e];
+            if (!ex->expires || ex->expires_days >= R->today) continue;
+            if (h)
+                cw_diag_add(d, CW_DIAG_WARNING, ex->file, ex->line, 0, 0, NULL,
+                            "exception '%s' of rule %s expired on %s and no longer applies: %zu finding%s it "
+                            "matched %s reported again",
+                            ex->name, r->meta.id, ex->expires, h, h == 1 ? "" : "s", h == 1 ? "is" : "are");
+            else
+                cw_diag_add(d, CW_DIAG_WARNING, ex->file, ex->line, 0, 0, NULL,
+                            "exception '%s' of rule %s expired on %s and no longer applies; remove or renew it",
+                            ex->name, r->meta.id, ex->expires);
+        }
     }
-    if (hits != hits_small) free(hits);
+    free(grp);
+    free(gidx);
+    free(hits);
+    free(base);
 }
 
 static void run_init(run *R, int64_t today, cw_arena *a, cw_findings *out)
@@ -170,7 +207,7 @@ void cw_rules_eval(const cw_ruleset *rs, const cw_assets *s, cw_arena *a, cw_fin
     if (!rs) return;
     run R;
     run_init(&R, rs->today, a, out);
-    for (size_t i = 0; i < rs->nenabled; i++) eval_rule(&R, rs->enabled[i], s, d);
+    eval_rules(&R, (const cw_rule *const *)rs->enabled, rs->nenabled, s, d);
     run_free(&R);
 }
 
@@ -186,6 +223,7 @@ void cw_rules_eval_one_at(const cw_ruleset *rs, size_t i, const cw_assets *s, cw
     if (!rs || i >= rs->nrules) return;
     run R;
     run_init(&R, today, a, out);
-    eval_rule(&R, rs->rules[i], s, d);
+    const cw_rule *one = rs->rules[i];
+    eval_rules(&R, &one, 1, s, d);
     run_free(&R);
 }

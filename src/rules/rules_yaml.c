@@ -110,9 +110,13 @@ cw_ynode *cw_yaml_parse(cw_arena *a, const cw_ysrc *src, cw_diags *d)
         yaml_event_t e;
         if (!yaml_parser_parse(&p, &e)) {
             size_t off = mark_off(&b, &p.problem_mark);
-            cw_ydiag(d, CW_DIAG_ERROR, src, off, "YAML syntax error: %s%s%s",
+            bool colon = p.problem && strstr(p.problem, "mapping values are not allowed");
+            cw_ydiag(d, CW_DIAG_ERROR, src, off, "YAML syntax error: %s%s%s%s",
                      p.problem ? p.problem : "malformed YAML", p.context ? " " : "",
-                     p.context ? p.context : "");
+                     p.context ? p.context : "",
+                     colon ? " (a value containing ': ', such as a quantifier, must be a block "
+                             "'condition: >' on its own lines, or quoted)"
+                           : "");
             ok = false;
             break;
         }
