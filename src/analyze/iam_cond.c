@@ -189,14 +189,14 @@ static const struct {
     {"aws:sourcevpce", KC_RESTRICT},
     {"aws:sourcevpcarn", KC_RESTRICT_ARN},
     {"aws:principalorgid", KC_RESTRICT},
-    {"aws:principalorgpaths", KC_RESTRICT},
+    {"aws:principalorgpaths", KC_RESTRICT_PATH},
     {"aws:principalaccount", KC_RESTRICT},
     {"aws:principalarn", KC_RESTRICT_ARN},
     {"aws:sourceaccount", KC_RESTRICT},
     {"aws:sourcearn", KC_RESTRICT_ARN},
     {"aws:sourceowner", KC_RESTRICT},
     {"aws:sourceorgid", KC_RESTRICT},
-    {"aws:sourceorgpaths", KC_RESTRICT},
+    {"aws:sourceorgpaths", KC_RESTRICT_PATH},
     {"aws:userid", KC_RESTRICT_UID},
     {"aws:username", KC_RESTRICT},
     {"aws:principalservicename", KC_RESTRICT},
@@ -337,8 +337,8 @@ static const char *instance(cw_arena *a, const char *pat)
 static bool pattern_is_strangers(int cls, const char *pat)
 {
     if (cls == KC_RESTRICT) return true;
-    if (cls == KC_RESTRICT_UID) {
-        const char *colon = strchr(pat, ':');
+    if (cls == KC_RESTRICT_UID || cls == KC_RESTRICT_PATH) {
+        const char *colon = strchr(pat, cls == KC_RESTRICT_UID ? ':' : '/');
         size_t idlen = colon ? (size_t)(colon - pat) : strlen(pat);
         for (size_t i = 0; i < idlen; i++)
             if (pat[i] == '*' || pat[i] == '?' || pat[i] == '$') return true;
@@ -371,13 +371,47 @@ static bool collides(const cand_vec *lits, const char *s)
     return false;
 }
 
+/* The owner's address space for aws:SourceIp: the ranges of the clauses that
+ * pin callers to addresses (IpAddress in an Allow, NotIpAddress in a Deny)
+ * when a clause's ranges do not cover every public address of the family by
+ * themselves; nothing when all of them together do (the policy then admits
+ * the whole internet, e.g. 0.0.0.0/1 and 128.0.0.0/1 in two statements).
+ * Strangers have addresses outside it. */
+static void owner_space(const cw_policy *p, int ki, int fam, cw_ipset *r)
+{
+    cw_ipset one;
+    cw_ipset_init(&one, fam);
+    for (size_t si = 0; si < p->nst; si++) {
+        const iam_stmt *st = &p->st[si];
+        for (size_t ci = 0; ci < st->nconds; ci++) {
+            const iam_clause *c = &st->conds[ci];
+            if (c->key != ki || c->op != OP_IP || c->negated == st->allow) continue;
+            cw_ipset_clear(&one);
+            for (size_t vi = 0; vi < c->nvals; vi++)
+                if (c->vals[vi].fam == fam) cw_ipset_add(&one, c->vals[vi].lo, c->vals[vi].hi);
+            cw_ipset_normalize(&one);
+            if (!cw_ipset_covers_public(&one)) cw_ipset_add_set(r, &one);
+        }
+    }
+    cw_ipset_free(&one);
+    cw_ipset_normalize(r);
+    if (cw_ipset_covers_public(r)) cw_ipset_clear(r);
+}
+
+/* One address per elementary interval of the CIDRs on key k: every address
+ * of the family (or every public one outside the owner's space) behaves
+ * like one of them under every IP clause of the policy. */
 static void ip_candidates(cand_vec *cv, cw_arena *a, const iam_key *k, const cw_policy *p, bool public_only)
 {
+    int ki = (int)(k - p->keys);
     for (int fam = 4; fam <= 6; fam += 2) {
         cw_iprange dom[32];
         size_t nd;
+        cw_ipset owner;
+        cw_ipset_init(&owner, fam);
         if (public_only) {
             nd = cw_ip_public_ranges(fam, dom, 32);
+            owner_space(p, ki, fam, &owner);
         } else {
             dom[0].lo = 0;
             dom[0].hi = cw_ip_max(fam);
@@ -390,7 +424,7 @@ static void ip_candidates(cand_vec *cv, cw_arena *a, const iam_key *k, const cw_
             const iam_stmt *st = &p->st[si];
             for (size_t ci = 0; ci < st->nconds; ci++) {
                 const iam_clause *c = &st->conds[ci];
-                if (c->key != (int)(k - p->keys) || c->op != OP_IP) continue;
+                if (c->key != ki || c->op != OP_IP) continue;
                 for (size_t vi = 0; vi < c->nvals; vi++) {
                     const iam_val *v = &c->vals[vi];
                     if (v->fam != fam) continue;
@@ -403,21 +437,29 @@ static void ip_candidates(cand_vec *cv, cw_arena *a, const iam_key *k, const cw_
                 }
             }
         }
+        for (size_t i = 0; i < owner.n; i++) { /* the owner's space is cut out */
+            if (nbp + 2 > cap) {
+                cap = cap ? cap * 2 : 16;
+                bp = cw_xrealloc(bp, cap * sizeof *bp);
+            }
+            bp[nbp++] = owner.v[i].lo;
+            if (owner.v[i].hi != cw_ip_max(fam)) bp[nbp++] = owner.v[i].hi + 1;
+        }
         for (size_t di = 0; di < nd; di++) {
             iam_cand c = {0};
             c.fam = fam;
-            c.ip = dom[di].lo;
             char buf[64];
-            c.s = cw_arena_strdup(a, cw_ip_format(fam, c.ip, buf, sizeof buf));
-            cpush(cv, &c);
-            for (size_t b = 0; b < nbp; b++) {
-                if (bp[b] <= dom[di].lo || bp[b] > dom[di].hi) continue;
-                c.ip = bp[b];
+            for (size_t b = 0; b <= nbp; b++) {
+                cw_u128 at = b == nbp ? dom[di].lo : bp[b];
+                if (at < dom[di].lo || at > dom[di].hi) continue;
+                if (cw_ipset_contains(&owner, at)) continue;
+                c.ip = at;
                 c.s = cw_arena_strdup(a, cw_ip_format(fam, c.ip, buf, sizeof buf));
                 cpush(cv, &c);
             }
         }
         free(bp);
+        cw_ipset_free(&owner);
     }
 }
 
@@ -468,13 +510,13 @@ static void build_key(cw_policy *p, iam_key *k, cw_arena *a, int64_t now)
         }
     } else { /* KC_FREE, KC_PRESENT */
         if (cls == KC_FREE) cpush(&cv, &absent);
-        const char *f = "cw-any-value";
-        for (int i = 0; collides(&lits, f) && i < 8; i++) f = cw_arena_printf(a, "cw-any-value%d", i);
-        cpush_str(&cv, f, true);
         if (has_bool) {
             cpush_str(&cv, "true", false);
             cpush_str(&cv, "false", false);
         }
+        const char *f = "cw-any-value";
+        for (int i = 0; collides(&lits, f) && i < 8; i++) f = cw_arena_printf(a, "cw-any-value%d", i);
+        cpush_str(&cv, f, true);
         for (size_t i = 0; i < lits.n; i++) {
             const char *s = lits.v[i].s;
             cpush_str(&cv, s, false);
@@ -633,8 +675,8 @@ const char *iam_describe_choice(const cw_policy *p, cw_arena *a, const iam_stmt 
                             : !c->foreign    ? c->s
                             : k->cls >= KC_RESTRICT ? "set to its own value"
                                                     : "set to any other value";
-            out = cw_arena_printf(a, "%s%s%s %s%s", out, *out ? ", " : "", k->display,
-                                  c->absent || c->foreign ? "" : "= ", v);
+            out = cw_arena_printf(a, "%s%s%s%s%s", out, *out ? ", " : "", k->display,
+                                  c->absent || c->foreign ? " " : "=", v);
         }
     }
     return out;

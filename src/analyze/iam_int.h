@@ -26,6 +26,7 @@ enum {
     KC_RESTRICT,     /* only the caller's own values (wildcard patterns) or absent */
     KC_RESTRICT_ARN, /* same, an ARN: a pattern is the caller's only if its account field is wild */
     KC_RESTRICT_UID, /* aws:userid: "AROAID:*" stays pinned to the role id */
+    KC_RESTRICT_PATH, /* org paths: "o-id/r-root/..." patterns stay pinned to the organization */
     KC_RESTRICT_FALSE, /* boolean the caller always has false (aws:PrincipalIsAWSService) */
 };
 

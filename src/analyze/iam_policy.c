@@ -315,6 +315,27 @@ static bool action_matches(const iam_stmt *st, const char *action)
     return st->not_action ? !m : m;
 }
 
+/* Does the statement's action set meet an action pattern such as "s3:*"? */
+static bool action_meets(const iam_stmt *st, const char *pat)
+{
+    size_t n = strlen(pat);
+    if (!n || pat[n - 1] != '*') return action_matches(st, pat);
+    if (!st->has_action) return false;
+    if (st->not_action) {
+        for (size_t i = 0; i < st->nactions; i++)
+            if (iam_glob_covers(st->actions[i], pat, true)) return false;
+        return true;
+    }
+    char buf[256];
+    if (n >= sizeof buf) return true;
+    memcpy(buf, pat, n - 1);
+    buf[n - 1] = 0;
+    for (size_t i = 0; i < st->nactions; i++)
+        if (iam_glob_prefix_viable(st->actions[i], buf, true) || cw_glob_match(st->actions[i], buf, true))
+            return true;
+    return false;
+}
+
 static bool admits_stranger(const iam_stmt *st)
 {
     if (!st->has_principal) return false;
@@ -514,7 +535,7 @@ size_t cw_policy_external_principals(const cw_policy *p, const cw_policy_ctx *ct
         const iam_stmt *s = &p->st[i];
         if (!s->allow || s->not_principal) continue;
         bool am = !actions;
-        for (const char *const *ac = actions; ac && *ac && !am; ac++) am = action_matches(s, *ac);
+        for (const char *const *ac = actions; ac && *ac && !am; ac++) am = action_meets(s, *ac);
         if (!am) continue;
         for (size_t j = 0; j < s->nprincipals; j++) {
             const char *pr = s->principals[j];

@@ -72,7 +72,8 @@ bool cw_policy_is_public(const cw_policy *p, const cw_policy_ctx *ctx, const cha
                          const cw_res_target *target, cw_arena *a, cw_policy_verdict *out);
 
 /* Named principals outside the owner account granted (by Allow statements)
- * any action matching one of actions[] (NULL-terminated; NULL = any action):
+ * any action matching one of actions[] (NULL-terminated; NULL = any action; a
+ * trailing "*" as in "s3:*" means any action of that prefix):
  * AWS account ids and IAM ARNs from Principal, fixed aws:PrincipalAccount
  * values of statements open to "*", and Federated identity providers.
  * Deduplicated; returns the count and sets *out (arena array). */

@@ -14,14 +14,14 @@
 
 #include "analyze_int.h"
 
-static const cw_json *attr_list(const cw_json *supp, const cw_json *conf)
+static const cw_json *attr_list(cw_assets *s, const cw_json *supp, const cw_json *conf)
 {
     static const char *const names[] = {"DBSnapshotAttributes", "DBClusterSnapshotAttributes",
                                         "DBSnapshotAttributesResult", "DBClusterSnapshotAttributesResult"};
     for (int pass = 0; pass < 2; pass++) {
         const cw_json *root = pass ? conf : supp;
         for (size_t i = 0; i < 4; i++) {
-            const cw_json *v = cw_json_get_ci(root, names[i]);
+            const cw_json *v = cw_json_doc(s, cw_json_get_ci(root, names[i]), NULL);
             if (!v) continue;
             if (v->type == CW_JARR) return v;
             if (v->type == CW_JOBJ) {
@@ -56,7 +56,7 @@ static void add_value(cw_assets *s, const cw_json *v, bool *pub, cw_strlist *acc
 static void rds_snapshot(cw_assets *s, cw_asset *a)
 {
     const cw_json *conf = cw_conf(a), *supp = cw_supp(a);
-    const cw_json *attrs = cw_json_doc(s, attr_list(supp, conf), NULL);
+    const cw_json *attrs = attr_list(s, supp, conf);
     bool pub = false, recorded = attrs != NULL;
     cw_strlist acc = {0};
     for (uint32_t i = 0; attrs && attrs->type == CW_JARR && i < attrs->len; i++) {
