@@ -184,14 +184,12 @@ cw_ynode *cw_yaml_parse(cw_arena *a, const cw_ysrc *src, cw_diags *d)
     }
     while (depth > 0) free(st[--depth].v);
     yaml_parser_delete(&p);
-    free(b.lines);
-    if (!ok) return NULL;
-    if (!root) {
+    if (ok && !root) {
         static const yaml_mark_t m0;
         root = newnode(&b, CW_Y_SEQ, &m0);
-        root->off = 0;
     }
-    return root;
+    free(b.lines);
+    return ok ? root : NULL;
 }
 
 const cw_ynode *cw_ymap_get(const cw_ynode *map, const char *key)
