@@ -16,6 +16,27 @@ void cw_fact_num(cw_assets *s, cw_asset *a, const char *name, double d);
 void cw_fact_str(cw_assets *s, cw_asset *a, const char *name, const char *str); /* NULL = not set */
 void cw_fact_strs(cw_assets *s, cw_asset *a, const char *name, const char *const *v, size_t n);
 void cw_fact_ints(cw_assets *s, cw_asset *a, const char *name, const int64_t *v, size_t n);
+/* Batched facts of one asset: collect with cw_fs_*, then cw_fs_commit()
+ * builds the nested objects with exact sizes and merges them into
+ * asset->facts (one allocation per object instead of one per fact). String
+ * values are not copied: they must live in the asset set's arena or be
+ * static. */
+#define CW_FS_MAX 96
+typedef struct cw_factset {
+    cw_assets *s;
+    cw_asset *a;
+    size_t n;
+    const char *name[CW_FS_MAX];
+    cw_json val[CW_FS_MAX];
+} cw_factset;
+void cw_fs_init(cw_factset *fs, cw_assets *s, cw_asset *a);
+void cw_fs_json(cw_factset *fs, const char *name, const cw_json *v);
+void cw_fs_bool(cw_factset *fs, const char *name, bool b);
+void cw_fs_str(cw_factset *fs, const char *name, const char *str); /* NULL = not set */
+void cw_fs_strs(cw_factset *fs, const char *name, const char *const *v, size_t n);
+void cw_fs_ints(cw_factset *fs, const char *name, const int64_t *v, size_t n);
+void cw_fs_commit(cw_factset *fs);
+
 /* Read back a fact (NULL when unset). */
 const cw_json *cw_fact_get(const cw_asset *a, const char *name);
 

@@ -79,6 +79,180 @@ void cw_fact_ints(cw_assets *s, cw_asset *a, const char *name, const int64_t *v,
     cw_fact_set(s, a, name, arr);
 }
 
+/* ---- batched facts ---------------------------------------------------------- */
+void cw_fs_init(cw_factset *fs, cw_assets *s, cw_asset *a)
+{
+    fs->s = s;
+    fs->a = a;
+    fs->n = 0;
+}
+
+void cw_fs_json(cw_factset *fs, const char *name, const cw_json *v)
+{
+    if (fs->n == CW_FS_MAX) cw_fs_commit(fs);
+    fs->name[fs->n] = name;
+    fs->val[fs->n++] = *v;
+}
+
+void cw_fs_bool(cw_factset *fs, const char *name, bool b)
+{
+    cw_json v = {0};
+    v.type = CW_JBOOL;
+    v.b = b;
+    cw_fs_json(fs, name, &v);
+}
+
+void cw_fs_str(cw_factset *fs, const char *name, const char *str)
+{
+    if (!str) return;
+    cw_json v = {0};
+    v.type = CW_JSTR;
+    v.len = (uint32_t)strlen(str);
+    v.u.str = str;
+    cw_fs_json(fs, name, &v);
+}
+
+void cw_fs_strs(cw_factset *fs, const char *name, const char *const *list, size_t n)
+{
+    cw_json v = {0};
+    v.type = CW_JARR;
+    v.len = (uint32_t)n;
+    v.u.items = n ? cw_arena_zalloc(&fs->s->arena, n * sizeof(cw_json)) : NULL;
+    for (size_t i = 0; i < n; i++) {
+        v.u.items[i].type = CW_JSTR;
+        v.u.items[i].len = (uint32_t)strlen(list[i]);
+        v.u.items[i].u.str = list[i];
+    }
+    cw_fs_json(fs, name, &v);
+}
+
+void cw_fs_ints(cw_factset *fs, const char *name, const int64_t *list, size_t n)
+{
+    cw_json v = {0};
+    v.type = CW_JARR;
+    v.len = (uint32_t)n;
+    v.u.items = n ? cw_arena_zalloc(&fs->s->arena, n * sizeof(cw_json)) : NULL;
+    for (size_t i = 0; i < n; i++) {
+        v.u.items[i].type = CW_JNUM;
+        v.u.items[i].is_int = 1;
+        v.u.items[i].i = list[i];
+        v.u.items[i].u.num = (double)list[i];
+    }
+    cw_fs_json(fs, name, &v);
+}
+
+/* a tree of the collected names: node 0 is the root */
+typedef struct fs_node {
+    const char *seg;
+    uint32_t seglen;
+    int first, next, nchild;
+    const cw_json *leaf;
+} fs_node;
+
+#define FS_NODES (CW_FS_MAX * 4 + 1)
+
+static int fs_child(fs_node *t, int *nt, int parent, const char *seg, size_t len)
+{
+    for (int c = t[parent].first; c >= 0; c = t[c].next)
+        if (t[c].seglen == len && memcmp(t[c].seg, seg, len) == 0) return c;
+    if (*nt >= FS_NODES) return -1;
+    int c = (*nt)++;
+    t[c].seg = seg;
+    t[c].seglen = (uint32_t)len;
+    t[c].first = -1;
+    t[c].nchild = 0;
+    t[c].leaf = NULL;
+    t[c].next = -1;
+    /* append to keep insertion order */
+    if (t[parent].first < 0) {
+        t[parent].first = c;
+    } else {
+        int k = t[parent].first;
+        while (t[k].next >= 0) k = t[k].next;
+        t[k].next = c;
+    }
+    t[parent].nchild++;
+    return c;
+}
+
+static void fs_emit(cw_arena *ar, const fs_node *t, int n, cw_json *out);
+
+/* Merge the children of node n into object o (members replaced or appended). */
+static void fs_merge(cw_arena *ar, const fs_node *t, int n, cw_json *o)
+{
+    uint32_t add = 0;
+    for (int c = t[n].first; c >= 0; c = t[c].next) {
+        cw_json *m = NULL;
+        for (uint32_t i = 0; i < o->len && !m; i++)
+            if (o->u.members[i].keylen == t[c].seglen && memcmp(o->u.members[i].key, t[c].seg, t[c].seglen) == 0)
+                m = &o->u.members[i].val;
+        if (!m) {
+            add++;
+        } else if (!t[c].leaf && m->type == CW_JOBJ) {
+            fs_merge(ar, t, c, m);
+        } else {
+            fs_emit(ar, t, c, m);
+        }
+    }
+    if (!add) return;
+    cw_jmember *mm = cw_arena_alloc(ar, (o->len + add) * sizeof *mm);
+    if (o->len) memcpy(mm, o->u.members, o->len * sizeof *mm);
+    uint32_t k = o->len;
+    for (int c = t[n].first; c >= 0; c = t[c].next) {
+        bool found = false;
+        for (uint32_t i = 0; i < o->len && !found; i++)
+            found = o->u.members[i].keylen == t[c].seglen && memcmp(o->u.members[i].key, t[c].seg, t[c].seglen) == 0;
+        if (found) continue;
+        /* the last segment of a name is NUL-terminated already (names are
+         * static or arena strings); inner segments need a copy */
+        mm[k].key = t[c].seg[t[c].seglen] ? cw_arena_strndup(ar, t[c].seg, t[c].seglen) : t[c].seg;
+        mm[k].keylen = t[c].seglen;
+        fs_emit(ar, t, c, &mm[k].val);
+        k++;
+    }
+    o->u.members = mm;
+    o->len = k;
+}
+
+static void fs_emit(cw_arena *ar, const fs_node *t, int n, cw_json *out)
+{
+    if (t[n].leaf) {
+        *out = *t[n].leaf;
+        return;
+    }
+    memset(out, 0, sizeof *out);
+    out->type = CW_JOBJ;
+    fs_merge(ar, t, n, out);
+}
+
+void cw_fs_commit(cw_factset *fs)
+{
+    if (!fs->n) return;
+    fs_node t[FS_NODES];
+    int nt = 1;
+    t[0].first = -1;
+    t[0].next = -1;
+    t[0].nchild = 0;
+    t[0].leaf = NULL;
+    for (size_t i = 0; i < fs->n; i++) {
+        int cur = 0;
+        const char *p = fs->name[i];
+        for (;;) {
+            const char *dot = strchr(p, '.');
+            size_t len = dot ? (size_t)(dot - p) : strlen(p);
+            cur = fs_child(t, &nt, cur, p, len);
+            if (cur < 0) break;
+            if (!dot) {
+                t[cur].leaf = &fs->val[i];
+                break;
+            }
+            p = dot + 1;
+        }
+    }
+    fs_merge(&fs->s->arena, t, 0, fs->a->facts);
+    fs->n = 0;
+}
+
 const cw_json *cw_fact_get(const cw_asset *a, const char *name)
 {
     return cw_json_path(a->facts, name);

@@ -64,53 +64,91 @@ static bool arn_field(const char *arn, int idx, char *buf, size_t cap)
     return true;
 }
 
-static void encryption(cw_assets *s, cw_asset *a)
+typedef void (*enc_fn)(cw_factset *fs, const cw_json *c, const cw_json *supp);
+
+static void enc_rds(cw_factset *fs, const cw_json *c, const cw_json *supp)
 {
-    const cw_json *c = cw_conf(a), *supp = cw_supp(a);
-    const char *t = a->type;
-    if (strcmp(t, "AWS::RDS::DBInstance") == 0 || strcmp(t, "AWS::RDS::DBCluster") == 0) {
-        cw_fact_bool(s, a, "rds.encrypted", cw_is_true(cw_json_get_ci(c, "storageEncrypted")));
-    } else if (strcmp(t, "AWS::EC2::Volume") == 0) {
-        cw_fact_bool(s, a, "ebs.encrypted", cw_is_true(cw_json_get_ci(c, "encrypted")));
-    } else if (strcmp(t, "AWS::Redshift::Cluster") == 0) {
-        cw_fact_bool(s, a, "redshift.encrypted", cw_is_true(cw_json_get_ci(c, "encrypted")));
-    } else if (strcmp(t, "AWS::DynamoDB::Table") == 0) {
-        /* every table is encrypted at rest; SSEDescription appears when a KMS key is used */
-        cw_fact_bool(s, a, "dynamodb.encrypted", true);
-        const char *st = cw_json_str(cw_get_path_ci(c, "sseDescription.status"), "");
-        cw_fact_bool(s, a, "dynamodb.sse_kms", strcasecmp(st, "ENABLED") == 0 || strcasecmp(st, "ENABLING") == 0 ||
-                                                   strcasecmp(st, "UPDATING") == 0);
-        const cw_json *pitr =
-            cw_get_path_ci(supp, "ContinuousBackupsDescription.pointInTimeRecoveryDescription.pointInTimeRecoveryStatus");
-        if (pitr) cw_fact_bool(s, a, "dynamodb.pitr", strcasecmp(cw_json_str(pitr, ""), "ENABLED") == 0);
-    } else if (strcmp(t, "AWS::Elasticsearch::Domain") == 0 || strcmp(t, "AWS::OpenSearch::Domain") == 0 ||
-               strcmp(t, "AWS::OpenSearchService::Domain") == 0) {
-        cw_fact_bool(s, a, "opensearch.encrypted", cw_is_true(cw_get_path_ci(c, "EncryptionAtRestOptions.Enabled")));
-    }
+    (void)supp;
+    cw_fs_bool(fs, "rds.encrypted", cw_is_true(cw_json_get_ci(c, "storageEncrypted")));
 }
+
+static void enc_ebs(cw_factset *fs, const cw_json *c, const cw_json *supp)
+{
+    (void)supp;
+    cw_fs_bool(fs, "ebs.encrypted", cw_is_true(cw_json_get_ci(c, "encrypted")));
+}
+
+static void enc_redshift(cw_factset *fs, const cw_json *c, const cw_json *supp)
+{
+    (void)supp;
+    cw_fs_bool(fs, "redshift.encrypted", cw_is_true(cw_json_get_ci(c, "encrypted")));
+}
+
+static void enc_dynamodb(cw_factset *fs, const cw_json *c, const cw_json *supp)
+{
+    /* every table is encrypted at rest; SSEDescription appears when a KMS key is used */
+    cw_fs_bool(fs, "dynamodb.encrypted", true);
+    const char *st = cw_json_str(cw_get_path_ci(c, "sseDescription.status"), "");
+    cw_fs_bool(fs, "dynamodb.sse_kms", strcasecmp(st, "ENABLED") == 0 || strcasecmp(st, "ENABLING") == 0 ||
+                                           strcasecmp(st, "UPDATING") == 0);
+    const cw_json *pitr =
+        cw_get_path_ci(supp, "ContinuousBackupsDescription.pointInTimeRecoveryDescription.pointInTimeRecoveryStatus");
+    if (pitr) cw_fs_bool(fs, "dynamodb.pitr", strcasecmp(cw_json_str(pitr, ""), "ENABLED") == 0);
+}
+
+static void enc_search(cw_factset *fs, const cw_json *c, const cw_json *supp)
+{
+    (void)supp;
+    cw_fs_bool(fs, "opensearch.encrypted", cw_is_true(cw_get_path_ci(c, "EncryptionAtRestOptions.Enabled")));
+}
+
+static const struct {
+    const char *type;
+    enc_fn fn;
+} enc_table[] = {
+    {"AWS::RDS::DBInstance", enc_rds},
+    {"AWS::RDS::DBCluster", enc_rds},
+    {"AWS::EC2::Volume", enc_ebs},
+    {"AWS::Redshift::Cluster", enc_redshift},
+    {"AWS::DynamoDB::Table", enc_dynamodb},
+    {"AWS::Elasticsearch::Domain", enc_search},
+    {"AWS::OpenSearch::Domain", enc_search},
+    {"AWS::OpenSearchService::Domain", enc_search},
+};
 
 void cw_an_common(cw_assets *s)
 {
     for (size_t i = 0; i < s->n; i++) {
         cw_asset *a = s->v[i];
         if (!a->live || !a->type) continue;
-        cw_fact_str(s, a, "resource.type", a->type);
-        cw_fact_str(s, a, "resource.id", a->id);
-        cw_fact_str(s, a, "resource.name", a->name ? a->name : a->resource_id);
+        cw_factset fs;
+        cw_fs_init(&fs, s, a);
+        cw_fs_str(&fs, "resource.type", a->type);
+        cw_fs_str(&fs, "resource.id", a->id);
+        cw_fs_str(&fs, "resource.name", a->name ? a->name : a->resource_id);
         char buf[64];
         const char *acct = a->account;
         if (!acct && arn_field(a->id, 4, buf, sizeof buf)) acct = cw_arena_strdup(&s->arena, buf);
-        cw_fact_str(s, a, "resource.account", acct);
+        cw_fs_str(&fs, "resource.account", acct);
         const char *region = a->region;
         if (!region && arn_field(a->id, 3, buf, sizeof buf)) region = cw_arena_strdup(&s->arena, buf);
-        cw_fact_str(s, a, "resource.region", region);
+        cw_fs_str(&fs, "resource.region", region);
         bool cust = false;
         const cw_json *tags = a->tags;
         for (uint32_t k = 0; tags && tags->type == CW_JOBJ && k < tags->len && !cust; k++) {
             const cw_jmember *m = &tags->u.members[k];
             if (class_key(m->key) && m->val.type == CW_JSTR) cust = customer_value(m->val.u.str);
         }
-        cw_fact_bool(s, a, "data.customer", cust);
-        encryption(s, a);
+        cw_fs_bool(&fs, "data.customer", cust);
+        cw_fs_commit(&fs);
+    }
+    for (size_t k = 0; k < sizeof enc_table / sizeof enc_table[0]; k++) {
+        const cw_asset_list *l = cw_assets_of_type(s, enc_table[k].type);
+        for (size_t i = 0; i < l->n; i++) {
+            cw_factset fs;
+            cw_fs_init(&fs, s, l->v[i]);
+            enc_table[k].fn(&fs, cw_conf(l->v[i]), cw_supp(l->v[i]));
+            cw_fs_commit(&fs);
+        }
     }
 }

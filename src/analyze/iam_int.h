@@ -85,6 +85,7 @@ typedef struct iam_stmt {
 } iam_stmt;
 
 struct cw_policy {
+    cw_arena *arena; /* the compile arena: representative values live there too */
     iam_stmt *st;
     size_t nst;
     iam_key *keys;

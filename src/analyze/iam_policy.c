@@ -50,29 +50,32 @@ bool cw_glob_match(const char *p, const char *s, bool nocase)
 bool iam_glob_prefix_viable(const char *pat, const char *prefix, bool nocase)
 {
     size_t n = strlen(pat);
-    bool *cur = cw_xcalloc(n + 1, 1), *nxt = cw_xcalloc(n + 1, 1);
+    bool stack[2][257];
+    bool *cur = n < 256 ? stack[0] : cw_xmalloc(n + 1), *nxt = n < 256 ? stack[1] : cw_xmalloc(n + 1);
+    memset(cur, 0, n + 1);
     cur[0] = true;
     for (size_t i = 0; i < n && cur[i] && pat[i] == '*'; i++) cur[i + 1] = true;
     bool any = true;
     for (const char *c = prefix; *c && any; c++) {
         memset(nxt, 0, n + 1);
+        any = false;
         for (size_t i = 0; i < n; i++) {
             if (!cur[i]) continue;
-            if (pat[i] == '*') nxt[i] = true;
-            else if (pat[i] == '?' || ceq(pat[i], *c, nocase)) nxt[i + 1] = true;
+            if (pat[i] == '*') nxt[i] = any = true;
+            else if (pat[i] == '?' || ceq(pat[i], *c, nocase)) nxt[i + 1] = any = true;
         }
         for (size_t i = 0; i < n; i++)
             if (nxt[i] && pat[i] == '*') nxt[i + 1] = true;
         bool *t = cur;
         cur = nxt;
         nxt = t;
-        any = false;
-        for (size_t i = 0; i <= n; i++) any |= cur[i];
     }
     bool viable = false;
-    for (size_t i = 0; i < n; i++) viable |= cur[i]; /* more pattern to match a non-empty rest */
-    free(cur);
-    free(nxt);
+    for (size_t i = 0; i < n && any; i++) viable |= cur[i]; /* more pattern to match a non-empty rest */
+    if (n >= 256) {
+        free(cur);
+        free(nxt);
+    }
     return viable;
 }
 
@@ -271,6 +274,7 @@ cw_policy *cw_policy_compile(cw_arena *a, const cw_json *doc)
     if (!doc || doc->type != CW_JOBJ) return NULL;
     const cw_json *sts = cw_json_get_ci(doc, "Statement");
     cw_policy *p = cw_arena_zalloc(a, sizeof *p);
+    p->arena = a;
     size_t n = !sts ? 0 : sts->type == CW_JOBJ ? 1 : sts->type == CW_JARR ? sts->len : 0;
     p->st = cw_arena_zalloc(a, (n ? n : 1) * sizeof *p->st);
     size_t keycap = 0;
@@ -450,7 +454,7 @@ bool cw_policy_is_public(const cw_policy *pc, const cw_policy_ctx *ctx, const ch
         if (out) *out = v;
         return false;
     }
-    iam_build_candidates(p, a, ctx ? ctx->now : 0);
+    iam_build_candidates(p, p->arena, ctx ? ctx->now : 0);
     const iam_stmt **denies = cw_xmalloc((p->nst ? p->nst : 1) * sizeof *denies);
     int *choice = cw_xmalloc((p->nkeys ? p->nkeys : 1) * sizeof *choice);
     const char *first_fail = NULL;
@@ -467,14 +471,14 @@ bool cw_policy_is_public(const cw_policy *pc, const cw_policy_ctx *ctx, const ch
             denies[nd++] = d;
         }
         if (hard) {
-            if (!first_fail)
+            if (!first_fail && a)
                 first_fail = cw_arena_printf(a, "%s allows %s to %s, but %s denies it to everyone without conditions",
                                              stmt_label(a, s), action, who(s), stmt_label(a, hard));
             continue;
         }
         int r = iam_search(p, s, denies, nd, choice);
         if (r == 0) {
-            if (first_fail) continue;
+            if (first_fail || !a) continue;
             /* did the Allow alone fail? */
             int r2 = nd ? iam_search(p, s, NULL, 0, choice) : 0;
             if (!nd || r2 == 0)
@@ -489,6 +493,7 @@ bool cw_policy_is_public(const cw_policy *pc, const cw_policy_ctx *ctx, const ch
         v.is_public = true;
         v.stmt = s->index;
         v.sid = s->sid;
+        if (!a) break;
         const char *w = cw_arena_printf(a, "%s allows %s to %s", stmt_label(a, s), action, who(s));
         if (r < 0) {
             w = cw_arena_printf(a, "%s; its conditions are too complex to prove a restriction", w);
@@ -505,7 +510,8 @@ bool cw_policy_is_public(const cw_policy *pc, const cw_policy_ctx *ctx, const ch
         }
         v.why = w;
     }
-    if (!v.is_public) v.why = first_fail ? first_fail : cw_arena_printf(a, "no statement allows %s to everyone", action);
+    if (!v.is_public && a)
+        v.why = first_fail ? first_fail : cw_arena_printf(a, "no statement allows %s to everyone", action);
     free(denies);
     free(choice);
     if (out) *out = v;

@@ -64,10 +64,11 @@ typedef struct cw_policy_verdict {
     int stmt;          /* 0-based index of the granting Allow statement, -1 if none */
     const char *sid;   /* its Sid or NULL */
     const char *why;   /* sentence (arena): which statement, to whom, and why not blocked,
-                          or why not public */
+                          or why not public; NULL when no arena was given */
 } cw_policy_verdict;
 
-/* Decide whether action on target is open to the public (see above). */
+/* Decide whether action on target is open to the public (see above). The
+ * why sentence is built in a; with a NULL it is left NULL (faster). */
 bool cw_policy_is_public(const cw_policy *p, const cw_policy_ctx *ctx, const char *action,
                          const cw_res_target *target, cw_arena *a, cw_policy_verdict *out);
 

@@ -336,14 +336,14 @@ static const int64_t admin_ports[] = {22, 23, 3389, 5900, 5985, 5986, 2375, 2376
 static const int64_t db_ports[] = {1433, 1434, 1521, 2483, 2484, 3306, 5432, 5439, 5984, 6379, 7000, 7001,
                                    8086, 9042, 9160, 9200, 9300, 11211, 27017, 27018, 27019, 50000};
 
-static void port_facts(cw_assets *s, cw_asset *a, const cw_exposure *e, const char *name, const int64_t *ports,
+static void port_facts(cw_factset *fsp, const cw_exposure *e, const char *name, const int64_t *ports,
                        size_t n)
 {
     int64_t open[32];
     size_t k = 0;
     for (size_t i = 0; i < n && k < 32; i++)
         if (cw_exposure_tcp_open(e, CW_FAM_ANY, (int)ports[i])) open[k++] = ports[i];
-    cw_fact_ints(s, a, name, open, k);
+    cw_fs_ints(fsp, name, open, k);
 }
 
 size_t cw_sg_permissions(const cw_asset *sg, const cw_json ***out)
@@ -367,13 +367,16 @@ void cw_an_netreach_sg(cw_assets *s)
         cw_exposure e;
         cw_exposure_compute(perms, n, &e);
         free(perms);
+        cw_factset fs;
+        cw_fs_init(&fs, s, a);
         const char **ports;
         size_t np = cw_exposure_describe(&e, CW_FAM_ANY, &s->arena, &ports);
-        cw_fact_bool(s, a, "sg.open_to_internet", cw_exposure_any(&e, CW_FAM_ANY));
-        cw_fact_strs(s, a, "sg.internet_ports", ports, np);
-        cw_fact_bool(s, a, "sg.all_ports_open", cw_exposure_all_tcp(&e, CW_FAM_ANY));
-        port_facts(s, a, &e, "sg.admin_ports_open", admin_ports, sizeof admin_ports / sizeof admin_ports[0]);
-        port_facts(s, a, &e, "sg.db_ports_open", db_ports, sizeof db_ports / sizeof db_ports[0]);
+        cw_fs_bool(&fs, "sg.open_to_internet", cw_exposure_any(&e, CW_FAM_ANY));
+        cw_fs_strs(&fs, "sg.internet_ports", ports, np);
+        cw_fs_bool(&fs, "sg.all_ports_open", cw_exposure_all_tcp(&e, CW_FAM_ANY));
+        port_facts(&fs, &e, "sg.admin_ports_open", admin_ports, sizeof admin_ports / sizeof admin_ports[0]);
+        port_facts(&fs, &e, "sg.db_ports_open", db_ports, sizeof db_ports / sizeof db_ports[0]);
+        cw_fs_commit(&fs);
         cw_exposure_free(&e);
     }
 }

@@ -111,12 +111,12 @@ static const char *list_text(cw_assets *s, const cw_strlist *l)
     return o;
 }
 
-static void common_facts(cw_assets *s, cw_asset *a, const sgs *g, bool publicly, bool in_vpc)
+static void common_facts(cw_factset *fsp, const sgs *g, bool publicly, bool in_vpc)
 {
-    cw_fact_bool(s, a, "net.publicly_accessible", publicly);
-    cw_fact_bool(s, a, "net.in_vpc", in_vpc);
-    cw_fact_strs(s, a, "net.security_groups", g->ids.v, g->ids.n);
-    cw_fact_strs(s, a, "net.missing_security_groups", g->missing.v, g->missing.n);
+    cw_fs_bool(fsp, "net.publicly_accessible", publicly);
+    cw_fs_bool(fsp, "net.in_vpc", in_vpc);
+    cw_fs_strs(fsp, "net.security_groups", g->ids.v, g->ids.n);
+    cw_fs_strs(fsp, "net.missing_security_groups", g->missing.v, g->missing.n);
 }
 
 static const char *missing_note(cw_assets *s, const sgs *g)
@@ -127,10 +127,10 @@ static const char *missing_note(cw_assets *s, const sgs *g)
 }
 
 /* A database-like endpoint: public flag + groups + one TCP port. */
-static void endpoint_verdict(cw_assets *s, cw_asset *a, const sgs *g, bool publicly, bool in_vpc, int port,
+static void endpoint_verdict(cw_assets *s, cw_factset *fsp, const sgs *g, bool publicly, bool in_vpc, int port,
                              int fammask, const char *flag)
 {
-    common_facts(s, a, g, publicly, in_vpc);
+    common_facts(fsp, g, publicly, in_vpc);
     const char *reason;
     bool reach = false;
     cw_strlist ports = {0};
@@ -154,9 +154,9 @@ static void endpoint_verdict(cw_assets *s, cw_asset *a, const sgs *g, bool publi
         }
         cw_exposure_free(&e);
     }
-    cw_fact_bool(s, a, "net.internet_reachable", reach);
-    cw_fact_strs(s, a, "net.reachable_ports", ports.v, ports.n);
-    cw_fact_str(s, a, "net.reason", reason);
+    cw_fs_bool(fsp, "net.internet_reachable", reach);
+    cw_fs_strs(fsp, "net.reachable_ports", ports.v, ports.n);
+    cw_fs_str(fsp, "net.reason", reason);
     cw_strlist_free(&ports);
 }
 
@@ -178,6 +178,8 @@ static int port_of(const cw_json *v)
 
 static void rds_instance(cw_assets *s, cw_asset *a)
 {
+    cw_factset fs;
+    cw_fs_init(&fs, s, a);
     const cw_json *c = cw_conf(a);
     sgs g = {0};
     sgs_from_array(s, &g, cw_json_get_ci(c, "vpcSecurityGroups"), "vpcSecurityGroupId");
@@ -188,13 +190,16 @@ static void rds_instance(cw_assets *s, cw_asset *a)
     bool in_vpc = g.ids.n || cw_get_path_ci(c, "dBSubnetGroup.vpcId");
     const char *nt = cw_json_str(cw_json_get_ci(c, "networkType"), "");
     int mask = CW_FAM_V4 | (strcasecmp(nt, "DUAL") == 0 ? CW_FAM_V6 : 0);
-    endpoint_verdict(s, a, &g, cw_is_true(cw_json_get_ci(c, "publiclyAccessible")), in_vpc, port, mask,
+    endpoint_verdict(s, &fs, &g, cw_is_true(cw_json_get_ci(c, "publiclyAccessible")), in_vpc, port, mask,
                      "publiclyAccessible");
+    cw_fs_commit(&fs);
     sgs_free(&g);
 }
 
 static void redshift(cw_assets *s, cw_asset *a)
 {
+    cw_factset fs;
+    cw_fs_init(&fs, s, a);
     const cw_json *c = cw_conf(a);
     sgs g = {0};
     sgs_from_array(s, &g, cw_json_get_ci(c, "vpcSecurityGroups"), "vpcSecurityGroupId");
@@ -202,8 +207,9 @@ static void redshift(cw_assets *s, cw_asset *a)
     int port = port_of(cw_get_path_ci(c, "endpoint.port"));
     if (!port) port = 5439;
     bool in_vpc = g.ids.n || cw_json_get_ci(c, "vpcId");
-    endpoint_verdict(s, a, &g, cw_is_true(cw_json_get_ci(c, "publiclyAccessible")), in_vpc, port, CW_FAM_V4,
+    endpoint_verdict(s, &fs, &g, cw_is_true(cw_json_get_ci(c, "publiclyAccessible")), in_vpc, port, CW_FAM_V4,
                      "publiclyAccessible");
+    cw_fs_commit(&fs);
     sgs_free(&g);
 }
 
@@ -219,10 +225,12 @@ static void rds_cluster(cw_assets *s, cw_asset *a, const cw_hmap *instances)
         rds_instance(s, a);
         return;
     }
+    cw_factset fs;
+    cw_fs_init(&fs, s, a);
     sgs g = {0};
     sgs_from_array(s, &g, cw_json_get_ci(c, "vpcSecurityGroups"), "vpcSecurityGroupId");
     sgs_from_rels(s, a, &g);
-    common_facts(s, a, &g, false, true);
+    common_facts(&fs, &g, false, true);
     const char *mode = cw_json_str(cw_json_get_ci(c, "engineMode"), "");
     cw_strlist pub = {0}, reach = {0}, absent = {0}, ports = {0};
     const cw_json *mem = cw_json_get_ci(c, "dbclusterMembers");
@@ -261,19 +269,22 @@ static void rds_cluster(cw_assets *s, cw_asset *a, const cw_hmap *instances)
     else
         reason = "not internet reachable: no member instance is publicly accessible";
     bool r = reach.n && strcasecmp(mode, "serverless") != 0;
-    cw_fact_bool(s, a, "net.publicly_accessible", pub.n > 0 && strcasecmp(mode, "serverless") != 0);
-    cw_fact_bool(s, a, "net.internet_reachable", r);
-    cw_fact_strs(s, a, "net.reachable_ports", r ? ports.v : NULL, r ? ports.n : 0);
-    cw_fact_str(s, a, "net.reason", reason);
+    cw_fs_bool(&fs, "net.publicly_accessible", pub.n > 0 && strcasecmp(mode, "serverless") != 0);
+    cw_fs_bool(&fs, "net.internet_reachable", r);
+    cw_fs_strs(&fs, "net.reachable_ports", r ? ports.v : NULL, r ? ports.n : 0);
+    cw_fs_str(&fs, "net.reason", reason);
     cw_strlist_free(&pub);
     cw_strlist_free(&reach);
     cw_strlist_free(&absent);
     cw_strlist_free(&ports);
+    cw_fs_commit(&fs);
     sgs_free(&g);
 }
 
 static void ec2_instance(cw_assets *s, cw_asset *a)
 {
+    cw_factset fs;
+    cw_fs_init(&fs, s, a);
     const cw_json *c = cw_conf(a);
     sgs g = {0};
     sgs_from_array(s, &g, cw_json_get_ci(c, "securityGroups"), "groupId");
@@ -290,7 +301,7 @@ static void ec2_instance(cw_assets *s, cw_asset *a)
     const char *state = cw_json_str(cw_get_path_ci(c, "state.name"), "running");
     bool running = strcasecmp(state, "running") == 0 || strcasecmp(state, "pending") == 0;
     int mask = (v4 ? CW_FAM_V4 : 0) | (v6 ? CW_FAM_V6 : 0);
-    common_facts(s, a, &g, mask != 0, cw_json_get_ci(c, "vpcId") != NULL);
+    common_facts(&fs, &g, mask != 0, cw_json_get_ci(c, "vpcId") != NULL);
     const char **ports = NULL;
     size_t np = 0;
     const char *reason;
@@ -316,9 +327,10 @@ static void ec2_instance(cw_assets *s, cw_asset *a)
         }
         cw_exposure_free(&e);
     }
-    cw_fact_bool(s, a, "net.internet_reachable", np > 0);
-    cw_fact_strs(s, a, "net.reachable_ports", ports, np);
-    cw_fact_str(s, a, "net.reason", reason);
+    cw_fs_bool(&fs, "net.internet_reachable", np > 0);
+    cw_fs_strs(&fs, "net.reachable_ports", ports, np);
+    cw_fs_str(&fs, "net.reason", reason);
+    cw_fs_commit(&fs);
     sgs_free(&g);
 }
 
@@ -327,6 +339,8 @@ static const char *const es_actions[] = {"es:ESHttpGet", "es:ESHttpPost", "es:ES
 
 static void search_domain(cw_assets *s, cw_asset *a, int64_t now)
 {
+    cw_factset fs;
+    cw_fs_init(&fs, s, a);
     const cw_json *c = cw_conf(a);
     sgs g = {0};
     const cw_json *vpc = cw_json_get_ci(c, "VPCOptions");
@@ -336,12 +350,12 @@ static void search_domain(cw_assets *s, cw_asset *a, int64_t now)
         sgs_from_array(s, &g, cw_json_get_ci(vpc, "SecurityGroupIds"), "groupId");
         sgs_from_rels(s, a, &g);
     }
-    common_facts(s, a, &g, !in_vpc, in_vpc);
+    common_facts(&fs, &g, !in_vpc, in_vpc);
     bool https = cw_is_true(cw_get_path_ci(c, "DomainEndpointOptions.EnforceHTTPS"));
     const char *ports[2] = {"443", "80"};
-    cw_fact_bool(s, a, "net.internet_reachable", !in_vpc);
-    cw_fact_strs(s, a, "net.reachable_ports", ports, in_vpc ? 0 : https ? 1 : 2);
-    cw_fact_str(s, a, "net.reason", in_vpc ? "not internet reachable: the domain lives in a VPC and has only private "
+    cw_fs_bool(&fs, "net.internet_reachable", !in_vpc);
+    cw_fs_strs(&fs, "net.reachable_ports", ports, in_vpc ? 0 : https ? 1 : 2);
+    cw_fs_str(&fs, "net.reason", in_vpc ? "not internet reachable: the domain lives in a VPC and has only private "
                                              "endpoints"
                                            : "internet reachable: the domain is not in a VPC, its endpoint is public");
     /* who may use it */
@@ -376,8 +390,9 @@ static void search_domain(cw_assets *s, cw_asset *a, int64_t now)
         why = cw_arena_printf(&s->arena, "public endpoint and access policy %s%s", v.why,
                               fgac ? "; fine-grained access control allows anonymous access" : "");
     }
-    cw_fact_bool(s, a, "opensearch.public", pub);
-    cw_fact_str(s, a, "opensearch.reason", why);
+    cw_fs_bool(&fs, "opensearch.public", pub);
+    cw_fs_str(&fs, "opensearch.reason", why);
+    cw_fs_commit(&fs);
     sgs_free(&g);
 }
 

@@ -27,7 +27,9 @@
 #include "iam_policy.h"
 
 enum { D_READ, D_LIST, D_WRITE, D_ACL, D_N };
-static const char *const dim_name[D_N] = {"read", "list", "write", "acl"};
+static const char *const dim_fact[D_N] = {"s3.public.read", "s3.public.list", "s3.public.write", "s3.public.acl"};
+static const char *const dim_reason[D_N] = {"s3.public.read_reason", "s3.public.list_reason",
+                                            "s3.public.write_reason", "s3.public.acl_reason"};
 static const char *const dim_words[D_N] = {"read objects", "list objects", "write or delete objects",
                                            "read or change access control lists"};
 
@@ -184,6 +186,8 @@ static void bucket(cw_assets *s, cw_asset *a, const cw_json *acct_cfg, int64_t n
     const char *name = cw_json_str(cw_json_get_ci(conf, "name"), a->name ? a->name : a->resource_id);
     const char *barn = a->id && strncmp(a->id, "arn:", 4) == 0 ? a->id : cw_arena_printf(ar, "arn:aws:s3:::%s", name);
     const char *oarn = cw_arena_printf(ar, "%s/", barn);
+    cw_factset fs;
+    cw_fs_init(&fs, s, a);
 
     /* Block Public Access */
     bpa b = {0};
@@ -195,51 +199,59 @@ static void bucket(cw_assets *s, cw_asset *a, const cw_json *acct_cfg, int64_t n
     bool all = true, acct_all = acct_cfg != NULL;
     for (int i = 0; i < 4; i++) {
         b.v[i] = b.bucket[i] || b.account[i];
-        cw_fact_bool(s, a, bpa_facts[i], b.v[i]);
+        cw_fs_bool(&fs, bpa_facts[i], b.v[i]);
         all &= b.v[i];
         acct_all &= b.account[i];
     }
-    cw_fact_bool(s, a, "s3.block.all", all);
-    cw_fact_bool(s, a, "s3.block.account_all", acct_all);
-    cw_fact_bool(s, a, "s3.block.account_recorded", acct_cfg != NULL);
+    cw_fs_bool(&fs, "s3.block.all", all);
+    cw_fs_bool(&fs, "s3.block.account_all", acct_all);
+    cw_fs_bool(&fs, "s3.block.account_recorded", acct_cfg != NULL);
     bool ignore_acls = b.v[1], restrict_policy = b.v[3];
 
     /* ACL */
     acl_result acl = {0};
     bool acl_bad = false;
     analyze_acl(s, cw_json_doc(s, cw_json_get_ci(supp, "AccessControlList"), &acl_bad), &acl);
-    cw_fact_bool(s, a, "s3.acl.public", acl.any);
-    cw_fact_strs(s, a, "s3.acl.public_grants", acl.grants.v, acl.grants.n);
+    cw_fs_bool(&fs, "s3.acl.public", acl.any);
+    cw_fs_strs(&fs, "s3.acl.public_grants", acl.grants.v, acl.grants.n);
 
     /* Policy */
     bool pol_bad = false;
     const cw_json *bp = cw_json_get_ci(supp, "BucketPolicy");
     const cw_json *doc = cw_json_doc(s, bp && bp->type == CW_JOBJ ? cw_json_get_ci(bp, "policyText") : bp, &pol_bad);
     cw_policy *pol = cw_policy_compile(ar, doc);
-    cw_fact_bool(s, a, "s3.policy.exists", pol != NULL || pol_bad);
+    cw_fs_bool(&fs, "s3.policy.exists", pol != NULL || pol_bad);
     cw_policy_ctx ctx = {a->account, now};
     bool pdim[D_N] = {false}, pol_public = false;
     const char *pwhy[D_N] = {NULL};
     const char *pol_reason = pol_bad ? "the bucket policy text is not valid JSON" : NULL;
     if (pol) {
         cw_res_target tb = {barn, false}, to = {oarn, true};
+        /* sentences only for what is reported: public grants, and why reads are not */
         for (size_t i = 0; i < sizeof dim_actions / sizeof dim_actions[0]; i++) {
             int d = dim_actions[i].dim;
             if (pdim[d]) continue;
+            const cw_res_target *t = dim_actions[i].object ? &to : &tb;
             cw_policy_verdict v;
-            if (cw_policy_is_public(pol, &ctx, dim_actions[i].action, dim_actions[i].object ? &to : &tb, ar, &v)) {
+            if (cw_policy_is_public(pol, &ctx, dim_actions[i].action, t, NULL, &v)) {
+                cw_policy_is_public(pol, &ctx, dim_actions[i].action, t, ar, &v);
                 pdim[d] = pol_public = true;
                 pwhy[d] = cw_arena_printf(ar, "bucket policy %s", v.why);
-            } else if (!pol_reason && d == D_READ) {
-                pol_reason = cw_arena_printf(ar, "bucket policy: %s", v.why);
             }
         }
         for (size_t i = 0; !pol_public && i < sizeof other_actions / sizeof other_actions[0]; i++) {
+            const cw_res_target *t = other_actions[i].object ? &to : &tb;
             cw_policy_verdict v;
-            if (cw_policy_is_public(pol, &ctx, other_actions[i].action, other_actions[i].object ? &to : &tb, ar, &v)) {
+            if (cw_policy_is_public(pol, &ctx, other_actions[i].action, t, NULL, &v)) {
+                cw_policy_is_public(pol, &ctx, other_actions[i].action, t, ar, &v);
                 pol_public = true;
                 pol_reason = cw_arena_printf(ar, "bucket policy %s", v.why);
             }
+        }
+        if (!pol_public && !pol_reason) {
+            cw_policy_verdict v;
+            cw_policy_is_public(pol, &ctx, "s3:GetObject", &to, ar, &v);
+            pol_reason = cw_arena_printf(ar, "bucket policy: %s", v.why);
         }
         for (int d = 0; d < D_N && pol_public; d++)
             if (pwhy[d]) {
@@ -248,18 +260,18 @@ static void bucket(cw_assets *s, cw_asset *a, const cw_json *acct_cfg, int64_t n
             }
         const char **ext;
         size_t next = cw_policy_external_principals(pol, &ctx, s3_any_actions, ar, &ext);
-        cw_fact_bool(s, a, "s3.policy.cross_account", next > 0);
-        cw_fact_strs(s, a, "s3.policy.external_principals", ext, next);
-        cw_fact_bool(s, a, "s3.policy.tls_only",
+        cw_fs_bool(&fs, "s3.policy.cross_account", next > 0);
+        cw_fs_strs(&fs, "s3.policy.external_principals", ext, next);
+        cw_fs_bool(&fs, "s3.policy.tls_only",
                      cw_policy_denies_insecure_transport(pol, "s3:*", &tb) &&
                          cw_policy_denies_insecure_transport(pol, "s3:*", &to));
     } else {
-        cw_fact_bool(s, a, "s3.policy.cross_account", false);
-        cw_fact_strs(s, a, "s3.policy.external_principals", NULL, 0);
-        cw_fact_bool(s, a, "s3.policy.tls_only", false);
+        cw_fs_bool(&fs, "s3.policy.cross_account", false);
+        cw_fs_strs(&fs, "s3.policy.external_principals", NULL, 0);
+        cw_fs_bool(&fs, "s3.policy.tls_only", false);
     }
-    cw_fact_bool(s, a, "s3.policy.public", pol_public);
-    cw_fact_str(s, a, "s3.policy.reason", pol_reason ? pol_reason : (pol ? NULL : "the bucket has no policy"));
+    cw_fs_bool(&fs, "s3.policy.public", pol_public);
+    cw_fs_str(&fs, "s3.policy.reason", pol_reason ? pol_reason : (pol ? NULL : "the bucket has no policy"));
 
     /* Effective access */
     bool any = false;
@@ -286,17 +298,14 @@ static void bucket(cw_assets *s, cw_asset *a, const cw_json *acct_cfg, int64_t n
                                                           : ""));
             }
         }
-        char fname[64];
-        snprintf(fname, sizeof fname, "s3.public.%s", dim_name[d]);
-        cw_fact_bool(s, a, fname, why != NULL);
+        cw_fs_bool(&fs, dim_fact[d], why != NULL);
         if (why) {
-            snprintf(fname, sizeof fname, "s3.public.%s_reason", dim_name[d]);
-            cw_fact_str(s, a, fname, why);
+            cw_fs_str(&fs, dim_reason[d], why);
             any = true;
             overall = join(s, overall, cw_arena_printf(ar, "anyone can %s: %s", dim_words[d], why));
         }
     }
-    cw_fact_bool(s, a, "s3.public.any", any);
+    cw_fs_bool(&fs, "s3.public.any", any);
     if (!overall) {
         overall = neutralised ? cw_arena_printf(ar, "not public: %s", neutralised)
                               : cw_arena_printf(ar, "not public: the ACL has no public grant and %s",
@@ -308,21 +317,22 @@ static void bucket(cw_assets *s, cw_asset *a, const cw_json *acct_cfg, int64_t n
                                       overall);
     }
     if (acl_bad) overall = cw_arena_printf(ar, "%s; the ACL text is not valid JSON", overall);
-    cw_fact_str(s, a, "s3.public.reason", overall);
+    cw_fs_str(&fs, "s3.public.reason", overall);
 
     /* Hygiene */
     const cw_json *sse = cw_json_doc(s, cw_json_get_ci(supp, "ServerSideEncryptionConfiguration"), NULL);
     bool enc = sse && ((sse->type == CW_JOBJ && sse->len) || (sse->type == CW_JARR && sse->len));
-    cw_fact_bool(s, a, "s3.encryption.enabled", enc);
+    cw_fs_bool(&fs, "s3.encryption.enabled", enc);
     const cw_json *lg = cw_json_doc(s, cw_json_get_ci(supp, "BucketLoggingConfiguration"), NULL);
     const char *dest = cw_json_str(cw_json_get_ci(lg, "destinationBucketName"), NULL);
-    cw_fact_bool(s, a, "s3.logging.enabled", dest && *dest);
+    cw_fs_bool(&fs, "s3.logging.enabled", dest && *dest);
     const cw_json *ver = cw_json_doc(s, cw_json_get_ci(supp, "BucketVersioningConfiguration"), NULL);
     const char *vs = cw_json_str(cw_json_get_ci(ver, "status"), "");
-    cw_fact_bool(s, a, "s3.versioning.enabled", strcasecmp(vs, "Enabled") == 0);
-    cw_fact_bool(s, a, "s3.versioning.mfa_delete", cw_is_true(cw_json_get_ci(ver, "isMfaDeleteEnabled")) ||
+    cw_fs_bool(&fs, "s3.versioning.enabled", strcasecmp(vs, "Enabled") == 0);
+    cw_fs_bool(&fs, "s3.versioning.mfa_delete", cw_is_true(cw_json_get_ci(ver, "isMfaDeleteEnabled")) ||
                                                        strcasecmp(cw_json_str(cw_json_get_ci(ver, "mfaDelete"), ""),
                                                                   "Enabled") == 0);
+    cw_fs_commit(&fs);
     cw_strlist_free(&acl.grants);
 }
 

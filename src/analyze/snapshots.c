@@ -55,6 +55,8 @@ static void add_value(cw_assets *s, const cw_json *v, bool *pub, cw_strlist *acc
 
 static void rds_snapshot(cw_assets *s, cw_asset *a)
 {
+    cw_factset fs;
+    cw_fs_init(&fs, s, a);
     const cw_json *conf = cw_conf(a), *supp = cw_supp(a);
     const cw_json *attrs = attr_list(s, supp, conf);
     bool pub = false, recorded = attrs != NULL;
@@ -67,9 +69,9 @@ static void rds_snapshot(cw_assets *s, cw_asset *a)
     }
     bool enc = cw_is_true(cw_json_get_ci(conf, "encrypted")) || cw_is_true(cw_json_get_ci(conf, "storageEncrypted"));
     const char *type = cw_json_str(cw_json_get_ci(conf, "snapshotType"), "");
-    cw_fact_bool(s, a, "snapshot.public", pub);
-    cw_fact_strs(s, a, "snapshot.shared_accounts", acc.v, acc.n);
-    cw_fact_bool(s, a, "snapshot.encrypted", enc);
+    cw_fs_bool(&fs, "snapshot.public", pub);
+    cw_fs_strs(&fs, "snapshot.shared_accounts", acc.v, acc.n);
+    cw_fs_bool(&fs, "snapshot.encrypted", enc);
     const char *why;
     if (pub)
         why = enc ? "public: the restore attribute includes \"all\", so any AWS account can see it (copying or "
@@ -83,12 +85,15 @@ static void rds_snapshot(cw_assets *s, cw_asset *a)
                                                    "in the configuration item";
     else
         why = "not public: the restore attribute names no account";
-    cw_fact_str(s, a, "snapshot.reason", why);
+    cw_fs_str(&fs, "snapshot.reason", why);
+    cw_fs_commit(&fs);
     cw_strlist_free(&acc);
 }
 
 static void redshift_snapshot(cw_assets *s, cw_asset *a)
 {
+    cw_factset fs;
+    cw_fs_init(&fs, s, a);
     const cw_json *conf = cw_conf(a);
     cw_strlist acc = {0};
     const cw_json *l = cw_json_get_ci(conf, "accountsWithRestoreAccess");
@@ -97,13 +102,14 @@ static void redshift_snapshot(cw_assets *s, cw_asset *a)
         const char *id = e->type == CW_JSTR ? e->u.str : cw_json_str(cw_json_get_ci(e, "accountId"), NULL);
         if (id && *id && (!a->account || strcmp(id, a->account) != 0)) cw_strlist_add_unique(&acc, id);
     }
-    cw_fact_bool(s, a, "snapshot.public", false);
-    cw_fact_strs(s, a, "snapshot.shared_accounts", acc.v, acc.n);
-    cw_fact_bool(s, a, "snapshot.encrypted", cw_is_true(cw_json_get_ci(conf, "encrypted")));
-    cw_fact_str(s, a, "snapshot.reason",
+    cw_fs_bool(&fs, "snapshot.public", false);
+    cw_fs_strs(&fs, "snapshot.shared_accounts", acc.v, acc.n);
+    cw_fs_bool(&fs, "snapshot.encrypted", cw_is_true(cw_json_get_ci(conf, "encrypted")));
+    cw_fs_str(&fs, "snapshot.reason",
                 acc.n ? cw_arena_printf(&s->arena, "not public (Redshift snapshots cannot be); shared with %zu other "
                                                    "account%s", acc.n, acc.n > 1 ? "s" : "")
                       : "not public: Redshift snapshots cannot be public and this one is shared with no account");
+    cw_fs_commit(&fs);
     cw_strlist_free(&acc);
 }
 
