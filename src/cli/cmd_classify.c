@@ -1,5 +1,266 @@
-/* PLACEHOLDER until the classify module lands (being written now). */
-#include "cli.h"
+/* cmd_classify.c - `cloudwarden classify`: find and count customer data in files. */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "../classify/classify.h"
+#include "../util/arena.h"
 #include "../util/diag.h"
-int cw_cmd_classify(int argc, char **argv) { (void)argc; (void)argv; cw_error("classify: not built yet"); return CW_EXIT_INTERNAL; }
-void cw_cmd_classify_help(FILE *out) { fprintf(out, "usage: cloudwarden classify\n"); }
+#include "cli.h"
+
+#define WALK_MAXDEPTH 64
+
+void cw_cmd_classify_help(FILE *out)
+{
+    fprintf(out,
+            "usage: cloudwarden classify [options] PATH...\n\n"
+            "Finds and counts customer data (names, postal addresses, phone numbers, e-mail\n"
+            "addresses, VINs, vehicle registrations, payment cards, national IDs, dates of\n"
+            "birth) in files: CSV/TSV, JSON, NDJSON, SQL dumps, text and logs, each optionally\n"
+            "gzip-compressed. Directories are searched recursively; '-' reads standard input.\n"
+            "Values are never printed: samples are masked.\n\n"
+            "options:\n"
+            "  -f, --format FMT         table (default), json, or spans (one line per match:\n"
+            "                           path, byte offset, length, category, country; no values)\n"
+            "  -o, --output FILE        write the report to FILE\n"
+            "      --no-samples         omit masked samples\n"
+            "      --samples N          masked samples per category (default 3, max 5)\n"
+            "      --asset ID           the cloud resource the data came from (ARN or full\n"
+            "                           resource name); recorded in the report and profile\n"
+            "      --profile FILE       also write the asset data profile (JSON) to FILE\n"
+            "      --input-format NAME  auto (default), csv, tsv, json, ndjson, sql, text\n"
+            "      --gzip-max-ratio N   stop inflating past N:1 (default 200) ...\n"
+            "      --gzip-ratio-after SIZE  ... once this much is inflated (default 16M)\n"
+            "      --gzip-max-size SIZE stop inflating a file past SIZE (default 64G)\n"
+            "      --chunk SIZE         scan chunk (default 1M; 4K-64M)\n"
+            "  -q, --quiet              no summary on standard error\n\n"
+            "exit codes: 0 done, 2 usage error or an input that could not be read in full\n"
+            "(unreadable, corrupt or over a gzip limit), 3 internal error.\n"
+            "See docs/classify.md for the JSON shape, categories, countries and limits.\n");
+}
+
+static bool parse_size(const char *s, uint64_t *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno || end == s) return false;
+    uint64_t mul = 1;
+    if (*end == 'k' || *end == 'K') mul = 1ULL << 10, end++;
+    else if (*end == 'm' || *end == 'M') mul = 1ULL << 20, end++;
+    else if (*end == 'g' || *end == 'G') mul = 1ULL << 30, end++;
+    if (*end == 'i' || *end == 'B') end++;
+    if (*end == 'B') end++;
+    if (*end) return false;
+    *out = (uint64_t)v * mul;
+    return true;
+}
+
+typedef struct pathlist {
+    char **v;
+    size_t n, cap;
+} pathlist;
+
+static void pl_add(pathlist *p, const char *s)
+{
+    if (p->n == p->cap) {
+        p->cap = p->cap ? p->cap * 2 : 64;
+        p->v = cw_xrealloc(p->v, p->cap * sizeof *p->v);
+    }
+    p->v[p->n++] = cw_xstrdup(s);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Files under dir, sorted, recursively; symlinked directories are not followed. */
+static int walk(const char *dir, pathlist *out, int depth)
+{
+    if (depth > WALK_MAXDEPTH) {
+        cw_warn("%s: directories nested deeper than %d; not descending", dir, WALK_MAXDEPTH);
+        return 0;
+    }
+    DIR *d = opendir(dir);
+    if (!d) {
+        cw_error("%s: cannot open directory: %s", dir, strerror(errno));
+        return -1;
+    }
+    pathlist names = {0};
+    struct dirent *e;
+    while ((e = readdir(d)))
+        if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) pl_add(&names, e->d_name);
+    closedir(d);
+    qsort(names.v, names.n, sizeof *names.v, cmp_str);
+    int rc = 0;
+    for (size_t i = 0; i < names.n; i++) {
+        size_t l = strlen(dir) + strlen(names.v[i]) + 2;
+        char *p = cw_xmalloc(l);
+        snprintf(p, l, "%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/", names.v[i]);
+        struct stat st;
+        if (lstat(p, &st) == 0 && S_ISDIR(st.st_mode)) {
+            if (walk(p, out, depth + 1) < 0) rc = -1;
+        } else if (lstat(p, &st) == 0 && (S_ISREG(st.st_mode) || (S_ISLNK(st.st_mode) && stat(p, &st) == 0 && S_ISREG(st.st_mode)))) {
+            pl_add(out, p);
+        }
+        free(p);
+        free(names.v[i]);
+    }
+    free(names.v);
+    return rc;
+}
+
+int cw_cmd_classify(int argc, char **argv)
+{
+    cw_cls_opts o;
+    cw_cls_opts_default(&o);
+    const char *format = "table", *output = NULL, *asset = NULL, *profile = NULL;
+    bool samples = true, quiet = false;
+    pathlist inputs = {0};
+    bool dashdash = false;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        const char *val = NULL;
+#define NEEDVAL()                                                                 \
+    do {                                                                          \
+        if (i + 1 >= argc) {                                                      \
+            cw_error("classify: option %s needs a value; see 'cloudwarden classify --help'", a); \
+            return CW_EXIT_USAGE;                                                 \
+        }                                                                         \
+        val = argv[++i];                                                          \
+    } while (0)
+        if (dashdash || a[0] != '-' || strcmp(a, "-") == 0) {
+            pl_add(&inputs, a);
+        } else if (strcmp(a, "--") == 0) {
+            dashdash = true;
+        } else if (!strcmp(a, "-f") || !strcmp(a, "--format")) {
+            NEEDVAL();
+            format = val;
+        } else if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
+            NEEDVAL();
+            output = val;
+        } else if (!strcmp(a, "--no-samples")) {
+            samples = false;
+        } else if (!strcmp(a, "--samples")) {
+            NEEDVAL();
+            o.samples = atoi(val);
+            if (o.samples < 0 || o.samples > CW_CLS_MAX_SAMPLES) {
+                cw_error("classify: --samples %s: expected 0 to %d", val, CW_CLS_MAX_SAMPLES);
+                return CW_EXIT_USAGE;
+            }
+        } else if (!strcmp(a, "--asset")) {
+            NEEDVAL();
+            asset = val;
+        } else if (!strcmp(a, "--profile")) {
+            NEEDVAL();
+            profile = val;
+        } else if (!strcmp(a, "--input-format")) {
+            NEEDVAL();
+            if (!cw_informat_parse(val, &o.informat)) {
+                cw_error("classify: --input-format %s: expected auto, csv, tsv, json, ndjson, sql or text", val);
+                return CW_EXIT_USAGE;
+            }
+        } else if (!strcmp(a, "--gzip-max-ratio") || !strcmp(a, "--gzip-max-size") || !strcmp(a, "--gzip-ratio-after") ||
+                   !strcmp(a, "--chunk")) {
+            NEEDVAL();
+            uint64_t v;
+            if (!parse_size(val, &v) || v == 0) {
+                cw_error("classify: %s %s: expected a positive number (suffix K, M or G allowed)", a, val);
+                return CW_EXIT_USAGE;
+            }
+            if (!strcmp(a, "--gzip-max-ratio")) o.gz_max_ratio = v;
+            else if (!strcmp(a, "--gzip-max-size")) o.gz_max_bytes = v;
+            else if (!strcmp(a, "--gzip-ratio-after")) o.gz_ratio_after = v;
+            else o.chunk = (size_t)v;
+        } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
+            quiet = true;
+        } else {
+            cw_error("classify: unknown option '%s'; see 'cloudwarden classify --help'", a);
+            return CW_EXIT_USAGE;
+        }
+#undef NEEDVAL
+    }
+    if (strcmp(format, "table") && strcmp(format, "json") && strcmp(format, "spans")) {
+        cw_error("classify: --format %s: expected table, json or spans", format);
+        return CW_EXIT_USAGE;
+    }
+    if (!inputs.n) {
+        cw_error("classify: no PATH given; see 'cloudwarden classify --help'");
+        return CW_EXIT_USAGE;
+    }
+    int rc = CW_EXIT_OK;
+    pathlist files = {0};
+    for (size_t i = 0; i < inputs.n; i++) {
+        struct stat st;
+        if (strcmp(inputs.v[i], "-") != 0 && stat(inputs.v[i], &st) == 0 && S_ISDIR(st.st_mode)) {
+            if (walk(inputs.v[i], &files, 0) < 0) rc = CW_EXIT_USAGE;
+        } else {
+            pl_add(&files, inputs.v[i]);
+        }
+    }
+    FILE *out = stdout;
+    if (output && !(out = fopen(output, "w"))) {
+        cw_error("classify: cannot write %s: %s", output, strerror(errno));
+        return CW_EXIT_USAGE;
+    }
+    if (!strcmp(format, "spans")) o.spans = out;
+    char err[256];
+    cw_classifier *c = cw_classifier_new(err, sizeof err);
+    if (!c) {
+        cw_error("%s", err);
+        return CW_EXIT_INTERNAL;
+    }
+    cw_cls_run *r = cw_cls_run_new(c, &o);
+    if (!r) {
+        cw_error("classify: cannot allocate pattern scratch");
+        cw_classifier_free(c);
+        return CW_EXIT_INTERNAL;
+    }
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    for (size_t i = 0; i < files.n; i++) {
+        const cw_file_report *f = cw_cls_file(r, files.v[i]);
+        if (f->message) {
+            if (f->skipped && f->format && strcmp(f->format, "binary") == 0) cw_warn("%s: %s", f->path, f->message);
+            else if (f->skipped || f->truncated) cw_error("%s: %s", f->path, f->message);
+            else cw_warn("%s: %s", f->path, f->message);
+        }
+        if ((f->skipped && !(f->format && strcmp(f->format, "binary") == 0)) || f->truncated) rc = CW_EXIT_USAGE;
+    }
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    int wr = 0;
+    if (!strcmp(format, "json")) wr = cw_cls_write_json(out, r, asset, samples);
+    else if (!strcmp(format, "table")) wr = cw_cls_write_table(out, r, asset, samples);
+    else wr = (fflush(out) == 0 && !ferror(out)) ? 0 : -1;
+    if (output && fclose(out) != 0) wr = -1;
+    if (wr < 0) {
+        cw_error("classify: cannot write the report%s%s: %s", output ? " to " : "", output ? output : "", strerror(errno));
+        rc = CW_EXIT_INTERNAL;
+    }
+    if (profile) {
+        FILE *pf = fopen(profile, "w");
+        if (!pf || cw_cls_write_profile(pf, r, asset) < 0 || fclose(pf) != 0) {
+            cw_error("classify: cannot write the profile to %s: %s", profile, strerror(errno));
+            rc = CW_EXIT_INTERNAL;
+        }
+    }
+    if (!quiet) {
+        const cw_file_report *t = cw_cls_totals(r);
+        double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+        fprintf(stderr, "classify: %zu files, %.1f MB in %.2f s (%.0f MB/s), %llu of %llu records hold customer data\n",
+                files.n, (double)t->bytes / 1e6, secs, secs > 0 ? (double)t->bytes / 1e6 / secs : 0.0,
+                (unsigned long long)t->records_matched, (unsigned long long)t->records);
+    }
+    cw_cls_run_free(r);
+    cw_classifier_free(c);
+    for (size_t i = 0; i < inputs.n; i++) free(inputs.v[i]);
+    for (size_t i = 0; i < files.n; i++) free(files.v[i]);
+    free(inputs.v);
+    free(files.v);
+    return rc;
+}

@@ -1,0 +1,162 @@
+/* counters.c - exact set + HyperLogLog distinct counting. */
+#include "counters.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../util/arena.h"
+
+static inline uint64_t mix64(uint64_t x)
+{
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdULL;
+    x ^= x >> 33;
+    x *= 0xc4ceb9fe1a85ec53ULL;
+    x ^= x >> 33;
+    return x;
+}
+
+uint64_t cw_vhash(const void *p, size_t n)
+{
+    const uint8_t *s = p;
+    uint64_t h = 0x9e3779b97f4a7c15ULL ^ (n * 0x100000001b3ULL);
+    while (n >= 8) {
+        uint64_t w;
+        memcpy(&w, s, 8);
+        h = mix64(h ^ w) + 0x632be59bd9b4e019ULL;
+        s += 8;
+        n -= 8;
+    }
+    uint64_t w = 0;
+    memcpy(&w, s, n);
+    return mix64(h ^ w ^ ((uint64_t)n << 59));
+}
+
+cw_distinct *cw_distinct_new(void)
+{
+    cw_distinct *d = cw_xcalloc(1, sizeof *d);
+    return d;
+}
+
+void cw_distinct_free(cw_distinct *d)
+{
+    if (!d) return;
+    free(d->set);
+    free(d);
+}
+
+static void hll_add(uint8_t *regs, uint64_t h)
+{
+    uint32_t idx = (uint32_t)(h >> (64 - CW_HLL_P));
+    uint64_t rest = (h << CW_HLL_P) | (1ULL << (CW_HLL_P - 1));
+    uint8_t rank = (uint8_t)(__builtin_clzll(rest) + 1);
+    if (rank > regs[idx]) regs[idx] = rank;
+}
+
+static void set_insert(cw_distinct *d, uint64_t h);
+
+static void set_grow(cw_distinct *d)
+{
+    uint32_t ncap = d->cap ? d->cap * 2 : 256;
+    if (ncap > CW_DISTINCT_EXACT_MAX * 2) {
+        free(d->set);
+        d->set = NULL;
+        d->overflow = true;
+        return;
+    }
+    uint64_t *old = d->set;
+    uint32_t ocap = d->cap;
+    d->set = cw_xcalloc(ncap, sizeof *d->set);
+    d->cap = ncap;
+    d->n = 0;
+    for (uint32_t i = 0; i < ocap; i++)
+        if (old[i]) set_insert(d, old[i]);
+    free(old);
+}
+
+static void set_insert(cw_distinct *d, uint64_t h)
+{
+    uint32_t mask = d->cap - 1, i = (uint32_t)h & mask;
+    while (d->set[i]) {
+        if (d->set[i] == h) return;
+        i = (i + 1) & mask;
+    }
+    d->set[i] = h;
+    d->n++;
+}
+
+void cw_distinct_add(cw_distinct *d, uint64_t h)
+{
+    if (!h) h = 1;
+    hll_add(d->hll, h);
+    if (d->overflow) return;
+    if ((d->n + 1) * 2 > d->cap) {
+        if (d->n >= CW_DISTINCT_EXACT_MAX) {
+            free(d->set);
+            d->set = NULL;
+            d->overflow = true;
+            return;
+        }
+        set_grow(d);
+        if (d->overflow) return;
+    }
+    set_insert(d, h);
+}
+
+void cw_distinct_merge(cw_distinct *dst, const cw_distinct *src)
+{
+    for (size_t i = 0; i < sizeof dst->hll; i++)
+        if (src->hll[i] > dst->hll[i]) dst->hll[i] = src->hll[i];
+    if (dst->overflow) return;
+    if (src->overflow) {
+        free(dst->set);
+        dst->set = NULL;
+        dst->overflow = true;
+        return;
+    }
+    for (uint32_t i = 0; i < src->cap && !dst->overflow; i++) {
+        uint64_t h = src->set[i];
+        if (!h) continue;
+        if ((dst->n + 1) * 2 > dst->cap) {
+            if (dst->n >= CW_DISTINCT_EXACT_MAX) {
+                free(dst->set);
+                dst->set = NULL;
+                dst->overflow = true;
+                return;
+            }
+            set_grow(dst);
+            if (dst->overflow) return;
+        }
+        set_insert(dst, h);
+    }
+}
+
+double cw_hll_estimate(const uint8_t *regs)
+{
+    const double m = (double)(1u << CW_HLL_P);
+    double sum = 0;
+    uint32_t zeros = 0;
+    for (uint32_t i = 0; i < (1u << CW_HLL_P); i++) {
+        sum += ldexp(1.0, -(int)regs[i]);
+        if (!regs[i]) zeros++;
+    }
+    double alpha = 0.7213 / (1.0 + 1.079 / m);
+    double e = alpha * m * m / sum;
+    if (e <= 2.5 * m && zeros) e = m * log(m / zeros); /* linear counting for small ranges */
+    return e;
+}
+
+uint64_t cw_distinct_value(const cw_distinct *d, bool *exact)
+{
+    if (!d) {
+        if (exact) *exact = true;
+        return 0;
+    }
+    if (!d->overflow) {
+        if (exact) *exact = true;
+        return d->n;
+    }
+    if (exact) *exact = false;
+    return (uint64_t)llround(cw_hll_estimate(d->hll));
+}

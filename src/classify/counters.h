@@ -1,0 +1,32 @@
+/* counters.h - distinct-value counting: an exact set of 64-bit value hashes up to
+ * CW_DISTINCT_EXACT_MAX values, then a HyperLogLog sketch (p = 14, ~0.8% error).
+ * The sketch is fed from the first value on, so switching costs nothing. */
+#ifndef CW_CLS_COUNTERS_H
+#define CW_CLS_COUNTERS_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "classify.h"
+
+#define CW_DISTINCT_EXACT_MAX (1u << 17)
+#define CW_HLL_P 14
+
+struct cw_distinct {
+    uint64_t *set;    /* open addressing, 0 = empty; NULL once overflowed */
+    uint32_t cap, n;
+    bool overflow;
+    uint8_t hll[1u << CW_HLL_P];
+};
+
+cw_distinct *cw_distinct_new(void);
+void cw_distinct_free(cw_distinct *d);
+void cw_distinct_add(cw_distinct *d, uint64_t h);
+/* dst |= src (exact while the union stays within the bound). */
+void cw_distinct_merge(cw_distinct *dst, const cw_distinct *src);
+/* HLL estimate alone (exposed for tests). */
+double cw_hll_estimate(const uint8_t *regs);
+
+/* Fast 64-bit hash of a normalized value. */
+uint64_t cw_vhash(const void *p, size_t n);
+#endif

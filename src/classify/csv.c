@@ -1,0 +1,245 @@
+/* csv.c - CSV/TSV sniffing, header detection and the row/column tracker.
+ * RFC 4180 quoting ("" inside quotes), CR LF or LF line ends, quoted newlines,
+ * ragged rows (columns past the header have no context). */
+#include "scan.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "../util/arena.h"
+
+#define CSV_MAXCOLS 1024
+
+enum { F_START, F_UNQ, F_QUO, F_QUO_QUOTE };
+
+struct cw_csv_state {
+    char delim;
+    int st;
+    uint32_t col;
+    size_t fstart;   /* start of the field value */
+    size_t qend;     /* position of the closing quote of a quoted field */
+    uint32_t ncols;
+    bool header;     /* first line is a header still to skip */
+    cw_ctx colctx[CSV_MAXCOLS];
+    uint8_t special[256];
+};
+
+/* Count fields of one line (outside quotes); returns pointer past the line. */
+static const uint8_t *count_fields(const uint8_t *p, const uint8_t *e, char d, int *nf)
+{
+    bool q = false;
+    int n = 1;
+    for (; p < e; p++) {
+        if (*p == '"') q = !q;
+        else if (!q && *p == (uint8_t)d) n++;
+        else if (!q && *p == '\n') {
+            p++;
+            break;
+        }
+    }
+    *nf = n;
+    return p;
+}
+
+char cw_csv_sniff(const uint8_t *b, size_t n)
+{
+    if (n > 65536) n = 65536;
+    static const char cands[] = {',', '\t', ';', '|'};
+    char best = 0;
+    int bestf = 1;
+    for (size_t k = 0; k < sizeof cands; k++) {
+        const uint8_t *p = b, *e = b + n;
+        int first = -1, lines = 0, agree = 0;
+        while (p < e && lines < 20) {
+            const uint8_t *nl = memchr(p, '\n', (size_t)(e - p));
+            if (!nl && lines > 0) break; /* partial last line */
+            int nf;
+            p = count_fields(p, e, cands[k], &nf);
+            if (first < 0) first = nf;
+            lines++;
+            if (nf == first) agree++;
+        }
+        if (first >= 2 && (lines == 1 || agree * 5 >= lines * 4) && first > bestf) {
+            best = cands[k];
+            bestf = first;
+        }
+    }
+    return best;
+}
+
+static bool headerish(const uint8_t *s, size_t n)
+{
+    if (n == 0 || n > 64) return false;
+    bool letter = false;
+    for (size_t i = 0; i < n; i++) {
+        uint8_t c = s[i];
+        if ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') letter = true;
+        else if (c >= 0x80) letter = true;
+        else if (!((c >= '0' && c <= '9') || strchr(" _-./#()", c))) return false;
+    }
+    return letter;
+}
+
+/* Parse the first line as a header if it looks like one; fills colctx. */
+static bool parse_header(cw_csv_state *c, const uint8_t *b, size_t n)
+{
+    const uint8_t *nl = memchr(b, '\n', n);
+    if (!nl) return false;
+    size_t len = (size_t)(nl - b);
+    if (len && b[len - 1] == '\r') len--;
+    uint32_t col = 0;
+    size_t i = 0;
+    cw_ctx tmp[CSV_MAXCOLS];
+    while (i <= len && col < CSV_MAXCOLS) {
+        size_t s = i, e;
+        if (i < len && b[i] == '"') {
+            s = ++i;
+            while (i < len && b[i] != '"') i++;
+            e = i;
+            while (i < len && b[i] != (uint8_t)c->delim) i++;
+        } else {
+            while (i < len && b[i] != (uint8_t)c->delim) i++;
+            e = i;
+        }
+        while (s < e && b[s] == ' ') s++;
+        while (e > s && b[e - 1] == ' ') e--;
+        if (!headerish(b + s, e - s)) return false;
+        tmp[col++] = cw_ctx_of_name((const char *)b + s, e - s, NULL, 0);
+        i++;
+    }
+    memcpy(c->colctx, tmp, col * sizeof *tmp);
+    c->ncols = col;
+    return true;
+}
+
+static inline cw_ctx col_ctx(const cw_csv_state *c, uint32_t col)
+{
+    return col < c->ncols ? c->colctx[col] : 0;
+}
+
+static inline void end_field(cw_scan *s, cw_csv_state *c, size_t end)
+{
+    cw_ctx ctx = col_ctx(c, c->col);
+    if ((ctx & CW_CTX_FIELD_CATS) && c->fstart != CW_NOPOS && !s->in_header) {
+        size_t e = c->st == F_QUO_QUOTE ? c->qend : end;
+        if (e > c->fstart && s->buf[e - 1] == '\r') e--;
+        cw_scan_field(s, c->fstart, e, ctx);
+    }
+}
+
+static void csv_advance(cw_scan *s, size_t upto)
+{
+    cw_csv_state *c = s->csv;
+    const uint8_t *b = s->buf;
+    size_t i = s->pos;
+    const uint8_t d = (uint8_t)c->delim;
+    while (i < upto) {
+        uint8_t ch = b[i];
+        switch (c->st) {
+        case F_QUO: {
+            const uint8_t *q = memchr(b + i, '"', upto - i);
+            if (!q) {
+                i = upto;
+                continue;
+            }
+            i = (size_t)(q - b);
+            c->qend = i;
+            c->st = F_QUO_QUOTE;
+            i++;
+            continue;
+        }
+        case F_QUO_QUOTE:
+            if (ch == '"') { /* "" escape */
+                c->st = F_QUO;
+                i++;
+                continue;
+            }
+            break;
+        case F_START:
+            if (ch == '"') {
+                c->st = F_QUO;
+                c->fstart = i + 1;
+                s->rec_open = true;
+                i++;
+                continue;
+            }
+            break;
+        default: break;
+        }
+        /* unquoted field bytes (or the byte after a closing quote) */
+        if (!c->special[ch]) {
+            if (c->st != F_QUO_QUOTE) c->st = F_UNQ;
+            s->rec_open = true;
+            i++;
+            while (i < upto && !c->special[b[i]]) i++;
+            continue;
+        }
+        if (ch == d) {
+            end_field(s, c, i);
+            c->col++;
+            c->st = F_START;
+            c->fstart = i + 1;
+            s->ctx = col_ctx(c, c->col);
+            s->rec_open = true;
+        } else if (ch == '\n') {
+            end_field(s, c, i);
+            c->col = 0;
+            c->st = F_START;
+            c->fstart = i + 1;
+            if (s->in_header) {
+                s->in_header = false;
+                s->rec_open = false;
+            } else {
+                cw_scan_record_end(s);
+            }
+            s->ctx = col_ctx(c, 0);
+        } else { /* a quote inside an unquoted field: literal */
+            if (c->st != F_QUO_QUOTE) c->st = F_UNQ;
+            s->rec_open = true;
+        }
+        i++;
+    }
+    s->pos = upto;
+}
+
+static void csv_chunk_begin(cw_scan *s)
+{
+    cw_csv_state *c = s->csv;
+    c->fstart = c->st == F_START ? 0 : CW_NOPOS;
+}
+
+static void csv_finish(cw_scan *s)
+{
+    cw_csv_state *c = s->csv;
+    if (s->rec_open) {
+        end_field(s, c, s->len);
+        cw_scan_record_end(s);
+    }
+}
+
+static const cw_tracker_ops csv_ops = {"csv", csv_advance, csv_chunk_begin, csv_finish};
+
+void cw_csv_init(cw_scan *s, const uint8_t *first, size_t n, char delim)
+{
+    cw_csv_state *c = cw_xcalloc(1, sizeof *c);
+    c->delim = delim ? delim : ',';
+    c->special[(uint8_t)c->delim] = 1;
+    c->special['\n'] = 1;
+    c->special['"'] = 1;
+    c->st = F_START;
+    c->fstart = 0;
+    s->csv = c;
+    s->trk = &csv_ops;
+    s->in_header = parse_header(c, first, n);
+    s->ctx = s->in_header ? 0 : col_ctx(c, 0);
+}
+
+void cw_trackers_free(cw_scan *s)
+{
+    free(s->csv);
+    free(s->json);
+    free(s->sql);
+    s->csv = NULL;
+    s->json = NULL;
+    s->sql = NULL;
+}

@@ -1,0 +1,153 @@
+/* patterns.c - stage-1 trigger table (Vectorscan) and stage-2 confirmation regexes
+ * (PCRE2, anchored at both ends, JIT-compiled). */
+#include "patterns.h"
+
+#include <stdio.h>
+#include <string.h>
+
+typedef struct trigger_def {
+    cw_trigger id;
+    unsigned flags;
+    const char *re;
+} trigger_def;
+
+/* Every trigger is case-sensitive ASCII unless it says (?i); none needs start of match. */
+static const trigger_def triggers[] = {
+    {CW_T_EMAIL, 0, "[A-Za-z0-9._%+\\-]@[A-Za-z0-9]"},
+    {CW_T_VIN, 0, "[A-HJ-NPR-Z0-9]{17}"},
+    {CW_T_DIGITS, 0, "[0-9][0-9 \\-]{6,}[0-9][^0-9]"},
+    {CW_T_KEYVAL, HS_FLAG_CASELESS,
+     "(?:name|customer|owner|holder|address|addr|street|rego|plate|registration|regno|reg_no|dob|birth|"
+     "birthday|born|nric|tfn|ird|aadhaar|aadhar|nik|ktp|mykad|passport|national_id|nationalid|ssn|sss|vin|chassis)"
+     "[\"']?\\s*[:=]"},
+    {CW_T_KEYWORD, HS_FLAG_CASELESS,
+     "\\b(?:call|called|calling|phone|telephone|tel|mobile|mob|cell|sms|whatsapp|fax|contact|ring|dial)\\b"},
+    {CW_T_TITLE, 0, "\\b(?:Mr|Mrs|Ms|Miss|Mdm|Dr|Dear|Khun|Bapak|Ibu|Encik|Puan|Shri|Smt)\\.? [A-Z]"},
+    {CW_T_POSTMARK, 0, "\xE3\x80\x92"},
+};
+
+typedef struct rx_def {
+    cw_rx_id id;
+    bool utf;
+    const char *re;
+} rx_def;
+
+#define PLATE_IN_STATES \
+    "(?:AN|AP|AR|AS|BR|CH|CG|DD|DL|GA|GJ|HR|HP|JK|JH|KA|KL|LA|LD|MP|MH|MN|ML|MZ|NL|OD|PB|PY|RJ|SK|TN|TS|TR|UP|UK|WB)"
+
+static const rx_def rxs[] = {
+    {CW_RX_EMAIL, false,
+     "[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@"
+     "(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)+[A-Za-z]{2,24}"},
+    {CW_RX_VIN, false, "[A-HJ-NPR-Z0-9]{8}[0-9X][A-HJ-NPR-TV-Y1-9][A-HJ-NPR-Z0-9]{7}"},
+    {CW_RX_CARD, false,
+     "(?:\\d{4}([ -]?)\\d{4}\\1\\d{4}\\1\\d{4}(?:\\1?\\d{1,3})?|\\d{4}([ -]?)\\d{6}\\2\\d{4,5}|\\d{13,19})"},
+    {CW_RX_PHONE, false,
+     "(?:\\+\\d{1,3}[ .-]?)?(?:\\(0?\\d{1,4}\\)[ .-]?)?\\d{1,5}(?:[ .-]?\\d{1,5}){0,6}"},
+    /* groups: 1 SG, 2 IN, 3 AU-only, 4 ID, 5 shared by AU/NZ/PH/MY, 6 MY */
+    {CW_RX_PLATE, false,
+     "(?:(S[A-HJ-NPR-Z]{1,2}[ -]?[1-9]\\d{0,3}[ -]?[A-HJ-NPR-Z])"
+     "|(" PLATE_IN_STATES "[ -]?\\d{1,2}[ -]?[A-Z]{1,3}[ -]?\\d{4})"
+     "|([A-Z]{2}[ -]?\\d{2}[ -]?[A-Z]{2}|\\d[A-Z]{2}[ -]?\\d[A-Z]{2}|\\d{3}[ -]?[A-Z]{3}|\\d[A-Z]{3}[ -]?\\d{3}"
+     "|S\\d{3}[ -]?[A-Z]{3}|[A-Z]\\d{2}[ -]?[A-Z]{2}|Y[A-Z]{2}[ -]?\\d{2}[ -]?[A-Z])"
+     "|([A-Z]{1,2} \\d{1,4} [A-Z]{1,3})"
+     "|([A-Z]{3}[ -]?\\d{3,4}|[A-Z]{2}[ -]?\\d{4})"
+     "|([A-Z]{1,3} ?\\d{1,4}(?: ?[A-Z])?))"},
+    {CW_RX_PLATE_JP, true,
+     "[\\x{4E00}-\\x{9FFF}\\x{3040}-\\x{30FF}]{1,5}\\s?\\d{2,3}\\s?[\\x{3041}-\\x{309F}]\\s?\\d{1,2}-\\d{2}"},
+    {CW_RX_PLATE_TH, true, "\\d?[\\x{0E01}-\\x{0E2E}]{1,2}\\s?\\d{1,4}(?:\\s+[\\x{0E00}-\\x{0E7F}]+)?"},
+    {CW_RX_NRIC, false, "[STFGM]\\d{7}[A-Z]"},
+    {CW_RX_PAN_IN, false, "[A-Z]{3}[ABCFGHLJPT][A-Z]\\d{4}[A-Z]"},
+    {CW_RX_NATID_NUM, false, "\\d+(?:[ -]\\d+){0,5}"},
+    {CW_RX_DOB, false,
+     "(?:\\d{1,4}[-/. ]\\d{1,2}[-/. ]\\d{1,4}|\\d{1,2}[ -][A-Za-z]{3,9},?[ -]\\d{4}|[A-Za-z]{3,9} \\d{1,2},? \\d{4}"
+     "|\\d{8}|\\d{4}\xE5\xB9\xB4\\d{1,2}\xE6\x9C\x88\\d{1,2}\xE6\x97\xA5)(?:[T ]\\d{2}:\\d{2}[0-9:.]*(?:Z|[+-]\\d{2}:?\\d{2})?)?"},
+};
+
+bool cw_patterns_build(cw_patterns *p, char *err, size_t errlen)
+{
+    memset(p, 0, sizeof *p);
+    size_t nt = sizeof triggers / sizeof *triggers;
+    const char *exprs[CW_T__COUNT];
+    unsigned flags[CW_T__COUNT], ids[CW_T__COUNT];
+    for (size_t i = 0; i < nt; i++) {
+        exprs[i] = triggers[i].re;
+        flags[i] = triggers[i].flags;
+        ids[i] = (unsigned)triggers[i].id;
+    }
+    hs_compile_error_t *ce = NULL;
+    if (hs_compile_multi(exprs, flags, ids, (unsigned)nt, HS_MODE_BLOCK, NULL, &p->db, &ce) != HS_SUCCESS) {
+        snprintf(err, errlen, "internal: trigger %d does not compile: %s", ce ? ce->expression : -1,
+                 ce ? ce->message : "?");
+        hs_free_compile_error(ce);
+        return false;
+    }
+    for (size_t i = 0; i < sizeof rxs / sizeof *rxs; i++) {
+        int ec;
+        PCRE2_SIZE eo;
+        uint32_t opt = PCRE2_ANCHORED | PCRE2_ENDANCHORED;
+        if (rxs[i].utf) opt |= PCRE2_UTF | PCRE2_MATCH_INVALID_UTF;
+        pcre2_code *c = pcre2_compile((PCRE2_SPTR)rxs[i].re, PCRE2_ZERO_TERMINATED, opt, &ec, &eo, NULL);
+        if (!c) {
+            PCRE2_UCHAR msg[160];
+            pcre2_get_error_message(ec, msg, sizeof msg);
+            snprintf(err, errlen, "internal: regex %d does not compile at %zu: %s", (int)rxs[i].id, (size_t)eo,
+                     (char *)msg);
+            cw_patterns_free(p);
+            return false;
+        }
+        pcre2_jit_compile(c, PCRE2_JIT_COMPLETE); /* falls back to the interpreter if JIT is unavailable */
+        p->rx[rxs[i].id] = c;
+    }
+    return true;
+}
+
+void cw_patterns_free(cw_patterns *p)
+{
+    if (p->db) hs_free_database(p->db);
+    for (int i = 0; i < CW_RX__COUNT; i++)
+        if (p->rx[i]) pcre2_code_free(p->rx[i]);
+    memset(p, 0, sizeof *p);
+}
+
+bool cw_pat_scratch_init(cw_pat_scratch *s, const cw_patterns *p)
+{
+    memset(s, 0, sizeof *s);
+    s->p = p;
+    if (hs_alloc_scratch(p->db, &s->hs) != HS_SUCCESS) return false;
+    s->md = pcre2_match_data_create(16, NULL);
+    s->mc = pcre2_match_context_create(NULL);
+    s->js = pcre2_jit_stack_create(32 * 1024, 256 * 1024, NULL);
+    if (!s->md || !s->mc || !s->js) return false;
+    pcre2_jit_stack_assign(s->mc, NULL, s->js);
+    return true;
+}
+
+void cw_pat_scratch_free(cw_pat_scratch *s)
+{
+    if (s->hs) hs_free_scratch(s->hs);
+    if (s->md) pcre2_match_data_free(s->md);
+    if (s->mc) pcre2_match_context_free(s->mc);
+    if (s->js) pcre2_jit_stack_free(s->js);
+    memset(s, 0, sizeof *s);
+}
+
+static int rx_match(cw_pat_scratch *s, cw_rx_id id, const char *subj, size_t n)
+{
+    return pcre2_match(s->p->rx[id], (PCRE2_SPTR)subj, n, 0, 0, s->md, s->mc);
+}
+
+bool cw_rx_full(cw_pat_scratch *s, cw_rx_id id, const char *subj, size_t n)
+{
+    return rx_match(s, id, subj, n) > 0;
+}
+
+int cw_rx_group(cw_pat_scratch *s, cw_rx_id id, const char *subj, size_t n)
+{
+    int rc = rx_match(s, id, subj, n);
+    if (rc <= 0) return -1;
+    PCRE2_SIZE *ov = pcre2_get_ovector_pointer(s->md);
+    for (int g = 1; g < rc; g++)
+        if (ov[2 * g] != PCRE2_UNSET) return g;
+    return 0;
+}

@@ -1,0 +1,91 @@
+/* scan.h - per-file scan state shared by the engine (engine.c) and the format
+ * trackers (csv.c, jsonctx.c, sqldump.c, text in engine.c).
+ *
+ * A tracker consumes the bytes of the current chunk in order, up to the position
+ * the engine asks for, and keeps: the record number (s->rec), the context of the
+ * field the position is in (s->ctx), and calls cw_scan_field() for each completed
+ * field whose context names a field-level category (name, address, plate, date of
+ * birth, national ID). Positions are offsets in the current chunk; a field that
+ * began in an earlier chunk has start CW_NOPOS and is not validated. */
+#ifndef CW_CLS_SCAN_H
+#define CW_CLS_SCAN_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "classify.h"
+#include "context.h"
+#include "patterns.h"
+
+#define CW_NOPOS ((size_t)-1)
+
+typedef struct cw_scan cw_scan;
+
+typedef struct cw_tracker_ops {
+    const char *name;
+    void (*advance)(cw_scan *s, size_t upto); /* consume s->buf[s->pos .. upto) */
+    void (*chunk_begin)(cw_scan *s);         /* new chunk: fix positions held from the last one */
+    void (*finish)(cw_scan *s);              /* end of input */
+} cw_tracker_ops;
+
+/* Tracker-private state lives in one of these. */
+typedef struct cw_csv_state cw_csv_state;
+typedef struct cw_json_state cw_json_state;
+typedef struct cw_sql_state cw_sql_state;
+
+struct cw_scan {
+    /* input */
+    const uint8_t *buf;
+    size_t len;      /* bytes of this chunk the tracker may consume */
+    size_t pos;      /* next byte the tracker will consume */
+    uint64_t base;   /* file offset of buf[0] */
+    const char *path;
+    cw_informat fmt;
+    /* tracker */
+    const cw_tracker_ops *trk;
+    cw_csv_state *csv;
+    cw_json_state *json;
+    cw_sql_state *sql;
+    cw_ctx ctx;      /* context of the field at pos */
+    bool in_header;  /* CSV header line: no matching */
+    uint64_t rec;    /* records completed so far (current record number) */
+    bool rec_open;   /* bytes seen in the current record */
+    /* matching */
+    cw_pat_scratch *ps;
+    size_t email_done, vin_done, digits_done; /* dedup: end of the last candidate span */
+    uint64_t kw_end; /* file offset just after the last keyword hit */
+    cw_ctx kw_ctx;
+    uint64_t kv_start, kv_end; /* value span consumed by the last key=value hit */
+    uint64_t last_rec_matched;
+    bool any_rec_matched;
+    /* results */
+    cw_file_report *rep;
+    cw_file_report *tot;
+    const cw_cls_opts *opts;
+};
+
+/* A completed field [start, end) with context ctx (tracker -> engine). */
+void cw_scan_field(cw_scan *s, size_t start, size_t end, cw_ctx ctx);
+/* A record ends at the current position (tracker -> engine). */
+static inline void cw_scan_record_end(cw_scan *s)
+{
+    if (s->rec_open) s->rec++;
+    s->rec_open = false;
+}
+
+/* Tracker constructors (first: the first chunk of the file, for header detection). */
+void cw_csv_init(cw_scan *s, const uint8_t *first, size_t n, char delim_hint);
+void cw_json_init(cw_scan *s, bool ndjson);
+void cw_sql_init(cw_scan *s);
+void cw_text_init(cw_scan *s);
+void cw_trackers_free(cw_scan *s);
+
+/* Count one validated value (engine.c): span [start, end) of the chunk, its country,
+ * and its normalized form (for distinct counting). */
+void cw_scan_accept(cw_scan *s, cw_cat cat, size_t start, size_t end, cw_cc cc, const void *norm, size_t nlen);
+/* Vectorscan match callback (hits.c); ctx is the cw_scan. */
+int cw_scan_on_hit(unsigned id, unsigned long long from, unsigned long long to, unsigned flags, void *ctx);
+
+/* Sniffing (csv.c): the delimiter of a CSV-like first chunk, 0 if not CSV. */
+char cw_csv_sniff(const uint8_t *b, size_t n);
+#endif

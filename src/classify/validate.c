@@ -1,0 +1,363 @@
+/* validate.c - VIN, card, e-mail, date, name and address validators. */
+#include "validate.h"
+
+#include <string.h>
+
+/* ---- VIN (49 CFR 565.15) ---- */
+static const signed char vin_val[256] = {
+    ['0'] = 0, ['1'] = 1, ['2'] = 2, ['3'] = 3, ['4'] = 4, ['5'] = 5, ['6'] = 6, ['7'] = 7, ['8'] = 8, ['9'] = 9,
+    ['A'] = 1, ['B'] = 2, ['C'] = 3, ['D'] = 4, ['E'] = 5, ['F'] = 6, ['G'] = 7, ['H'] = 8,
+    ['J'] = 1, ['K'] = 2, ['L'] = 3, ['M'] = 4, ['N'] = 5, ['P'] = 7, ['R'] = 9,
+    ['S'] = 2, ['T'] = 3, ['U'] = 4, ['V'] = 5, ['W'] = 6, ['X'] = 7, ['Y'] = 8, ['Z'] = 9,
+};
+static const unsigned char vin_w[17] = {8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2};
+
+static inline bool vin_char(unsigned char c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z' && c != 'I' && c != 'O' && c != 'Q');
+}
+
+char cw_vin_check_digit(const char *v)
+{
+    unsigned sum = 0;
+    for (int i = 0; i < 17; i++) sum += (unsigned)vin_val[(unsigned char)v[i]] * vin_w[i];
+    unsigned r = sum % 11;
+    return r == 10 ? 'X' : (char)('0' + r);
+}
+
+bool cw_vin_na(const char *v)
+{
+    return v[0] >= '1' && v[0] <= '5';
+}
+
+cw_vin_result cw_vin_validate(const char *v)
+{
+    int letters = 0, digits = 0;
+    for (int i = 0; i < 17; i++) {
+        unsigned char c = (unsigned char)v[i];
+        if (!vin_char(c)) return CW_VIN_BAD;
+        if (c <= '9') digits++;
+        else letters++;
+    }
+    if (letters == 0 || digits < 3) return CW_VIN_BAD;
+    /* position 10 (model year) is never U, Z or 0 */
+    if (v[9] == 'U' || v[9] == 'Z' || v[9] == '0') return CW_VIN_BAD;
+    /* WMI: first character is a region code, second alphanumeric; "ZZZ"-like runs are not */
+    if (v[0] == '0') return CW_VIN_BAD;
+    if (cw_vin_check_digit(v) == v[8]) return CW_VIN_OK_CHECKED;
+    if (cw_vin_na(v)) return CW_VIN_BAD;
+    /* check digit position must still hold a digit or X to look like a VIN */
+    if (!((v[8] >= '0' && v[8] <= '9') || v[8] == 'X')) return CW_VIN_OK_UNCHECKED;
+    return CW_VIN_OK_UNCHECKED;
+}
+
+/* ---- cards ---- */
+bool cw_luhn(const char *d, size_t n)
+{
+    unsigned sum = 0;
+    bool dbl = false;
+    for (size_t i = n; i-- > 0;) {
+        unsigned x = (unsigned)(d[i] - '0');
+        if (dbl) {
+            x *= 2;
+            if (x > 9) x -= 9;
+        }
+        sum += x;
+        dbl = !dbl;
+    }
+    return sum % 10 == 0;
+}
+
+static unsigned prefix(const char *d, int k)
+{
+    unsigned v = 0;
+    for (int i = 0; i < k; i++) v = v * 10 + (unsigned)(d[i] - '0');
+    return v;
+}
+
+bool cw_card_issuer(const char *d, size_t n)
+{
+    unsigned p1 = prefix(d, 1), p2 = prefix(d, 2), p3 = prefix(d, 3), p4 = prefix(d, 4), p6 = prefix(d, 6);
+    if (p1 == 4) return n == 13 || n == 16 || n == 19;                          /* Visa */
+    if ((p2 >= 51 && p2 <= 55) || (p4 >= 2221 && p4 <= 2720)) return n == 16;    /* Mastercard */
+    if (p2 == 34 || p2 == 37) return n == 15;                                   /* Amex */
+    if ((p3 >= 300 && p3 <= 305) || p2 == 36 || p2 == 38 || p2 == 39) return n >= 14 && n <= 19; /* Diners */
+    if (p4 >= 3528 && p4 <= 3589) return n >= 16 && n <= 19;                    /* JCB */
+    if (p4 == 6011 || (p3 >= 644 && p3 <= 649) || p2 == 65 || (p6 >= 622126 && p6 <= 622925))
+        return n >= 16 && n <= 19;                                              /* Discover */
+    if (p2 == 62) return n >= 16 && n <= 19;                                    /* UnionPay */
+    if (p2 == 60 || p2 == 81 || p2 == 82 || p3 == 508) return n == 16;          /* RuPay */
+    if (p4 == 5018 || p4 == 5020 || p4 == 5038 || p4 == 5893 || p4 == 6304 || p4 == 6759 ||
+        (p4 >= 6761 && p4 <= 6763))
+        return n >= 16 && n <= 19;                                              /* Maestro */
+    return false;
+}
+
+/* ---- e-mail ---- */
+static const char cc_tlds[][3] = {"", "au", "nz", "jp", "sg", "th", "id", "ph", "my", "in"};
+
+cw_cc cw_cc_from_tld(const char *t, size_t n)
+{
+    if (n != 2) return CW_CC_NONE;
+    char a = (char)(t[0] | 0x20), b = (char)(t[1] | 0x20);
+    for (int i = 1; i < CW_CC__COUNT; i++)
+        if (cc_tlds[i][0] == a && cc_tlds[i][1] == b) return (cw_cc)i;
+    return CW_CC_NONE;
+}
+
+static inline bool is_alpha(unsigned char c) { return (unsigned char)((c | 0x20) - 'a') < 26; }
+static inline bool is_digit(unsigned char c) { return (unsigned char)(c - '0') < 10; }
+static inline bool is_alnum(unsigned char c) { return is_alpha(c) || is_digit(c); }
+
+bool cw_email_valid(const char *s, size_t n, cw_cc *cc)
+{
+    const char *at = memchr(s, '@', n);
+    if (!at || n > 254) return false;
+    size_t ll = (size_t)(at - s), dl = n - ll - 1;
+    if (ll == 0 || ll > 64 || dl < 4) return false;
+    if (s[0] == '.' || at[-1] == '.') return false;
+    for (size_t i = 1; i < ll; i++)
+        if (s[i] == '.' && s[i - 1] == '.') return false;
+    const char *d = at + 1, *end = s + n;
+    int labels = 0;
+    const char *lab = d;
+    for (const char *p = d; p <= end; p++) {
+        if (p == end || *p == '.') {
+            size_t len = (size_t)(p - lab);
+            if (len == 0 || len > 63 || lab[0] == '-' || p[-1] == '-') return false;
+            labels++;
+            if (p == end) break;
+            lab = p + 1;
+        } else if (!is_alnum((unsigned char)*p) && *p != '-') {
+            return false;
+        }
+    }
+    if (labels < 2) return false;
+    size_t tl = (size_t)(end - lab);
+    if (tl < 2 || tl > 24) return false;
+    for (size_t i = 0; i < tl; i++)
+        if (!is_alpha((unsigned char)lab[i])) return false;
+    if (cc) *cc = cw_cc_from_tld(lab, tl);
+    return true;
+}
+
+/* ---- dates ---- */
+static const char *months[] = {"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"};
+
+static int month_name(const char *s, size_t n)
+{
+    if (n < 3) return 0;
+    for (int i = 0; i < 12; i++)
+        if ((s[0] | 0x20) == months[i][0] && (s[1] | 0x20) == months[i][1] && (s[2] | 0x20) == months[i][2])
+            return i + 1;
+    return 0;
+}
+
+static bool ymd_ok(int y, int m, int d)
+{
+    static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    return y >= 1900 && y <= 2030 && m >= 1 && m <= 12 && d >= 1 && d <= mdays[m - 1];
+}
+
+bool cw_date_parse(const char *s, size_t n, int *py, int *pm, int *pd)
+{
+    /* tokens: up to 3 numbers and one month name */
+    int num[3], nlen[3], nn = 0, mon = 0;
+    size_t i = 0;
+    while (n && (s[n - 1] == ' ')) n--;
+    /* an ISO time part after the date: cut at 'T' or ' ' followed by hh:mm */
+    for (size_t k = 8; k + 2 < n; k++)
+        if ((s[k] == 'T' || s[k] == ' ') && is_digit((unsigned char)s[k + 1]) && is_digit((unsigned char)s[k + 2]) &&
+            k + 3 < n && s[k + 3] == ':') {
+            n = k;
+            break;
+        }
+    if (n < 6 || n > 40) return false;
+    while (i < n) {
+        unsigned char c = (unsigned char)s[i];
+        if (is_digit(c)) {
+            if (nn == 3) return false;
+            int v = 0, l = 0;
+            while (i < n && is_digit((unsigned char)s[i]) && l < 9) v = v * 10 + (s[i++] - '0'), l++;
+            if (i < n && is_digit((unsigned char)s[i])) return false;
+            num[nn] = v;
+            nlen[nn++] = l;
+        } else if (is_alpha(c)) {
+            size_t j = i;
+            while (j < n && is_alpha((unsigned char)s[j])) j++;
+            if (mon || !(mon = month_name(s + i, j - i)) || j - i > 9) return false;
+            i = j;
+        } else if (c == '-' || c == '/' || c == '.' || c == ' ' || c == ',') {
+            i++;
+        } else if (c == 0xE5 && i + 2 < n && (unsigned char)s[i + 1] == 0xB9 && (unsigned char)s[i + 2] == 0xB4) {
+            i += 3; /* 年 */
+        } else if (c == 0xE6 && i + 2 < n && (unsigned char)s[i + 1] == 0x9C && (unsigned char)s[i + 2] == 0x88) {
+            i += 3; /* 月 */
+        } else if (c == 0xE6 && i + 2 < n && (unsigned char)s[i + 1] == 0x97 && (unsigned char)s[i + 2] == 0xA5) {
+            i += 3; /* 日 */
+        } else {
+            return false;
+        }
+    }
+    int y, m, d;
+    if (mon) {
+        if (nn != 2) return false;
+        m = mon;
+        if (nlen[1] == 4) d = num[0], y = num[1];
+        else if (nlen[0] == 4) y = num[0], d = num[1];
+        else return false;
+    } else if (nn == 1 && nlen[0] == 8) {
+        y = num[0] / 10000, m = num[0] / 100 % 100, d = num[0] % 100;
+    } else if (nn == 3) {
+        if (nlen[0] == 4) y = num[0], m = num[1], d = num[2];
+        else if (nlen[2] == 4) {
+            y = num[2];
+            d = num[0], m = num[1];
+            if (m > 12 && d <= 12) d = num[1], m = num[0]; /* US order */
+        } else return false;
+    } else {
+        return false;
+    }
+    if (!ymd_ok(y, m, d)) return false;
+    if (py) *py = y;
+    if (pm) *pm = m;
+    if (pd) *pd = d;
+    return true;
+}
+
+/* ---- names ---- */
+static uint32_t u8dec(const unsigned char *s, size_t n, size_t *len)
+{
+    unsigned char c = s[0];
+    if (c < 0x80) return *len = 1, c;
+    size_t l = (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
+    if (!l || l > n) return *len = 1, 0xFFFFFFFF;
+    uint32_t cp = c & (0x7F >> l);
+    for (size_t i = 1; i < l; i++) {
+        if ((s[i] & 0xC0) != 0x80) return *len = 1, 0xFFFFFFFF;
+        cp = (cp << 6) | (s[i] & 0x3F);
+    }
+    *len = l;
+    return cp;
+}
+
+static bool cp_letter(uint32_t cp)
+{
+    return (cp >= 'A' && cp <= 'Z') || (cp >= 'a' && cp <= 'z') || (cp >= 0xC0 && cp <= 0x24F && cp != 0xD7 && cp != 0xF7) ||
+           (cp >= 0x370 && cp <= 0x3FF) || (cp >= 0x400 && cp <= 0x4FF) || (cp >= 0x900 && cp <= 0x97F) ||
+           (cp >= 0xE00 && cp <= 0xE7F) || (cp >= 0x1E00 && cp <= 0x1EFF) || (cp >= 0x3040 && cp <= 0x30FF) ||
+           (cp >= 0x3400 && cp <= 0x4DBF) || (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0xAC00 && cp <= 0xD7AF);
+}
+
+static bool eq_ci(const char *s, size_t n, const char *lit)
+{
+    size_t l = strlen(lit);
+    if (l != n) return false;
+    for (size_t i = 0; i < n; i++)
+        if ((s[i] | 0x20) != lit[i]) return false;
+    return true;
+}
+
+bool cw_name_valid(const char *s, size_t n)
+{
+    while (n && (*s == ' ')) s++, n--;
+    while (n && s[n - 1] == ' ') n--;
+    if (n < 2 || n > 100) return false;
+    static const char *junk[] = {"null", "none", "n/a", "na", "unknown", "test", "tbd", "anonymous", "nil", "undefined", "-"};
+    for (size_t k = 0; k < sizeof junk / sizeof *junk; k++)
+        if (eq_ci(s, n, junk[k])) return false;
+    int letters = 0, words = 1, run = 0;
+    const unsigned char *u = (const unsigned char *)s;
+    for (size_t i = 0; i < n;) {
+        size_t l;
+        uint32_t cp = u8dec(u + i, n - i, &l);
+        if (cp_letter(cp)) {
+            letters++;
+            run = 0;
+        } else if (cp == ' ' || cp == 0x3000) {
+            if (run) return false; /* double separator */
+            words++;
+            run = 1;
+        } else if (cp == '-' || cp == '\'' || cp == '.' || cp == ',' || cp == 0x2019 || cp == 0x30FB) {
+            /* hyphenated, O'Brien, initials, "Smith, John", katakana middle dot */
+        } else {
+            return false;
+        }
+        i += l;
+    }
+    return letters >= 2 && words <= 6;
+}
+
+/* ---- addresses ---- */
+static bool has(const char *s, size_t n, const char *lit)
+{
+    return memmem(s, n, lit, strlen(lit)) != NULL;
+}
+
+cw_cc cw_address_country(const char *s, size_t n)
+{
+    /* scripts first */
+    for (size_t i = 0; i + 2 < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == 0xE0 && ((unsigned char)s[i + 1] == 0xB8 || (unsigned char)s[i + 1] == 0xB9)) return CW_CC_TH;
+        if (c == 0xE3 && (unsigned char)s[i + 1] == 0x80 && (unsigned char)s[i + 2] == 0x92) return CW_CC_JP; /* 〒 */
+        if (c == 0xE9 && (unsigned char)s[i + 1] == 0x83 && (unsigned char)s[i + 2] == 0xBD) return CW_CC_JP; /* 都 */
+        if (c == 0xE7 && (unsigned char)s[i + 1] == 0x9C && (unsigned char)s[i + 2] == 0x8C) return CW_CC_JP; /* 県 */
+        if (c == 0xE5 && (unsigned char)s[i + 1] == 0xBA && (unsigned char)s[i + 2] == 0x9C) return CW_CC_JP; /* 府 */
+    }
+    /* last run of digits: the postcode in most formats */
+    size_t e = n;
+    while (e > 0 && !is_digit((unsigned char)s[e - 1])) e--;
+    size_t b = e;
+    while (b > 0 && is_digit((unsigned char)s[b - 1])) b--;
+    size_t pl = e - b;
+    if (has(s, n, "Singapore")) return CW_CC_SG;
+    if (has(s, n, "Jl. ") || has(s, n, "Jakarta") || has(s, n, "Indonesia") || has(s, n, "Surabaya") || has(s, n, "Bandung"))
+        return CW_CC_ID;
+    if (has(s, n, "Jalan ") || has(s, n, "Kuala Lumpur") || has(s, n, "Selangor") || has(s, n, "Penang") ||
+        has(s, n, "Malaysia") || has(s, n, "Johor"))
+        return CW_CC_MY;
+    if (has(s, n, "Bangkok") || has(s, n, "Thailand") || has(s, n, "Chiang Mai")) return CW_CC_TH;
+    if (has(s, n, "Manila") || has(s, n, "Philippines") || has(s, n, "Cebu") || has(s, n, "Quezon City") ||
+        has(s, n, "Makati"))
+        return CW_CC_PH;
+    if (has(s, n, "India") || has(s, n, "Karnataka") || has(s, n, "Maharashtra") || has(s, n, "Tamil Nadu") ||
+        has(s, n, "Delhi") || has(s, n, "West Bengal") || has(s, n, "Mumbai"))
+        return CW_CC_IN;
+    if (pl == 4 && b >= 3) {
+        /* Australian state before the postcode */
+        static const char *st[] = {"NSW ", "VIC ", "QLD ", "WA ", "SA ", "TAS ", "ACT ", "NT "};
+        for (size_t k = 0; k < 8; k++) {
+            size_t l = strlen(st[k]);
+            if (b >= l && memcmp(s + b - l, st[k], l) == 0) return CW_CC_AU;
+        }
+        if (has(s, n, "Auckland") || has(s, n, "Wellington") || has(s, n, "Christchurch") || has(s, n, "Hamilton") ||
+            has(s, n, "Dunedin") || has(s, n, "New Zealand") || has(s, n, "Lambton Quay"))
+            return CW_CC_NZ;
+    }
+    if (has(s, n, "Australia")) return CW_CC_AU;
+    return CW_CC_NONE;
+}
+
+bool cw_address_valid(const char *s, size_t n, cw_cc *cc)
+{
+    while (n && *s == ' ') s++, n--;
+    while (n && s[n - 1] == ' ') n--;
+    if (n < 8 || n > 300) return false;
+    if (memchr(s, '@', n) || has(s, n, "://")) return false;
+    int digits = 0, wordlen = 0, words = 0, nonascii = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (is_digit(c)) digits++;
+        if (is_alpha(c) || c >= 0x80) {
+            if (c >= 0x80) nonascii++;
+            if (++wordlen == 2) words++;
+        } else {
+            wordlen = 0;
+        }
+    }
+    cw_cc c = cw_address_country(s, n);
+    if (cc) *cc = c;
+    if (nonascii >= 9) return true; /* CJK / Thai address text */
+    return digits > 0 && words >= 2;
+}
