@@ -209,8 +209,10 @@ int cw_rules_doc(const cw_ruleset *rs, const char *format, FILE *out)
         size_t cnt = 0;
         for (size_t i = 0; i < rs->nrules; i++) cnt += strcmp(v[i]->meta.category, cw_categories[c]) == 0;
         if (!cnt) continue;
+        char anc[64];
+        anchor_of(cat_title(cw_categories[c]), anc, sizeof anc); /* GitHub's heading anchors */
         if (D.html) putf(&D, "<li><a href=\"#cat-%s\">%s</a> (%zu)</li>\n", cw_categories[c], cat_title(cw_categories[c]), cnt);
-        else putf(&D, "- [%s](#%s) (%zu)\n", cat_title(cw_categories[c]), cw_categories[c], cnt);
+        else putf(&D, "- [%s](#%s) (%zu)\n", cat_title(cw_categories[c]), anc, cnt);
     }
     put(&D, D.html ? "<li><a href=\"#facts\">Facts</a></li>\n</ul>\n" : "- [Facts](#facts)\n\n");
     for (size_t c = 0; cw_categories[c]; c++) {

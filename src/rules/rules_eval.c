@@ -452,7 +452,13 @@ static void show_val(cw_strbuf *sb, const cw_cnode *n, cw_ectx *x)
     if (quote) cw_sb_addc(sb, '"');
 }
 
-static bool interesting(const cw_cnode *n) { return n->op == CN_PATH || n->op == CN_CALL || n->op == CN_COUNT; }
+/* operands worth showing with their value; a bare quantifier variable is
+ * not: the quantifier already showed which element it is bound to */
+static bool interesting(const cw_cnode *n)
+{
+    if (n->op == CN_PATH && n->root == CR_VAR && !n->nsegs) return false;
+    return n->op == CN_PATH || n->op == CN_CALL || n->op == CN_COUNT;
+}
 
 void cw_explain(const cw_cnode *n, cw_ectx *x, cw_strbuf *sb)
 {
@@ -484,8 +490,9 @@ void cw_explain(const cw_cnode *n, cw_ectx *x, cw_strbuf *sb)
         x->vars[s] = d->type == CW_JARR ? &d->u.items[first] : &d->u.members[first].val;
         x->vidx[s] = first;
         x->vdom[s] = n->a;
+        cw_sb_printf(sb, "%.*s = ", (int)n->namelen, n->name);
         text_of(sb, n->a);
-        cw_sb_printf(sb, "[%d] = ", first);
+        cw_sb_printf(sb, "[%d] ", first);
         cw_value_text(sb, x->vars[s], 200);
         cw_sb_adds(sb, ": ");
         cw_explain(n->b, x, sb);

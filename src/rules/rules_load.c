@@ -39,6 +39,7 @@ typedef struct rdef {
     const char *file;
     uint32_t line;
     bool invalid; /* a field had a bad value (already reported) */
+    bool badkey;  /* an unknown key was reported */
 } rdef;
 
 typedef struct loader {
@@ -281,7 +282,7 @@ static bool valid_type(const char *t)
 
 static void do_rule(loader *L, const cw_ynode *it)
 {
-    check_keys(L, it, rule_all_keys, "a rule");
+    bool keys_ok = check_keys(L, it, rule_all_keys, "a rule");
     const cw_ynode *idn = scalar_field(L, it, "rule", "a rule");
     if (!idn) return;
     if (!valid_name(idn->str, true)) {
@@ -307,6 +308,7 @@ static void do_rule(loader *L, const cw_ynode *it)
         L->defs = grow(L->defs, &L->capdefs, L->ndefs, sizeof *L->defs);
         L->defs[L->ndefs++] = r;
     }
+    if (!keys_ok) r->badkey = true;
     for (int f = 0; f < NF; f++) {
         const cw_ynode *v = cw_ymap_get(it, rule_keys[f]);
         if (!v) continue;
@@ -559,10 +561,13 @@ static void build_rule(loader *L, rdef *d)
     bool ok = true;
     for (size_t i = 0; i < sizeof required / sizeof *required; i++)
         if (!d->f[required[i]]) {
-            YERR(L, d->idnode, "rule '%s' has no '%s' (required)", d->id, rule_keys[required[i]]);
+            /* after an unknown key (a misspelt field) the "did you mean" says it all */
+            if (!d->badkey)
+                YERR(L, d->idnode, "rule '%s' has no '%s' (required)", d->id, rule_keys[required[i]]);
             ok = false;
         }
-    if (!ok) return;
+    /* go on: the condition, evidence and exceptions are checked even when
+     * another field is wrong, so that one run reports every error */
     cw_rule *r = cw_arena_zalloc(L->a, sizeof *r);
     cw_rule_meta *m = &r->meta;
     m->id = d->id;
@@ -570,7 +575,7 @@ static void build_rule(loader *L, rdef *d)
     m->description = sval(d->f[F_DESC]);
     m->remediation = sval(d->f[F_REMED]);
     m->category = sval(d->f[F_CAT]);
-    cw_severity_parse(d->f[F_SEV]->str, &m->severity);
+    if (d->f[F_SEV]) cw_severity_parse(d->f[F_SEV]->str, &m->severity);
     m->pack = d->file;
     m->line = d->line;
     m->references = str_array(L, d->f[F_REFS], &m->nreferences);
@@ -585,7 +590,7 @@ static void build_rule(loader *L, rdef *d)
         for (size_t j = 0; j < k; j++) dup |= strcmp(types[j], types[i]) == 0;
         if (!dup) types[k++] = types[i];
     }
-    if (!k && ok) {
+    if (!k && ok && !d->invalid) {
         YERR(L, d->f[F_RES], "rule '%s' names no resource type", d->id);
         ok = false;
     }
@@ -605,8 +610,10 @@ static void build_rule(loader *L, rdef *d)
     c.types = r->all_types ? NULL : types;
     c.ntypes = r->all_types ? 0 : k;
     const char *what = cw_arena_printf(L->a, "rule %s", d->id);
-    r->condition = d->f[F_COND]->str;
-    r->cond = compile_cond(L, &c, d->f[F_COND], what);
+    if (d->f[F_COND]) {
+        r->condition = d->f[F_COND]->str;
+        r->cond = compile_cond(L, &c, d->f[F_COND], what);
+    }
     if (d->f[F_EVID]) {
         r->evidence = d->f[F_EVID]->str;
         compile_template(L, &c, r, d->f[F_EVID]);
@@ -651,7 +658,7 @@ static void build_rule(loader *L, rdef *d)
         x->cond = compile_cond(L, &c, cd, what);
         if (x->cond) r->nexc++;
     }
-    if (c.errors || !r->cond || d->invalid) return;
+    if (c.errors || !r->cond || d->invalid || !ok) return;
     L->rs->rules = grow(L->rs->rules, &L->caprules, L->rs->nrules, sizeof *L->rs->rules);
     r->ordinal = L->rs->nrules;
     L->rs->rules[L->rs->nrules++] = r;

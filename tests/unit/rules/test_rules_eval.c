@@ -301,8 +301,8 @@ static void test_evidence(void **st)
     assert_int_equal(f.n, 1);
     const char *e = f.v[0].evidence;
     assert_non_null(strstr(e, "configuration.name = \"Dealer-Exports\""));
-    assert_non_null(strstr(e, "configuration.perms[1] = {"));
-    assert_non_null(strstr(e, "net.open_to_internet(p) [configuration.perms[1] = {"));
+    assert_non_null(strstr(e, "p = configuration.perms[1] {\"ipProtocol\":\"tcp\",\"fromPort\":3306"));
+    assert_non_null(strstr(e, "}: net.open_to_internet(p); net.port_overlaps(p, [3306])"));
     cw_findings_free(&f);
     cw_diags_free(&d);
     /* template errors are load errors with a position */
