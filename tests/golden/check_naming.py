@@ -1,30 +1,49 @@
 #!/usr/bin/env python3
-"""The exactness invariant: in tests/golden/exactness every data store is named after
-its true verdict. A store named `pub-*` must get at least one public-access or
+"""The naming invariant of the golden cases: in tests/golden/exactness (and the other
+cases whose resources carry pub-/priv- names) every data store is named after its
+true verdict. A store named `pub-*` must get at least one public-access or
 network-exposure finding; a store named `priv-*`, and any resource not named `pub-*`,
 must get none. Checked on the live scan output AND on expected.json, so neither the
 analyzers nor an `--update` can drift silently.
 
-Usage: check_naming.py --binary PATH CASE_DIR
+Usage: check_naming.py --binary PATH [--min-named N] CASE_DIR
 """
 import argparse
 import glob
+import gzip
 import json
 import os
 import subprocess
 import sys
 
 VERDICT = {"public-access", "network-exposure"}
-MIN_NAMED = 40
+
+
+def unwrap(doc):
+    """Configuration items inside a snapshot/history file, an item, a change
+    notification, an SNS or EventBridge envelope, or a list of any of these."""
+    if isinstance(doc, list):
+        return [i for d in doc for i in unwrap(d)]
+    if not isinstance(doc, dict):
+        return []
+    if "configurationItems" in doc:
+        return unwrap(doc["configurationItems"])
+    if "configurationItem" in doc:
+        return unwrap(doc["configurationItem"])
+    if isinstance(doc.get("Message"), str):
+        return unwrap(json.loads(doc["Message"]))
+    if "detail-type" in doc and "detail" in doc:
+        return unwrap(doc["detail"])
+    return [doc] if "resourceType" in doc else []
 
 
 def items_of(path):
-    doc = json.load(open(path, encoding="utf-8"))
-    if isinstance(doc, dict) and "configurationItems" in doc:
-        return doc["configurationItems"]
-    if isinstance(doc, dict) and "configurationItem" in doc:
-        return [doc["configurationItem"]]
-    return doc if isinstance(doc, list) else [doc]
+    opener = gzip.open if path.endswith(".gz") else open
+    with opener(path, "rt", encoding="utf-8") as f:
+        text = f.read()
+    if ".ndjson" in path or ".jsonl" in path:
+        return [i for line in text.splitlines() if line.strip() for i in unwrap(json.loads(line))]
+    return unwrap(json.loads(text))
 
 
 def name_of_id(rid):
@@ -35,7 +54,9 @@ def name_of_id(rid):
 def inventory(case):
     """resource id -> name for every item of the inputs."""
     ids = {}
-    for path in sorted(glob.glob(os.path.join(case, "inputs", "**", "*.json"), recursive=True)):
+    for path in sorted(glob.glob(os.path.join(case, "inputs", "**", "*"), recursive=True)):
+        if os.path.isdir(path):
+            continue
         for it in items_of(path):
             rid = it.get("ARN") or it.get("arn") or "%s/%s" % (it.get("resourceType"), it.get("resourceId"))
             name = it.get("resourceName") or name_of_id(rid)
@@ -63,6 +84,7 @@ def check(label, findings, ids):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--binary", required=True)
+    ap.add_argument("--min-named", type=int, default=40, help="pub-*/priv-* resources the case must hold")
     ap.add_argument("case")
     o = ap.parse_args()
     case = os.path.abspath(o.case)
@@ -70,8 +92,8 @@ def main():
     named = [n for n in ids.values() if n.startswith("pub-") or n.startswith("priv-")]
     npub = sum(1 for n in named if n.startswith("pub-"))
     errors = []
-    if len(named) < MIN_NAMED:
-        errors.append("only %d pub-*/priv-* resources in the inputs; the case needs at least %d" % (len(named), MIN_NAMED))
+    if len(named) < o.min_named:
+        errors.append("only %d pub-*/priv-* resources in the inputs; the case needs at least %d" % (len(named), o.min_named))
     if npub == 0 or npub == len(named):
         errors.append("the inputs need both pub-* and priv-* resources")
 
@@ -95,7 +117,8 @@ def main():
         print("FAIL " + e)
     if errors:
         return 1
-    print("PASS naming invariant: %d named data stores (%d pub-*, %d priv-*)" % (len(named), npub, len(named) - npub))
+    print("PASS naming invariant of %s: %d named data stores (%d pub-*, %d priv-*)" % (
+        os.path.basename(case), len(named), npub, len(named) - npub))
     return 0
 
 

@@ -186,7 +186,7 @@ def item_shapes():
              os.path.join(d, "snapshot.json.gz"))
     # NDJSON of bare 1.2 items
     with open(os.path.join(d, "items.ndjson"), "w") as f:
-        for it in (db_snapshot(B, R, "pub-ndjson-snapshot-all", "x", ["all"]),
+        for it in (db_snapshot(B, R, "pub-ndjson-snapshot-all", "x", ["all"], encrypted=False),
                    db_snapshot(B, R, "priv-ndjson-snapshot-shared", "x", ["999988887777"])):
             f.write(json.dumps(shape12(it), separators=(",", ":")) + "\n")
     # the rdk example style: IAM policy documents already decoded (an array of documents)

@@ -112,14 +112,17 @@ def main():
     add(ebs_volume(P, R, "vol-0a9b8c7d6e5f43221", True, instance="i-0a1b2c3d4e5f60729"))
 
     # --- databases
-    add(rds_instance(P, R, "hcmg-crm-db", ["sg-0b1a2c3d4e5f60744"], True, deletion_protection=False,
+    add(rds_instance(P, R, "hcmg-crm-db", ["sg-0b1a2c3d4e5f60744"], True, deletion_protection=False, encrypted=False,
                      vpc=VPC, tags={"team": "crm", "data-class": "customer-pii"}))
     add(rds_instance(P, R, "hcmg-reporting-db", ["sg-0b1a2c3d4e5f60755"], False, engine="postgres", port=5432,
                      vpc=VPC, backup_days=1, auto_minor=False, tags={"team": "bi", "data-class": "customer-pii"}))
     add(rds_cluster(P, R, "hcmg-inventory-aurora", ["sg-0b1a2c3d4e5f60733"]))
-    add(db_snapshot(P, R, "hcmg-crm-db-pre-migration-2026-10", "hcmg-crm-db", ["all"]))
-    add(db_snapshot(P, R, "hcmg-crm-db-dr-copy-2026-11", "hcmg-crm-db", [DR]))
-    add(db_snapshot(P, R, "rds:hcmg-crm-db-2026-11-19-16-05", "hcmg-crm-db", [], snapshot_type="automated"))
+    # the CRM database predates the encryption policy, so its snapshots are unencrypted too
+    # (which is also why the migration snapshot could be made public at all)
+    add(db_snapshot(P, R, "hcmg-crm-db-pre-migration-2026-10", "hcmg-crm-db", ["all"], encrypted=False))
+    add(db_snapshot(P, R, "hcmg-crm-db-dr-copy-2026-11", "hcmg-crm-db", [DR], encrypted=False))
+    add(db_snapshot(P, R, "rds:hcmg-crm-db-2026-11-19-16-05", "hcmg-crm-db", [], snapshot_type="automated",
+                    encrypted=False))
     add(redshift_cluster(P, R, "hcmg-analytics-dw", ["sg-0b1a2c3d4e5f60766"], False, retention=7))
     add(opensearch_domain(P, R, "hcmg-leads-search", policy(
         stmt("Allow", {"AWS": "*"}, "es:*", "arn:aws:es:%s:%s:domain/hcmg-leads-search/*" % (R, P))),

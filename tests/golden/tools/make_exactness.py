@@ -14,7 +14,8 @@ from the internet), `priv-*` is not. The cases follow the AWS documentation:
     restrictive wins).
   - RDS/Redshift: reachable from the internet only when publicly accessible AND a
     security group admits the internet (0.0.0.0/0, ::/0 or a union covering it) on
-    the database port.
+    the database port; an ::/0 rule reaches an RDS instance only when its
+    networkType is DUAL (an IPv4-only instance has no IPv6 address).
   - OpenSearch/Elasticsearch: a domain in a VPC has no public endpoint; outside a
     VPC an access policy open to "*" without a pinning condition is public.
   - RDS snapshots: the `restore` attribute `all` makes a snapshot public; account ids
@@ -203,7 +204,8 @@ def databases():
         return rds_instance(B, R, ident, sgs, public, **kw)
     out = [
         db("pub-rds-open-sg-3306", ["sg-0a000000000003306"], True),
-        db("pub-rds-open-ipv6-3306", ["sg-0a000000000063306"], True),
+        db("pub-rds-dualstack-open-ipv6-3306", ["sg-0a000000000063306"], True, network_type="DUAL"),
+        db("priv-rds-ipv4-only-sg-open-ipv6", ["sg-0a000000000063306"], True),
         db("pub-rds-split-cidr-union-3306", ["sg-0a000000000013306"], True),
         db("pub-rds-all-traffic-sg", ["sg-0a0000000000000a1"], True),
         db("pub-rds-port-range-sg", ["sg-0a00000000003000f"], True),
@@ -252,11 +254,13 @@ def domains():
 
 def snapshots():
     return [
-        db_snapshot(B, R, "pub-snap-restore-all", "pub-rds-open-sg-3306", ["all"]),
-        db_snapshot(B, R, "pub-snap-restore-all-and-account", "priv-rds-not-publicly-accessible", [OTHER, "all"]),
+        # AWS refuses to make an encrypted snapshot public, so public ones are unencrypted
+        db_snapshot(B, R, "pub-snap-restore-all", "pub-rds-open-sg-3306", ["all"], encrypted=False),
+        db_snapshot(B, R, "pub-snap-restore-all-and-account", "priv-rds-not-publicly-accessible", [OTHER, "all"],
+                    encrypted=False),
         db_snapshot(B, R, "priv-snap-restore-one-account", "priv-rds-not-publicly-accessible", [OTHER]),
         db_snapshot(B, R, "priv-snap-not-shared", "priv-rds-not-publicly-accessible", []),
-        db_cluster_snapshot(B, R, "pub-clustersnap-restore-all", "orders-aurora", ["all"]),
+        db_cluster_snapshot(B, R, "pub-clustersnap-restore-all", "orders-aurora", ["all"], encrypted=False),
         db_cluster_snapshot(B, R, "priv-clustersnap-restore-account", "orders-aurora", [OTHER]),
         redshift_snapshot(B, R, "priv-redshift-snap-shared-account", "priv-redshift-not-publicly-accessible", [OTHER]),
     ]
