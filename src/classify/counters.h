@@ -1,5 +1,5 @@
 /* counters.h - distinct-value counting: an exact set of 64-bit value hashes up to
- * CW_DISTINCT_EXACT_MAX values, then a HyperLogLog sketch (p = 14, ~0.8% error).
+ * CW_DISTINCT_EXACT_MAX (16384) values (a table of at most 256 KiB), then a HyperLogLog sketch (p = 14, ~0.8% error).
  * The sketch is fed from the first value on, so switching costs nothing. */
 #ifndef CW_CLS_COUNTERS_H
 #define CW_CLS_COUNTERS_H
@@ -9,7 +9,7 @@
 
 #include "classify.h"
 
-#define CW_DISTINCT_EXACT_MAX (1u << 17)
+#define CW_DISTINCT_EXACT_MAX (1u << 14)
 #define CW_HLL_P 14
 
 struct cw_distinct {

@@ -96,7 +96,8 @@ bool cw_patterns_build(cw_patterns *p, char *err, size_t errlen)
             cw_patterns_free(p);
             return false;
         }
-        pcre2_jit_compile(c, PCRE2_JIT_COMPLETE); /* falls back to the interpreter if JIT is unavailable */
+        /* without JIT (unsupported CPU), pcre2_match interprets */
+        p->jit[rxs[i].id] = pcre2_jit_compile(c, PCRE2_JIT_COMPLETE) == 0 && !rxs[i].utf;
         p->rx[rxs[i].id] = c;
     }
     return true;
@@ -134,6 +135,9 @@ void cw_pat_scratch_free(cw_pat_scratch *s)
 
 static int rx_match(cw_pat_scratch *s, cw_rx_id id, const char *subj, size_t n)
 {
+    /* JIT code of the byte (non-UTF) regexes runs directly; UTF ones go through pcre2_match,
+     * which also handles invalid UTF-8 safely */
+    if (s->p->jit[id]) return pcre2_jit_match(s->p->rx[id], (PCRE2_SPTR)subj, n, 0, 0, s->md, s->mc);
     return pcre2_match(s->p->rx[id], (PCRE2_SPTR)subj, n, 0, 0, s->md, s->mc);
 }
 

@@ -42,6 +42,7 @@ typedef enum {
 typedef struct cw_patterns {
     hs_database_t *db;
     pcre2_code *rx[CW_RX__COUNT];
+    bool jit[CW_RX__COUNT]; /* JIT-compiled, byte mode: matched with pcre2_jit_match */
     unsigned plate_group[16]; /* capture group numbers of CW_RX_PLATE, see patterns.c */
 } cw_patterns;
 

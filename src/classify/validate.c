@@ -294,48 +294,97 @@ static bool has(const char *s, size_t n, const char *lit)
     return memmem(s, n, lit, strlen(lit)) != NULL;
 }
 
+/* Place words that tell an address's country (one pass over the words, no search per word). */
+typedef struct place_word {
+    const char *w;
+    cw_cc cc;
+} place_word;
+static const place_word place_words[] = {
+    {"Singapore", CW_CC_SG}, {"Jl", CW_CC_ID}, {"Jakarta", CW_CC_ID}, {"Indonesia", CW_CC_ID},
+    {"Surabaya", CW_CC_ID}, {"Bandung", CW_CC_ID}, {"Jalan", CW_CC_MY}, {"Kuala", CW_CC_MY},
+    {"Selangor", CW_CC_MY}, {"Penang", CW_CC_MY}, {"Malaysia", CW_CC_MY}, {"Johor", CW_CC_MY},
+    {"Bangkok", CW_CC_TH}, {"Thailand", CW_CC_TH}, {"Chiang", CW_CC_TH}, {"Manila", CW_CC_PH},
+    {"Philippines", CW_CC_PH}, {"Cebu", CW_CC_PH}, {"Quezon", CW_CC_PH}, {"Makati", CW_CC_PH},
+    {"India", CW_CC_IN}, {"Karnataka", CW_CC_IN}, {"Maharashtra", CW_CC_IN}, {"Tamil", CW_CC_IN},
+    {"Delhi", CW_CC_IN}, {"Bengal", CW_CC_IN}, {"Mumbai", CW_CC_IN}, {"Bengaluru", CW_CC_IN},
+    {"Chennai", CW_CC_IN}, {"Kolkata", CW_CC_IN}, {"Auckland", CW_CC_NZ}, {"Wellington", CW_CC_NZ},
+    {"Christchurch", CW_CC_NZ}, {"Dunedin", CW_CC_NZ}, {"Zealand", CW_CC_NZ}, {"Australia", CW_CC_AU},
+    {"NSW", CW_CC_AU}, {"WA", CW_CC_AU}, {"SA", CW_CC_AU}, {"NT", CW_CC_AU}, {"VIC", CW_CC_AU}, {"QLD", CW_CC_AU}, {"TAS", CW_CC_AU}, {"ACT", CW_CC_AU},
+};
+#define PW_SLOTS 256
+static uint8_t pw_table[PW_SLOTS]; /* index+1 into place_words, 0 = empty */
+
+static uint32_t word_hash(const char *s, size_t n)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < n; i++) h = (h ^ (uint8_t)s[i]) * 16777619u;
+    return h;
+}
+
+static void pw_init(void)
+{
+    for (size_t k = 0; k < sizeof place_words / sizeof *place_words; k++) {
+        uint32_t i = word_hash(place_words[k].w, strlen(place_words[k].w)) % PW_SLOTS;
+        while (pw_table[i]) i = (i + 1) % PW_SLOTS;
+        pw_table[i] = (uint8_t)(k + 1);
+    }
+}
+
+static cw_cc place_word_cc(const char *w, size_t n)
+{
+    uint32_t i = word_hash(w, n) % PW_SLOTS;
+    while (pw_table[i]) {
+        const place_word *p = &place_words[pw_table[i] - 1];
+        if (strlen(p->w) == n && memcmp(p->w, w, n) == 0) return p->cc;
+        i = (i + 1) % PW_SLOTS;
+    }
+    return CW_CC_NONE;
+}
+
 cw_cc cw_address_country(const char *s, size_t n)
 {
-    /* scripts first */
+    static int init;
+    if (!init) {
+        pw_init();
+        init = 1;
+    }
+    const unsigned char *u = (const unsigned char *)s;
+    /* scripts first: Thai; Japanese postal mark or prefecture characters */
     for (size_t i = 0; i + 2 < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c == 0xE0 && ((unsigned char)s[i + 1] == 0xB8 || (unsigned char)s[i + 1] == 0xB9)) return CW_CC_TH;
-        if (c == 0xE3 && (unsigned char)s[i + 1] == 0x80 && (unsigned char)s[i + 2] == 0x92) return CW_CC_JP; /* 〒 */
-        if (c == 0xE9 && (unsigned char)s[i + 1] == 0x83 && (unsigned char)s[i + 2] == 0xBD) return CW_CC_JP; /* 都 */
-        if (c == 0xE7 && (unsigned char)s[i + 1] == 0x9C && (unsigned char)s[i + 2] == 0x8C) return CW_CC_JP; /* 県 */
-        if (c == 0xE5 && (unsigned char)s[i + 1] == 0xBA && (unsigned char)s[i + 2] == 0x9C) return CW_CC_JP; /* 府 */
+        if (u[i] < 0xE0) continue;
+        if (u[i] == 0xE0 && (u[i + 1] == 0xB8 || u[i + 1] == 0xB9)) return CW_CC_TH;
+        if (u[i] == 0xE3 && u[i + 1] == 0x80 && u[i + 2] == 0x92) return CW_CC_JP; /* 〒 */
+        if (u[i] == 0xE9 && u[i + 1] == 0x83 && u[i + 2] == 0xBD) return CW_CC_JP; /* 都 */
+        if (u[i] == 0xE7 && u[i + 1] == 0x9C && u[i + 2] == 0x8C) return CW_CC_JP; /* 県 */
+        if (u[i] == 0xE5 && u[i + 1] == 0xBA && u[i + 2] == 0x9C) return CW_CC_JP; /* 府 */
     }
-    /* last run of digits: the postcode in most formats */
-    size_t e = n;
-    while (e > 0 && !is_digit((unsigned char)s[e - 1])) e--;
-    size_t b = e;
-    while (b > 0 && is_digit((unsigned char)s[b - 1])) b--;
-    size_t pl = e - b;
-    if (has(s, n, "Singapore")) return CW_CC_SG;
-    if (has(s, n, "Jl. ") || has(s, n, "Jakarta") || has(s, n, "Indonesia") || has(s, n, "Surabaya") || has(s, n, "Bandung"))
-        return CW_CC_ID;
-    if (has(s, n, "Jalan ") || has(s, n, "Kuala Lumpur") || has(s, n, "Selangor") || has(s, n, "Penang") ||
-        has(s, n, "Malaysia") || has(s, n, "Johor"))
-        return CW_CC_MY;
-    if (has(s, n, "Bangkok") || has(s, n, "Thailand") || has(s, n, "Chiang Mai")) return CW_CC_TH;
-    if (has(s, n, "Manila") || has(s, n, "Philippines") || has(s, n, "Cebu") || has(s, n, "Quezon City") ||
-        has(s, n, "Makati"))
-        return CW_CC_PH;
-    if (has(s, n, "India") || has(s, n, "Karnataka") || has(s, n, "Maharashtra") || has(s, n, "Tamil Nadu") ||
-        has(s, n, "Delhi") || has(s, n, "West Bengal") || has(s, n, "Mumbai"))
-        return CW_CC_IN;
-    if (pl == 4 && b >= 3) {
-        /* Australian state before the postcode */
-        static const char *st[] = {"NSW ", "VIC ", "QLD ", "WA ", "SA ", "TAS ", "ACT ", "NT "};
-        for (size_t k = 0; k < 8; k++) {
-            size_t l = strlen(st[k]);
-            if (b >= l && memcmp(s + b - l, st[k], l) == 0) return CW_CC_AU;
+    /* words; an Australian state must be followed by a 4-digit postcode */
+    cw_cc found = CW_CC_NONE;
+    size_t i = 0;
+    while (i < n) {
+        if (!is_alpha(u[i])) {
+            i++;
+            continue;
         }
-        if (has(s, n, "Auckland") || has(s, n, "Wellington") || has(s, n, "Christchurch") || has(s, n, "Hamilton") ||
-            has(s, n, "Dunedin") || has(s, n, "New Zealand") || has(s, n, "Lambton Quay"))
-            return CW_CC_NZ;
+        size_t b = i;
+        while (i < n && is_alpha(u[i])) i++;
+        size_t l = i - b;
+        if (l < 2 || l > 12 || !(u[b] >= 'A' && u[b] <= 'Z')) continue;
+        cw_cc c = place_word_cc(s + b, l);
+        if (c == CW_CC_NONE) continue;
+        if (c == CW_CC_AU && l <= 3) {
+            if (!(i + 5 <= n && u[i] == ' ' && is_digit(u[i + 1]) && is_digit(u[i + 2]) && is_digit(u[i + 3]) &&
+                  is_digit(u[i + 4]) && (i + 5 == n || !is_digit(u[i + 5]))))
+                continue;
+        }
+        if (c == CW_CC_MY && l == 5 && u[b] == 'J' && found == CW_CC_NONE) { /* "Jalan": Malaysia unless Indonesian words follow */
+            found = c;
+            continue;
+        }
+        return c;
     }
-    if (has(s, n, "Australia")) return CW_CC_AU;
+    if (found) return found;
+    (void)has;
     return CW_CC_NONE;
 }
 

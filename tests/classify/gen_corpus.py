@@ -383,8 +383,13 @@ def bench(outfile, size_mb, seed=11):
             lines = []
             for _ in range(5000):
                 row = [pool[r.randrange(20000)][k] for k in range(ncol)]
-                # make e-mails and VINs distinct across the whole file
+                # distinct e-mails, VINs and phone numbers across the whole file
                 row[2] = row[2].replace("@", f"{i}@", 1)
+                v = row[6][:11] + f"{i % 1000000:06d}"
+                row[6] = v[:8] + P.vin_check(v) + v[9:]
+                ph = row[3]
+                tail = f"{i % 10000:04d}"
+                row[3] = ph[:-4] + tail if ph[-4:].isdigit() else ph
                 lines.append(f"C{i}," + ",".join(row) + "\n")
                 i += 1
             s = "".join(lines)
