@@ -19,6 +19,10 @@
 
 #include "../util/arena.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef enum {
     CW_JNULL = 0,
     CW_JBOOL,
@@ -56,6 +60,7 @@ typedef struct cw_json_err {
     size_t offset;      /* byte offset in the input where the error was found */
     uint32_t line, col; /* 1-based; 0 when unknown */
     char msg[256];      /* what was expected */
+    uint64_t record;    /* cw_jreader: 1-based record number the error is in, 0 = none */
 } cw_json_err;
 
 /* Parse one complete JSON text buf[0..len). Returns the root or NULL (err set).
@@ -150,4 +155,7 @@ const cw_json *cw_jreader_header(cw_jreader *r);
 uint64_t cw_jreader_bytes_read(const cw_jreader *r); /* decompressed bytes consumed */
 uint64_t cw_jreader_input_size(const cw_jreader *r); /* file size on disk, 0 if unknown */
 void cw_jreader_close(cw_jreader *r);
+#ifdef __cplusplus
+}
+#endif
 #endif

@@ -44,8 +44,11 @@ char *cw_xstrdup(const char *s)
     return p;
 }
 
+static _Atomic unsigned long long arena_gen;
+
 void cw_arena_init(cw_arena *a, size_t block_size)
 {
+    a->gen = ++arena_gen;
     a->head = NULL;
     a->block_size = block_size ? block_size : 64 * 1024;
     a->total = 0;
@@ -61,6 +64,7 @@ void cw_arena_free(cw_arena *a)
     }
     a->head = NULL;
     a->total = 0;
+    a->gen = ++arena_gen;
 }
 
 void *cw_arena_alloc(cw_arena *a, size_t n)

@@ -6,11 +6,16 @@
 #define CW_ARENA_H
 #include <stddef.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef struct cw_arena_block cw_arena_block;
 typedef struct cw_arena {
     cw_arena_block *head;
     size_t block_size; /* default size of new blocks */
     size_t total;      /* bytes reserved from the system */
+    unsigned long long gen; /* unique per init/free cycle (caches keyed on an arena use it) */
 } cw_arena;
 
 void cw_arena_init(cw_arena *a, size_t block_size); /* 0 = 64 KiB */
@@ -28,4 +33,7 @@ void *cw_xmalloc(size_t n);
 void *cw_xcalloc(size_t n, size_t m);
 void *cw_xrealloc(void *p, size_t n);
 char *cw_xstrdup(const char *s);
+#ifdef __cplusplus
+}
+#endif
 #endif

@@ -11,6 +11,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#ifdef __cplusplus
+#define CW_NORETURN [[noreturn]]
+#else
+#define CW_NORETURN _Noreturn
+#endif
+
 enum { CW_EXIT_OK = 0, CW_EXIT_FINDINGS = 1, CW_EXIT_USAGE = 2, CW_EXIT_INTERNAL = 3 };
 
 typedef enum { CW_DIAG_ERROR, CW_DIAG_WARNING, CW_DIAG_NOTE } cw_diag_level;
@@ -44,10 +54,13 @@ char *cw_diag_format(const cw_diag *g);
 void cw_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void cw_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Internal bug: prints and exits 3. */
-_Noreturn void cw_bug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+CW_NORETURN void cw_bug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Line/column (1-based) of byte offset off in buf[0..len). Column counts bytes. */
 void cw_offset_to_linecol(const char *buf, size_t len, size_t off, uint32_t *line, uint32_t *col);
 /* Copy of the line containing offset off (at most 200 bytes), malloc'd. */
 char *cw_line_at(const char *buf, size_t len, size_t off);
+#ifdef __cplusplus
+}
+#endif
 #endif

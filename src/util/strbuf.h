@@ -4,6 +4,10 @@
 #include <stdarg.h>
 #include <stddef.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef struct cw_strbuf {
     char *buf;
     size_t len, cap;
@@ -23,4 +27,7 @@ void cw_sb_vprintf(cw_strbuf *sb, const char *fmt, va_list ap);
  * bytes are replaced by U+FFFD so the output is always valid JSON. */
 void cw_sb_add_json_str(cw_strbuf *sb, const char *s, size_t n);
 char *cw_sb_detach(cw_strbuf *sb);         /* caller frees; sb is reset */
+#ifdef __cplusplus
+}
+#endif
 #endif

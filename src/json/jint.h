@@ -1,0 +1,22 @@
+/* jint.h - internals shared by the JSON layer's files. */
+#ifndef CW_JINT_H
+#define CW_JINT_H
+#include "json.h"
+#include "../util/diag.h"
+
+#define CW_XSTR(x) #x
+#define CW_STR(x) CW_XSTR(x)
+#define CW_JSON_PADDING 64 /* >= SIMDJSON_PADDING; checked in json_simd.cpp */
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+/* Strict validation on the error path: 0 valid, -1 with err->offset/msg set
+ * (line/col not set). */
+int cw_json_locate(const char *buf, size_t len, cw_json_err *err);
+/* Parse when buf has CW_JSON_PADDING readable bytes after len (no copy). */
+cw_json *cw_json_parse_padded(cw_arena *a, const char *buf, size_t len, cw_json_err *err);
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,290 @@
+/* json.c - access, building and serialising of cw_json trees. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "jint.h"
+#include "../util/strbuf.h"
+
+const cw_json *cw_json_getn(const cw_json *obj, const char *key, size_t keylen)
+{
+    if (!obj || obj->type != CW_JOBJ) return NULL;
+    for (uint32_t i = 0; i < obj->len; i++) {
+        const cw_jmember *m = &obj->u.members[i];
+        if (m->keylen == keylen && memcmp(m->key, key, keylen) == 0) return &m->val;
+    }
+    return NULL;
+}
+
+const cw_json *cw_json_get(const cw_json *obj, const char *key)
+{
+    return key ? cw_json_getn(obj, key, strlen(key)) : NULL;
+}
+
+cw_json *cw_json_getm(cw_json *obj, const char *key)
+{
+    return (cw_json *)cw_json_get(obj, key);
+}
+
+const cw_json *cw_json_get_ci(const cw_json *obj, const char *key)
+{
+    if (!obj || obj->type != CW_JOBJ || !key) return NULL;
+    const cw_json *exact = cw_json_get(obj, key);
+    if (exact) return exact;
+    size_t kl = strlen(key);
+    for (uint32_t i = 0; i < obj->len; i++) {
+        const cw_jmember *m = &obj->u.members[i];
+        if (m->keylen == kl && strncasecmp(m->key, key, kl) == 0) return &m->val;
+    }
+    return NULL;
+}
+
+const cw_json *cw_json_path(const cw_json *root, const char *dotted)
+{
+    const cw_json *v = root;
+    const char *p = dotted;
+    while (v && p && *p) {
+        const char *dot = strchr(p, '.');
+        size_t n = dot ? (size_t)(dot - p) : strlen(p);
+        v = cw_json_getn(v, p, n);
+        p = dot ? dot + 1 : NULL;
+    }
+    return v;
+}
+
+const cw_json *cw_json_at(const cw_json *arr, size_t i)
+{
+    if (!arr || arr->type != CW_JARR || i >= arr->len) return NULL;
+    return &arr->u.items[i];
+}
+
+const char *cw_json_str(const cw_json *v, const char *def)
+{
+    return v && v->type == CW_JSTR ? v->u.str : def;
+}
+
+bool cw_json_bool(const cw_json *v, bool def)
+{
+    if (!v) return def;
+    if (v->type == CW_JBOOL) return v->b;
+    if (v->type == CW_JSTR) {
+        if (strcasecmp(v->u.str, "true") == 0) return true;
+        if (strcasecmp(v->u.str, "false") == 0) return false;
+    }
+    return def;
+}
+
+double cw_json_num(const cw_json *v, double def)
+{
+    if (!v) return def;
+    if (v->type == CW_JNUM) return v->u.num;
+    if (v->type == CW_JSTR && v->len) {
+        char *end;
+        double d = strtod(v->u.str, &end);
+        if (*end == 0 && end != v->u.str) return d;
+    }
+    return def;
+}
+
+bool cw_json_is(const cw_json *v, cw_jtype t) { return v && v->type == t; }
+
+bool cw_json_equal(const cw_json *a, const cw_json *b)
+{
+    if (a == b) return true;
+    if (!a || !b || a->type != b->type) return false;
+    switch (a->type) {
+    case CW_JNULL: return true;
+    case CW_JBOOL: return a->b == b->b;
+    case CW_JNUM:
+        if (a->is_int && b->is_int) return a->i == b->i;
+        return a->u.num == b->u.num;
+    case CW_JSTR: return a->len == b->len && memcmp(a->u.str, b->u.str, a->len) == 0;
+    case CW_JARR:
+        if (a->len != b->len) return false;
+        for (uint32_t i = 0; i < a->len; i++)
+            if (!cw_json_equal(&a->u.items[i], &b->u.items[i])) return false;
+        return true;
+    case CW_JOBJ:
+        if (a->len != b->len) return false;
+        for (uint32_t i = 0; i < a->len; i++) {
+            const cw_jmember *m = &a->u.members[i];
+            if (!cw_json_equal(&m->val, cw_json_getn(b, m->key, m->keylen))) return false;
+        }
+        return true;
+    }
+    return false;
+}
+
+/* ---- building ---------------------------------------------------------- */
+static cw_json *node(cw_arena *a, cw_jtype t)
+{
+    cw_json *v = cw_arena_zalloc(a, sizeof *v);
+    v->type = (uint8_t)t;
+    return v;
+}
+cw_json *cw_json_new_null(cw_arena *a) { return node(a, CW_JNULL); }
+cw_json *cw_json_new_bool(cw_arena *a, bool b)
+{
+    cw_json *v = node(a, CW_JBOOL);
+    v->b = b;
+    return v;
+}
+cw_json *cw_json_new_num(cw_arena *a, double d)
+{
+    cw_json *v = node(a, CW_JNUM);
+    v->u.num = d;
+    if (d == floor(d) && fabs(d) < 9.2e18) v->is_int = 1, v->i = (int64_t)d;
+    return v;
+}
+cw_json *cw_json_new_int(cw_arena *a, int64_t i)
+{
+    cw_json *v = node(a, CW_JNUM);
+    v->is_int = 1;
+    v->i = i;
+    v->u.num = (double)i;
+    return v;
+}
+cw_json *cw_json_new_strn(cw_arena *a, const char *s, size_t n)
+{
+    cw_json *v = node(a, CW_JSTR);
+    v->u.str = cw_arena_strndup(a, s, n);
+    v->len = (uint32_t)n;
+    return v;
+}
+cw_json *cw_json_new_str(cw_arena *a, const char *s) { return cw_json_new_strn(a, s, strlen(s)); }
+cw_json *cw_json_new_arr(cw_arena *a) { return node(a, CW_JARR); }
+cw_json *cw_json_new_obj(cw_arena *a) { return node(a, CW_JOBJ); }
+
+/* Arrays and objects may come from the parser with exactly len slots, so they
+ * grow one slot at a time; cw_arena_realloc extends in place when the block is
+ * the arena's latest allocation, which is the common case while building. */
+
+void cw_json_arr_push(cw_arena *a, cw_json *arr, const cw_json *v)
+{
+    if (!arr || arr->type != CW_JARR) return;
+    cw_json copy = *v; /* v may point into the array being moved */
+    arr->u.items = cw_arena_realloc(a, arr->u.items, arr->len * sizeof(cw_json), (arr->len + 1) * sizeof(cw_json));
+    arr->u.items[arr->len++] = copy;
+}
+
+void cw_json_obj_set(cw_arena *a, cw_json *obj, const char *key, const cw_json *v)
+{
+    if (!obj || obj->type != CW_JOBJ) return;
+    size_t kl = strlen(key);
+    for (uint32_t i = 0; i < obj->len; i++) {
+        cw_jmember *m = &obj->u.members[i];
+        if (m->keylen == kl && memcmp(m->key, key, kl) == 0) {
+            m->val = *v;
+            return;
+        }
+    }
+    cw_json copy = *v;
+    char *k = cw_arena_strndup(a, key, kl);
+    obj->u.members = cw_arena_realloc(a, obj->u.members, obj->len * sizeof(cw_jmember),
+                                      (obj->len + 1) * sizeof(cw_jmember));
+    cw_jmember *m = &obj->u.members[obj->len++];
+    m->key = k;
+    m->keylen = (uint32_t)kl;
+    m->val = copy;
+}
+
+cw_json *cw_json_obj_child(cw_arena *a, cw_json *obj, const char *key)
+{
+    cw_json *c = cw_json_getm(obj, key);
+    if (c && c->type == CW_JOBJ) return c;
+    cw_json empty = {.type = CW_JOBJ};
+    cw_json_obj_set(a, obj, key, &empty);
+    return cw_json_getm(obj, key);
+}
+
+void cw_json_set_bool(cw_arena *a, cw_json *obj, const char *key, bool b)
+{
+    cw_json v = {.type = CW_JBOOL, .b = b};
+    cw_json_obj_set(a, obj, key, &v);
+}
+void cw_json_set_num(cw_arena *a, cw_json *obj, const char *key, double d)
+{
+    cw_json_obj_set(a, obj, key, cw_json_new_num(a, d));
+}
+void cw_json_set_str(cw_arena *a, cw_json *obj, const char *key, const char *s)
+{
+    cw_json_obj_set(a, obj, key, cw_json_new_str(a, s ? s : ""));
+}
+
+/* ---- writing ----------------------------------------------------------- */
+static void newline(cw_strbuf *sb, int indent, int level)
+{
+    if (indent < 0) return;
+    cw_sb_addc(sb, '\n');
+    for (int i = 0; i < indent * level; i++) cw_sb_addc(sb, ' ');
+}
+
+static void write_num(cw_strbuf *sb, const cw_json *v)
+{
+    if (v->is_int) {
+        cw_sb_printf(sb, "%lld", (long long)v->i);
+    } else if (!isfinite(v->u.num)) {
+        cw_sb_adds(sb, "null");
+    } else {
+        char b[40];
+        snprintf(b, sizeof b, "%.17g", v->u.num);
+        /* shortest form that round-trips */
+        for (int p = 1; p <= 17; p++) {
+            char t[40];
+            snprintf(t, sizeof t, "%.*g", p, v->u.num);
+            if (strtod(t, NULL) == v->u.num) {
+                memcpy(b, t, sizeof t);
+                break;
+            }
+        }
+        cw_sb_adds(sb, b);
+    }
+}
+
+static void write_rec(cw_strbuf *sb, const cw_json *v, int indent, int level)
+{
+    if (level > 4 * CW_JSON_MAX_DEPTH) {
+        cw_sb_adds(sb, "null");
+        return;
+    }
+    switch (v->type) {
+    case CW_JNULL: cw_sb_adds(sb, "null"); break;
+    case CW_JBOOL: cw_sb_adds(sb, v->b ? "true" : "false"); break;
+    case CW_JNUM: write_num(sb, v); break;
+    case CW_JSTR: cw_sb_add_json_str(sb, v->u.str, v->len); break;
+    case CW_JARR:
+        cw_sb_addc(sb, '[');
+        for (uint32_t i = 0; i < v->len; i++) {
+            if (i) cw_sb_addc(sb, ',');
+            newline(sb, indent, level + 1);
+            write_rec(sb, &v->u.items[i], indent, level + 1);
+        }
+        if (v->len) newline(sb, indent, level);
+        cw_sb_addc(sb, ']');
+        break;
+    case CW_JOBJ:
+        cw_sb_addc(sb, '{');
+        for (uint32_t i = 0; i < v->len; i++) {
+            const cw_jmember *m = &v->u.members[i];
+            if (i) cw_sb_addc(sb, ',');
+            newline(sb, indent, level + 1);
+            cw_sb_add_json_str(sb, m->key, m->keylen);
+            cw_sb_adds(sb, indent >= 0 ? ": " : ":");
+            write_rec(sb, &m->val, indent, level + 1);
+        }
+        if (v->len) newline(sb, indent, level);
+        cw_sb_addc(sb, '}');
+        break;
+    }
+}
+
+void cw_json_write(cw_strbuf *sb, const cw_json *v, int indent)
+{
+    if (!v) {
+        cw_sb_adds(sb, "null");
+        return;
+    }
+    write_rec(sb, v, indent, 0);
+}
