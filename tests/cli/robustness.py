@@ -89,7 +89,7 @@ def _():
 def _():
     p = write("nl.json", '{"resourceType": "AWS::S3::Bucket",\n "resourceId": "a\nb"}\n')
     rc, out, err = run(["scan", "-q", p])
-    expect(rc, err, 2, r"control character|newline", (p, 2, 19))
+    expect(rc, err, 2, r"control character|newline", (p, 2, 18))
 
 
 @case("valid-json-not-inventory")
