@@ -299,7 +299,7 @@ def _sg_rels(sgs):
 
 def rds_instance(account, region, ident, sgs, public, encrypted=True, engine="mysql", port=3306,
                  backup_days=7, deletion_protection=True, auto_minor=True, vpc="vpc-0c1d2e3f4a5b6c7d8",
-                 tags=None, capture=CAPTURE, multi_az=False, network_type="IPV4"):
+                 tags=None, capture=CAPTURE, multi_az=False, network_type="IPV4", cluster=None):
     rid = "db-" + hashlib.sha1(ident.encode()).hexdigest()[:26].upper()
     conf = {
         "dBInstanceIdentifier": ident, "dBInstanceClass": "db.t3.medium", "engine": engine,
@@ -330,6 +330,10 @@ def rds_instance(account, region, ident, sgs, public, encrypted=True, engine="my
         "dBInstanceArn": "arn:aws:rds:%s:%s:db:%s" % (region, account, ident),
         "networkType": network_type,
     }
+    if cluster:
+        conf["dBClusterIdentifier"] = cluster
+        conf["engine"] = "aurora-mysql"
+        conf["engineVersion"] = "8.0.mysql_aurora.3.05.2"
     if encrypted:
         conf["kmsKeyId"] = "arn:aws:kms:%s:%s:key/5c7e2a1b-93d4-4f60-8e21-7b3a9c0d1e2f" % (region, account)
     rels = [{"resourceId": "db-subnets", "resourceType": "AWS::RDS::DBSubnetGroup",

@@ -220,6 +220,16 @@ def databases():
         db("priv-rds-postgres-sg-opens-3306", ["sg-0a000000000003306"], True, engine="postgres", port=5432),
     ]
 
+    # Aurora: the cluster is reachable through a publicly accessible member instance
+    out += [
+        rds_cluster(B, R, "pub-aurora-public-member", ["sg-0a000000000003306"]),
+        db("pub-aurora-public-member-1", ["sg-0a000000000003306"], True, cluster="pub-aurora-public-member"),
+        rds_cluster(B, R, "priv-aurora-private-members", ["sg-0a000000000003306"]),
+        db("priv-aurora-private-members-1", ["sg-0a000000000003306"], False, cluster="priv-aurora-private-members"),
+    ]
+    out[-4]["configuration"]["dbclusterMembers"][0]["dbinstanceIdentifier"] = "pub-aurora-public-member-1"
+    out[-2]["configuration"]["dbclusterMembers"][0]["dbinstanceIdentifier"] = "priv-aurora-private-members-1"
+
     def rs(ident, sgs, public, **kw):
         return redshift_cluster(B, R, ident, sgs, public, **kw)
     out += [
