@@ -155,6 +155,10 @@ def buckets():
     n = "priv-pol-service-principal"
     add(B, n, policy=policy(stmt("Allow", {"Service": "cloudtrail.amazonaws.com"}, "s3:PutObject", obj(n),
                                  {"StringEquals": {"aws:SourceAccount": B}})))
+    n = "pub-pol-putbucketpolicy-only"
+    add(B, n, policy=policy(stmt("Allow", "*", ["s3:PutBucketPolicy", "s3:GetBucketPolicy"], bucket_arn(n))))
+    n = "priv-pol-putbucketpolicy-restricted"
+    add(B, n, policy=policy(stmt("Allow", "*", "s3:PutBucketPolicy", bucket_arn(n))), pab={"RestrictPublicBuckets"})
     n = "priv-pol-restricted-by-bucket-block"
     add(B, n, policy=allow_get(n), pab={"RestrictPublicBuckets"})
     n = "pub-pol-blockpublicpolicy-only"
