@@ -48,7 +48,7 @@ int cw_ingest_file(cw_assets *s, const char *path, const char *format, cw_diags 
         n = cw_jreader_next(r, &s->arena, &rec, &err);
         if (n == 0) break;
         if (n < 0) {
-            add_json_err(d, path, &err, 0);
+            add_json_err(d, path, &err, err.record);
             st->errors++;
             rc = -1;
             continue; /* the reader says 0 next when it cannot go on */

@@ -357,6 +357,13 @@ static int emit(cw_jreader *r, cw_arena *a, uint64_t s, uint64_t e, cw_jrecord *
     rec->offset = (size_t)s;
     rec->bytes = (size_t)(e - s);
     rec->line = line_of(r, s, &rec->col);
+    if (e - s > r->o.max_record_bytes) {
+        set_err(r, err, s, "the JSON value starting at line %u, column %u is larger than the %zu MiB limit for one "
+                "record", rec->line, rec->col, r->o.max_record_bytes >> 20);
+        err->record = rec->index;
+        r->pin = e;
+        return -1;
+    }
     cw_json_err pe;
     memset(&pe, 0, sizeof pe);
     rec->value = cw_json_parse_padded(a, r->buf + (s - r->base), (size_t)(e - s), &pe);
