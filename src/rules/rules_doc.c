@@ -44,27 +44,78 @@ static void text(doc *D, const char *s, bool table)
     }
 }
 
-/* paragraphs: blank lines separate them */
+/* Prose from a rule (description, remediation): blank lines separate
+ * paragraphs; "1. " and "- " lines start list items (their continuation
+ * lines are indented by the marker's width); a line indented at least two
+ * columns deeper than the text around it is a command or code line and is
+ * shown verbatim (a fenced block in Markdown, <pre> in HTML). */
+static size_t list_marker(const char *l, size_t n)
+{
+    size_t i = 0;
+    while (i < n && l[i] >= '0' && l[i] <= '9') i++;
+    if (i && i + 1 < n && l[i] == '.' && l[i + 1] == ' ') return i + 2;
+    if (n >= 2 && (l[0] == '-' || l[0] == '*') && l[1] == ' ') return 2;
+    return 0;
+}
+
+static void text_n(doc *D, const char *s, size_t n)
+{
+    char *t = cw_xmalloc(n + 1);
+    memcpy(t, s, n);
+    t[n] = 0;
+    text(D, t, false);
+    free(t);
+}
+
 static void paras(doc *D, const char *s)
 {
-    if (!D->html) {
-        size_t n = strlen(s);
-        while (n && (s[n - 1] == '\n' || s[n - 1] == ' ')) n--;
-        cw_sb_add(&D->sb, s, n);
-        put(D, "\n\n");
-        return;
-    }
-    put(D, "<p>");
-    for (const char *p = s; *p; p++) {
-        if (p[0] == '\n' && p[1] == '\n') {
-            while (p[1] == '\n') p++;
-            if (p[1]) put(D, "</p>\n<p>");
-            continue;
+    size_t base = 0;       /* indentation of the current text */
+    bool in_code = false, in_para = false;
+    size_t code_indent = 0;
+    for (const char *l = s; *l;) {
+        const char *e = strchr(l, '\n');
+        size_t n = e ? (size_t)(e - l) : strlen(l);
+        size_t ind = 0;
+        while (ind < n && l[ind] == ' ') ind++;
+        bool blank = ind == n;
+        bool code = !blank && ind >= base + 2;
+        if (in_code && !code) {
+            put(D, D->html ? "</pre>\n" : "```\n");
+            in_code = false;
         }
-        char one[2] = {*p, 0};
-        text(D, one, false);
+        if (blank) {
+            if (in_para) put(D, D->html ? "</p>\n" : "\n\n");
+            in_para = false;
+            base = 0;
+        } else if (code) {
+            if (!in_code) {
+                if (in_para) put(D, D->html ? "</p>\n" : "\n");
+                in_para = false;
+                put(D, D->html ? "<pre>" : "\n```\n");
+                in_code = true;
+                code_indent = ind;
+            }
+            size_t cut = ind < code_indent ? ind : code_indent;
+            if (D->html) text_n(D, l + cut, n - cut);
+            else cw_sb_add(&D->sb, l + cut, n - cut);
+            put(D, "\n");
+        } else {
+            size_t m = ind == 0 ? list_marker(l, n) : 0;
+            if (m) base = m;
+            else if (ind == 0) base = 0;
+            if (!in_para) put(D, D->html ? "<p>" : "");
+            else if (m) put(D, D->html ? "<br>\n" : "\n");
+            else put(D, D->html ? "\n" : "\n");
+            in_para = true;
+            if (D->html) text_n(D, l + ind, n - ind);
+            else cw_sb_add(&D->sb, l, n);
+        }
+        if (!e) break;
+        l = e + 1;
     }
-    put(D, "</p>\n");
+    if (in_code) put(D, D->html ? "</pre>\n" : "```\n");
+    if (in_para) put(D, D->html ? "</p>\n" : "\n");
+    if (!D->html) put(D, "\n");
 }
 
 static void anchor_of(const char *s, char *out, size_t n)
