@@ -17,20 +17,40 @@ static inline uint64_t mix64(uint64_t x)
     return x;
 }
 
+static inline uint64_t rd64(const uint8_t *p)
+{
+    uint64_t w;
+    memcpy(&w, p, 8);
+    return w;
+}
+
+static inline uint32_t rd32(const uint8_t *p)
+{
+    uint32_t w;
+    memcpy(&w, p, 4);
+    return w;
+}
+
 uint64_t cw_vhash(const void *p, size_t n)
 {
+    /* one multiply per 8 bytes, a full mix at the end; the tail is read with
+     * overlapping loads, never byte by byte */
     const uint8_t *s = p;
-    uint64_t h = 0x9e3779b97f4a7c15ULL ^ (n * 0x100000001b3ULL);
-    while (n >= 8) {
-        uint64_t w;
-        memcpy(&w, s, 8);
-        h = mix64(h ^ w) + 0x632be59bd9b4e019ULL;
+    const size_t len = n;
+    uint64_t h = 0x9e3779b97f4a7c15ULL ^ n;
+    while (n > 8) {
+        h = (h ^ rd64(s)) * 0xbf58476d1ce4e5b9ULL;
+        h ^= h >> 29;
         s += 8;
         n -= 8;
     }
-    uint64_t w = 0;
-    memcpy(&w, s, n);
-    return mix64(h ^ w ^ ((uint64_t)n << 59));
+    uint64_t w;
+    if (len >= 8) w = rd64(s + n - 8);
+    else if (n >= 4) w = ((uint64_t)rd32(s) << 32) | rd32(s + n - 4);
+    else if (n > 0) w = ((uint64_t)s[0] << 16) | ((uint64_t)s[n >> 1] << 8) | s[n - 1];
+    else w = 0;
+    h = (h ^ w) * 0x94d049bb133111ebULL;
+    return mix64(h);
 }
 
 cw_distinct *cw_distinct_new(void)

@@ -41,7 +41,7 @@ static const uint8_t *count_fields(const uint8_t *p, const uint8_t *e, char d, i
     return p;
 }
 
-char cw_csv_sniff(const uint8_t *b, size_t n)
+char cw_csv_sniff(const uint8_t *b, size_t n, bool lenient)
 {
     if (n > 65536) n = 65536;
     static const char cands[] = {',', '\t', ';', '|'};
@@ -63,6 +63,16 @@ char cw_csv_sniff(const uint8_t *b, size_t n)
             best = cands[k];
             bestf = first;
         }
+    }
+    if (best || !lenient) return best;
+    /* ragged: the candidate most frequent in the first line, if any */
+    const uint8_t *nl = memchr(b, '\n', n);
+    size_t l = nl ? (size_t)(nl - b) : n;
+    int bestc = 0;
+    for (size_t k = 0; k < sizeof cands; k++) {
+        int c = 0;
+        for (size_t i = 0; i < l; i++) c += b[i] == (uint8_t)cands[k];
+        if (c > bestc) bestc = c, best = cands[k];
     }
     return best;
 }

@@ -162,10 +162,14 @@ static void add_sample(cw_cat_stats *cs, int max, uint64_t h, char *masked)
 
 void cw_scan_accept(cw_scan *s, cw_cat cat, size_t start, size_t end, cw_cc cc, const void *norm, size_t nlen)
 {
+    cw_scan_accept_hash(s, cat, start, end, cc, cw_vhash(norm, nlen));
+}
+
+void cw_scan_accept_hash(cw_scan *s, cw_cat cat, size_t start, size_t end, cw_cc cc, uint64_t h)
+{
     cw_cat_stats *cs = &s->rep->cats[cat];
     cs->occurrences++;
     cs->by_cc[cc]++;
-    uint64_t h = cw_vhash(norm, nlen);
     if (!cs->set) cs->set = cw_distinct_new();
     cw_distinct_add(cs->set, h);
     if (cs->nsamples < s->opts->samples) {
@@ -257,8 +261,9 @@ static cw_informat sniff(const char *path, const uint8_t *b, size_t n, char *del
         *delim = '\t';
         return CW_IN_TSV;
     }
-    char d = cw_csv_sniff(b, n);
+    char d = cw_csv_sniff(b, n, false);
     if (ends_with(name, ".csv")) {
+        d = cw_csv_sniff(b, n, true);
         *delim = d ? d : ',';
         return CW_IN_CSV;
     }
@@ -373,7 +378,7 @@ static void classify_stream(cw_cls_run *r, cw_file_report *rep, cw_reader *rd)
     cw_informat fmt = r->o.informat;
     if (fmt == CW_IN_AUTO) fmt = sniff(rep->path, buf, len, &delim);
     if (fmt == CW_IN_TSV) delim = '\t';
-    if (fmt == CW_IN_CSV && !delim) delim = cw_csv_sniff(buf, len);
+    if (fmt == CW_IN_CSV && !delim) delim = cw_csv_sniff(buf, len, true);
     rep->format = fmt_names[fmt];
 
     cw_scan s;
@@ -401,16 +406,19 @@ static void classify_stream(cw_cls_run *r, cw_file_report *rep, cw_reader *rd)
         if (!first) s.trk->chunk_begin(&s);
         first = false;
         size_t scanlen = cut;
+        uint8_t saved = buf[cut];
         if (cut && buf[cut - 1] != '\n') buf[scanlen++] = '\n'; /* lets end-anchored triggers fire */
         if (scanlen) {
-            hs_error_t e = hs_scan(r->c->pat.db, (const char *)buf, (unsigned)scanlen, 0, r->ps.hs, cw_scan_on_hit, &s);
+            hs_error_t e = hs_scan(r->c->pat.db, (const char *)buf, (unsigned)scanlen, 0, r->ps.hs, cw_scan_collect, &s);
             if (e != HS_SUCCESS) {
                 set_message(rep, "internal: pattern scan failed (%d) at byte %llu", (int)e,
                             (unsigned long long)s.base);
                 rep->truncated = true;
                 break;
             }
+            cw_scan_hits(&s);
         }
+        buf[cut] = saved; /* the first byte of the next chunk */
         s.trk->advance(&s, cut);
         rep->bytes += cut;
         if (eof) break;
@@ -430,6 +438,8 @@ static void classify_stream(cw_cls_run *r, cw_file_report *rep, cw_reader *rd)
     }
     s.trk->finish(&s);
     rep->records = s.rec;
+    free(s.hits);
+    free(s.vcache);
     cw_trackers_free(&s);
 }
 

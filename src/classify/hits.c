@@ -8,6 +8,8 @@
 #include "plates.h"
 #include "scan.h"
 #include "validate.h"
+#include "../util/arena.h"
+#include "counters.h"
 
 #define NEAR_BYTES 40
 
@@ -47,6 +49,61 @@ static void lower_copy(char *dst, const uint8_t *src, size_t n)
     for (size_t i = 0; i < n; i++) dst[i] = (char)((src[i] >= 'A' && src[i] <= 'Z') ? src[i] | 0x20 : src[i]);
 }
 
+/* Validate v[0..n) as cat. On success fills *cc and the normalized form's hash. */
+static bool validate_value(cw_scan *s, cw_cat cat, const char *v, size_t n, cw_cc *cc, uint64_t *nh)
+{
+    char norm[320];
+    *cc = CW_CC_NONE;
+    switch (cat) {
+    case CW_CAT_PERSON_NAME:
+        if (!cw_name_valid(v, n)) return false;
+        lower_copy(norm, (const uint8_t *)v, n);
+        *nh = cw_vhash(norm, n);
+        return true;
+    case CW_CAT_POSTAL_ADDRESS:
+        if (!cw_address_valid(v, n, cc)) return false;
+        lower_copy(norm, (const uint8_t *)v, n);
+        *nh = cw_vhash(norm, n);
+        return true;
+    case CW_CAT_PLATE: {
+        size_t nl;
+        if (!cw_plate_check(s->ps, v, n, cc, norm, &nl)) return false;
+        *nh = cw_vhash(norm, nl);
+        return true;
+    }
+    case CW_CAT_DOB: {
+        int y, m, d;
+        if (!cw_date_parse(v, n, &y, &m, &d) || !cw_rx_full(s->ps, CW_RX_DOB, v, n)) return false;
+        int k = y * 10000 + m * 100 + d;
+        *nh = cw_vhash(&k, sizeof k);
+        return true;
+    }
+    case CW_CAT_NATIONAL_ID: {
+        *cc = cw_natid_check(v, n, true);
+        if (*cc == CW_CC_NONE) return false;
+        cw_rx_id rx = alpha((uint8_t)v[0]) ? (n == 9 ? CW_RX_NRIC : CW_RX_PAN_IN) : CW_RX_NATID_NUM;
+        if (!cw_rx_full(s->ps, rx, v, n)) return false;
+        size_t k = 0;
+        for (size_t i = 0; i < n; i++)
+            if (alnum((uint8_t)v[i])) norm[k++] = v[i];
+        *nh = cw_vhash(norm, k);
+        return true;
+    }
+    default: return false;
+    }
+}
+
+/* Field values repeat (first names, dates, suburbs): remember recent verdicts. */
+#define VC_BITS 10
+typedef struct cw_vcache_ent {
+    uint64_t raw;  /* hash of the raw bytes, 0 = empty */
+    uint64_t norm; /* hash of the normalized value */
+    uint8_t ok, cc;
+} cw_vcache_ent;
+struct cw_vcache {
+    cw_vcache_ent e[CW_CAT__COUNT][1u << VC_BITS];
+};
+
 static bool value_as(cw_scan *s, cw_cat cat, size_t st, size_t en)
 {
     const uint8_t *b = s->buf;
@@ -54,45 +111,20 @@ static bool value_as(cw_scan *s, cw_cat cat, size_t st, size_t en)
     size_t n = en - st;
     if (n == 0 || n > 300) return false;
     const char *v = (const char *)b + st;
-    cw_cc cc = CW_CC_NONE;
-    char norm[320];
-    switch (cat) {
-    case CW_CAT_PERSON_NAME:
-        if (!cw_name_valid(v, n)) return false;
-        lower_copy(norm, b + st, n);
-        cw_scan_accept(s, cat, st, en, cc, norm, n);
-        return true;
-    case CW_CAT_POSTAL_ADDRESS:
-        if (!cw_address_valid(v, n, &cc)) return false;
-        lower_copy(norm, b + st, n);
-        cw_scan_accept(s, cat, st, en, cc, norm, n);
-        return true;
-    case CW_CAT_PLATE: {
-        size_t nl;
-        if (!cw_plate_check(s->ps, v, n, &cc, norm, &nl)) return false;
-        cw_scan_accept(s, cat, st, en, cc, norm, nl);
-        return true;
+    if (!s->vcache) s->vcache = cw_xcalloc(1, sizeof *s->vcache);
+    uint64_t rh = cw_vhash(v, n) | 1;
+    cw_vcache_ent *e = &s->vcache->e[cat][rh & ((1u << VC_BITS) - 1)];
+    if (e->raw != rh) {
+        cw_cc cc;
+        uint64_t nh = 0;
+        e->ok = validate_value(s, cat, v, n, &cc, &nh);
+        e->raw = rh;
+        e->norm = nh;
+        e->cc = (uint8_t)cc;
     }
-    case CW_CAT_DOB: {
-        int y, m, d;
-        if (!cw_date_parse(v, n, &y, &m, &d) || !cw_rx_full(s->ps, CW_RX_DOB, v, n)) return false;
-        int k = y * 10000 + m * 100 + d;
-        cw_scan_accept(s, cat, st, en, cc, &k, sizeof k);
-        return true;
-    }
-    case CW_CAT_NATIONAL_ID: {
-        cc = cw_natid_check(v, n, true);
-        if (cc == CW_CC_NONE) return false;
-        cw_rx_id rx = alpha((uint8_t)v[0]) ? (n == 9 ? CW_RX_NRIC : CW_RX_PAN_IN) : CW_RX_NATID_NUM;
-        if (!cw_rx_full(s->ps, rx, v, n)) return false;
-        size_t k = 0;
-        for (size_t i = 0; i < n; i++)
-            if (alnum((uint8_t)v[i])) norm[k++] = v[i];
-        cw_scan_accept(s, cat, st, en, cc, norm, k);
-        return true;
-    }
-    default: return false;
-    }
+    if (!e->ok) return false;
+    cw_scan_accept_hash(s, cat, st, en, (cw_cc)e->cc, e->norm);
+    return true;
 }
 
 void cw_scan_field(cw_scan *s, size_t start, size_t end, cw_ctx ctx)
@@ -292,15 +324,11 @@ static size_t value_end(const uint8_t *b, size_t v, size_t lim)
     return i;
 }
 
-static void hit_keyval(cw_scan *s, size_t to)
+/* key[ks..ke) followed by ':' or '=' ending at `to` (exclusive): remember the context; for
+ * field-level categories take the value that follows. */
+static void keyval(cw_scan *s, size_t ks, size_t ke, size_t to)
 {
     const uint8_t *b = s->buf;
-    size_t k = to - 1; /* ':' or '=' */
-    size_t ke = k;
-    while (ke > 0 && (b[ke - 1] == ' ' || b[ke - 1] == '"' || b[ke - 1] == '\'')) ke--;
-    size_t ks = ke, lo = ke > 40 ? ke - 40 : 0;
-    while (ks > lo && (alnum(b[ks - 1]) || b[ks - 1] == '_' || b[ks - 1] == '-' || b[ks - 1] == '.')) ks--;
-    if (ks == ke) return;
     cw_ctx kc = cw_ctx_of_name((const char *)b + ks, ke - ks, NULL, 0);
     s->kw_end = s->base + to;
     s->kw_ctx = kc;
@@ -342,36 +370,95 @@ static void hit_postmark(cw_scan *s, size_t to)
     value_as(s, CW_CAT_POSTAL_ADDRESS, st, i);
 }
 
-int cw_scan_on_hit(unsigned id, unsigned long long from, unsigned long long to, unsigned flags, void *ctx)
+static bool in_list(const uint8_t *w, size_t n, const char *const *list, bool ci)
+{
+    for (; *list; list++) {
+        size_t l = strlen(*list);
+        if (l != n) continue;
+        size_t i = 0;
+        while (i < n && (ci ? (w[i] | 0x20) == (uint8_t)(*list)[i] : w[i] == (uint8_t)(*list)[i])) i++;
+        if (i == n) return true;
+    }
+    return false;
+}
+
+static const char *const titles[] = {"Mr", "Mrs", "Ms", "Miss", "Mdm", "Dr", "Dear", "Khun", "Bapak", "Ibu", "Encik",
+                                     "Puan", "Shri", "Smt", NULL};
+static const char *const phone_words[] = {"call", "called", "calling", "phone", "telephone", "tel", "mobile", "mob",
+                                          "cell", "sms", "whatsapp", "fax", "contact", "ring", "dial", NULL};
+
+/* A context word ended at to-1 (the byte at to-1 follows it). */
+static void hit_word(cw_scan *s, size_t to)
+{
+    const uint8_t *b = s->buf;
+    size_t we = to - 1, ws = we;
+    while (ws > 0 && alpha(b[ws - 1])) ws--;
+    bool bound = ws == 0 || !alnum(b[ws - 1]);
+    /* key = value / key: value (the key may be a compound: owner_name, customer.email) */
+    size_t k = we;
+    while (k < s->len && k < we + 3 && (b[k] == '"' || b[k] == '\'' || b[k] == ' ')) k++;
+    if (k < s->len && (b[k] == ':' || b[k] == '=')) {
+        size_t ks = we, lo = we > 40 ? we - 40 : 0;
+        while (ks > lo && (alnum(b[ks - 1]) || b[ks - 1] == '_' || b[ks - 1] == '-' || b[ks - 1] == '.')) ks--;
+        keyval(s, ks, we, k + 1);
+        return;
+    }
+    if (!bound) return;
+    if (in_list(b + ws, we - ws, titles, false)) {
+        size_t n = we;
+        if (n < s->len && b[n] == '.') n++;
+        size_t nx = n + 1, nxe = nx; /* "Dear Mr Smith": the next title takes it */
+        while (nxe < s->len && alpha(b[nxe])) nxe++;
+        if (nxe > nx && in_list(b + nx, nxe - nx, titles, false)) return;
+        if (n + 1 < s->len && b[n] == ' ' && b[n + 1] >= 'A' && b[n + 1] <= 'Z') hit_title(s, n + 2);
+        return;
+    }
+    if (in_list(b + ws, we - ws, phone_words, true)) {
+        s->kw_end = s->base + we;
+        s->kw_ctx = CW_CTX_CAT(CW_CAT_PHONE);
+    }
+}
+
+int cw_scan_collect(unsigned id, unsigned long long from, unsigned long long to, unsigned flags, void *ctx)
 {
     (void)from;
     (void)flags;
     cw_scan *s = ctx;
-    size_t end = (size_t)to;
-    if (id == CW_T_DIGITS) end--; /* the terminator is not part of the value */
-    if (end > s->len) end = s->len;
-    if (end > s->pos) s->trk->advance(s, end);
-    if (s->in_header) return 0;
-    switch ((cw_trigger)id) {
-    case CW_T_EMAIL: hit_email(s, (size_t)to); break;
-    case CW_T_VIN: hit_vin(s, (size_t)to); break;
-    case CW_T_DIGITS: hit_digits(s, end); break;
-    case CW_T_KEYVAL:
-        if (textish(s)) hit_keyval(s, (size_t)to);
-        break;
-    case CW_T_KEYWORD:
-        if (textish(s)) {
-            s->kw_end = s->base + to;
-            s->kw_ctx = CW_CTX_CAT(CW_CAT_PHONE);
-        }
-        break;
-    case CW_T_TITLE:
-        if (textish(s)) hit_title(s, (size_t)to);
-        break;
-    case CW_T_POSTMARK:
-        if (textish(s)) hit_postmark(s, (size_t)to);
-        break;
-    default: break;
+    if (id == CW_T_VIN) { /* a long run of VIN characters fires at every byte: keep non-overlapping ones */
+        if (s->last_vin_to && to < (unsigned long long)s->last_vin_to + 17) return 0;
+        s->last_vin_to = (uint32_t)to;
     }
+    if (s->nhits == s->caphits) {
+        s->caphits = s->caphits ? s->caphits * 2 : 65536;
+        s->hits = cw_xrealloc(s->hits, s->caphits * sizeof *s->hits);
+    }
+    s->hits[s->nhits++] = ((uint32_t)to << 3) | id;
     return 0;
+}
+
+void cw_scan_hits(cw_scan *s)
+{
+    for (size_t k = 0; k < s->nhits; k++) {
+        unsigned id = s->hits[k] & 7;
+        size_t to = s->hits[k] >> 3;
+        size_t end = to;
+        if (id == CW_T_DIGITS) end--; /* the terminator is not part of the value */
+        if (end > s->len) end = s->len;
+        if (end > s->pos) s->trk->advance(s, end);
+        if (s->in_header) continue;
+        switch ((cw_trigger)id) {
+        case CW_T_EMAIL: hit_email(s, to); break;
+        case CW_T_VIN: hit_vin(s, to); break;
+        case CW_T_DIGITS: hit_digits(s, end); break;
+        case CW_T_WORD:
+            if (textish(s)) hit_word(s, to);
+            break;
+        case CW_T_POSTMARK:
+            if (textish(s)) hit_postmark(s, to);
+            break;
+        default: break;
+        }
+    }
+    s->nhits = 0;
+    s->last_vin_to = 0;
 }

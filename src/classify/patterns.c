@@ -16,13 +16,13 @@ static const trigger_def triggers[] = {
     {CW_T_EMAIL, 0, "[A-Za-z0-9._%+\\-]@[A-Za-z0-9]"},
     {CW_T_VIN, 0, "[A-HJ-NPR-Z0-9]{17}"},
     {CW_T_DIGITS, 0, "[0-9][0-9 \\-]{6,}[0-9][^0-9]"},
-    {CW_T_KEYVAL, HS_FLAG_CASELESS,
+    /* one literal set for every context word keeps the text triggers cheap: the handler
+     * tells key=value, phone words and titles apart and checks word boundaries */
+    {CW_T_WORD, HS_FLAG_CASELESS,
      "(?:name|customer|owner|holder|address|addr|street|rego|plate|registration|regno|reg_no|dob|birth|"
-     "birthday|born|nric|tfn|ird|aadhaar|aadhar|nik|ktp|mykad|passport|national_id|nationalid|ssn|sss|vin|chassis)"
-     "[\"']?\\s*[:=]"},
-    {CW_T_KEYWORD, HS_FLAG_CASELESS,
-     "\\b(?:call|called|calling|phone|telephone|tel|mobile|mob|cell|sms|whatsapp|fax|contact|ring|dial)\\b"},
-    {CW_T_TITLE, 0, "\\b(?:Mr|Mrs|Ms|Miss|Mdm|Dr|Dear|Khun|Bapak|Ibu|Encik|Puan|Shri|Smt)\\.? [A-Z]"},
+     "birthday|born|nric|tfn|ird|aadhaar|aadhar|nik|ktp|mykad|passport|national_id|nationalid|ssn|sss|vin|"
+     "chassis|call|called|calling|phone|telephone|tel|mobile|mob|cell|sms|whatsapp|fax|contact|ring|dial|"
+     "mr|mrs|ms|miss|mdm|dr|dear|khun|bapak|ibu|encik|puan|shri|smt)[ :=\"'.]"},
     {CW_T_POSTMARK, 0, "\xE3\x80\x92"},
 };
 

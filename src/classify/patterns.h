@@ -17,9 +17,7 @@ typedef enum {
     CW_T_EMAIL,    /* local-part char, '@', domain char */
     CW_T_VIN,      /* 17 VIN characters */
     CW_T_DIGITS,   /* >= 8 chars of digits and separators, then a non-digit */
-    CW_T_KEYVAL,   /* key word followed by ':' or '=' (text context) */
-    CW_T_KEYWORD,  /* phone / contact words near a number */
-    CW_T_TITLE,    /* Mr / Mrs / Ms / Dr ... before a name */
+    CW_T_WORD,     /* a context word (key of key=value, phone word, title) and the byte after it */
     CW_T_POSTMARK, /* Japanese postal mark before an address */
     CW_T__COUNT
 } cw_trigger;

@@ -52,6 +52,10 @@ struct cw_scan {
     bool rec_open;   /* bytes seen in the current record */
     /* matching */
     cw_pat_scratch *ps;
+    uint32_t *hits;   /* (end offset << 3) | trigger, in end-offset order */
+    size_t nhits, caphits;
+    uint32_t last_vin_to;
+    struct cw_vcache *vcache; /* verdicts of recent field values (names, dates... repeat) */
     size_t email_done, vin_done, digits_done; /* dedup: end of the last candidate span */
     uint64_t kw_end; /* file offset just after the last keyword hit */
     cw_ctx kw_ctx;
@@ -83,9 +87,15 @@ void cw_trackers_free(cw_scan *s);
 /* Count one validated value (engine.c): span [start, end) of the chunk, its country,
  * and its normalized form (for distinct counting). */
 void cw_scan_accept(cw_scan *s, cw_cat cat, size_t start, size_t end, cw_cc cc, const void *norm, size_t nlen);
-/* Vectorscan match callback (hits.c); ctx is the cw_scan. */
-int cw_scan_on_hit(unsigned id, unsigned long long from, unsigned long long to, unsigned flags, void *ctx);
+/* Same with the hash of the normalized form already known (cw_vhash). */
+void cw_scan_accept_hash(cw_scan *s, cw_cat cat, size_t start, size_t end, cw_cc cc, uint64_t h);
+/* Vectorscan match callback (hits.c); ctx is the cw_scan: records the hit. */
+int cw_scan_collect(unsigned id, unsigned long long from, unsigned long long to, unsigned flags, void *ctx);
+/* Handle the hits collected for the current chunk, in order (hits.c). */
+void cw_scan_hits(cw_scan *s);
 
-/* Sniffing (csv.c): the delimiter of a CSV-like first chunk, 0 if not CSV. */
-char cw_csv_sniff(const uint8_t *b, size_t n);
+/* Sniffing (csv.c): the delimiter of a CSV-like first chunk, 0 if not CSV. lenient:
+ * the input is known to be CSV; rows may be ragged: fall back to the delimiter most
+ * frequent in the first line. */
+char cw_csv_sniff(const uint8_t *b, size_t n, bool lenient);
 #endif

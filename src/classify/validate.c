@@ -32,22 +32,31 @@ bool cw_vin_na(const char *v)
 
 cw_vin_result cw_vin_validate(const char *v)
 {
-    int letters = 0, digits = 0;
+    /* one pass: characters, letters/digits, weighted sum */
+    static signed char val[256];
+    static int init;
+    if (!init) {
+        memset(val, -1, sizeof val);
+        for (int c = 0; c < 256; c++)
+            if (vin_char((unsigned char)c)) val[c] = vin_val[c];
+        init = 1;
+    }
+    int digits = 0;
+    unsigned sum = 0;
     for (int i = 0; i < 17; i++) {
         unsigned char c = (unsigned char)v[i];
-        if (!vin_char(c)) return CW_VIN_BAD;
-        if (c <= '9') digits++;
-        else letters++;
+        int x = val[c];
+        if (x < 0) return CW_VIN_BAD;
+        digits += c <= '9';
+        sum += (unsigned)x * vin_w[i];
     }
-    if (letters == 0 || digits < 3) return CW_VIN_BAD;
-    /* position 10 (model year) is never U, Z or 0 */
-    if (v[9] == 'U' || v[9] == 'Z' || v[9] == '0') return CW_VIN_BAD;
-    /* WMI: first character is a region code, second alphanumeric; "ZZZ"-like runs are not */
-    if (v[0] == '0') return CW_VIN_BAD;
-    if (cw_vin_check_digit(v) == v[8]) return CW_VIN_OK_CHECKED;
+    if (digits == 17 || digits < 3) return CW_VIN_BAD; /* needs letters and digits */
+    /* position 10 (model year) is never U, Z or 0; no region starts with 0 */
+    if (v[9] == 'U' || v[9] == 'Z' || v[9] == '0' || v[0] == '0') return CW_VIN_BAD;
+    unsigned r = sum % 11;
+    char check = r == 10 ? 'X' : (char)('0' + r);
+    if (check == v[8]) return CW_VIN_OK_CHECKED;
     if (cw_vin_na(v)) return CW_VIN_BAD;
-    /* check digit position must still hold a digit or X to look like a VIN */
-    if (!((v[8] >= '0' && v[8] <= '9') || v[8] == 'X')) return CW_VIN_OK_UNCHECKED;
     return CW_VIN_OK_UNCHECKED;
 }
 
@@ -393,7 +402,9 @@ bool cw_address_valid(const char *s, size_t n, cw_cc *cc)
     while (n && *s == ' ') s++, n--;
     while (n && s[n - 1] == ' ') n--;
     if (n < 8 || n > 300) return false;
-    if (memchr(s, '@', n) || has(s, n, "://")) return false;
+    if (memchr(s, '@', n)) return false;
+    for (const char *c = memchr(s, ':', n); c; c = memchr(c + 1, ':', (size_t)(s + n - c - 1)))
+        if (c + 2 < s + n && c[1] == '/' && c[2] == '/') return false; /* a URL */
     int digits = 0, wordlen = 0, words = 0, nonascii = 0;
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];

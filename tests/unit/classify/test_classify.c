@@ -1,0 +1,503 @@
+/* test_classify.c - validators, context, counters, masking, and the engine on small
+ * inputs of every format, including bad input (binary, invalid UTF-8, ragged CSV,
+ * a long single line, a gzip bomb). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <zlib.h>
+
+#include "classify/classify.h"
+#include "classify/context.h"
+#include "classify/counters.h"
+#include "classify/mask.h"
+#include "classify/natid.h"
+#include "classify/patterns.h"
+#include "classify/phone.h"
+#include "classify/plates.h"
+#include "classify/validate.h"
+
+static cw_classifier *g_cls;
+
+static int setup(void **state)
+{
+    (void)state;
+    char err[256];
+    g_cls = cw_classifier_new(err, sizeof err);
+    return g_cls ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    cw_classifier_free(g_cls);
+    return 0;
+}
+
+/* ---- validators ---- */
+static void test_vin(void **state)
+{
+    (void)state;
+    assert_int_equal(cw_vin_check_digit("1HGCM82633A004352"), '3');
+    assert_int_equal(cw_vin_validate("1HGCM82633A004352"), CW_VIN_OK_CHECKED);
+    assert_int_equal(cw_vin_validate("1HGCM82643A004352"), CW_VIN_BAD);          /* NA: check digit required */
+    assert_int_equal(cw_vin_validate("JT2BG22K0W0123456"), CW_VIN_OK_UNCHECKED); /* Japan: context decides */
+    assert_int_equal(cw_vin_validate("12345678901234567"), CW_VIN_BAD);          /* no letters */
+    assert_int_equal(cw_vin_validate("1HGCM82633A00435I"), CW_VIN_BAD);          /* I is not a VIN character */
+}
+
+static void test_cards(void **state)
+{
+    (void)state;
+    assert_true(cw_luhn("4111111111111111", 16));
+    assert_false(cw_luhn("4111111111111112", 16));
+    assert_true(cw_card_issuer("4111111111111111", 16));
+    assert_true(cw_card_issuer("378282246310005", 15));
+    assert_false(cw_card_issuer("378282246310005", 16)); /* Amex is 15 digits */
+    assert_true(cw_card_issuer("3530111333300000", 16)); /* JCB */
+    assert_false(cw_card_issuer("9111111111111111", 16));
+}
+
+static void test_email(void **state)
+{
+    (void)state;
+    cw_cc cc = CW_CC_NONE;
+    assert_true(cw_email_valid("john.smith@bigpond.com.au", 25, &cc));
+    assert_int_equal(cc, CW_CC_AU);
+    assert_false(cw_email_valid("john..smith@x.com", 17, &cc));
+    assert_false(cw_email_valid("john@localhost", 14, &cc));
+    assert_false(cw_email_valid("john@x.c0m", 10, &cc));
+    assert_false(cw_email_valid("john@-x.com", 11, &cc));
+}
+
+static void test_phone(void **state)
+{
+    (void)state;
+    cw_phone p;
+    assert_true(cw_phone_check("+61 412 345 678", 15, true, &p));
+    assert_int_equal(p.cc, CW_CC_AU);
+    assert_string_equal(p.e164, "61412345678");
+    assert_true(cw_phone_check("090-1234-5678", 13, false, &p)); /* national: needs context */
+    assert_false(cw_phone_check("090-1234-5678", 13, true, &p));
+    assert_true(cw_phone_check("+65 9123 4567", 13, true, &p));
+    assert_int_equal(p.cc, CW_CC_SG);
+    assert_false(cw_phone_check("+61 512 345 678 999", 19, true, &p)); /* too long for AU */
+    assert_false(cw_phone_check("1234-5678-9012-34", 17, false, &p));  /* a serial number */
+    assert_false(cw_phone_check("0000 000 000", 12, false, &p));
+    assert_true(cw_phone_check("(02) 9876 5432", 14, false, &p));
+}
+
+static void test_plates(void **state)
+{
+    (void)state;
+    cw_pat_scratch ps;
+    cw_patterns pat;
+    char err[200], norm[40];
+    size_t nl;
+    cw_cc cc;
+    assert_true(cw_patterns_build(&pat, err, sizeof err));
+    assert_true(cw_pat_scratch_init(&ps, &pat));
+    assert_true(cw_plate_check(&ps, "SEV8917C", 8, &cc, norm, &nl));
+    assert_int_equal(cc, CW_CC_SG); /* check letter right */
+    assert_true(cw_plate_check(&ps, "SEV8917D", 8, &cc, norm, &nl));
+    assert_int_not_equal(cc, CW_CC_SG); /* plate-shaped, but not Singapore's */
+    assert_true(cw_plate_check(&ps, "MH 12 AB 1234", 13, &cc, norm, &nl));
+    assert_int_equal(cc, CW_CC_IN);
+    assert_memory_equal(norm, "MH12AB1234", 10);
+    assert_true(cw_plate_check(&ps, "品川 300 あ 12-34", strlen("品川 300 あ 12-34"), &cc, norm, &nl));
+    assert_int_equal(cc, CW_CC_JP);
+    assert_false(cw_plate_check(&ps, "hello", 5, &cc, norm, &nl));
+    assert_false(cw_plate_check(&ps, "1234567890123", 13, &cc, norm, &nl));
+    cw_pat_scratch_free(&ps);
+    cw_patterns_free(&pat);
+}
+
+static void test_natid(void **state)
+{
+    (void)state;
+    assert_int_equal(cw_natid_check("S1234567D", 9, false), CW_CC_SG);
+    assert_int_equal(cw_natid_check("S1234567E", 9, false), CW_CC_NONE);
+    assert_int_equal(cw_natid_check("123 456 782", 11, false), CW_CC_AU); /* TFN */
+    assert_int_equal(cw_natid_check("123456782", 9, false), CW_CC_NONE);  /* without context: usual grouping only */
+    assert_int_equal(cw_natid_check("123456782", 9, true), CW_CC_AU);
+    assert_int_equal(cw_natid_check("9458 0730 2153", 14, false), CW_CC_JP);  /* My Number */
+    assert_int_equal(cw_natid_check("5-5807-30215-73-0", 17, false), CW_CC_TH);
+    assert_int_equal(cw_natid_check("121-428-288", 11, false), CW_CC_NZ);     /* IRD */
+    assert_int_equal(cw_natid_check("2341 2341 2346", 14, false), CW_CC_IN);  /* Aadhaar, Verhoeff */
+    assert_int_equal(cw_natid_check("2341 2341 2348", 14, false), CW_CC_NONE);
+    assert_int_equal(cw_natid_check("ABCPE1234F", 10, true), CW_CC_IN);      /* PAN with context */
+    assert_int_equal(cw_natid_check("850101-14-5567", 14, false), CW_CC_MY);  /* MyKad */
+}
+
+static void test_dates_names_addresses(void **state)
+{
+    (void)state;
+    int y, m, d;
+    assert_true(cw_date_parse("1985-03-12", 10, &y, &m, &d));
+    assert_int_equal(y * 10000 + m * 100 + d, 19850312);
+    assert_true(cw_date_parse("12/03/1985", 10, &y, &m, &d));
+    assert_true(cw_date_parse("12 Mar 1985", 11, &y, &m, &d));
+    assert_true(cw_date_parse("1985年3月12日", strlen("1985年3月12日"), &y, &m, &d));
+    assert_false(cw_date_parse("1985-13-12", 10, &y, &m, &d));
+    assert_false(cw_date_parse("31/02/1985", 10, &y, &m, &d));
+    assert_true(cw_name_valid("Oliver O'Brien", 14));
+    assert_true(cw_name_valid("山田 太郎", strlen("山田 太郎")));
+    assert_false(cw_name_valid("N/A", 3));
+    assert_false(cw_name_valid("R2D2", 4));
+    cw_cc cc;
+    assert_true(cw_address_valid("12 George St, Sydney NSW 2000", 29, &cc));
+    assert_int_equal(cc, CW_CC_AU);
+    assert_true(cw_address_valid("No. 12, Jalan Ampang, 50450 Kuala Lumpur", 40, &cc));
+    assert_int_equal(cc, CW_CC_MY);
+    assert_false(cw_address_valid("see http://x.example/a1", 23, &cc));
+}
+
+static void test_context(void **state)
+{
+    (void)state;
+#define CTX(s) cw_ctx_of_name(s, strlen(s), NULL, 0)
+    assert_int_equal(CTX("E-mail"), CW_CTX_CAT(CW_CAT_EMAIL));
+    assert_int_equal(CTX("emailAddress"), CW_CTX_CAT(CW_CAT_EMAIL));
+    assert_int_equal(CTX("vehicleIdentificationNumber"), CW_CTX_CAT(CW_CAT_VIN));
+    assert_int_equal(CTX("Chassis No"), CW_CTX_CAT(CW_CAT_VIN));
+    assert_int_equal(CTX("rego"), CW_CTX_CAT(CW_CAT_PLATE));
+    assert_int_equal(CTX("licensePlate"), CW_CTX_CAT(CW_CAT_PLATE));
+    assert_int_equal(CTX("first_name"), CW_CTX_CAT(CW_CAT_PERSON_NAME));
+    assert_int_equal(CTX("customer_id"), CW_CTX_IDENT);
+    assert_int_equal(CTX("part_no"), CW_CTX_IDENT);
+    assert_int_equal(CTX("last_service"), CW_CTX_OTHER);
+    assert_int_equal(CTX("date_of_birth"), CW_CTX_CAT(CW_CAT_DOB));
+    assert_int_equal(CTX("notes"), CW_CTX_TEXT);
+    assert_int_equal(cw_ctx_of_name("name", 4, "dealer", 6), CW_CTX_BIZ);
+    assert_int_equal(cw_ctx_of_name("given", 5, "name", 4), CW_CTX_CAT(CW_CAT_PERSON_NAME));
+    assert_int_equal(cw_ctx_of_name("line1", 5, "address", 7), CW_CTX_CAT(CW_CAT_POSTAL_ADDRESS));
+#undef CTX
+}
+
+/* ---- counters and masks ---- */
+static void test_distinct(void **state)
+{
+    (void)state;
+    cw_distinct *d = cw_distinct_new(), *e = cw_distinct_new();
+    bool exact;
+    for (uint64_t i = 0; i < 1000; i++) {
+        cw_distinct_add(d, cw_vhash(&i, sizeof i));
+        cw_distinct_add(d, cw_vhash(&i, sizeof i)); /* twice */
+    }
+    assert_int_equal(cw_distinct_value(d, &exact), 1000);
+    assert_true(exact);
+    for (uint64_t i = 0; i < 300000; i++) cw_distinct_add(e, cw_vhash(&i, sizeof i));
+    uint64_t v = cw_distinct_value(e, &exact);
+    assert_false(exact);
+    assert_true(v > 294000 && v < 306000); /* HLL p=14: ~0.8% */
+    cw_distinct_merge(e, d);                /* d is a subset of e */
+    v = cw_distinct_value(e, &exact);
+    assert_true(v > 294000 && v < 306000);
+    cw_distinct_free(d);
+    cw_distinct_free(e);
+}
+
+static void test_mask(void **state)
+{
+    (void)state;
+    char *m;
+    m = cw_mask(CW_CAT_EMAIL, "john@example.com", 16);
+    assert_string_equal(m, "j***@e***.com");
+    free(m);
+    m = cw_mask(CW_CAT_VIN, "JT2BG22K0W0121234", 17);
+    assert_string_equal(m, "JT2**********1234");
+    free(m);
+    m = cw_mask(CW_CAT_CARD, "4111 1111 1111 1111", 19);
+    assert_string_equal(m, "4111 **** **** 1111");
+    free(m);
+    m = cw_mask(CW_CAT_PHONE, "+61 412 345 678", 15);
+    assert_string_equal(m, "+61 *** *** *78");
+    free(m);
+    m = cw_mask(CW_CAT_PERSON_NAME, "Oliver Smith", 12);
+    assert_string_equal(m, "O*** S***");
+    free(m);
+    m = cw_mask(CW_CAT_DOB, "1985-03-12", 10);
+    assert_string_equal(m, "19**-**-**");
+    free(m);
+}
+
+/* ---- engine ---- */
+static cw_cls_run *new_run(cw_cls_opts *o)
+{
+    cw_cls_opts def;
+    if (!o) {
+        cw_cls_opts_default(&def);
+        o = &def;
+    }
+    cw_cls_run *r = cw_cls_run_new(g_cls, o);
+    assert_non_null(r);
+    return r;
+}
+
+#define OCC(f, c) ((f)->cats[c].occurrences)
+
+static void test_csv(void **state)
+{
+    (void)state;
+    const char *csv = "id,first_name,email,mobile,rego,vin,part_no,order_no,notes\n"
+                      "1,Oliver,oliver@bigpond.com.au,0412 345 678,ABC123,1HGCM82633A004352,1HGCM82643A004352,"
+                      "4111111111111112,\"call me on 0413 111 222, thanks\"\n"
+                      "2,Yui,yui@yahoo.co.jp,090-1234-5678,\"品川 300 あ 12-34\",JT2BG22K0W0123456,X,Y,lorem ipsum\n"
+                      "3,,,,,,,\n";
+    cw_cls_run *r = new_run(NULL);
+    const cw_file_report *f = cw_cls_buffer(r, "t.csv", csv, strlen(csv));
+    assert_string_equal(f->format, "csv");
+    assert_int_equal(f->records, 3);
+    assert_int_equal(f->records_matched, 2);
+    assert_int_equal(OCC(f, CW_CAT_PERSON_NAME), 2);
+    assert_int_equal(OCC(f, CW_CAT_EMAIL), 2);
+    assert_int_equal(OCC(f, CW_CAT_PHONE), 3); /* two in the mobile column, one after "call" in notes */
+    assert_int_equal(OCC(f, CW_CAT_PLATE), 2);
+    assert_int_equal(OCC(f, CW_CAT_VIN), 2);   /* the part number fails the check digit */
+    assert_int_equal(OCC(f, CW_CAT_CARD), 0);  /* the order number fails Luhn */
+    assert_int_equal(f->cats[CW_CAT_EMAIL].by_cc[CW_CC_JP], 1);
+    cw_cls_run_free(r);
+}
+
+static void test_ragged_csv(void **state)
+{
+    (void)state;
+    const char *csv = "name;email\nAna Lima;ana@x.com;extra;fields\nBo\n;;;;;;\n\"unterminated;quote\n";
+    cw_cls_run *r = new_run(NULL);
+    const cw_file_report *f = cw_cls_buffer(r, "ragged.csv", csv, strlen(csv));
+    assert_false(f->skipped);
+    assert_int_equal(OCC(f, CW_CAT_EMAIL), 1);
+    assert_int_equal(OCC(f, CW_CAT_PERSON_NAME), 2);
+    cw_cls_run_free(r);
+}
+
+static void test_ndjson_paths(void **state)
+{
+    (void)state;
+    const char *nd =
+        "{\"customer\":{\"name\":{\"given\":\"Mere\",\"family\":\"Tane\"},\"phone\":\"(06) 023 3784\"},"
+        "\"dealer\":{\"name\":\"Sydney City Toyota\",\"phone\":\"+61 2 9876 5432\"},\"dob\":\"1970-01-02\"}\n"
+        "{\"vehicle\":{\"vin\":\"JT2BG22K0W0123456\",\"registration\":\"SEV8917C\"},\"parts\":[\"JT2BG22K0W0123458\"]}\n";
+    cw_cls_run *r = new_run(NULL);
+    const cw_file_report *f = cw_cls_buffer(r, "x.json", nd, strlen(nd));
+    assert_string_equal(f->format, "ndjson");
+    assert_int_equal(f->records, 2);
+    assert_int_equal(OCC(f, CW_CAT_PERSON_NAME), 2); /* not the dealer's name */
+    assert_int_equal(OCC(f, CW_CAT_PHONE), 2);
+    assert_int_equal(OCC(f, CW_CAT_DOB), 1);
+    assert_int_equal(OCC(f, CW_CAT_VIN), 1); /* the unchecked part number has no VIN context */
+    assert_int_equal(OCC(f, CW_CAT_PLATE), 1);
+    assert_int_equal(f->cats[CW_CAT_PLATE].by_cc[CW_CC_SG], 1);
+    cw_cls_run_free(r);
+}
+
+static void test_json_document(void **state)
+{
+    (void)state;
+    const char *js = "{\"exported\":\"2024\",\"records\":[\n {\"ownerName\":\"Ana Lima\",\"emailAddress\":\"a@b.co\"},\n"
+                     " {\"ownerName\":\"Bo Chen\",\"odometer\":12}\n]}";
+    cw_cls_run *r = new_run(NULL);
+    const cw_file_report *f = cw_cls_buffer(r, "e.json", js, strlen(js));
+    assert_string_equal(f->format, "json");
+    assert_int_equal(f->records, 2);
+    assert_int_equal(f->records_matched, 2);
+    assert_int_equal(OCC(f, CW_CAT_PERSON_NAME), 2);
+    assert_int_equal(OCC(f, CW_CAT_EMAIL), 1);
+    cw_cls_run_free(r);
+}
+
+static void test_sql(void **state)
+{
+    (void)state;
+    const char *sql = "-- dump\nCREATE TABLE `c` (`id` int, `full_name` varchar(9), `dob` date, `nric` text,\n"
+                      "  PRIMARY KEY (`id`));\n"
+                      "INSERT INTO `c` VALUES (1,'Oliver O''Brien','1985-03-12','S1234567D'),(2,NULL,'x','y');\n"
+                      "INSERT INTO pay (id, card) VALUES (1, '4111 1111 1111 1111');\n"
+                      "COPY public.v (id, vin, plate_no, owner_name) FROM stdin;\n"
+                      "1\tJT2BG22K0W0123456\tABC123\tAna Lima\n2\t\\N\t\\N\t\\N\n\\.\n";
+    cw_cls_run *r = new_run(NULL);
+    const cw_file_report *f = cw_cls_buffer(r, "d.sql", sql, strlen(sql));
+    assert_string_equal(f->format, "sql");
+    assert_int_equal(f->records, 5);
+    assert_int_equal(OCC(f, CW_CAT_PERSON_NAME), 2);
+    assert_int_equal(OCC(f, CW_CAT_DOB), 1);
+    assert_int_equal(OCC(f, CW_CAT_NATIONAL_ID), 1);
+    assert_int_equal(OCC(f, CW_CAT_CARD), 1);
+    assert_int_equal(OCC(f, CW_CAT_VIN), 1);
+    assert_int_equal(OCC(f, CW_CAT_PLATE), 1);
+    cw_cls_run_free(r);
+}
+
+static void test_text(void **state)
+{
+    (void)state;
+    const char *t = "INFO booking customer=\"Ana Lima\" rego=\"ABC123\" phone=0412 345 678 dob=1985-03-12\n"
+                    "Lorem ipsum dolor sit amet 1234 5678 9012 3456 part 1HGCM82643A004352.\n"
+                    "Dear Mr Smith, your car JT2BG22K0W0123456 is ready. Tel: +81 90-1234-5678\n"
+                    "〒150-0001 東京都渋谷区神宮前1-2-3\n";
+    cw_cls_run *r = new_run(NULL);
+    const cw_file_report *f = cw_cls_buffer(r, "app.log", t, strlen(t));
+    assert_string_equal(f->format, "text");
+    assert_int_equal(f->records, 4);
+    assert_int_equal(OCC(f, CW_CAT_PERSON_NAME), 2);
+    assert_int_equal(OCC(f, CW_CAT_PLATE), 1);
+    assert_int_equal(OCC(f, CW_CAT_PHONE), 2);
+    assert_int_equal(OCC(f, CW_CAT_DOB), 1);
+    assert_int_equal(OCC(f, CW_CAT_CARD), 0);
+    assert_int_equal(OCC(f, CW_CAT_VIN), 0); /* unchecked Japanese VIN without a VIN keyword */
+    assert_int_equal(OCC(f, CW_CAT_POSTAL_ADDRESS), 1);
+    assert_int_equal(f->records_matched, 3);
+    cw_cls_run_free(r);
+}
+
+static void test_binary_and_utf8(void **state)
+{
+    (void)state;
+    char bin[256];
+    for (int i = 0; i < 256; i++) bin[i] = (char)i;
+    cw_cls_run *r = new_run(NULL);
+    const cw_file_report *f = cw_cls_buffer(r, "b.bin", bin, sizeof bin);
+    assert_true(f->skipped);
+    assert_non_null(strstr(f->message, "binary"));
+    const char bad[] = "name,email\n\xff\xfe Ana,ana@x.com\n";
+    f = cw_cls_buffer(r, "u.csv", bad, sizeof bad - 1);
+    assert_false(f->skipped);
+    assert_non_null(strstr(f->message, "invalid UTF-8"));
+    assert_int_equal(OCC(f, CW_CAT_EMAIL), 1);
+    cw_cls_run_free(r);
+}
+
+static void test_long_line(void **state)
+{
+    (void)state;
+    size_t n = 24u << 20;
+    char *b = malloc(n);
+    assert_non_null(b);
+    for (size_t i = 0; i < n; i++) b[i] = "lorem ipsum "[i % 12];
+    int emails = 0;
+    for (size_t off = 1000; off + 40 < n; off += 3u << 20, emails++) memcpy(b + off, " ana.lima@example.com ", 22);
+    cw_cls_opts o;
+    cw_cls_opts_default(&o);
+    cw_cls_run *r = new_run(&o);
+    const cw_file_report *f = cw_cls_buffer(r, "line.txt", b, n);
+    assert_false(f->skipped);
+    assert_int_equal(f->bytes, n);
+    assert_int_equal(f->records, 1);
+    assert_int_equal(OCC(f, CW_CAT_EMAIL), emails);
+    cw_cls_run_free(r);
+    free(b);
+}
+
+static void test_gzip_bomb(void **state)
+{
+    (void)state;
+    /* 256 MiB of one repeated line compresses ~1000:1 */
+    size_t plain = 256u << 20;
+    z_stream z;
+    memset(&z, 0, sizeof z);
+    assert_int_equal(deflateInit2(&z, 9, Z_DEFLATED, 16 + MAX_WBITS, 9, Z_DEFAULT_STRATEGY), Z_OK);
+    size_t cap = 2u << 20, outn = 0;
+    unsigned char *out = malloc(cap), line[4096];
+    for (size_t i = 0; i < sizeof line; i++) line[i] = (i % 64 == 63) ? '\n' : 'a';
+    for (size_t done = 0; done < plain; done += sizeof line) {
+        z.next_in = line;
+        z.avail_in = sizeof line;
+        do {
+            z.next_out = out + outn;
+            z.avail_out = (uInt)(cap - outn);
+            deflate(&z, done + sizeof line >= plain ? Z_FINISH : Z_NO_FLUSH);
+            outn = cap - z.avail_out;
+        } while (z.avail_in);
+    }
+    while (deflate(&z, Z_FINISH) != Z_STREAM_END) {
+        z.next_out = out + outn;
+        z.avail_out = (uInt)(cap - outn);
+        outn = cap - z.avail_out;
+    }
+    outn = z.total_out;
+    deflateEnd(&z);
+    cw_cls_opts o;
+    cw_cls_opts_default(&o);
+    o.gz_ratio_after = 4u << 20;
+    cw_cls_run *r = new_run(&o);
+    const cw_file_report *f = cw_cls_buffer(r, "bomb.csv.gz", out, outn);
+    assert_true(f->gzip);
+    assert_true(f->truncated);
+    assert_non_null(strstr(f->message, "gzip bomb"));
+    assert_true(f->bytes < (64u << 20));
+    /* the absolute size limit */
+    o.gz_max_ratio = 100000;
+    o.gz_max_bytes = 8u << 20;
+    cw_cls_run *r2 = new_run(&o);
+    f = cw_cls_buffer(r2, "bomb2.gz", out, outn);
+    assert_true(f->truncated);
+    assert_non_null(strstr(f->message, "gzip-max-size"));
+    assert_true(f->bytes <= (8u << 20));
+    /* a corrupt stream is an error, not a crash */
+    out[outn / 2] ^= 0x55;
+    out[outn / 2 + 1] ^= 0x55;
+    f = cw_cls_buffer(r2, "corrupt.gz", out, outn);
+    assert_true(f->truncated || f->skipped);
+    cw_cls_run_free(r);
+    cw_cls_run_free(r2);
+    free(out);
+}
+
+static void test_json_output(void **state)
+{
+    (void)state;
+    const char *csv = "name,email\nAna Lima,ana@example.com\n";
+    cw_cls_run *r = new_run(NULL);
+    cw_cls_buffer(r, "a.csv", csv, strlen(csv));
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&buf, &len);
+    assert_int_equal(cw_cls_write_json(m, r, "arn:aws:s3:::dealer-exports", true), 0);
+    fclose(m);
+    assert_non_null(strstr(buf, "\"totals\": {"));
+    assert_non_null(strstr(buf, "\"email_address\": {\"occurrences\": 1, \"distinct\": 1"));
+    assert_non_null(strstr(buf, "\"files\": [\n    {\"path\": \"a.csv\""));
+    assert_non_null(strstr(buf, "\"categories\": {"));
+    assert_non_null(strstr(buf, "a***@e***.com"));
+    assert_null(strstr(buf, "ana@example.com"));
+    free(buf);
+    m = open_memstream(&buf, &len);
+    assert_int_equal(cw_cls_write_profile(m, r, "arn:aws:s3:::dealer-exports"), 0);
+    fclose(m);
+    assert_non_null(strstr(buf, "\"schema\": \"cloudwarden.classify.profile/v1\""));
+    assert_non_null(strstr(buf, "\"sensitivity\": \"high\""));
+    free(buf);
+    cw_cls_run_free(r);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_vin),
+        cmocka_unit_test(test_cards),
+        cmocka_unit_test(test_email),
+        cmocka_unit_test(test_phone),
+        cmocka_unit_test(test_plates),
+        cmocka_unit_test(test_natid),
+        cmocka_unit_test(test_dates_names_addresses),
+        cmocka_unit_test(test_context),
+        cmocka_unit_test(test_distinct),
+        cmocka_unit_test(test_mask),
+        cmocka_unit_test(test_csv),
+        cmocka_unit_test(test_ragged_csv),
+        cmocka_unit_test(test_ndjson_paths),
+        cmocka_unit_test(test_json_document),
+        cmocka_unit_test(test_sql),
+        cmocka_unit_test(test_text),
+        cmocka_unit_test(test_binary_and_utf8),
+        cmocka_unit_test(test_long_line),
+        cmocka_unit_test(test_gzip_bomb),
+        cmocka_unit_test(test_json_output),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
