@@ -66,10 +66,9 @@ void cw_an_s3(cw_assets *s);
 void cw_an_netreach(cw_assets *s);
 void cw_an_snapshots(cw_assets *s);
 
-/* netreach.c: security-group facts, and the inbound permissions of a group
- * (malloc'd array of pointers into its raw JSON; free it). */
-void cw_an_netreach_sg(cw_assets *s);
-size_t cw_sg_permissions(const cw_asset *sg, const cw_json ***out);
+/* netreach.c: security-group facts (cache: see netreach.h). */
+struct cw_sgcache;
+void cw_an_netreach_sg(cw_assets *s, const struct cw_sgcache *cache);
 
 /* The clock analyzers use for aws:CurrentTime (epoch seconds, real time). */
 int64_t cw_analyze_time(void);

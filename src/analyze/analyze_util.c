@@ -135,7 +135,6 @@ void cw_fs_ints(cw_factset *fs, const char *name, const int64_t *list, size_t n)
     for (size_t i = 0; i < n; i++) {
         v.u.items[i].type = CW_JNUM;
         v.u.items[i].is_int = 1;
-        v.u.items[i].i = list[i];
         v.u.items[i].u.num = (double)list[i];
     }
     cw_fs_json(fs, name, &v);

@@ -159,7 +159,7 @@ void iam_parse_value(cw_arena *a, const cw_json *v, iam_val *out)
     if (!v || v->type == CW_JNULL) out->s = "";
     else if (v->type == CW_JSTR) out->s = v->u.str;
     else if (v->type == CW_JBOOL) out->s = v->b ? "true" : "false";
-    else if (v->type == CW_JNUM) out->s = v->is_int ? cw_arena_printf(a, "%lld", (long long)v->i)
+    else if (v->type == CW_JNUM) out->s = v->is_int ? cw_arena_printf(a, "%lld", (long long)v->u.num)
                                                     : cw_arena_printf(a, "%.17g", v->u.num);
     else out->s = ""; /* nested structures are not condition values */
     out->num = parse_num(out->s);

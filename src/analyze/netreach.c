@@ -129,22 +129,22 @@ static int cmp_int(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-static bool union_covers(perm *ps, const size_t *idx, size_t n, int f)
+static bool union_covers(const perm *const *ps, const size_t *idx, size_t n, int f)
 {
     cw_ipset u;
     cw_ipset_init(&u, f == 0 ? 4 : 6);
-    for (size_t i = 0; i < n; i++) cw_ipset_add_set(&u, &ps[idx[i]].set[f]);
+    for (size_t i = 0; i < n; i++) cw_ipset_add_set(&u, &ps[idx[i]]->set[f]);
     bool c = cw_ipset_covers_public(&u);
     cw_ipset_free(&u);
     return c;
 }
 
 /* Open port ranges of protocol proto (6/17) for family f. */
-static size_t open_ports(perm *ps, size_t n, int proto, int f, cw_prange **out)
+static size_t open_ports(const perm *const *ps, size_t n, int proto, int f, cw_prange **out)
 {
     size_t *rel = cw_xmalloc((n ? n : 1) * sizeof *rel), nrel = 0;
     for (size_t i = 0; i < n; i++)
-        if ((ps[i].proto == proto || ps[i].proto == -1) && ps[i].set[f].n) rel[nrel++] = i;
+        if ((ps[i]->proto == proto || ps[i]->proto == -1) && ps[i]->set[f].n) rel[nrel++] = i;
     *out = NULL;
     if (!nrel) {
         free(rel);
@@ -155,8 +155,8 @@ static size_t open_ports(perm *ps, size_t n, int proto, int f, cw_prange **out)
     bp[nbp++] = 0;
     bp[nbp++] = 65536;
     for (size_t i = 0; i < nrel; i++) {
-        bp[nbp++] = ps[rel[i]].lo;
-        bp[nbp++] = ps[rel[i]].hi + 1;
+        bp[nbp++] = ps[rel[i]]->lo;
+        bp[nbp++] = ps[rel[i]]->hi + 1;
     }
     qsort(bp, nbp, sizeof *bp, cmp_int);
     size_t *cov = cw_xmalloc(nrel * sizeof *cov);
@@ -167,7 +167,7 @@ static size_t open_ports(perm *ps, size_t n, int proto, int f, cw_prange **out)
         if (lo > hi || lo > 65535) continue;
         size_t nc = 0;
         for (size_t k = 0; k < nrel; k++)
-            if (ps[rel[k]].lo <= lo && ps[rel[k]].hi >= hi) cov[nc++] = rel[k];
+            if (ps[rel[k]]->lo <= lo && ps[rel[k]]->hi >= hi) cov[nc++] = rel[k];
         if (!nc || !union_covers(ps, cov, nc, f)) continue;
         if (nres && res[nres - 1].hi + 1 == lo) {
             res[nres - 1].hi = hi;
@@ -188,42 +188,113 @@ static size_t open_ports(perm *ps, size_t n, int proto, int f, cw_prange **out)
     return nres;
 }
 
-void cw_exposure_compute(const cw_json *const *perms, size_t n, cw_exposure *e)
+/* Exposure of already parsed permissions. */
+static void exposure_of(const perm *const *ps, size_t np, cw_exposure *e)
 {
     memset(e, 0, sizeof *e);
-    perm *ps = cw_xmalloc((n ? n : 1) * sizeof *ps);
-    size_t np = 0;
-    for (size_t i = 0; i < n; i++) {
-        perm_parse(perms[i], &ps[np]);
-        if (ps[np].proto == -2) perm_free(&ps[np]);
-        else np++;
-    }
     size_t *idx = cw_xmalloc((np ? np : 1) * sizeof *idx);
     for (int f = 0; f < 2; f++) {
         size_t ni = 0;
         for (size_t i = 0; i < np; i++)
-            if (ps[i].proto == -1 && ps[i].set[f].n) idx[ni++] = i;
+            if (ps[i]->proto == -1 && ps[i]->set[f].n) idx[ni++] = i;
         e->all[f] = ni && union_covers(ps, idx, ni, f);
         e->ntcp[f] = open_ports(ps, np, 6, f, &e->tcp[f]);
         e->nudp[f] = open_ports(ps, np, 17, f, &e->udp[f]);
         if (e->all[f]) continue;
         for (size_t i = 0; i < np; i++) {
-            int q = ps[i].proto;
-            if (q == -1 || q == 6 || q == 17 || !ps[i].set[f].n) continue;
+            int q = ps[i]->proto;
+            if (q == -1 || q == 6 || q == 17 || !ps[i]->set[f].n) continue;
             bool seen = false;
             for (size_t k = 0; k < e->nprotos[f] && !seen; k++) seen = e->protos[f][k] == q;
             if (seen) continue;
             ni = 0;
             for (size_t k = 0; k < np; k++)
-                if ((ps[k].proto == q || ps[k].proto == -1) && ps[k].set[f].n) idx[ni++] = k;
+                if ((ps[k]->proto == q || ps[k]->proto == -1) && ps[k]->set[f].n) idx[ni++] = k;
             if (!union_covers(ps, idx, ni, f)) continue;
             e->protos[f] = cw_xrealloc(e->protos[f], (e->nprotos[f] + 1) * sizeof *e->protos[f]);
             e->protos[f][e->nprotos[f]++] = q;
         }
     }
+    free(idx);
+}
+
+void cw_exposure_compute(const cw_json *const *perms, size_t n, cw_exposure *e)
+{
+    perm *ps = cw_xmalloc((n ? n : 1) * sizeof *ps);
+    const perm **pp = cw_xmalloc((n ? n : 1) * sizeof *pp);
+    size_t np = 0;
+    for (size_t i = 0; i < n; i++) {
+        perm_parse(perms[i], &ps[np]);
+        if (ps[np].proto == -2) {
+            perm_free(&ps[np]);
+        } else {
+            pp[np] = &ps[np];
+            np++;
+        }
+    }
+    exposure_of(pp, np, e);
     for (size_t i = 0; i < np; i++) perm_free(&ps[i]);
     free(ps);
-    free(idx);
+    free(pp);
+}
+
+/* ---- parsed permissions of every security group ------------------------------- */
+struct cw_sgcache {
+    size_t n;        /* = number of assets */
+    perm **perms;    /* by asset index: parsed inbound permissions, NULL if none */
+    uint32_t *count;
+};
+
+cw_sgcache *cw_sgcache_new(cw_assets *s)
+{
+    cw_sgcache *c = cw_xcalloc(1, sizeof *c);
+    c->n = s->n;
+    c->perms = cw_xcalloc(s->n ? s->n : 1, sizeof *c->perms);
+    c->count = cw_xcalloc(s->n ? s->n : 1, sizeof *c->count);
+    const cw_asset_list *l = cw_assets_of_type(s, "AWS::EC2::SecurityGroup");
+    for (size_t i = 0; i < l->n; i++) {
+        const cw_asset *a = l->v[i];
+        const cw_json *ip = cw_json_get_ci(cw_conf(a), "ipPermissions");
+        if (!ip || ip->type != CW_JARR || !ip->len || a->index >= c->n) continue;
+        perm *ps = cw_xmalloc(ip->len * sizeof *ps);
+        uint32_t np = 0;
+        for (uint32_t k = 0; k < ip->len; k++) {
+            perm_parse(&ip->u.items[k], &ps[np]);
+            if (ps[np].proto == -2) perm_free(&ps[np]);
+            else np++;
+        }
+        c->perms[a->index] = ps;
+        c->count[a->index] = np;
+    }
+    return c;
+}
+
+void cw_sgcache_free(cw_sgcache *c)
+{
+    if (!c) return;
+    for (size_t i = 0; i < c->n; i++) {
+        for (uint32_t k = 0; k < c->count[i]; k++) perm_free(&c->perms[i][k]);
+        free(c->perms[i]);
+    }
+    free(c->perms);
+    free(c->count);
+    free(c);
+}
+
+void cw_sgcache_exposure(const cw_sgcache *c, cw_asset *const *sgs, size_t n, cw_exposure *e)
+{
+    size_t tot = 0;
+    for (size_t i = 0; i < n; i++)
+        if (sgs[i]->index < c->n) tot += c->count[sgs[i]->index];
+    const perm **pp = cw_xmalloc((tot ? tot : 1) * sizeof *pp);
+    size_t np = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t ix = sgs[i]->index;
+        if (ix >= c->n) continue;
+        for (uint32_t k = 0; k < c->count[ix]; k++) pp[np++] = &c->perms[ix][k];
+    }
+    exposure_of(pp, np, e);
+    free(pp);
 }
 
 void cw_exposure_free(cw_exposure *e)
@@ -346,27 +417,13 @@ static void port_facts(cw_factset *fsp, const cw_exposure *e, const char *name, 
     cw_fs_ints(fsp, name, open, k);
 }
 
-size_t cw_sg_permissions(const cw_asset *sg, const cw_json ***out)
-{
-    const cw_json *ip = cw_json_get_ci(cw_conf(sg), "ipPermissions");
-    *out = NULL;
-    if (!ip || ip->type != CW_JARR || !ip->len) return 0;
-    const cw_json **v = cw_xmalloc(ip->len * sizeof *v);
-    for (uint32_t i = 0; i < ip->len; i++) v[i] = &ip->u.items[i];
-    *out = v;
-    return ip->len;
-}
-
-void cw_an_netreach_sg(cw_assets *s)
+void cw_an_netreach_sg(cw_assets *s, const cw_sgcache *cache)
 {
     const cw_asset_list *l = cw_assets_of_type(s, "AWS::EC2::SecurityGroup");
     for (size_t i = 0; i < l->n; i++) {
         cw_asset *a = l->v[i];
-        const cw_json **perms;
-        size_t n = cw_sg_permissions(a, &perms);
         cw_exposure e;
-        cw_exposure_compute(perms, n, &e);
-        free(perms);
+        cw_sgcache_exposure(cache, &a, 1, &e);
         cw_factset fs;
         cw_fs_init(&fs, s, a);
         const char **ports;

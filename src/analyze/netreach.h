@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "../json/json.h"
+#include "../model/model.h"
 #include "../util/arena.h"
 
 enum { CW_FAM_V4 = 1, CW_FAM_V6 = 2, CW_FAM_ANY = 3 };
@@ -48,4 +49,12 @@ bool cw_exposure_all_tcp(const cw_exposure *e, int fammask);
 /* Open ports as text ("all", "22", "80-443", "udp/53", "icmp", "proto/47")
  * for the families in fammask; strings in arena a. Returns the count. */
 size_t cw_exposure_describe(const cw_exposure *e, int fammask, cw_arena *a, const char ***out);
+
+/* Parsed inbound permissions of every security group of an asset set, so
+ * that groups shared by many resources are parsed once. */
+typedef struct cw_sgcache cw_sgcache;
+cw_sgcache *cw_sgcache_new(cw_assets *s); /* after cw_assets_link */
+void cw_sgcache_free(cw_sgcache *c);
+/* Exposure of the union of the given groups' permissions. */
+void cw_sgcache_exposure(const cw_sgcache *c, cw_asset *const *sgs, size_t n, cw_exposure *e);
 #endif

@@ -32,6 +32,7 @@
 #include "netreach.h"
 
 typedef struct sgs {
+    const cw_sgcache *cache; /* parsed permissions of every group */
     cw_asset **v;
     size_t n, cap;
     cw_strlist ids, missing;
@@ -91,17 +92,7 @@ static void sgs_free(sgs *g)
 
 static void sgs_exposure(const sgs *g, cw_exposure *e)
 {
-    const cw_json **all = NULL;
-    size_t n = 0;
-    for (size_t i = 0; i < g->n; i++) {
-        const cw_json **p;
-        size_t k = cw_sg_permissions(g->v[i], &p);
-        all = cw_xrealloc(all, (n + k + 1) * sizeof *all);
-        for (size_t j = 0; j < k; j++) all[n++] = p[j];
-        free(p);
-    }
-    cw_exposure_compute(all, n, e);
-    free(all);
+    cw_sgcache_exposure(g->cache, g->v, g->n, e);
 }
 
 static const char *list_text(cw_assets *s, const cw_strlist *l)
@@ -176,12 +167,13 @@ static int port_of(const cw_json *v)
     return d > 0 && d <= 65535 ? (int)d : 0;
 }
 
-static void rds_instance(cw_assets *s, cw_asset *a)
+static void rds_instance(cw_assets *s, cw_asset *a, const cw_sgcache *sc)
 {
     cw_factset fs;
     cw_fs_init(&fs, s, a);
     const cw_json *c = cw_conf(a);
     sgs g = {0};
+    g.cache = sc;
     sgs_from_array(s, &g, cw_json_get_ci(c, "vpcSecurityGroups"), "vpcSecurityGroupId");
     sgs_from_rels(s, a, &g);
     int port = port_of(cw_get_path_ci(c, "endpoint.port"));
@@ -196,12 +188,13 @@ static void rds_instance(cw_assets *s, cw_asset *a)
     sgs_free(&g);
 }
 
-static void redshift(cw_assets *s, cw_asset *a)
+static void redshift(cw_assets *s, cw_asset *a, const cw_sgcache *sc)
 {
     cw_factset fs;
     cw_fs_init(&fs, s, a);
     const cw_json *c = cw_conf(a);
     sgs g = {0};
+    g.cache = sc;
     sgs_from_array(s, &g, cw_json_get_ci(c, "vpcSecurityGroups"), "vpcSecurityGroupId");
     sgs_from_rels(s, a, &g);
     int port = port_of(cw_get_path_ci(c, "endpoint.port"));
@@ -218,16 +211,17 @@ static const char *inst_key(cw_assets *s, const char *acct, const char *region, 
     return cw_arena_printf(&s->arena, "%s\x1f%s\x1f%s", acct ? acct : "", region ? region : "", ident);
 }
 
-static void rds_cluster(cw_assets *s, cw_asset *a, const cw_hmap *instances)
+static void rds_cluster(cw_assets *s, cw_asset *a, const cw_hmap *instances, const cw_sgcache *sc)
 {
     const cw_json *c = cw_conf(a);
     if (cw_json_get_ci(c, "publiclyAccessible")) { /* Multi-AZ DB cluster */
-        rds_instance(s, a);
+        rds_instance(s, a, sc);
         return;
     }
     cw_factset fs;
     cw_fs_init(&fs, s, a);
     sgs g = {0};
+    g.cache = sc;
     sgs_from_array(s, &g, cw_json_get_ci(c, "vpcSecurityGroups"), "vpcSecurityGroupId");
     sgs_from_rels(s, a, &g);
     common_facts(&fs, &g, false, true);
@@ -281,12 +275,13 @@ static void rds_cluster(cw_assets *s, cw_asset *a, const cw_hmap *instances)
     sgs_free(&g);
 }
 
-static void ec2_instance(cw_assets *s, cw_asset *a)
+static void ec2_instance(cw_assets *s, cw_asset *a, const cw_sgcache *sc)
 {
     cw_factset fs;
     cw_fs_init(&fs, s, a);
     const cw_json *c = cw_conf(a);
     sgs g = {0};
+    g.cache = sc;
     sgs_from_array(s, &g, cw_json_get_ci(c, "securityGroups"), "groupId");
     bool v4 = cw_json_str(cw_json_get_ci(c, "publicIpAddress"), "")[0] != 0, v6 = false;
     const cw_json *nis = cw_json_get_ci(c, "networkInterfaces");
@@ -398,14 +393,15 @@ static void search_domain(cw_assets *s, cw_asset *a, int64_t now)
 
 void cw_an_netreach(cw_assets *s)
 {
-    cw_an_netreach_sg(s);
+    cw_sgcache *cache = cw_sgcache_new(s);
+    cw_an_netreach_sg(s, cache);
     int64_t now = cw_analyze_time();
     cw_hmap inst;
     cw_hmap_init(&inst);
     const cw_asset_list *l = cw_assets_of_type(s, "AWS::RDS::DBInstance");
     for (size_t i = 0; i < l->n; i++) {
         cw_asset *a = l->v[i];
-        rds_instance(s, a);
+        rds_instance(s, a, cache);
         const char *id = cw_json_str(cw_json_get_ci(cw_conf(a), "dBInstanceIdentifier"), a->name);
         if (id) {
             const char *k = inst_key(s, a->account, a->region, id);
@@ -413,16 +409,17 @@ void cw_an_netreach(cw_assets *s)
         }
     }
     l = cw_assets_of_type(s, "AWS::RDS::DBCluster");
-    for (size_t i = 0; i < l->n; i++) rds_cluster(s, l->v[i], &inst);
+    for (size_t i = 0; i < l->n; i++) rds_cluster(s, l->v[i], &inst, cache);
     cw_hmap_free(&inst);
     l = cw_assets_of_type(s, "AWS::Redshift::Cluster");
-    for (size_t i = 0; i < l->n; i++) redshift(s, l->v[i]);
+    for (size_t i = 0; i < l->n; i++) redshift(s, l->v[i], cache);
     l = cw_assets_of_type(s, "AWS::EC2::Instance");
-    for (size_t i = 0; i < l->n; i++) ec2_instance(s, l->v[i]);
+    for (size_t i = 0; i < l->n; i++) ec2_instance(s, l->v[i], cache);
     static const char *const dom[] = {"AWS::Elasticsearch::Domain", "AWS::OpenSearch::Domain",
                                       "AWS::OpenSearchService::Domain"};
     for (size_t k = 0; k < 3; k++) {
         l = cw_assets_of_type(s, dom[k]);
         for (size_t i = 0; i < l->n; i++) search_domain(s, l->v[i], now);
     }
+    cw_sgcache_free(cache);
 }

@@ -45,7 +45,7 @@ static void add_value(cw_assets *s, const cw_json *v, bool *pub, cw_strlist *acc
     const char *str = cw_json_str(v, NULL);
     char buf[32];
     if (!str && v->type == CW_JNUM && v->is_int) {
-        snprintf(buf, sizeof buf, "%012lld", (long long)v->i);
+        snprintf(buf, sizeof buf, "%012lld", (long long)v->u.num);
         str = cw_arena_strdup(&s->arena, buf);
     }
     if (!str || !*str) return;
