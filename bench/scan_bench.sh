@@ -23,7 +23,7 @@ size=$(stat -c %s "$snap")
 mb=$(python3 -c "print(f'{$size/1e6:.1f}')")
 
 measure() { # label, command... ; prints "secs rss_kb"
-  local t; t=$(mktemp)
+  local t; t=$(mktemp); shift
   /usr/bin/time -f "%e %M" -o "$t" "$@" >/dev/null 2>"$t.err" || { cat "$t.err" >&2; }
   cat "$t"; rm -f "$t" "$t.err"
 }

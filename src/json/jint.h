@@ -14,7 +14,11 @@ extern "C" {
 /* Strict validation on the error path: 0 valid, -1 with err->offset/msg set
  * (line/col not set). */
 int cw_json_locate(const char *buf, size_t len, cw_json_err *err);
+/* For valid JSON simdjson rejected: locate an unrepresentable number. */
+int cw_json_locate_number(const char *buf, size_t len, cw_json_err *err);
 /* Parse when buf has CW_JSON_PADDING readable bytes after len (no copy). */
+/* Shared copy of a short string in arena a (per-thread cache of the parser). */
+const char *cw_json_intern(cw_arena *a, const char *s, size_t n);
 cw_json *cw_json_parse_padded(cw_arena *a, const char *buf, size_t len, cw_json_err *err);
 #ifdef __cplusplus
 }

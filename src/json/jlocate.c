@@ -3,6 +3,7 @@
  * byte offset of the first error and says what was expected there.
  * Iterative (explicit stack), depth-capped, RFC 8259 strict, UTF-8 checked. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "jint.h"
@@ -248,5 +249,49 @@ int cw_json_locate(const char *buf, size_t len, cw_json_err *err)
     ws(&L);
     if (L.i < L.n)
         return fail(&L, L.i, "expected end of input after the JSON value, found %s", describe(&L, b, sizeof b));
+    return 0;
+}
+
+/* After simdjson rejected a text that is valid JSON: find the number it could
+ * not represent (an integer beyond 64 bits, a double that overflows). */
+int cw_json_locate_number(const char *buf, size_t len, cw_json_err *err)
+{
+    const unsigned char *s = (const unsigned char *)buf;
+    int in_str = 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = s[i];
+        if (in_str) {
+            if (c == '\\') i++;
+            else if (c == '"') in_str = 0;
+            continue;
+        }
+        if (c == '"') {
+            in_str = 1;
+            continue;
+        }
+        if (c != '-' && (c < '0' || c > '9')) continue;
+        size_t st = i, digits = 0;
+        int frac = 0;
+        while (i < len && (s[i] == '-' || s[i] == '+' || s[i] == '.' || s[i] == 'e' || s[i] == 'E' ||
+                           (s[i] >= '0' && s[i] <= '9'))) {
+            if (s[i] >= '0' && s[i] <= '9') digits++;
+            if (s[i] == '.' || s[i] == 'e' || s[i] == 'E') frac = 1;
+            i++;
+        }
+        char tmp[64];
+        size_t n = i - st < sizeof tmp - 1 ? i - st : sizeof tmp - 1;
+        memcpy(tmp, buf + st, n);
+        tmp[n] = 0;
+        double d = strtod(tmp, NULL);
+        int bad = !frac && digits > 19 ? 1 : (d > 1.7976931348623157e308 || d < -1.7976931348623157e308);
+        if (!frac && digits == 20) bad = strcmp(tmp, "18446744073709551615") > 0 || tmp[0] == '-';
+        if (bad || i - st >= sizeof tmp - 1) {
+            err->offset = st;
+            snprintf(err->msg, sizeof err->msg, "number %.40s%s is out of range (beyond a 64-bit integer or a double)",
+                     tmp, i - st > 40 ? "..." : "");
+            return -1;
+        }
+        i--;
+    }
     return 0;
 }

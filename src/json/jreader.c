@@ -20,7 +20,7 @@
 #include "jint.h"
 
 #define CHUNK (4u << 20)
-#define ZCHUNK (1u << 20)
+#define ZCHUNK (256u << 10)
 #define MAX_MEMBERS 1024 /* header members remembered before a stream key */
 
 typedef enum { M_TOP, M_ARRAY, M_TRAILER } rmode;
@@ -61,15 +61,15 @@ static void count_to(cw_jreader *r, uint64_t abs)
 {
     if (abs <= r->lc_off) return;
     if (abs > r->base + r->len) abs = r->base + r->len;
-    const char *p = r->buf + (r->lc_off - r->base), *e = r->buf + (abs - r->base);
-    const char *last = NULL;
+    const unsigned char *p = (const unsigned char *)r->buf + (r->lc_off - r->base);
+    size_t n = (size_t)(abs - r->lc_off);
     uint64_t lines = 0;
-    while (p < e && (p = memchr(p, '\n', (size_t)(e - p))) != NULL) {
-        lines++;
-        last = p++;
+    for (size_t i = 0; i < n; i++) lines += p[i] == '\n'; /* vectorised by the compiler */
+    if (lines) {
+        const char *last = memrchr(p, '\n', n);
+        r->lc_line_start = r->base + (uint64_t)(last - r->buf) + 1;
     }
     r->lc_line += lines;
-    if (last) r->lc_line_start = r->base + (uint64_t)(last - r->buf) + 1;
     r->lc_off = abs;
 }
 
@@ -200,20 +200,22 @@ static ssize_t more(cw_jreader *r, cw_json_err *err)
     }
     if (r->len >= r->o.max_record_bytes) {
         uint32_t col, line = line_of(r, r->pin, &col);
-        set_err(r, err, r->pin, "the JSON value starting at line %u, column %u is larger than the %zu MiB limit "
-                "for one record", line, col, r->o.max_record_bytes >> 20);
+        set_err(r, err, r->pin, "the JSON value starting at line %u, column %u is larger than the limit of %zu "
+                "bytes for one record", line, col, r->o.max_record_bytes);
         return fatal(r);
     }
-    if (r->cap - r->len < CHUNK) {
-        size_t nc = r->cap ? r->cap * 2 : 2 * CHUNK;
-        while (nc - r->len < CHUNK) nc *= 2;
+    /* read sizes grow with the input: small inputs get small buffers */
+    size_t want = r->cap >= 2 * CHUNK ? CHUNK : (r->cap ? r->cap / 2 : 64 * 1024);
+    if (r->cap - r->len < want) {
+        size_t nc = r->cap ? r->cap * 2 : 128 * 1024;
+        while (nc - r->len < want) nc *= 2;
         r->buf = cw_xrealloc(r->buf, nc + CW_JSON_PADDING);
         r->cap = nc;
     }
     ssize_t n;
-    if (r->gz) n = gz_read(r, r->buf + r->len, CHUNK, err);
+    if (r->gz) n = gz_read(r, r->buf + r->len, want, err);
     else {
-        n = raw_read(r, r->buf + r->len, CHUNK);
+        n = raw_read(r, r->buf + r->len, want);
         if (n < 0) set_err(r, err, r->base + r->len, "read error: %s", strerror(errno));
     }
     if (n < 0) return fatal(r);
@@ -358,8 +360,8 @@ static int emit(cw_jreader *r, cw_arena *a, uint64_t s, uint64_t e, cw_jrecord *
     rec->bytes = (size_t)(e - s);
     rec->line = line_of(r, s, &rec->col);
     if (e - s > r->o.max_record_bytes) {
-        set_err(r, err, s, "the JSON value starting at line %u, column %u is larger than the %zu MiB limit for one "
-                "record", rec->line, rec->col, r->o.max_record_bytes >> 20);
+        set_err(r, err, s, "the JSON value starting at line %u, column %u is larger than the limit of %zu bytes "
+                "for one record", rec->line, rec->col, r->o.max_record_bytes);
         err->record = rec->index;
         r->pin = e;
         return -1;
@@ -624,7 +626,7 @@ static int start_source(cw_jreader *r, cw_json_err *err)
         r->zs.avail_in = 2;
         return 0;
     }
-    r->cap = 2 * CHUNK;
+    r->cap = 128 * 1024;
     r->buf = cw_xmalloc(r->cap + CW_JSON_PADDING);
     memcpy(r->buf, r->zin, (size_t)(n > 0 ? n : 0));
     r->len = (size_t)(n > 0 ? n : 0);

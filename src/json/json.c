@@ -10,22 +10,17 @@
 
 const cw_json *cw_json_getn(const cw_json *obj, const char *key, size_t keylen)
 {
-    if (!obj || obj->type != CW_JOBJ) return NULL;
-    for (uint32_t i = 0; i < obj->len; i++) {
-        const cw_jmember *m = &obj->u.members[i];
-        if (m->keylen == keylen && memcmp(m->key, key, keylen) == 0) return &m->val;
+    if (!obj || obj->type != CW_JOBJ || !keylen) {
+        if (obj && obj->type == CW_JOBJ)
+            for (uint32_t i = 0; i < obj->len; i++)
+                if (obj->u.members[i].keylen == 0) return &obj->u.members[i].val;
+        return NULL;
     }
+    char c0 = key[0];
+    const cw_jmember *m = obj->u.members;
+    for (uint32_t i = 0; i < obj->len; i++)
+        if (m[i].keylen == keylen && m[i].key[0] == c0 && memcmp(m[i].key, key, keylen) == 0) return &m[i].val;
     return NULL;
-}
-
-const cw_json *cw_json_get(const cw_json *obj, const char *key)
-{
-    return key ? cw_json_getn(obj, key, strlen(key)) : NULL;
-}
-
-cw_json *cw_json_getm(cw_json *obj, const char *key)
-{
-    return (cw_json *)cw_json_get(obj, key);
 }
 
 const cw_json *cw_json_get_ci(const cw_json *obj, const char *key)
@@ -98,7 +93,6 @@ bool cw_json_equal(const cw_json *a, const cw_json *b)
     case CW_JNULL: return true;
     case CW_JBOOL: return a->b == b->b;
     case CW_JNUM:
-        if (a->is_int && b->is_int) return a->i == b->i;
         return a->u.num == b->u.num;
     case CW_JSTR: return a->len == b->len && memcmp(a->u.str, b->u.str, a->len) == 0;
     case CW_JARR:
@@ -135,14 +129,13 @@ cw_json *cw_json_new_num(cw_arena *a, double d)
 {
     cw_json *v = node(a, CW_JNUM);
     v->u.num = d;
-    if (d == floor(d) && fabs(d) < 9.2e18) v->is_int = 1, v->i = (int64_t)d;
+    if (d == floor(d) && fabs(d) <= 9007199254740992.0) v->is_int = 1;
     return v;
 }
 cw_json *cw_json_new_int(cw_arena *a, int64_t i)
 {
     cw_json *v = node(a, CW_JNUM);
     v->is_int = 1;
-    v->i = i;
     v->u.num = (double)i;
     return v;
 }
@@ -157,15 +150,26 @@ cw_json *cw_json_new_str(cw_arena *a, const char *s) { return cw_json_new_strn(a
 cw_json *cw_json_new_arr(cw_arena *a) { return node(a, CW_JARR); }
 cw_json *cw_json_new_obj(cw_arena *a) { return node(a, CW_JOBJ); }
 
-/* Arrays and objects may come from the parser with exactly len slots, so they
- * grow one slot at a time; cw_arena_realloc extends in place when the block is
- * the arena's latest allocation, which is the common case while building. */
+/* Arrays and objects from the parser have exactly len slots (b == 0); those
+ * grown by the builders keep log2 of their capacity in the otherwise unused
+ * b byte, so appends double the storage instead of copying every time. */
+static void *grow(cw_arena *a, cw_json *c, void *v, size_t elem)
+{
+    size_t cap = c->b ? (size_t)1 << c->b : c->len;
+    if (c->len < cap) return v;
+    size_t nc = cap < 4 ? 4 : cap * 2;
+    uint8_t lg = 0;
+    while (((size_t)1 << lg) < nc) lg++;
+    c->b = lg;
+    return cw_arena_realloc(a, v, c->len * elem, nc * elem);
+}
 
 void cw_json_arr_push(cw_arena *a, cw_json *arr, const cw_json *v)
 {
     if (!arr || arr->type != CW_JARR) return;
     cw_json copy = *v; /* v may point into the array being moved */
-    arr->u.items = cw_arena_realloc(a, arr->u.items, arr->len * sizeof(cw_json), (arr->len + 1) * sizeof(cw_json));
+    if (copy.type == CW_JARR || copy.type == CW_JOBJ) copy.b = 0; /* the copy shares storage: exact */
+    arr->u.items = grow(a, arr, arr->u.items, sizeof(cw_json));
     arr->u.items[arr->len++] = copy;
 }
 
@@ -177,15 +181,15 @@ void cw_json_obj_set(cw_arena *a, cw_json *obj, const char *key, const cw_json *
         cw_jmember *m = &obj->u.members[i];
         if (m->keylen == kl && memcmp(m->key, key, kl) == 0) {
             m->val = *v;
+            if (m->val.type == CW_JARR || m->val.type == CW_JOBJ) m->val.b = 0;
             return;
         }
     }
     cw_json copy = *v;
-    char *k = cw_arena_strndup(a, key, kl);
-    obj->u.members = cw_arena_realloc(a, obj->u.members, obj->len * sizeof(cw_jmember),
-                                      (obj->len + 1) * sizeof(cw_jmember));
+    if (copy.type == CW_JARR || copy.type == CW_JOBJ) copy.b = 0;
+    obj->u.members = grow(a, obj, obj->u.members, sizeof(cw_jmember));
     cw_jmember *m = &obj->u.members[obj->len++];
-    m->key = k;
+    m->key = cw_json_intern(a, key, kl);
     m->keylen = (uint32_t)kl;
     m->val = copy;
 }
@@ -224,7 +228,7 @@ static void newline(cw_strbuf *sb, int indent, int level)
 static void write_num(cw_strbuf *sb, const cw_json *v)
 {
     if (v->is_int) {
-        cw_sb_printf(sb, "%lld", (long long)v->i);
+        cw_sb_printf(sb, "%lld", (long long)v->u.num);
     } else if (!isfinite(v->u.num)) {
         cw_sb_adds(sb, "null");
     } else {

@@ -13,66 +13,54 @@ static_assert(CW_JSON_PADDING >= simdjson::SIMDJSON_PADDING, "padding too small"
 
 namespace {
 
-struct key_intern {
-    // open addressing; key pointers live in the arena identified by (arena, gen)
+// Direct-mapped cache of short strings (object keys and values) allocated in
+// one arena: keys repeat in every configuration item and many values repeat
+// ("Active", region names, resource types), so sharing them keeps the tree
+// well below the size of the text. A collision just evicts.
+struct str_cache {
     struct slot {
-        const char *key;
-        uint32_t len;
-        uint64_t hash;
+        const char *s;
+        uint32_t len, tag;
+        unsigned long long gen; // arena generation the string belongs to
     };
+    static constexpr size_t N = 1u << 16;
+    static constexpr size_t MAXLEN = 48;
     slot *slots = nullptr;
-    size_t cap = 0, count = 0;
-    const cw_arena *arena = nullptr;
-    unsigned long long gen = 0;
-    ~key_intern() { free(slots); }
+    ~str_cache() { free(slots); }
 
-    void reset(const cw_arena *a)
-    {
-        arena = a;
-        gen = a->gen;
-        if (slots) std::memset(slots, 0, cap * sizeof *slots);
-        count = 0;
-    }
     static uint64_t hash(const char *s, size_t n)
     {
-        uint64_t h = 1469598103934665603ULL;
-        for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
-        return h ^ (h >> 31);
+        uint64_t h = 0x9E3779B97F4A7C15ULL ^ n;
+        size_t i = 0;
+        for (; i + 8 <= n; i += 8) {
+            uint64_t w;
+            std::memcpy(&w, s + i, 8);
+            h = (h ^ w) * 0xff51afd7ed558ccdULL;
+            h ^= h >> 32;
+        }
+        uint64_t w = 0;
+        std::memcpy(&w, s + i, n - i);
+        h = (h ^ w) * 0xc4ceb9fe1a85ec53ULL;
+        return h ^ (h >> 29);
     }
     const char *get(cw_arena *a, const char *s, size_t n)
     {
-        if (n > 64) return cw_arena_strndup(a, s, n);
-        if (arena != a || gen != a->gen) reset(a);
-        if (count * 2 >= cap) {
-            if (cap >= (1u << 16)) return cw_arena_strndup(a, s, n); // full: stop interning
-            size_t ncap = cap ? cap * 2 : 1024;
-            slot *ns = static_cast<slot *>(cw_xcalloc(ncap, sizeof(slot)));
-            for (size_t i = 0; i < cap; i++)
-                if (slots[i].key) {
-                    size_t j = slots[i].hash & (ncap - 1);
-                    while (ns[j].key) j = (j + 1) & (ncap - 1);
-                    ns[j] = slots[i];
-                }
-            free(slots);
-            slots = ns;
-            cap = ncap;
-        }
+        if (n == 0) return "";
+        if (n > MAXLEN) return cw_arena_strndup(a, s, n);
+        if (!slots) slots = static_cast<slot *>(cw_xcalloc(N, sizeof(slot)));
         uint64_t h = hash(s, n);
-        size_t j = h & (cap - 1);
-        while (slots[j].key) {
-            if (slots[j].hash == h && slots[j].len == n && std::memcmp(slots[j].key, s, n) == 0) return slots[j].key;
-            j = (j + 1) & (cap - 1);
-        }
+        slot &sl = slots[h & (N - 1)];
+        uint32_t tag = static_cast<uint32_t>(h >> 32);
+        if (sl.s && sl.gen == a->gen && sl.len == n && sl.tag == tag && std::memcmp(sl.s, s, n) == 0) return sl.s;
         const char *k = cw_arena_strndup(a, s, n);
-        slots[j] = {k, static_cast<uint32_t>(n), h};
-        count++;
+        sl = {k, static_cast<uint32_t>(n), tag, a->gen};
         return k;
     }
 };
 
 struct state {
     simdjson::dom::parser parser{};
-    key_intern keys;
+    str_cache keys;
     simdjson::padded_string scratch;
     state()
     {
@@ -87,7 +75,7 @@ state &st()
     return s;
 }
 
-void convert(cw_arena *a, key_intern &keys, simdjson::dom::element e, cw_json *out)
+void convert(cw_arena *a, str_cache &keys, simdjson::dom::element e, cw_json *out)
 {
     using namespace simdjson::dom;
     std::memset(out, 0, sizeof *out);
@@ -130,18 +118,21 @@ void convert(cw_arena *a, key_intern &keys, simdjson::dom::element e, cw_json *o
         std::string_view sv = e.get_string().value_unsafe();
         out->type = CW_JSTR;
         out->len = static_cast<uint32_t>(sv.size());
-        out->u.str = cw_arena_strndup(a, sv.data(), sv.size());
+        out->u.str = keys.get(a, sv.data(), sv.size());
         break;
     }
     case element_type::INT64:
         out->type = CW_JNUM;
-        out->is_int = 1;
-        out->i = e.get_int64().value_unsafe();
-        out->u.num = static_cast<double>(out->i);
+    {
+        int64_t i = e.get_int64().value_unsafe();
+        out->u.num = static_cast<double>(i);
+        out->is_int = (i <= (INT64_C(1) << 53) && i >= -(INT64_C(1) << 53)) ? 1 : 0;
         break;
+    }
     case element_type::UINT64:
         out->type = CW_JNUM;
         out->u.num = static_cast<double>(e.get_uint64().value_unsafe());
+        out->is_int = 0;
         break;
     case element_type::DOUBLE:
         out->type = CW_JNUM;
@@ -160,8 +151,8 @@ void convert(cw_arena *a, key_intern &keys, simdjson::dom::element e, cw_json *o
 cw_json *fail(const char *buf, size_t len, simdjson::error_code code, cw_json_err *err)
 {
     std::memset(err, 0, sizeof *err);
-    if (cw_json_locate(buf, len, err) == 0) {
-        // the strict validator accepts what simdjson rejected (capacity, number range...)
+    if (cw_json_locate(buf, len, err) == 0 && cw_json_locate_number(buf, len, err) == 0) {
+        // the strict validator accepts what simdjson rejected (capacity...)
         err->offset = 0;
         std::snprintf(err->msg, sizeof err->msg, "cannot parse JSON: %s", simdjson::error_message(code));
     }
@@ -172,12 +163,10 @@ cw_json *fail(const char *buf, size_t len, simdjson::error_code code, cw_json_er
 cw_json *parse(cw_arena *a, const char *buf, size_t len, cw_json_err *err)
 {
     state &s = st();
-    if (len >= 3 && std::memcmp(buf, "\xEF\xBB\xBF", 3) == 0) { // tolerate a UTF-8 BOM
-        buf += 3;
-        len -= 3;
-    }
+    size_t skip = 0;
+    if (len >= 3 && std::memcmp(buf, "\xEF\xBB\xBF", 3) == 0) skip = 3; // tolerate a UTF-8 BOM
     simdjson::dom::element root;
-    auto code = s.parser.parse(reinterpret_cast<const uint8_t *>(buf), len, false).get(root);
+    auto code = s.parser.parse(reinterpret_cast<const uint8_t *>(buf + skip), len - skip, false).get(root);
     if (code) return fail(buf, len, code, err);
     cw_json *out = static_cast<cw_json *>(cw_arena_alloc(a, sizeof(cw_json)));
     convert(a, s.keys, root, out);
@@ -185,6 +174,11 @@ cw_json *parse(cw_arena *a, const char *buf, size_t len, cw_json_err *err)
 }
 
 } // namespace
+
+extern "C" const char *cw_json_intern(cw_arena *a, const char *s, size_t n)
+{
+    return st().keys.get(a, s, n);
+}
 
 extern "C" cw_json *cw_json_parse_padded(cw_arena *a, const char *buf, size_t len, cw_json_err *err)
 {
@@ -202,7 +196,7 @@ extern "C" cw_json *cw_json_parse(cw_arena *a, const char *buf, size_t len, cw_j
         // copy into a padded buffer: callers' buffers carry no padding guarantee
         if (s.scratch.size() < len || (s.scratch.size() > (64u << 20) && len < (1u << 20)))
             s.scratch = simdjson::padded_string(len < 4096 ? 4096 : len);
-        std::memcpy(s.scratch.data(), buf, len);
+        if (len) std::memcpy(s.scratch.data(), buf, len);
         return parse(a, s.scratch.data(), len, err);
     } catch (const std::bad_alloc &) {
         cw_bug("out of memory parsing %zu bytes of JSON", len);

@@ -330,7 +330,6 @@ const cw_json *cw_eval_val(const cw_cnode *n, cw_ectx *x, cw_json *tmp)
         tmp->type = CW_JNUM;
         tmp->u.num = c;
         tmp->is_int = 1;
-        tmp->i = c;
         return tmp;
     }
     default: return set_bool(tmp, cw_eval_bool(n, x));
@@ -400,7 +399,7 @@ void cw_value_text(cw_strbuf *sb, const cw_json *v, size_t cap)
     switch (v->type) {
     case CW_JSTR: cw_sb_add(sb, v->u.str, v->len); break;
     case CW_JNUM:
-        if (v->is_int) cw_sb_printf(sb, "%lld", (long long)v->i);
+        if (v->is_int) cw_sb_printf(sb, "%lld", (long long)v->u.num);
         else cw_sb_printf(sb, "%.15g", v->u.num);
         break;
     case CW_JBOOL: cw_sb_adds(sb, v->b ? "true" : "false"); break;

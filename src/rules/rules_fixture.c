@@ -125,10 +125,10 @@ static void run_one(frun *F, const cw_ynode *fx, const char *dir)
             bad = true;
         } else fires = v.b;
         if (ecount) {
-            if (!cw_yaml_plain_value(ecount->str, ecount->len, &v) || v.type != CW_JNUM || !v.is_int || v.i < 0) {
+            if (!cw_yaml_plain_value(ecount->str, ecount->len, &v) || v.type != CW_JNUM || !v.is_int || v.u.num < 0) {
                 cw_ydiag(F->d, CW_DIAG_ERROR, ecount->src, ecount->off, "'count' must be a whole number");
                 bad = true;
-            } else count = v.i;
+            } else count = (int64_t)v.u.num;
         }
     }
     int64_t today = F->rs->today;

@@ -29,7 +29,7 @@ static const cw_json *ret_num(cw_json *out, double d)
     memset(out, 0, sizeof *out);
     out->type = CW_JNUM;
     out->u.num = d;
-    if (d >= -9.2e18 && d <= 9.2e18 && (double)(int64_t)d == d) out->is_int = 1, out->i = (int64_t)d;
+    if (d >= -9.2e18 && d <= 9.2e18 && (double)(int64_t)d == d) out->is_int = 1;
     return out;
 }
 

@@ -274,7 +274,7 @@ static void lit_from_tok(parser *p, cw_cnode *n, const tok *t)
         break;
     case T_NUM:
         n->lit.type = CW_JNUM, n->lit.u.num = t->num, n->type = CW_T_NUM;
-        if (t->isint) n->lit.is_int = 1, n->lit.i = t->inum;
+        if (t->isint) n->lit.is_int = 1;
         break;
     case T_TRUE: case T_FALSE:
         n->lit.type = CW_JBOOL, n->lit.b = t->k == T_TRUE, n->type = CW_T_BOOL;

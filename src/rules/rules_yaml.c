@@ -302,7 +302,6 @@ int cw_yaml_plain_value(const char *s, size_t len, cw_json *v)
         long long x = strtoll(tmp, &end, 10);
         if (*end) return 0;
         v->is_int = 1;
-        v->i = x;
         v->u.num = (double)x;
     } else {
         v->u.num = strtod(tmp, &end);

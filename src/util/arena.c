@@ -1,6 +1,7 @@
 #include "arena.h"
 
 #include <stdarg.h>
+#include <sys/mman.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +12,21 @@ struct cw_arena_block {
     size_t size, used;
     _Alignas(16) unsigned char data[];
 };
+
+static void *block_alloc(size_t bytes)
+{
+    if (bytes >= (2u << 20)) {
+        void *p = NULL;
+        if (posix_memalign(&p, 2u << 20, bytes) != 0) p = NULL;
+        if (p) {
+#ifdef MADV_HUGEPAGE
+            if (getenv("CW_HUGEPAGES")) madvise(p, bytes, MADV_HUGEPAGE);
+#endif
+            return p;
+        }
+    }
+    return malloc(bytes);
+}
 
 static void oom(size_t n)
 {
@@ -71,6 +87,10 @@ void *cw_arena_alloc(cw_arena *a, size_t n)
 {
     n = (n + 15) & ~(size_t)15;
     cw_arena_block *b = a->head;
+    if (b) { /* re-align after byte-aligned strings */
+        b->used = (b->used + 15) & ~(size_t)15;
+        if (b->used > b->size) b->used = b->size;
+    }
     if (!b || b->size - b->used < n) {
         size_t sz = a->block_size;
         if (n > sz / 4) {
@@ -88,7 +108,8 @@ void *cw_arena_alloc(cw_arena *a, size_t n)
             }
             return nb->data;
         }
-        cw_arena_block *nb = cw_xmalloc(sizeof *nb + sz);
+        cw_arena_block *nb = block_alloc(sizeof *nb + sz);
+        if (!nb) oom(sz);
         nb->size = sz;
         nb->used = 0;
         nb->next = b;
@@ -126,9 +147,21 @@ void *cw_arena_realloc(cw_arena *a, void *p, size_t old_n, size_t new_n)
     return q;
 }
 
+/* Byte-aligned allocation for strings: packs short strings tightly. */
+static char *alloc_bytes(cw_arena *a, size_t n)
+{
+    cw_arena_block *b = a->head;
+    if (b && b->size - b->used >= n) {
+        char *p = (char *)b->data + b->used;
+        b->used += n;
+        return p;
+    }
+    return cw_arena_alloc(a, n);
+}
+
 char *cw_arena_strndup(cw_arena *a, const char *s, size_t n)
 {
-    char *p = cw_arena_alloc(a, n + 1);
+    char *p = alloc_bytes(a, n + 1);
     if (n) memcpy(p, s, n);
     p[n] = 0;
     return p;

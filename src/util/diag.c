@@ -112,7 +112,7 @@ void cw_offset_to_linecol(const char *buf, size_t len, size_t off, uint32_t *lin
     if (off > len) off = len;
     uint32_t l = 1;
     size_t ls = 0;
-    for (const char *p = buf; (p = memchr(p, '\n', (size_t)(buf + off - p))) != NULL; p++) {
+    for (const char *p = buf; off && (p = memchr(p, '\n', (size_t)(buf + off - p))) != NULL; p++) {
         l++;
         ls = (size_t)(p - buf) + 1;
     }

@@ -119,7 +119,7 @@ static inline bool an_has(const cw_asset *a, const char *name, const char *want)
     for (uint32_t i = 0; i < v->len; i++) {
         const cw_json *e = &v->u.items[i];
         if (e->type == CW_JSTR && strcmp(e->u.str, want) == 0) return true;
-        if (e->type == CW_JNUM && e->is_int && e->i == atoll(want)) return true;
+        if (e->type == CW_JNUM && e->is_int && (long long)e->u.num == atoll(want)) return true;
     }
     return false;
 }

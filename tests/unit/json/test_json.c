@@ -32,10 +32,10 @@ static void test_parse_access(void **st)
     assert_int_equal(b->type, CW_JARR);
     assert_int_equal(b->len, 4);
     assert_true(cw_json_at(b, 0)->is_int);
-    assert_int_equal(cw_json_at(b, 0)->i, 1);
+    assert_int_equal(cw_json_int(cw_json_at(b, 0)), 1);
     assert_false(cw_json_at(b, 1)->is_int);
     assert_true(cw_json_at(b, 1)->u.num == 2.5);
-    assert_int_equal(cw_json_at(b, 2)->i, -3);
+    assert_int_equal(cw_json_int(cw_json_at(b, 2)), -3);
     assert_false(cw_json_at(b, 3)->is_int); /* beyond int64: double */
     assert_null(cw_json_at(b, 4));
     assert_string_equal(cw_json_str(cw_json_get(v, "s"), NULL), "x\xc3\xa9\n");
@@ -65,7 +65,7 @@ static void test_build_write_roundtrip(void **st)
     cw_json_set_num(&A, o, "n", 43); /* replace */
     assert_int_equal(o->len, 6);
     assert_int_equal(cw_json_get(o, "arr")->len, 100);
-    assert_int_equal(cw_json_at(cw_json_get(o, "arr"), 99)->i, 99);
+    assert_int_equal(cw_json_int(cw_json_at(cw_json_get(o, "arr"), 99)), 99);
     cw_strbuf sb = CW_STRBUF_INIT;
     cw_json_write(&sb, o, -1);
     assert_string_equal(sb.buf, "{\"b\":true,\"n\":43,\"f\":0.1,\"s\":\"q\\\"\\\\\\u0001\",\"arr\":[0,1,2,3,4,5,6,7,8,9,10,11,12,"
