@@ -152,7 +152,7 @@ static int parse_opts(int argc, char **argv, scan_opts *o, int *first_input)
     optind = 1;
     opterr = 0;
     int c;
-    while ((c = getopt_long(argc, argv, "+f:o:r:q", lo, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "f:o:r:q", lo, NULL)) != -1) {
         cw_severity sev;
         switch (c) {
         case 'f': o->format = optarg; break;

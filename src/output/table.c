@@ -11,6 +11,8 @@
  * value cannot drive the terminal. ANSI colour only when o->color. */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 
 #include "../util/arena.h"
 #include "emit.h"
@@ -188,8 +190,11 @@ static void pad(cw_strbuf *sb, size_t used, size_t w)
     for (size_t i = used; i < w; i++) cw_sb_addc(sb, ' ');
 }
 
-static size_t term_width(void)
+static size_t term_width(FILE *out)
 {
+    struct winsize ws;
+    if (out && isatty(fileno(out)) && ioctl(fileno(out), TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 40)
+        return ws.ws_col > 1000 ? 1000 : ws.ws_col;
     const char *c = getenv("COLUMNS");
     if (c && *c) {
         char *end;
@@ -219,7 +224,8 @@ static layout plan(size_t tw, size_t rule_max, size_t res_max)
 {
     layout L = {.tw = tw};
     size_t fixed = SEV_W + 3 * strlen(SEP), avail = tw - fixed;
-    L.rule_w = rule_max < 28 ? rule_max : 28;
+    /* rule ids are what people search for: shown whole (up to 56 columns) */
+    L.rule_w = rule_max < 56 ? rule_max : 56;
     size_t share = (avail > L.rule_w ? avail - L.rule_w : 0) * 2 / 5;
     if (share < 16) share = 16;
     L.res_w = res_max < share ? res_max : share;
@@ -234,7 +240,7 @@ static layout plan(size_t tw, size_t rule_max, size_t res_max)
     L.ev_w = tw - L.ev_indent;
     /* header line: severity, rule, resource share the full width */
     size_t head = tw - SEV_W - 2 * strlen(SEP);
-    if (L.rule_w > head / 2) L.rule_w = head / 2;
+    if (L.rule_w + 16 > head) L.rule_w = head > 16 ? head - 16 : head / 2;
     L.res_w = head - L.rule_w;
     if (L.res_w > res_max) L.res_w = res_max;
     return L;
@@ -289,7 +295,7 @@ int cw_out_table(FILE *out, const cw_scan_info *info, const cw_findings *fs, con
         w = width(t.a.buf ? t.a.buf : "");
         if (w > res_max) res_max = w;
     }
-    layout L = plan(term_width(), rule_max, res_max);
+    layout L = plan(term_width(out), rule_max, res_max);
 
     if (nvis) {
         if (color) cw_sb_adds(&e.sb, BOLD);
