@@ -17,7 +17,6 @@
 #include "output.h"
 
 #define CW_TOOL_NAME "cloudwarden"
-#define CW_TOOL_INFO_URI "https://github.com/cloudwarden/cloudwarden"
 
 typedef struct cw_emit {
     FILE *out;

@@ -235,7 +235,6 @@ int cw_out_sarif(FILE *out, const cw_scan_info *info, const cw_findings *fs, con
     cw_jw_obj(&w);
     cw_jw_kstr(&w, "name", CW_TOOL_NAME);
     cw_jw_kstr(&w, "version", info && info->tool_version ? info->tool_version : "");
-    cw_jw_kstr(&w, "informationUri", CW_TOOL_INFO_URI);
     cw_jw_key(&w, "rules");
     cw_jw_arr(&w);
     for (size_t i = 0; i < rt.n; i++) {
