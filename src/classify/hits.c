@@ -178,8 +178,8 @@ static void hit_vin(cw_scan *s, size_t to)
     size_t st = to - 17;
     if (st < s->vin_done) return;
     s->vin_done = to;
+    if (s->ctx & (CW_CTX_FIELD_CATS | CW_CTX_BIZ | CW_CTX_IDENT)) return; /* tracking codes, part numbers */
     if ((st > 0 && alnum(b[st - 1])) || (to < s->len && alnum(b[to]))) return; /* part of a longer token */
-    if (s->ctx & (CW_CTX_FIELD_CATS | CW_CTX_BIZ)) return;
     const char *v = (const char *)b + st;
     cw_vin_result r = cw_vin_validate(v);
     if (r == CW_VIN_BAD) return;
@@ -249,6 +249,8 @@ static void hit_digits(cw_scan *s, size_t term)
     const uint8_t *b = s->buf;
     if (term <= s->digits_done) return;
     cw_ctx ctx = s->ctx;
+    /* fields whose name rules digits out, or that are checked whole from their context */
+    if (ctx & (CW_CTX_IDENT | CW_CTX_BIZ | CW_CTX_CAT(CW_CAT_EMAIL) | CW_CTX_CAT(CW_CAT_VIN) | CW_CTX_FIELD_CATS)) return;
     /* last digit before the terminator */
     size_t te = term;
     size_t lo = term > 48 ? term - 48 : 0;
@@ -269,8 +271,6 @@ static void hit_digits(cw_scan *s, size_t term)
     }
     while (ts < te && !dig(b[ts]) && b[ts] != '+' && b[ts] != '(') ts++;
     s->digits_done = te;
-    if (ctx & (CW_CTX_IDENT | CW_CTX_BIZ | CW_CTX_CAT(CW_CAT_EMAIL) | CW_CTX_CAT(CW_CAT_VIN))) return;
-    if (ctx & CW_CTX_FIELD_CATS) return; /* the whole field is checked from its context */
     if (s->kv_end > s->base + ts && s->kv_start <= s->base + ts) return; /* inside a key=value already taken */
     /* Singapore NRIC/FIN: letter, 7 digits, letter */
     if (te - ts == 7 && ts >= 1 && te < s->len && strchr("STFGM", b[ts - 1]) && b[ts - 1] && b[te] >= 'A' &&

@@ -338,6 +338,67 @@ def gen_text(r, outdir, labels, rows):
     o.save(outdir)
 
 
+def messy_phone(r, c):
+    """Phone numbers as people really type them."""
+    ph, _ = P.make_phone(r, c, intl=r.random() < 0.5)
+    k = r.random()
+    if k < 0.25:
+        return ph.replace(" ", "-")
+    if k < 0.5 and not ph.startswith("+"):
+        return "".join(ch for ch in ph if ch.isdigit())  # 0412345678
+    if k < 0.6 and ph.startswith("+61 4"):
+        return "+61 (0)4" + ph[5:]
+    return ph
+
+
+def decoy_cells(r):
+    h = "%032X" % r.getrandbits(128)
+    uuid = "%08x-%04x-%04x-%04x-%012x" % (r.getrandbits(32), r.getrandbits(16), r.getrandbits(16),
+                                           r.getrandbits(16), r.getrandbits(48))
+    ip = ".".join(str(r.randint(1, 254)) for _ in range(4))
+    ts = f"2024-{r.randint(1, 12):02d}-{r.randint(1, 28):02d} {r.randint(0, 23):02d}:{r.randint(0, 59):02d}:00"
+    track = "".join(r.choice("ABCDEFGHJKLMNPRSTUVWXYZ0123456789") for _ in range(17))
+    return [h, uuid, ip, ts, track, str(r.randint(10**16, 10**17 - 1))]
+
+
+def gen_messy_csv(r, outdir, labels, rows):
+    """Export with mixed spellings, case, separators, empty and N/A cells, and decoy columns
+    (hashes, UUIDs, IPs, timestamps, 17-character tracking codes, 17-digit numbers)."""
+    o = Out("crm_export.csv", labels)
+    o.add("Cust No,Given Name,Surname,EMAIL,Tel,Street Address,Car Rego,Chassis Number,Birthday,"
+          "sha1,uuid,client_ip,updated_at,tracking_code,ledger_ref,Comment\n")
+    for i in range(rows):
+        c = r.choice(P.COUNTRIES)
+        fn, ln = r.choice(P.FIRST[c]), r.choice(P.LAST[c])
+        o.add(f"{900000 + i},")
+        if r.random() < 0.1:
+            o.add("N/A,")
+        else:
+            csv_field(o, fn.upper() if r.random() < 0.3 else fn, "person_name", c); o.add(",")
+        csv_field(o, ln, "person_name", c); o.add(",")
+        e = P.make_email(r, c, fn, ln)
+        o.val(e.upper() if r.random() < 0.2 else e, "email_address", c); o.add(",")
+        if r.random() < 0.08:
+            o.add(",")
+        else:
+            csv_field(o, messy_phone(r, c), "phone_number", c); o.add(",")
+        a = P.make_address(r, c)
+        csv_field(o, a.lower() if r.random() < 0.2 else a, "postal_address", c); o.add(",")
+        pl = P.make_plate(r, c)
+        if r.random() < 0.4 and len(pl) == 6 and (pl[:3].isalpha() and pl[3:].isdigit() or
+                                                  pl[:3].isdigit() and pl[3:].isalpha()):
+            pl = pl[:3] + r.choice("- ") + pl[3:]  # ABC-123, 123 ABC
+        csv_field(o, pl, "vehicle_registration", c); o.add(",")
+        v = P.make_vin(r)
+        o.val(v, "vin", vin_region(v)); o.add(",")
+        o.val(P.make_dob(r, r.choice([0, 1, 2])).replace("-", "/") if r.random() < 0.3 else P.make_dob(r), "date_of_birth", c)
+        o.add(",")
+        o.add(",".join(decoy_cells(r)) + ",")
+        o.add('"' + P.lorem(r, 5) + ", ok" + '"' if r.random() < 0.5 else "")
+        o.add("\n")
+    o.save(outdir)
+
+
 def accuracy(outdir, seed=7, rows=1500):
     os.makedirs(outdir, exist_ok=True)
     r = random.Random(seed)
@@ -351,6 +412,7 @@ def accuracy(outdir, seed=7, rows=1500):
     gen_ids_csv(r, outdir, labels, rows // 2)
     gen_log(r, outdir, labels, rows)
     gen_text(r, outdir, labels, rows // 2)
+    gen_messy_csv(r, outdir, labels, rows)
     with open(os.path.join(outdir, "labels.tsv"), "w", encoding="utf-8") as f:
         for lab in labels:
             f.write("\t".join(map(str, lab)) + "\n")
