@@ -415,8 +415,16 @@ static void load_pack(loader *L, const cw_ysrc *src)
         }
         int kinds = !!cw_ymap_get(it, "rule") + !!cw_ymap_get(it, "macro") + !!cw_ymap_get(it, "list");
         if (kinds != 1) {
-            YERR(L, it, kinds ? "an item can be only one of rule:, macro: or list:"
-                              : "each item of a rule pack starts with rule:, macro: or list:");
+            const cw_ynode *k0 = it->n ? it->items[0] : NULL;
+            const char *best = NULL;
+            static const char *const kinds_k[] = {"rule", "macro", "list"};
+            for (int q = 0; !kinds && k0 && k0->kind == CW_Y_SCALAR && q < 3; q++)
+                if (cw_edit_distance(k0->str, k0->len, kinds_k[q], strlen(kinds_k[q])) <= 1) best = kinds_k[q];
+            if (best)
+                YERR(L, k0, "each item of a rule pack starts with rule:, macro: or list:; did you mean '%s:'?", best);
+            else
+                YERR(L, it, kinds ? "an item can be only one of rule:, macro: or list:"
+                                  : "each item of a rule pack starts with rule:, macro: or list:");
             continue;
         }
         if (cw_ymap_get(it, "rule")) do_rule(L, it);

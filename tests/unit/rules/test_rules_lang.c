@@ -251,6 +251,10 @@ static void test_yaml_and_item_errors(void **st)
     expect_error_at(&d, t3, "only one of rule:, macro: or list:", "rule: r", 0);
     expect_error_at(&d, t3, "starts with rule:, macro: or list:", "foo", 0);
     cw_diags_free(&d);
+    const char *t5 = "- rules: r\n  title: t\n";
+    assert_null(load1(t5, &d));
+    expect_error_at(&d, t5, "did you mean 'rule:'?", "rules", 0);
+    cw_diags_free(&d);
     const char *t4 = "- list: a\n  items: &x [1]\n- list: b\n  items: *x\n";
     assert_null(load1(t4, &d));
     expect_error_at(&d, t4, "aliases (*x) are not supported", "*x", 0);
