@@ -271,18 +271,8 @@ static unsigned resolve_path(cw_checker *c, cw_cnode *n)
         return CW_T_LIST;
     }
     /* 4. facts */
-    if (cw_fact_is_namespace(key) || cw_fact_find(key)) {
-        /* `resource` is both a fact namespace and the asset-fields root:
-         * resource.X is the fact when one is declared, else the asset field */
-        bool fact = true;
-        if (strcmp(key, "resource") == 0) {
-            char full[300];
-            fact = n->nsegs && n->segs[0].key && n->segs[0].keylen < 200 &&
-                   snprintf(full, sizeof full, "resource.%.*s", (int)n->segs[0].keylen, n->segs[0].key) > 0 &&
-                   cw_fact_find(full);
-        }
-        if (fact) return resolve_fact(c, n);
-    }
+    if (strcmp(key, "resource") != 0 && (cw_fact_is_namespace(key) || cw_fact_find(key)))
+        return resolve_fact(c, n);
     /* 5. special roots */
     if (strcmp(key, "tags") == 0) {
         n->root = CR_TAGS;
@@ -600,4 +590,94 @@ void cw_macro_compile(cw_checker *c, cw_rmacro *m)
     c->types = types, c->ntypes = ntypes, c->nvars = nvars;
     m->body = body;
     m->state = (c->errors == before && body) ? 2 : 3;
+}
+
+/* Evidence template: literal text with {expr}, {expr|fallback} and {explain}
+ * holes; {{ and }} are literal braces. Expressions are compiled in the rule's
+ * scope and located inside the template for errors. */
+void cw_template_compile(cw_checker *c, cw_rule *r, const cw_ynode *ev)
+{
+    const char *s = ev->str;
+    size_t n = ev->len;
+    cw_tpart parts[64];
+    size_t np = 0;
+    cw_strbuf lit = CW_STRBUF_INIT;
+    for (size_t i = 0; i <= n; i++) {
+        bool flush = i == n;
+        if (!flush && s[i] == '{' && i + 1 < n && s[i + 1] == '{') {
+            cw_sb_addc(&lit, '{');
+            i++;
+            continue;
+        }
+        if (!flush && s[i] == '}' && i + 1 < n && s[i + 1] == '}') {
+            cw_sb_addc(&lit, '}');
+            i++;
+            continue;
+        }
+        if (!flush && s[i] != '{') {
+            cw_sb_addc(&lit, s[i]);
+            continue;
+        }
+        if (lit.len && np < 64) {
+            parts[np].text = cw_arena_strndup(c->a, lit.buf, lit.len);
+            parts[np].len = lit.len;
+            parts[np].expr = NULL;
+            parts[np++].explain = false;
+            cw_sb_reset(&lit);
+        }
+        if (flush) break;
+        /* {expr} or {expr|fallback} or {explain} */
+        size_t j = i + 1, bar = 0;
+        char q = 0;
+        for (; j < n; j++) {
+            if (q) {
+                if (s[j] == '\\' && j + 1 < n) j++;
+                else if (s[j] == q) q = 0;
+            } else if (s[j] == '"' || s[j] == '\'') q = s[j];
+            else if (s[j] == '|' && !bar) bar = j;
+            else if (s[j] == '}') break;
+        }
+        if (j >= n) {
+            cw_ydiag(c->d, CW_DIAG_ERROR, ev->src, cw_yscalar_offset(ev, i),
+                     "unclosed '{' in evidence template (write '{{' for a literal brace)");
+            c->errors++;
+            break;
+        }
+        if (np == 64) {
+            cw_ydiag(c->d, CW_DIAG_ERROR, ev->src, cw_yscalar_offset(ev, i), "evidence template has too many parts (limit 64)");
+            c->errors++;
+            break;
+        }
+        size_t ee = bar ? bar : j, es = i + 1;
+        while (es < ee && s[es] == ' ') es++;
+        while (ee > es && s[ee - 1] == ' ') ee--;
+        cw_tpart *p = &parts[np];
+        memset(p, 0, sizeof *p);
+        if (ee - es == 7 && memcmp(s + es, "explain", 7) == 0) {
+            p->explain = true;
+            np++;
+        } else {
+            cw_csrc *cs = cw_arena_zalloc(c->a, sizeof *cs);
+            cs->text = s + es;
+            cs->len = ee - es;
+            cs->scalar = ev;
+            cs->base = es;
+            cs->what = "evidence";
+            cw_cnode *x = cw_cond_parse(c->a, cs, c->d);
+            if (!x) c->errors++;
+            else if (cw_cond_check(c, x, false) == 0) {
+                p->expr = x;
+                if (bar) {
+                    p->text = cw_arena_strndup(c->a, s + bar + 1, j - bar - 1);
+                    p->len = j - bar - 1;
+                }
+                np++;
+            }
+        }
+        i = j;
+    }
+    cw_sb_free(&lit);
+    r->ntparts = np;
+    r->tparts = cw_arena_alloc(c->a, (np ? np : 1) * sizeof *parts);
+    memcpy(r->tparts, parts, np * sizeof *parts);
 }

@@ -257,6 +257,9 @@ typedef struct cw_rule {
     size_t ordinal;
 } cw_rule;
 
+/* Compile an evidence template into r->tparts (rules_check.c). */
+void cw_template_compile(cw_checker *c, cw_rule *r, const cw_ynode *ev);
+
 struct cw_ruleset {
     cw_arena arena;
     cw_rule **rules; /* all rules, load order */

@@ -461,92 +461,6 @@ static cw_cnode *compile_cond(loader *L, cw_checker *c, const cw_ynode *scalar, 
     return cw_cond_check(c, n, true) ? NULL : n;
 }
 
-static void compile_template(loader *L, cw_checker *c, cw_rule *r, const cw_ynode *ev)
-{
-    const char *s = ev->str;
-    size_t n = ev->len;
-    cw_tpart parts[64];
-    size_t np = 0;
-    cw_strbuf lit = CW_STRBUF_INIT;
-    for (size_t i = 0; i <= n; i++) {
-        bool flush = i == n;
-        if (!flush && s[i] == '{' && i + 1 < n && s[i + 1] == '{') {
-            cw_sb_addc(&lit, '{');
-            i++;
-            continue;
-        }
-        if (!flush && s[i] == '}' && i + 1 < n && s[i + 1] == '}') {
-            cw_sb_addc(&lit, '}');
-            i++;
-            continue;
-        }
-        if (!flush && s[i] != '{') {
-            cw_sb_addc(&lit, s[i]);
-            continue;
-        }
-        if (lit.len && np < 64) {
-            parts[np].text = cw_arena_strndup(L->a, lit.buf, lit.len);
-            parts[np].len = lit.len;
-            parts[np].expr = NULL;
-            parts[np++].explain = false;
-            cw_sb_reset(&lit);
-        }
-        if (flush) break;
-        /* {expr} or {expr|fallback} or {explain} */
-        size_t j = i + 1, bar = 0;
-        char q = 0;
-        for (; j < n; j++) {
-            if (q) {
-                if (s[j] == '\\' && j + 1 < n) j++;
-                else if (s[j] == q) q = 0;
-            } else if (s[j] == '"' || s[j] == '\'') q = s[j];
-            else if (s[j] == '|' && !bar) bar = j;
-            else if (s[j] == '}') break;
-        }
-        if (j >= n) {
-            cw_ydiag(L->d, CW_DIAG_ERROR, ev->src, cw_yscalar_offset(ev, i),
-                     "unclosed '{' in evidence template (write '{{' for a literal brace)");
-            c->errors++;
-            break;
-        }
-        if (np == 64) {
-            cw_ydiag(L->d, CW_DIAG_ERROR, ev->src, cw_yscalar_offset(ev, i), "evidence template has too many parts (limit 64)");
-            c->errors++;
-            break;
-        }
-        size_t ee = bar ? bar : j, es = i + 1;
-        while (es < ee && s[es] == ' ') es++;
-        while (ee > es && s[ee - 1] == ' ') ee--;
-        cw_tpart *p = &parts[np];
-        memset(p, 0, sizeof *p);
-        if (ee - es == 7 && memcmp(s + es, "explain", 7) == 0) {
-            p->explain = true;
-            np++;
-        } else {
-            cw_csrc *cs = cw_arena_zalloc(L->a, sizeof *cs);
-            cs->text = s + es;
-            cs->len = ee - es;
-            cs->scalar = ev;
-            cs->base = es;
-            cs->what = "evidence";
-            cw_cnode *x = cw_cond_parse(L->a, cs, L->d);
-            if (!x) c->errors++;
-            else if (cw_cond_check(c, x, false) == 0) {
-                p->expr = x;
-                if (bar) {
-                    p->text = cw_arena_strndup(L->a, s + bar + 1, j - bar - 1);
-                    p->len = j - bar - 1;
-                }
-                np++;
-            }
-        }
-        i = j;
-    }
-    cw_sb_free(&lit);
-    r->ntparts = np;
-    r->tparts = cw_arena_alloc(L->a, (np ? np : 1) * sizeof *parts);
-    memcpy(r->tparts, parts, np * sizeof *parts);
-}
 
 static const char *const *str_array(loader *L, const cw_ynode *v, size_t *n)
 {
@@ -624,7 +538,7 @@ static void build_rule(loader *L, rdef *d)
     }
     if (d->f[F_EVID]) {
         r->evidence = d->f[F_EVID]->str;
-        compile_template(L, &c, r, d->f[F_EVID]);
+        cw_template_compile(&c, r, d->f[F_EVID]);
     }
     r->exc = cw_arena_zalloc(L->a, (d->nexc ? d->nexc : 1) * sizeof *r->exc);
     for (size_t i = 0; i < d->nexc; i++) {
