@@ -14,11 +14,6 @@
 
 const cw_fact_def cw_fact_defs[] = {
     /* common */
-    {"resource.type", CW_VT_STR, "*", "AWS resource type, e.g. AWS::S3::Bucket."},
-    {"resource.id", CW_VT_STR, "*", "Canonical id: the ARN, or type/resourceId when the item has no ARN."},
-    {"resource.name", CW_VT_STR, "*", "Resource name, or the resource id when the item has no name."},
-    {"resource.account", CW_VT_STR, "*", "Owning AWS account id (AWS Config 1.2 and 1.3 shapes, else from the ARN)."},
-    {"resource.region", CW_VT_STR, "*", "AWS region of the resource (else from the ARN)."},
     {"data.customer", CW_VT_BOOL, "*",
      "A data-classification tag (data-class, DataClassification, ...) says customer or personal data (customer, pii, "
      "personal, phi)."},

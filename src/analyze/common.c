@@ -1,4 +1,5 @@
-/* common.c - facts every resource gets (resource.*, data.customer) and
+/* common.c - facts every resource gets (data.customer; account and region
+ * completed from the ARN on the asset itself, read by rules as resource.*) and
  * encryption / backup facts where AWS Config records them uniformly.
  *
  * AWS Config 1.2 items say accountId/arn, 1.3 items awsAccountId/ARN; the
@@ -123,16 +124,11 @@ void cw_an_common(cw_assets *s)
         if (!a->live || !a->type) continue;
         cw_factset fs;
         cw_fs_init(&fs, s, a);
-        cw_fs_str(&fs, "resource.type", a->type);
-        cw_fs_str(&fs, "resource.id", a->id);
-        cw_fs_str(&fs, "resource.name", a->name ? a->name : a->resource_id);
+        /* resource.* are the asset's own fields (the rules read them there);
+         * fill account and region from the ARN when the item lacks them */
         char buf[64];
-        const char *acct = a->account;
-        if (!acct && arn_field(a->id, 4, buf, sizeof buf)) acct = cw_arena_strdup(&s->arena, buf);
-        cw_fs_str(&fs, "resource.account", acct);
-        const char *region = a->region;
-        if (!region && arn_field(a->id, 3, buf, sizeof buf)) region = cw_arena_strdup(&s->arena, buf);
-        cw_fs_str(&fs, "resource.region", region);
+        if (!a->account && arn_field(a->id, 4, buf, sizeof buf)) a->account = cw_arena_strdup(&s->arena, buf);
+        if (!a->region && arn_field(a->id, 3, buf, sizeof buf)) a->region = cw_arena_strdup(&s->arena, buf);
         bool cust = false;
         const cw_json *tags = a->tags;
         for (uint32_t k = 0; tags && tags->type == CW_JOBJ && k < tags->len && !cust; k++) {
