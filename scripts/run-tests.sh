@@ -64,15 +64,17 @@ if [ "${CW_SKIP_FUZZ:-0}" != 1 ] && command -v clang >/dev/null; then
   fi
   if ninja -C build-fuzz; then
     for f in build-fuzz/tests/fuzz/fuzz_*; do
-      [ -x "$f" ] || continue
+      [ -f "$f" ] && [ -x "$f" ] || continue
       name=$(basename "$f"); name=${name#fuzz_}
       seeds="$root/tests/fuzz/corpus/$name"
       work=$(mktemp -d)
       [ -d "$seeds" ] && cp -r "$seeds"/. "$work"/ 2>/dev/null
-      if "$f" -max_total_time="$secs" -max_len=65536 -timeout=10 -rss_limit_mb=2048 "$work" >"$work.log" 2>&1; then
+      if "$f" -max_total_time="$secs" -max_len=65536 -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+        -artifact_prefix="$work/" "$work" >"$work.log" 2>&1; then
         passed=$((passed + 1)); echo "fuzz $name: ok ($(grep -o 'stat::number_of_executed_units: [0-9]*' "$work.log" || tail -1 "$work.log"))"
       else
         failed=$((failed + 1)); failures+=("fuzz $name"); tail -40 "$work.log"
+        for a in "$work"/crash-* "$work"/leak-* "$work"/timeout-*; do [ -f "$a" ] && echo "reproducer: $(xxd "$a" | head -20)"; done
       fi
       rm -rf "$work" "$work.log"
     done

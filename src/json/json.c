@@ -103,8 +103,12 @@ bool cw_json_equal(const cw_json *a, const cw_json *b)
     case CW_JOBJ:
         if (a->len != b->len) return false;
         for (uint32_t i = 0; i < a->len; i++) {
-            const cw_jmember *m = &a->u.members[i];
-            if (!cw_json_equal(&m->val, cw_json_getn(b, m->key, m->keylen))) return false;
+            const cw_jmember *m = &a->u.members[i], *n = &b->u.members[i];
+            /* same key at the same place (also right for duplicate keys), else by lookup */
+            const cw_json *other = n->keylen == m->keylen && memcmp(n->key, m->key, m->keylen) == 0
+                                       ? &n->val
+                                       : cw_json_getn(b, m->key, m->keylen);
+            if (!cw_json_equal(&m->val, other)) return false;
         }
         return true;
     }
