@@ -40,6 +40,7 @@ void cw_cmd_scan_help(FILE *out)
             "      --show-suppressed   also report findings suppressed by a rule exception\n"
             "      --today YYYY-MM-DD  the date used for exception expiry (default: today, UTC)\n"
             "      --color WHEN        auto (default), always, never\n"
+            "      --threads N         parser threads for large inputs (0 = one per core, max 4)\n"
             "  -q, --quiet             no progress and no summary on standard error\n"
             "  -h, --help              this help\n"
             "\n"
@@ -147,7 +148,8 @@ static int parse_opts(int argc, char **argv, scan_opts *o, int *first_input)
         {"fail-on", required_argument, 0, 2},      {"min-severity", required_argument, 0, 3},
         {"input-format", required_argument, 0, 4}, {"show-suppressed", no_argument, 0, 5},
         {"today", required_argument, 0, 6},        {"color", required_argument, 0, 7},
-        {"quiet", no_argument, 0, 'q'},            {0, 0, 0, 0},
+        {"quiet", no_argument, 0, 'q'},            {"threads", required_argument, 0, 8},
+        {0, 0, 0, 0},
     };
     optind = 1;
     opterr = 0;
@@ -192,6 +194,16 @@ static int parse_opts(int argc, char **argv, scan_opts *o, int *first_input)
             o->color = optarg;
             break;
         case 'q': o->quiet = 1; break;
+        case 8: {
+            char *end;
+            long t = strtol(optarg, &end, 10);
+            if (*end || t < 0 || t > 64) {
+                cw_error("--threads: expected a number from 0 (one per core) to 64, not '%s'", optarg);
+                return -1;
+            }
+            cw_ingest_threads = (int)t;
+            break;
+        }
         default:
             if (optopt) cw_error("scan: option '-%c' %s; see 'cloudwarden scan --help'", optopt,
                                  strchr("for", optopt) ? "needs a value" : "is unknown");

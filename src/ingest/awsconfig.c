@@ -150,10 +150,10 @@ static int field_type_error(cw_diags *d, const char *file, const cw_jrecord *rec
     return -1;
 }
 
-int cw_awsconfig_item_to_asset(cw_assets *s, cw_json *item, const char *file, const cw_jrecord *rec,
-                               cw_diags *d, cw_asset **out)
+/* Fill *as from a configuration item; allocations in a only (thread-safe). */
+static int item_prepare(cw_arena *a, cw_json *item, const char *file, const cw_jrecord *rec, cw_diags *d,
+                        cw_asset *out)
 {
-    cw_arena *a = &s->arena;
     static const char *const str_fields[] = {"resourceType", "resourceId", "resourceName", "ARN", "arn",
                                              "awsRegion", "awsAccountId", "accountId",
                                              "configurationItemStatus", "configurationItemCaptureTime", NULL};
@@ -171,7 +171,8 @@ int cw_awsconfig_item_to_asset(cw_assets *s, cw_json *item, const char *file, co
     const char *type = jstr(item, "resourceType", NULL);
     if (!type) return field_type_error(d, file, rec, "resourceType", "a non-empty string");
 
-    cw_asset as = {0};
+    cw_asset as;
+    memset(&as, 0, sizeof as);
     as.provider = "aws";
     as.type = type;
     as.resource_id = jstr(item, "resourceId", NULL);
@@ -210,6 +211,15 @@ int cw_awsconfig_item_to_asset(cw_assets *s, cw_json *item, const char *file, co
     as.source_file = file;
     as.source_record = rec->index;
     as.source_line = rec->line;
+    *out = as;
+    return 0;
+}
+
+int cw_awsconfig_item_to_asset(cw_assets *s, cw_json *item, const char *file, const cw_jrecord *rec,
+                               cw_diags *d, cw_asset **out)
+{
+    cw_asset as;
+    if (item_prepare(&s->arena, item, file, rec, d, &as) < 0) return -1;
     cw_asset *stored = cw_assets_add(s, &as);
     if (out) *out = stored;
     return 0;
@@ -232,27 +242,22 @@ static int sniff(const cw_json *header, const cw_json *first)
     return 0;
 }
 
-static int record(cw_assets *s, const char *file, const cw_jrecord *rec, cw_diags *d, cw_ingest_stats *st)
+static int prepare(cw_arena *a, const char *file, const cw_jrecord *rec, cw_diags *d, cw_asset *out)
 {
     int skip = 0;
     const char *why = NULL;
-    cw_json *item = unwrap(&s->arena, rec->value, &skip, &why);
+    cw_json *item = unwrap(a, rec->value, &skip, &why);
     if (!item) {
-        if (skip) {
-            st->skipped++;
-            return 0;
-        }
+        if (skip) return 0;
         cw_diag_add(d, CW_DIAG_ERROR, file, rec->line, rec->col, rec->index, NULL, "%s", why);
         return -1;
     }
-    if (cw_awsconfig_item_to_asset(s, item, file, rec, d, NULL) < 0) return -1;
-    st->assets++;
-    return 0;
+    return item_prepare(a, item, file, rec, d, out) < 0 ? -1 : 1;
 }
 
 const cw_adapter cw_adapter_awsconfig = {
     "aws-config",
     "AWS Config snapshot, history, configuration item or change notification (JSON, NDJSON, gzip)",
     sniff,
-    record,
+    prepare,
 };

@@ -16,6 +16,11 @@ typedef struct cw_ingest_stats {
     uint64_t bytes;     /* decompressed bytes read */
 } cw_ingest_stats;
 
+/* Worker threads used to parse large inputs (0 = as many as cores, max 4). */
+extern int cw_ingest_threads;
+/* Inputs at least this large (or of unknown size) use the worker threads. */
+extern uint64_t cw_ingest_parallel_min;
+
 typedef void (*cw_progress_fn)(void *ctx, uint64_t bytes_done, uint64_t bytes_total);
 
 typedef struct cw_adapter {
@@ -23,10 +28,11 @@ typedef struct cw_adapter {
     const char *doc;
     /* Return a score 0..100 for how well the first record (and header) fit. */
     int (*sniff)(const cw_json *header, const cw_json *first);
-    /* Convert one record into zero or more assets. Returns 0, or -1 with a
-     * diagnostic added (the record is then rejected, nothing else is lost). */
-    int (*record)(cw_assets *s, const char *file, const cw_jrecord *rec, cw_diags *d,
-                  cw_ingest_stats *st);
+    /* Turn one record into an asset, allocating only from a (it may run on a
+     * worker thread; the caller adds *out to the asset set in input order).
+     * Returns 1 asset, 0 not an asset (skipped), -1 rejected with a
+     * diagnostic added (nothing else is lost). */
+    int (*prepare)(cw_arena *a, const char *file, const cw_jrecord *rec, cw_diags *d, cw_asset *out);
 } cw_adapter;
 
 extern const cw_adapter *const cw_adapters[]; /* NULL-terminated */

@@ -6,7 +6,6 @@
 
 #define CW_XSTR(x) #x
 #define CW_STR(x) CW_XSTR(x)
-#define CW_JSON_PADDING 64 /* >= SIMDJSON_PADDING; checked in json_simd.cpp */
 
 #ifdef __cplusplus
 extern "C" {

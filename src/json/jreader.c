@@ -50,6 +50,9 @@ struct cw_jreader {
     uint32_t open_line, open_col; /* where the current stream array / object opened */
     uint64_t top_values, records;
     int fatal;
+    int raw;              /* next_raw(): hand out text instead of parsing */
+    const char *raw_text;
+    size_t raw_len;
     cw_arena harena;
     cw_json *header;
 };
@@ -351,7 +354,8 @@ static void header_add(cw_jreader *r, uint64_t koff, uint64_t klen, uint64_t vof
     if (k && v && k->type == CW_JSTR) cw_json_obj_set(&r->harena, r->header, k->u.str, v);
 }
 
-/* Emit buf[s..e) as a record. 1 ok, -1 parse error (recoverable). */
+/* Emit buf[s..e) as a record. 1 ok, -1 parse error (recoverable). With raw
+ * set, the text is handed out unparsed. */
 static int emit(cw_jreader *r, cw_arena *a, uint64_t s, uint64_t e, cw_jrecord *rec, cw_json_err *err)
 {
     memset(rec, 0, sizeof *rec);
@@ -365,6 +369,12 @@ static int emit(cw_jreader *r, cw_arena *a, uint64_t s, uint64_t e, cw_jrecord *
         err->record = rec->index;
         r->pin = e;
         return -1;
+    }
+    if (r->raw) {
+        r->raw_text = r->buf + (s - r->base);
+        r->raw_len = (size_t)(e - s);
+        r->pin = e;
+        return 1;
     }
     cw_json_err pe;
     memset(&pe, 0, sizeof pe);
@@ -583,6 +593,38 @@ int cw_jreader_next(cw_jreader *r, cw_arena *a, cw_jrecord *rec, cw_json_err *er
         r->pin = r->pos;
         r->mode = r->array_depth == 2 ? M_TRAILER : M_TOP;
     }
+}
+
+int cw_jreader_next_raw(cw_jreader *r, const char **text, size_t *len, cw_jrecord *rec, cw_json_err *err)
+{
+    r->raw = 1;
+    r->raw_text = NULL;
+    r->raw_len = 0;
+    int k = cw_jreader_next(r, NULL, rec, err);
+    r->raw = 0;
+    *text = r->raw_text;
+    *len = r->raw_len;
+    return k;
+}
+
+cw_json *cw_jrecord_parse(cw_arena *a, const char *text, size_t len, const cw_jrecord *rec, cw_json_err *err)
+{
+    cw_json_err pe;
+    memset(&pe, 0, sizeof pe);
+    cw_json *v = cw_json_parse_padded(a, text, len, &pe);
+    if (v) return v;
+    memset(err, 0, sizeof *err);
+    memcpy(err->msg, pe.msg, sizeof err->msg);
+    size_t off = pe.offset < len ? pe.offset : len;
+    err->offset = rec->offset + off;
+    err->record = rec->index;
+    uint32_t nl = 0;
+    size_t last = 0;
+    for (size_t i = 0; i < off; i++)
+        if (text[i] == '\n') nl++, last = i + 1;
+    err->line = rec->line + nl;
+    err->col = nl ? (uint32_t)(off - last) + 1 : rec->col + (uint32_t)off;
+    return NULL;
 }
 
 /* ---- open / close ------------------------------------------------------ */

@@ -160,6 +160,14 @@ cw_jreader *cw_jreader_open_mem(const char *buf, size_t len, const cw_jreader_op
  * intact the reader can continue with the next record (call next() again);
  * after a framing error (truncation, unbalanced brackets) it returns 0. */
 int cw_jreader_next(cw_jreader *r, cw_arena *a, cw_jrecord *rec, cw_json_err *err);
+/* Like cw_jreader_next without parsing: rec->value is NULL and *text, *len
+ * give the record's bytes, valid until the next call, followed by at least
+ * CW_JSON_PADDING readable bytes. For handing records to worker threads. */
+int cw_jreader_next_raw(cw_jreader *r, const char **text, size_t *len, cw_jrecord *rec, cw_json_err *err);
+/* Parse the text of a raw record; text must be followed by CW_JSON_PADDING
+ * readable bytes. Errors are located in the file (rec gives the start). */
+#define CW_JSON_PADDING 64
+cw_json *cw_jrecord_parse(cw_arena *a, const char *text, size_t len, const cw_jrecord *rec, cw_json_err *err);
 /* Header members seen so far (e.g. fileVersion); an object, possibly empty. */
 const cw_json *cw_jreader_header(cw_jreader *r);
 uint64_t cw_jreader_bytes_read(const cw_jreader *r); /* decompressed bytes consumed */

@@ -25,8 +25,19 @@ void cw_assets_free(cw_assets *s)
     cw_hmap_free(&s->by_type_rid);
     cw_hmap_free(&s->by_type);
     free(s->v);
+    for (size_t i = 0; i < s->nadopted; i++) {
+        cw_arena_free(s->adopted[i]);
+        free(s->adopted[i]);
+    }
+    free(s->adopted);
     cw_arena_free(&s->arena);
     memset(s, 0, sizeof *s);
+}
+
+void cw_assets_adopt(cw_assets *s, cw_arena *a)
+{
+    s->adopted = cw_xrealloc(s->adopted, (s->nadopted + 1) * sizeof *s->adopted);
+    s->adopted[s->nadopted++] = a;
 }
 
 static const char *type_rid_key(cw_arena *a, const char *type, const char *rid, size_t *len)

@@ -60,6 +60,8 @@ typedef struct cw_assets {
     cw_hmap by_type_rid;     /* "type\x1fresourceId" -> asset */
     cw_hmap by_type;         /* type -> cw_asset_list* */
     uint64_t records_seen;   /* records read, including superseded ones */
+    cw_arena **adopted;      /* arenas of worker threads whose data assets use */
+    size_t nadopted;
 } cw_assets;
 
 typedef struct cw_asset_list {
@@ -69,6 +71,9 @@ typedef struct cw_asset_list {
 
 void cw_assets_init(cw_assets *s);
 void cw_assets_free(cw_assets *s);
+/* Take ownership of a heap-allocated arena (cw_xmalloc'd, initialised) that
+ * holds data of assets added to s; freed with s. */
+void cw_assets_adopt(cw_assets *s, cw_arena *a);
 /* Add an asset whose fields are filled (strings in s->arena). When an asset
  * with the same type+resource id exists, the one with the later capture_time
  * replaces it (history files list many items per resource). Returns the

@@ -165,8 +165,10 @@ static void run_one(frun *F, const cw_ynode *fx, const char *dir)
         rec.value = cw_yaml_to_json(&s.arena, it);
         rec.index = i + 1;
         cw_offset_to_linecol(it->src->buf, it->src->len, it->off, &rec.line, &rec.col);
-        uint64_t skipped = st.skipped;
-        if (ad->record(&s, it->src->file, &rec, &dl, &st) == 0 && st.skipped > skipped)
+        cw_asset as;
+        int k = ad->prepare(&s.arena, it->src->file, &rec, &dl, &as);
+        if (k > 0) cw_assets_add(&s, &as);
+        else if (k == 0)
             cw_diag_add(&dl, CW_DIAG_ERROR, it->src->file, rec.line, rec.col, 0, NULL,
                         "item %zu is not an AWS Config configuration item", i + 1);
     }

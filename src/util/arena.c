@@ -20,7 +20,7 @@ static void *block_alloc(size_t bytes)
         if (posix_memalign(&p, 2u << 20, bytes) != 0) p = NULL;
         if (p) {
 #ifdef MADV_HUGEPAGE
-            if (getenv("CW_HUGEPAGES")) madvise(p, bytes, MADV_HUGEPAGE);
+            madvise(p, bytes, MADV_HUGEPAGE); /* far fewer page faults for big arenas */
 #endif
             return p;
         }
