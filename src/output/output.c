@@ -80,7 +80,7 @@ static void jw_newline(cw_jw *w)
 {
     if (w->indent < 0) return;
     cw_sb_addc(w->sb, '\n');
-    for (int i = 0; i < w->depth * w->indent; i++) cw_sb_addc(w->sb, ' ');
+    cw_sb_addn(w->sb, ' ', (size_t)(w->depth * w->indent));
 }
 
 /* Before a value or key: separator and indentation, unless right after a key. */

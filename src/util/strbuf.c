@@ -35,10 +35,11 @@ void cw_sb_add(cw_strbuf *sb, const void *p, size_t n)
     sb->buf[sb->len] = 0;
 }
 void cw_sb_adds(cw_strbuf *sb, const char *s) { cw_sb_add(sb, s, strlen(s)); }
-void cw_sb_addc(cw_strbuf *sb, char c)
+void cw_sb_addn(cw_strbuf *sb, char c, size_t n)
 {
-    cw_sb_grow(sb, 1);
-    sb->buf[sb->len++] = c;
+    cw_sb_grow(sb, n);
+    memset(sb->buf + sb->len, c, n);
+    sb->len += n;
     sb->buf[sb->len] = 0;
 }
 void cw_sb_vprintf(cw_strbuf *sb, const char *fmt, va_list ap)

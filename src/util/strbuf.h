@@ -20,13 +20,21 @@ void cw_sb_reset(cw_strbuf *sb);           /* len = 0, keeps memory */
 void cw_sb_grow(cw_strbuf *sb, size_t extra);
 void cw_sb_add(cw_strbuf *sb, const void *p, size_t n);
 void cw_sb_adds(cw_strbuf *sb, const char *s);
-void cw_sb_addc(cw_strbuf *sb, char c);
 void cw_sb_printf(cw_strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void cw_sb_vprintf(cw_strbuf *sb, const char *fmt, va_list ap);
 /* Append s (n bytes) as a JSON string literal, quotes included. Invalid UTF-8
  * bytes are replaced by U+FFFD so the output is always valid JSON. */
 void cw_sb_add_json_str(cw_strbuf *sb, const char *s, size_t n);
 char *cw_sb_detach(cw_strbuf *sb);         /* caller frees; sb is reset */
+/* Append one byte (inline: output writers call it per character). */
+static inline void cw_sb_addc(cw_strbuf *sb, char c)
+{
+    if (sb->len + 2 > sb->cap) cw_sb_grow(sb, 1);
+    sb->buf[sb->len++] = c;
+    sb->buf[sb->len] = 0;
+}
+/* Append n copies of c. */
+void cw_sb_addn(cw_strbuf *sb, char c, size_t n);
 #ifdef __cplusplus
 }
 #endif
