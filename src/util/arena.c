@@ -1,7 +1,6 @@
 #include "arena.h"
 
 #include <stdarg.h>
-#include <sys/mman.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,12 +17,7 @@ static void *block_alloc(size_t bytes)
     if (bytes >= (2u << 20)) {
         void *p = NULL;
         if (posix_memalign(&p, 2u << 20, bytes) != 0) p = NULL;
-        if (p) {
-#ifdef MADV_HUGEPAGE
-            madvise(p, bytes, MADV_HUGEPAGE); /* far fewer page faults for big arenas */
-#endif
-            return p;
-        }
+        if (p) return p;
     }
     return malloc(bytes);
 }
