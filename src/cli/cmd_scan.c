@@ -284,12 +284,10 @@ int cw_cmd_scan(int argc, char **argv)
         input_errors++;
     }
     double t_load = now_s();
-    if (getenv("CW_DEBUG_MEM")) fprintf(stderr, "debug: assets arena %zu MB, %zu assets\n", assets.arena.total >> 20, assets.n);
 
     /* 3. link, analyze, evaluate */
     cw_assets_link(&assets);
     cw_analyze_all(&assets);
-    if (getenv("CW_DEBUG_MEM")) fprintf(stderr, "debug: after analyze %zu MB\n", assets.arena.total >> 20);
     cw_arena fa;
     cw_arena_init(&fa, 1 << 20);
     cw_findings fs;

@@ -248,6 +248,75 @@ static void test_corpus(void **state)
     assert_int_equal(bad, 2);
 }
 
+/* The worker-thread pipeline gives the same assets and the same located
+ * diagnostics, in the same order, as the serial path. */
+static void load_both(const char *path, cw_assets *ser, cw_diags *dser, cw_assets *par, cw_diags *dpar)
+{
+    cw_ingest_stats st;
+    uint64_t min = cw_ingest_parallel_min;
+    int thr = cw_ingest_threads;
+    cw_ingest_threads = 1;
+    load(ser, path, dser, &st);
+    cw_ingest_threads = 2;
+    cw_ingest_parallel_min = 0;
+    load(par, path, dpar, &st);
+    cw_ingest_threads = thr;
+    cw_ingest_parallel_min = min;
+}
+
+static void test_parallel_same_as_serial(void **state)
+{
+    (void)state;
+    /* a few thousand items (several batches), history duplicates, bad records, a truncated end */
+    char path[512];
+    snprintf(path, sizeof path, "%s/many.json", tmpdir);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("{\"fileVersion\":\"1.0\",\"configurationItems\":[\n", f);
+    for (int i = 0; i < 5000; i++) {
+        if (i == 1234) fputs("{\"resourceType\": 7, \"resourceId\": \"bad\"},\n", f);
+        if (i == 2345) fputs("{\"resourceType\": \"AWS::S3::Bucket\", \"resourceId\": \"x\ty\"},\n", f);
+        fprintf(f,
+                "{\"configurationItemVersion\":\"1.3\",\"awsAccountId\":\"111122223333\",\"configurationItemStatus\":"
+                "\"OK\",\n \"configurationItemCaptureTime\":\"2020-01-0%dT00:00:00Z\",\"resourceType\":\"AWS::S3::Bucket\","
+                "\"resourceId\":\"b%d\",\"ARN\":\"arn:aws:s3:::b%d\",\"configuration\":{\"n\":%d},"
+                "\"supplementaryConfiguration\":{\"BucketPolicy\":{\"policyText\":\"{\\\"Statement\\\":[]}\"}}},\n",
+                1 + i % 3, i % 3000, i % 3000, i);
+    }
+    fputs("{\"resourceType\": \"AWS::S3::Bucket\", \"resourceId\": \"trunc", f);
+    fclose(f);
+    cw_assets a, b;
+    cw_assets_init(&a);
+    cw_assets_init(&b);
+    cw_diags da, db;
+    cw_diags_init(&da);
+    cw_diags_init(&db);
+    load_both(path, &a, &da, &b, &db);
+    assert_int_equal(a.n, 3000);
+    assert_int_equal(b.n, a.n);
+    assert_int_equal(db.n, da.n);
+    assert_int_equal(da.n, 3);
+    for (size_t i = 0; i < da.n; i++) {
+        char *x = cw_diag_format(&da.v[i]), *y = cw_diag_format(&db.v[i]);
+        assert_string_equal(x, y);
+        free(x);
+        free(y);
+    }
+    for (size_t i = 0; i < a.n; i++) {
+        cw_asset *p = a.v[i], *q = cw_assets_find(&b, p->id);
+        assert_non_null(q);
+        assert_int_equal(q->index, p->index);
+        assert_string_equal(q->capture_time, p->capture_time);
+        assert_true(cw_json_equal(p->raw, q->raw));
+        assert_int_equal(q->source_line, p->source_line);
+        assert_int_equal(q->source_record, p->source_record);
+    }
+    cw_assets_free(&a);
+    cw_assets_free(&b);
+    cw_diags_free(&da);
+    cw_diags_free(&db);
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -269,7 +338,7 @@ int main(void)
         cmocka_unit_test(test_snapshot_and_history), cmocka_unit_test(test_embedded_json_decoded),
         cmocka_unit_test(test_notifications),        cmocka_unit_test(test_bad_records_keep_good_ones),
         cmocka_unit_test(test_not_an_inventory),     cmocka_unit_test(test_gzip_input),
-        cmocka_unit_test(test_corpus),
+        cmocka_unit_test(test_corpus),               cmocka_unit_test(test_parallel_same_as_serial),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
