@@ -24,4 +24,4 @@ bench: build
 	@./bench/scan_bench.sh
 
 clean:
-	rm -rf $(BUILD) build-asan build-fuzz
+	rm -rf $(BUILD) build-asan build-tsan build-fuzz

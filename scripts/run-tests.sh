@@ -54,6 +54,19 @@ if [ "${CW_SKIP_SANITIZE:-0}" != 1 ]; then
   fi
 fi
 
+if [ "${CW_SKIP_SANITIZE:-0}" != 1 ]; then
+  echo "== ThreadSanitizer: the threaded ingest pipeline"
+  if [ ! -f build-tsan/build.ninja ]; then
+    meson setup build-tsan -Dbuildtype=debugoptimized -Db_sanitize=thread >/dev/null
+  fi
+  if ninja -C build-tsan tests/unit/test_ingest >/dev/null &&
+     CW_SOURCE_ROOT="$root" TSAN_OPTIONS=halt_on_error=1 build-tsan/tests/unit/test_ingest; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1)); failures+=("thread sanitizer: ingest")
+  fi
+fi
+
 if [ "${CW_SKIP_FUZZ:-0}" != 1 ] && command -v clang >/dev/null; then
   echo "== fuzz smoke"
   secs=${CW_FUZZ_SECONDS:-15}
