@@ -12,6 +12,7 @@
 #include "counters.h"
 #include "mask.h"
 #include "reader.h"
+#include "runs.h"
 #include "scan.h"
 
 struct cw_classifier {
@@ -416,6 +417,7 @@ static void classify_stream(cw_cls_run *r, cw_file_report *rep, cw_reader *rd)
                 rep->truncated = true;
                 break;
             }
+            cw_runs_scan(buf, scanlen, &s.rhits, &s.nrhits, &s.caprhits);
             cw_scan_hits(&s);
         }
         buf[cut] = saved; /* the first byte of the next chunk */
@@ -439,6 +441,7 @@ static void classify_stream(cw_cls_run *r, cw_file_report *rep, cw_reader *rd)
     s.trk->finish(&s);
     rep->records = s.rec;
     free(s.hits);
+    free(s.rhits);
     free(s.vcache);
     cw_trackers_free(&s);
 }

@@ -438,9 +438,14 @@ int cw_scan_collect(unsigned id, unsigned long long from, unsigned long long to,
 
 void cw_scan_hits(cw_scan *s)
 {
-    for (size_t k = 0; k < s->nhits; k++) {
-        unsigned id = s->hits[k] & 7;
-        size_t to = s->hits[k] >> 3;
+    /* merge the two hit streams (both in end order) */
+    size_t i = 0, j = 0;
+    while (i < s->nhits || j < s->nrhits) {
+        uint32_t h;
+        if (j == s->nrhits || (i < s->nhits && s->hits[i] <= s->rhits[j])) h = s->hits[i++];
+        else h = s->rhits[j++];
+        unsigned id = h & 7;
+        size_t to = h >> 3;
         size_t end = to;
         if (id == CW_T_DIGITS) end--; /* the terminator is not part of the value */
         if (end > s->len) end = s->len;
@@ -460,5 +465,6 @@ void cw_scan_hits(cw_scan *s)
         }
     }
     s->nhits = 0;
+    s->nrhits = 0;
     s->last_vin_to = 0;
 }

@@ -14,8 +14,7 @@ typedef struct trigger_def {
 /* Every trigger is case-sensitive ASCII unless it says (?i); none needs start of match. */
 static const trigger_def triggers[] = {
     {CW_T_EMAIL, 0, "[A-Za-z0-9._%+\\-]@[A-Za-z0-9]"},
-    {CW_T_VIN, 0, "[A-HJ-NPR-Z0-9]{17}"},
-    {CW_T_DIGITS, 0, "[0-9][0-9 \\-]{6,}[0-9][^0-9]"},
+    /* CW_T_VIN and CW_T_DIGITS (bounded repeats of dense classes) are found by runs.c */
     /* one literal set for every context word keeps the text triggers cheap: the handler
      * tells key=value, phone words and titles apart and checks word boundaries */
     {CW_T_WORD, HS_FLAG_CASELESS,
@@ -68,8 +67,8 @@ bool cw_patterns_build(cw_patterns *p, char *err, size_t errlen)
 {
     memset(p, 0, sizeof *p);
     size_t nt = sizeof triggers / sizeof *triggers;
-    const char *exprs[CW_T__COUNT];
-    unsigned flags[CW_T__COUNT], ids[CW_T__COUNT];
+    const char *exprs[sizeof triggers / sizeof *triggers];
+    unsigned flags[sizeof triggers / sizeof *triggers], ids[sizeof triggers / sizeof *triggers];
     for (size_t i = 0; i < nt; i++) {
         exprs[i] = triggers[i].re;
         flags[i] = triggers[i].flags;

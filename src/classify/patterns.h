@@ -1,5 +1,6 @@
 /* patterns.h - the pattern database: one Vectorscan (libhs) block-mode database with
- * every stage-1 trigger, and the anchored PCRE2 (JIT) regexes that confirm a candidate
+ * the literal stage-1 triggers (the byte-class runs, VIN and digits, are found by
+ * runs.c), and the anchored PCRE2 (JIT) regexes that confirm a candidate
  * span in stage 2. Both are registry tables in patterns.c.
  *
  * Triggers report only end offsets (no SOM): each trigger is built so that its end

@@ -52,8 +52,10 @@ struct cw_scan {
     bool rec_open;   /* bytes seen in the current record */
     /* matching */
     cw_pat_scratch *ps;
-    uint32_t *hits;   /* (end offset << 3) | trigger, in end-offset order */
+    uint32_t *hits;   /* Vectorscan hits: (end offset << 3) | trigger, in end-offset order */
     size_t nhits, caphits;
+    uint32_t *rhits;  /* runs.c hits (VIN, digits), same encoding and order */
+    size_t nrhits, caprhits;
     uint32_t last_vin_to;
     struct cw_vcache *vcache; /* verdicts of recent field values (names, dates... repeat) */
     size_t email_done, vin_done, digits_done; /* dedup: end of the last candidate span */

@@ -1,0 +1,19 @@
+/* runs.h - the byte-class triggers of stage 1, found without Vectorscan: VIN-shaped
+ * tokens (exactly 17 letters and digits between non-alphanumerics, all VIN
+ * characters) and the ends of digit runs ([0-9][0-9 -]{6,}[0-9] followed by a
+ * non-digit). A bounded repeat of a dense character class is the slowest thing a
+ * regex engine can be asked to scan for; here each 64-byte block is classified with
+ * SIMD compares into bit masks (digit, alphanumeric, digit/space/dash), and runs are
+ * found by shifting and AND-ing masks, with the previous block's masks carried in.
+ *
+ * Hits use the same encoding and end offsets as the Vectorscan triggers they replace
+ * (patterns.h): (to << 3) | CW_T_VIN with `to` just past the 17th character, and
+ * (to << 3) | CW_T_DIGITS with `to` just past the non-digit that ends the run. */
+#ifndef CW_CLS_RUNS_H
+#define CW_CLS_RUNS_H
+#include <stddef.h>
+#include <stdint.h>
+
+/* Appends the hits of b[0..n) to *hits (grown with cw_xrealloc), in end order. */
+void cw_runs_scan(const uint8_t *b, size_t n, uint32_t **hits, size_t *nhits, size_t *caphits);
+#endif
