@@ -65,6 +65,20 @@ if [ "${CW_SKIP_SANITIZE:-0}" != 1 ]; then
   else
     failed=$((failed + 1)); failures+=("thread sanitizer: ingest")
   fi
+  # a whole scan big enough for every threaded stage (ingest, analyzers, rules):
+  # no race reported, and the same findings as the release build
+  tsdir=$(mktemp -d)
+  if ninja -C build-tsan cloudwarden >/dev/null &&
+     python3 bench/gen_aws_snapshot.py --items 25000 --seed 3 -o "$tsdir/snap.json" &&
+     TSAN_OPTIONS=halt_on_error=1 build-tsan/cloudwarden scan -q --format json -o "$tsdir/t.json" "$tsdir/snap.json" &&
+     build/cloudwarden scan -q --threads 1 --format json -o "$tsdir/r.json" "$tsdir/snap.json" &&
+     python3 -c "import json,sys; a,b=(json.load(open(f))['findings'] for f in sys.argv[1:]); sys.exit(a!=b)" \
+       "$tsdir/t.json" "$tsdir/r.json"; then
+    passed=$((passed + 1)); echo "tsan scan: ok (threaded findings equal the single-threaded ones)"
+  else
+    failed=$((failed + 1)); failures+=("thread sanitizer: scan")
+  fi
+  rm -rf "$tsdir"
 fi
 
 if [ "${CW_SKIP_FUZZ:-0}" != 1 ] && command -v clang >/dev/null; then

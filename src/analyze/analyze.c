@@ -1,6 +1,9 @@
 /* analyze.c - the fact registry (every fact an analyzer may set) and the
  * analyzer registry. Semantics: docs/analyzers.md. */
+#include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "analyze_int.h"
 
@@ -113,16 +116,58 @@ int cw_fact_is_namespace(const char *name)
 }
 
 const cw_analyzer cw_analyzers[] = {
-    {"common", "resource identity, customer-data tags, encryption and backup facts", cw_an_common},
-    {"s3", "S3 effective public access: ACL, bucket policy, bucket and account Block Public Access", cw_an_s3},
+    {"common", "customer-data tags, encryption and backup facts; account and region from the ARN", cw_an_common, 1},
+    {"s3", "S3 effective public access: ACL, bucket policy, bucket and account Block Public Access", cw_an_s3, 0},
     {"netreach", "security groups as port x CIDR sets; internet reachability of databases, search domains and "
                  "instances",
-     cw_an_netreach},
-    {"snapshots", "RDS and Redshift snapshots restorable by everyone or shared with other accounts", cw_an_snapshots},
-    {NULL, NULL, NULL},
+     cw_an_netreach, 0},
+    {"snapshots", "RDS and Redshift snapshots restorable by everyone or shared with other accounts", cw_an_snapshots, 0},
+    {NULL, NULL, NULL, 0},
 };
+
+typedef struct an_job {
+    const cw_analyzer *an;
+    cw_assets view; /* a shallow copy of the asset set with an arena of its own */
+    pthread_t th;
+    int started;
+} an_job;
+
+static void *an_main(void *arg)
+{
+    an_job *j = arg;
+    j->an->run(&j->view);
+    return NULL;
+}
 
 void cw_analyze_all(cw_assets *s)
 {
-    for (const cw_analyzer *an = cw_analyzers; an->name; an++) an->run(s);
+    size_t n = 0;
+    for (const cw_analyzer *an = cw_analyzers; an->name; an++) {
+        if (an->first) an->run(s);
+        else n++;
+    }
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    if (cores < 2 || s->n < 20000) {
+        for (const cw_analyzer *an = cw_analyzers; an->name; an++)
+            if (!an->first) an->run(s);
+        return;
+    }
+    an_job *jobs = cw_xcalloc(n, sizeof *jobs);
+    size_t k = 0;
+    for (const cw_analyzer *an = cw_analyzers; an->name; an++) {
+        if (an->first) continue;
+        an_job *j = &jobs[k++];
+        j->an = an;
+        j->view = *s;
+        cw_arena_init(&j->view.arena, 4u << 20);
+        j->started = pthread_create(&j->th, NULL, an_main, j) == 0;
+        if (!j->started) an->run(&j->view); /* no thread: run here */
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (jobs[i].started) pthread_join(jobs[i].th, NULL);
+        cw_arena *a = cw_xmalloc(sizeof *a);
+        *a = jobs[i].view.arena;
+        cw_assets_adopt(s, a);
+    }
+    free(jobs);
 }

@@ -35,11 +35,16 @@ const cw_fact_def *cw_fact_find(const char *name);
 /* 1 when name is a prefix namespace of some fact ("s3", "s3.public"). */
 int cw_fact_is_namespace(const char *name);
 
-/* Registry of analyzers (one per concern), run in table order. */
+/* Registry of analyzers (one per concern). Analyzers flagged `first` run
+ * alone, in table order; then the others run concurrently on large inventories,
+ * so each of those must set facts only on its own resource types, read only
+ * facts it set itself (or that a `first` analyzer set), and allocate only from
+ * s->arena (each thread is given an s whose arena is its own). */
 typedef struct cw_analyzer {
     const char *name;
     const char *doc;
     void (*run)(cw_assets *s); /* sets facts on the live assets it understands */
+    int first;
 } cw_analyzer;
 extern const cw_analyzer cw_analyzers[]; /* terminated by {NULL} */
 

@@ -1,7 +1,9 @@
 /* rules_run.c - evaluate a loaded rule set over an asset set; accessors. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <pthread.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "rules_int.h"
 
@@ -121,20 +123,21 @@ static void eval_asset(run *R, const cw_rule *r, const cw_asset *as, size_t *exp
 
 /* Asset-major order: for each resource type, each asset is evaluated by
  * every rule of that type while its JSON is still in cache (rule-major order
- * re-reads the whole inventory once per rule and is memory-bound). */
-static void eval_rules(run *R, const cw_rule *const *rules, size_t n, const cw_assets *s, cw_diags *d)
+ * re-reads the whole inventory once per rule and is memory-bound). With
+ * nparts > 1 only the assets whose index falls in this part are evaluated, so
+ * parts can run on separate threads. */
+static void eval_part(run *R, const cw_rule *const *rules, size_t n, const cw_assets *s, const size_t *base,
+                      size_t *hits, unsigned part, unsigned nparts)
 {
-    size_t *base = cw_xcalloc(n + 1, sizeof *base);
-    for (size_t k = 0; k < n; k++) base[k + 1] = base[k] + rules[k]->nexc;
-    size_t *hits = cw_xcalloc(base[n] + 1, sizeof *hits);
     const cw_rule **grp = cw_xmalloc((n + 1) * sizeof *grp);
     size_t *gidx = cw_xmalloc((n + 1) * sizeof *gidx);
+#define MINE(as) ((as)->live && (as)->index % nparts == part)
     /* rules for every type ("*") */
     size_t ng = 0;
     for (size_t k = 0; k < n; k++)
         if (rules[k]->all_types) grp[ng] = rules[k], gidx[ng++] = k;
     for (size_t i = 0; ng && i < s->n; i++)
-        if (s->v[i]->live)
+        if (MINE(s->v[i]))
             for (size_t g = 0; g < ng; g++) eval_asset(R, grp[g], s->v[i], hits + base[gidx[g]]);
     /* each distinct type once, with the rules that name it */
     for (size_t k = 0; k < n; k++) {
@@ -160,10 +163,18 @@ static void eval_rules(run *R, const cw_rule *const *rules, size_t n, const cw_a
             }
             const cw_asset_list *l = cw_assets_of_type(s, type);
             for (size_t i = 0; l && i < l->n; i++)
-                if (l->v[i]->live)
+                if (MINE(l->v[i]))
                     for (size_t g = 0; g < ng; g++) eval_asset(R, grp[g], l->v[i], hits + base[gidx[g]]);
         }
     }
+#undef MINE
+    free(grp);
+    free(gidx);
+}
+
+static void warn_expired(run *R, const cw_rule *const *rules, size_t n, const size_t *base, const size_t *hits,
+                         cw_diags *d)
+{
     for (size_t k = 0; k < n; k++) {
         const cw_rule *r = rules[k];
         for (size_t e = 0; e < r->nexc; e++) {
@@ -181,9 +192,87 @@ static void eval_rules(run *R, const cw_rule *const *rules, size_t n, const cw_a
                             ex->name, r->meta.id, ex->expires);
         }
     }
-    free(grp);
-    free(gidx);
+}
+
+static size_t *exc_base(const cw_rule *const *rules, size_t n)
+{
+    size_t *base = cw_xcalloc(n + 1, sizeof *base);
+    for (size_t k = 0; k < n; k++) base[k + 1] = base[k] + rules[k]->nexc;
+    return base;
+}
+
+static void eval_rules(run *R, const cw_rule *const *rules, size_t n, const cw_assets *s, cw_diags *d)
+{
+    size_t *base = exc_base(rules, n);
+    size_t *hits = cw_xcalloc(base[n] + 1, sizeof *hits);
+    eval_part(R, rules, n, s, base, hits, 0, 1);
+    warn_expired(R, rules, n, base, hits, d);
     free(hits);
+    free(base);
+}
+
+static void run_init(run *R, int64_t today, cw_arena *a, cw_findings *out);
+static void run_free(run *R);
+
+/* ---- two threads for large inventories ------------------------------------ */
+typedef struct part_job {
+    run R;
+    cw_arena arena;
+    cw_findings found;
+    size_t *hits;
+    const cw_rule *const *rules;
+    size_t n;
+    const cw_assets *s;
+    const size_t *base;
+    unsigned part, nparts;
+} part_job;
+
+static void *part_main(void *arg)
+{
+    part_job *j = arg;
+    eval_part(&j->R, j->rules, j->n, j->s, j->base, j->hits, j->part, j->nparts);
+    return NULL;
+}
+
+static void eval_rules_parallel(const cw_ruleset *rs, const cw_assets *s, cw_arena *a, cw_findings *out,
+                                cw_diags *d, unsigned nparts)
+{
+    const cw_rule *const *rules = (const cw_rule *const *)rs->enabled;
+    size_t n = rs->nenabled;
+    size_t *base = exc_base(rules, n);
+    part_job *jobs = cw_xcalloc(nparts, sizeof *jobs);
+    pthread_t *th = cw_xcalloc(nparts, sizeof *th);
+    for (unsigned p = 0; p < nparts; p++) {
+        part_job *j = &jobs[p];
+        cw_arena_init(&j->arena, 1u << 20);
+        cw_findings_init(&j->found);
+        run_init(&j->R, rs->today, &j->arena, &j->found);
+        j->hits = cw_xcalloc(base[n] + 1, sizeof *j->hits);
+        j->rules = rules, j->n = n, j->s = s, j->base = base, j->part = p, j->nparts = nparts;
+        if (p > 0 && pthread_create(&th[p], NULL, part_main, j) != 0) cw_bug("cannot start a rule thread");
+    }
+    part_main(&jobs[0]);
+    for (unsigned p = 1; p < nparts; p++) pthread_join(th[p], NULL);
+    /* merge: findings (evidence copied into the caller's arena) and exception hits */
+    for (unsigned p = 0; p < nparts; p++) {
+        part_job *j = &jobs[p];
+        for (size_t i = 0; i < j->found.n; i++) {
+            cw_finding f = j->found.v[i];
+            f.evidence = cw_arena_strdup(a, f.evidence ? f.evidence : "");
+            cw_findings_add(out, &f);
+        }
+        if (p > 0)
+            for (size_t e = 0; e < base[n]; e++) jobs[0].hits[e] += j->hits[e];
+    }
+    warn_expired(&jobs[0].R, rules, n, base, jobs[0].hits, d);
+    for (unsigned p = 0; p < nparts; p++) {
+        run_free(&jobs[p].R);
+        cw_findings_free(&jobs[p].found);
+        cw_arena_free(&jobs[p].arena);
+        free(jobs[p].hits);
+    }
+    free(jobs);
+    free(th);
     free(base);
 }
 
@@ -205,6 +294,11 @@ static void run_free(run *R)
 void cw_rules_eval(const cw_ruleset *rs, const cw_assets *s, cw_arena *a, cw_findings *out, cw_diags *d)
 {
     if (!rs) return;
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    if (cores > 1 && s->n >= 20000) {
+        eval_rules_parallel(rs, s, a, out, d, cores > 4 ? 4u : (unsigned)cores);
+        return;
+    }
     run R;
     run_init(&R, rs->today, a, out);
     eval_rules(&R, (const cw_rule *const *)rs->enabled, rs->nenabled, s, d);
