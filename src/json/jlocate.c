@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "jint.h"
+#include "../util/strbuf.h"
 
 typedef struct loc {
     const unsigned char *s;
@@ -37,25 +38,6 @@ static const char *describe(loc *L, char *buf, size_t bn)
     if (c >= 0x21 && c < 0x7f) snprintf(buf, bn, "'%c'", c);
     else snprintf(buf, bn, "byte 0x%02X", c);
     return buf;
-}
-
-static size_t utf8_seq(const unsigned char *s, size_t n)
-{
-    unsigned c = s[0];
-    size_t len;
-    unsigned min;
-    if (c >= 0xC2 && c <= 0xDF) len = 2, min = 0x80;
-    else if (c >= 0xE0 && c <= 0xEF) len = 3, min = 0x800;
-    else if (c >= 0xF0 && c <= 0xF4) len = 4, min = 0x10000;
-    else return 0;
-    if (n < len) return 0;
-    unsigned cp = c & (0x3F >> (len - 1));
-    for (size_t k = 1; k < len; k++) {
-        if ((s[k] & 0xC0) != 0x80) return 0;
-        cp = (cp << 6) | (s[k] & 0x3F);
-    }
-    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
-    return len;
 }
 
 static int hex4(const unsigned char *p) 
@@ -96,7 +78,7 @@ static int string(loc *L)
             return fail(L, L->i, "control character %s in string: must be escaped", b);
         }
         if (c >= 0x80) {
-            size_t k = utf8_seq(L->s + L->i, L->n - L->i);
+            size_t k = cw_utf8_len(L->s + L->i, L->n - L->i);
             if (!k) return fail(L, L->i, "invalid UTF-8 in string%s", NULL);
             L->i += k;
             continue;

@@ -62,8 +62,7 @@ void cw_sb_printf(cw_strbuf *sb, const char *fmt, ...)
     va_end(ap);
 }
 
-/* length of a valid UTF-8 sequence at s (max n bytes), 0 if invalid */
-static size_t utf8_len(const unsigned char *s, size_t n)
+size_t cw_utf8_len(const unsigned char *s, size_t n)
 {
     unsigned c = s[0];
     if (c < 0x80) return 1;
@@ -98,7 +97,7 @@ void cw_sb_add_json_str(cw_strbuf *sb, const char *s, size_t n)
             continue;
         }
         if (c >= 0x80) {
-            size_t l = utf8_len(p + i, n - i);
+            size_t l = cw_utf8_len(p + i, n - i);
             if (l) {
                 i += l;
                 continue;

@@ -26,6 +26,9 @@ void cw_sb_vprintf(cw_strbuf *sb, const char *fmt, va_list ap);
  * bytes are replaced by U+FFFD so the output is always valid JSON. */
 void cw_sb_add_json_str(cw_strbuf *sb, const char *s, size_t n);
 char *cw_sb_detach(cw_strbuf *sb);         /* caller frees; sb is reset */
+/* Length of the valid UTF-8 sequence at s (at most n bytes), 0 when invalid
+ * (overlong, surrogate, beyond U+10FFFF, truncated). A byte < 0x80 is 1. */
+size_t cw_utf8_len(const unsigned char *s, size_t n);
 /* Append one byte (inline: output writers call it per character). */
 static inline void cw_sb_addc(cw_strbuf *sb, char c)
 {
