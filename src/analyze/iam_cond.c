@@ -20,6 +20,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "../util/timeutil.h"
 #include "iam_int.h"
 
 #define SEARCH_BUDGET 200000
@@ -89,15 +90,6 @@ int iam_parse_operator(const char *name, iam_clause *c)
 }
 
 /* ---- values ------------------------------------------------------------- */
-static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
-{
-    y -= m <= 2;
-    const int64_t era = (y >= 0 ? y : y - 399) / 400;
-    const unsigned yoe = (unsigned)(y - era * 400);
-    const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + (int64_t)doe - 719468;
-}
 
 /* ISO 8601 ("2020-01-02", "2020-01-02T03:04:05[.sss](Z|+hh:mm)") or epoch
  * seconds; NaN when neither. */
@@ -140,7 +132,7 @@ static double parse_date(const char *s)
         }
     }
     if (*p) return NAN;
-    return (double)days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400.0 + h * 3600.0 + mi * 60.0 + sec +
+    return (double)cw_days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400.0 + h * 3600.0 + mi * 60.0 + sec +
            frac - off;
 }
 

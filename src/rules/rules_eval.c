@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "../util/timeutil.h"
 #include "rules_int.h"
 
 struct cw_scratch_blk {
@@ -71,15 +72,6 @@ void *cw_ectx_alloc(cw_ectx *x, size_t n)
 }
 
 /* ---- dates --------------------------------------------------------------- */
-static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
-{
-    y -= m <= 2;
-    const int64_t era = (y >= 0 ? y : y - 399) / 400;
-    const unsigned yoe = (unsigned)(y - era * 400);
-    const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + (int64_t)doe - 719468;
-}
 
 int64_t cw_date_days(const char *s, size_t len)
 {
@@ -95,7 +87,7 @@ int64_t cw_date_days(const char *s, size_t len)
     static const unsigned mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     if (m < 1 || m > 12 || d < 1 || d > mdays[m - 1]) return INT64_MIN;
     if (m == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0)) return INT64_MIN;
-    return days_from_civil(y, m, d);
+    return cw_days_from_civil(y, m, d);
 }
 
 int64_t cw_today_days(const char *today)
