@@ -56,6 +56,8 @@ void cw_jw_null(cw_jw *w);
 void cw_jw_kstr(cw_jw *w, const char *k, const char *s);
 void cw_jw_kint(cw_jw *w, const char *k, int64_t v);
 void cw_jw_kuint(cw_jw *w, const char *k, uint64_t v);
+/* key + array of strings, omitted entirely when n is 0 */
+void cw_jw_kstrs(cw_jw *w, const char *k, const char *const *v, size_t n);
 /* key + value, omitted entirely when s is NULL */
 void cw_jw_kstr_opt(cw_jw *w, const char *k, const char *s);
 

@@ -52,17 +52,9 @@ static void write_finding(cw_jw *w, const cw_finding *f)
     write_source(w, f->asset);
     if (f->suppressed_by) cw_jw_kstr(w, "suppressed", f->suppressed_by);
     if (r && r->remediation) cw_jw_kstr(w, "remediation", r->remediation);
-    if (r && r->ncompliance) {
-        cw_jw_key(w, "compliance");
-        cw_jw_arr(w);
-        for (size_t i = 0; i < r->ncompliance; i++) cw_jw_str(w, r->compliance[i]);
-        cw_jw_end(w);
-    }
-    if (r && r->nreferences) {
-        cw_jw_key(w, "references");
-        cw_jw_arr(w);
-        for (size_t i = 0; i < r->nreferences; i++) cw_jw_str(w, r->references[i]);
-        cw_jw_end(w);
+    if (r) {
+        cw_jw_kstrs(w, "compliance", r->compliance, r->ncompliance);
+        cw_jw_kstrs(w, "references", r->references, r->nreferences);
     }
     cw_jw_end(w);
 }

@@ -169,17 +169,9 @@ static void write_event(cw_jw *w, const cw_finding *f, int64_t ms, const char *v
         cw_jw_end(w);
     }
     if (supp) cw_jw_kstr(w, "suppressed", f->suppressed_by);
-    if (r && r->ncompliance) {
-        cw_jw_key(w, "compliance");
-        cw_jw_arr(w);
-        for (size_t i = 0; i < r->ncompliance; i++) cw_jw_str(w, r->compliance[i]);
-        cw_jw_end(w);
-    }
-    if (r && r->nreferences) {
-        cw_jw_key(w, "references");
-        cw_jw_arr(w);
-        for (size_t i = 0; i < r->nreferences; i++) cw_jw_str(w, r->references[i]);
-        cw_jw_end(w);
+    if (r) {
+        cw_jw_kstrs(w, "compliance", r->compliance, r->ncompliance);
+        cw_jw_kstrs(w, "references", r->references, r->nreferences);
     }
     cw_jw_end(w);
 

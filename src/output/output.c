@@ -261,3 +261,12 @@ int64_t cw_out_started_ms(const cw_scan_info *info)
     clock_gettime(CLOCK_REALTIME, &ts);
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
+
+void cw_jw_kstrs(cw_jw *w, const char *k, const char *const *v, size_t n)
+{
+    if (!n) return;
+    cw_jw_key(w, k);
+    cw_jw_arr(w);
+    for (size_t i = 0; i < n; i++) cw_jw_str(w, v[i]);
+    cw_jw_end(w);
+}
