@@ -164,7 +164,9 @@ static void hit_email(cw_scan *s, size_t to)
     cw_cc cc = CW_CC_NONE;
     const char *v = (const char *)b + st;
     size_t n = en - st;
-    if (!cw_email_valid(v, n, &cc) || !cw_rx_full(s->ps, CW_RX_EMAIL, v, n)) return;
+    /* the span holds only [A-Za-z0-9._%+-] before '@' and [A-Za-z0-9.-] after it, so the
+     * validator's dot-atom and LDH checks imply CW_RX_EMAIL: no regex needed */
+    if (!cw_email_valid(v, n, &cc)) return;
     char norm[256];
     lower_copy(norm, b + st, n);
     cw_scan_accept(s, CW_CAT_EMAIL, st, en, cc, norm, n);
@@ -185,7 +187,9 @@ static void hit_vin(cw_scan *s, size_t to)
     if (r == CW_VIN_BAD) return;
     if (r == CW_VIN_OK_UNCHECKED && !(s->ctx & CW_CTX_CAT(CW_CAT_VIN)) && !kw_near(s, st, CW_CTX_CAT(CW_CAT_VIN)))
         return;
-    if (!cw_rx_full(s->ps, CW_RX_VIN, v, 17)) return;
+    /* the validator checked the characters and position 10; CW_RX_VIN adds only that
+     * position 9 (the check digit) is a digit or X */
+    if (!dig((uint8_t)v[8]) && v[8] != 'X') return;
     cw_scan_accept(s, CW_CAT_VIN, st, to, CW_CC_NONE, v, 17);
 }
 
@@ -204,7 +208,7 @@ static bool try_card(cw_scan *s, size_t st, size_t en)
         }
     }
     if (nd < 13 || !cw_card_issuer(d, nd) || !cw_luhn(d, nd)) return false;
-    if (!cw_rx_full(s->ps, CW_RX_CARD, (const char *)s->buf + st, en - st)) return false;
+    if (!cw_shape_card((const char *)s->buf + st, en - st)) return false;
     cw_scan_accept(s, CW_CAT_CARD, st, en, CW_CC_NONE, d, nd);
     return true;
 }
@@ -214,7 +218,7 @@ static bool try_phone(cw_scan *s, size_t st, size_t en, bool ctx)
     cw_phone ph;
     const char *v = (const char *)s->buf + st;
     if (!cw_phone_check(v, en - st, !ctx, &ph)) return false;
-    if (!cw_rx_full(s->ps, CW_RX_PHONE, v, en - st)) return false;
+    if (!cw_shape_phone(v, en - st)) return false;
     cw_scan_accept(s, CW_CAT_PHONE, st, en, ph.cc, ph.e164, ph.e164_len);
     return true;
 }
@@ -223,7 +227,7 @@ static bool try_natid(cw_scan *s, size_t st, size_t en, bool ctx)
 {
     const char *v = (const char *)s->buf + st;
     cw_cc cc = cw_natid_check(v, en - st, ctx);
-    if (cc == CW_CC_NONE || !cw_rx_full(s->ps, CW_RX_NATID_NUM, v, en - st)) return false;
+    if (cc == CW_CC_NONE || !cw_shape_natid_num(v, en - st)) return false;
     char norm[32];
     size_t k = 0;
     for (size_t i = st; i < en && k < sizeof norm; i++)

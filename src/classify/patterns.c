@@ -154,3 +154,104 @@ int cw_rx_group(cw_pat_scratch *s, cw_rx_id id, const char *subj, size_t n)
         if (ov[2 * g] != PCRE2_UNSET) return g;
     return 0;
 }
+
+/* ---- hand-coded shapes (see patterns.h) ---- */
+static inline bool sdig(char c) { return (unsigned char)(c - '0') < 10; }
+
+bool cw_shape_card(const char *s, size_t n)
+{
+    /* groups of digits split by single separators, all the same separator */
+    size_t g[20];
+    size_t ng = 0, len = 0;
+    char sep = 0;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (sdig(c)) {
+            len++;
+            continue;
+        }
+        if (c != ' ' && c != '-') return false;
+        if (!len || (sep && c != sep) || ng == 19) return false;
+        sep = c;
+        g[ng++] = len;
+        len = 0;
+    }
+    if (!len) return false;
+    g[ng++] = len;
+    if (ng == 1) return len >= 13 && len <= 19;
+    if (ng == 3 && g[0] == 4 && g[1] == 6 && (g[2] == 4 || g[2] == 5)) return true;
+    if (ng < 4 || ng > 5 || g[0] != 4 || g[1] != 4 || g[2] != 4) return false;
+    if (ng == 4) return g[3] >= 4 && g[3] <= 7;
+    return g[3] == 4 && g[4] >= 1 && g[4] <= 3;
+}
+
+static inline bool psep(char c) { return c == ' ' || c == '.' || c == '-'; }
+
+/* \d{1,5}(?:[ .-]?\d{1,5}){0,6} over s[i..n): digit runs split by single separators,
+ * at most 7 pieces of 1-5 digits */
+static bool phone_tail(const char *s, size_t n, size_t i)
+{
+    size_t pieces = 0;
+    while (i < n) {
+        if (!sdig(s[i])) return false;
+        size_t l = 0;
+        while (i < n && sdig(s[i])) i++, l++;
+        pieces += (l + 4) / 5;
+        if (pieces > 7) return false;
+        if (i < n) {
+            if (!psep(s[i])) return false;
+            i++;
+            if (i == n) return false;
+        }
+    }
+    return pieces > 0;
+}
+
+/* (?:\(0?\d{1,4}\)[ .-]?)?tail */
+static bool phone_rest(const char *s, size_t n, size_t i)
+{
+    if (i < n && s[i] == '(') {
+        size_t j = i + 1, l = 0;
+        while (j < n && sdig(s[j])) j++, l++;
+        if (j >= n || s[j] != ')' || l == 0 || l > 5 || (l == 5 && s[i + 1] != '0')) return false;
+        i = j + 1;
+        if (i < n && psep(s[i])) i++;
+    }
+    return i < n && phone_tail(s, n, i);
+}
+
+bool cw_shape_phone(const char *s, size_t n)
+{
+    if (n && s[0] == '+') {
+        size_t l = 0;
+        while (1 + l < n && sdig(s[1 + l])) l++;
+        if (!l) return false;
+        /* the country code takes 1-3 digits; the rest of its run starts the number */
+        for (size_t c = 1; c <= 3 && c <= l; c++) {
+            if (c < l) {
+                if (phone_tail(s, n, 1 + c)) return true;
+            } else {
+                size_t i = 1 + c;
+                if (i < n && psep(s[i])) i++;
+                if (phone_rest(s, n, i)) return true;
+            }
+        }
+        return false;
+    }
+    return phone_rest(s, n, 0);
+}
+
+bool cw_shape_natid_num(const char *s, size_t n)
+{
+    size_t groups = 0, i = 0;
+    while (i < n) {
+        if (!sdig(s[i])) return false;
+        while (i < n && sdig(s[i])) i++;
+        if (++groups > 6) return false;
+        if (i < n) {
+            if (s[i] != ' ' && s[i] != '-') return false;
+            if (++i == n) return false;
+        }
+    }
+    return groups > 0;
+}

@@ -64,4 +64,11 @@ bool cw_rx_full(cw_pat_scratch *s, cw_rx_id id, const char *subj, size_t n);
 /* Same, returning the number of the first capture group that took part (0 if none,
  * -1 if no match). */
 int cw_rx_group(cw_pat_scratch *s, cw_rx_id id, const char *subj, size_t n);
+
+/* Hand-coded equivalents of the confirmation regexes on the hot paths (one pass, no
+ * backtracking): each returns exactly what cw_rx_full() returns for the same bytes
+ * (the unit tests compare them on random strings). */
+bool cw_shape_card(const char *s, size_t n);      /* CW_RX_CARD */
+bool cw_shape_phone(const char *s, size_t n);     /* CW_RX_PHONE */
+bool cw_shape_natid_num(const char *s, size_t n); /* CW_RX_NATID_NUM */
 #endif

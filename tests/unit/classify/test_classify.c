@@ -40,6 +40,63 @@ static int teardown(void **state)
 }
 
 /* ---- validators ---- */
+/* The hand-coded shapes must say exactly what the confirmation regexes say. */
+static void test_shapes_match_regexes(void **state)
+{
+    (void)state;
+    cw_patterns pat;
+    cw_pat_scratch ps;
+    char err[256];
+    assert_true(cw_patterns_build(&pat, err, sizeof err));
+    assert_true(cw_pat_scratch_init(&ps, &pat));
+    static const char seps[] = " -.+()x";
+    uint64_t x = 88172645463325252ULL;
+#define RND() (x ^= x << 13, x ^= x >> 7, x ^= x << 17, x)
+    int pos[3] = {0, 0, 0};
+    for (int it = 0; it < 300000; it++) {
+        char b[64];
+        size_t n = 0;
+        if (RND() % 4 == 0) b[n++] = '+';
+        if (RND() % 6 == 0) {
+            b[n++] = '(';
+            for (int k = (int)(RND() % 6); k > 0; k--) b[n++] = (char)('0' + RND() % 10);
+            b[n++] = ')';
+        }
+        int groups = 1 + (int)(RND() % 7);
+        for (int g = 0; g < groups && n < 40; g++) {
+            int l = (int)(RND() % 8);
+            for (int k = 0; k < l; k++) b[n++] = (char)('0' + RND() % 10);
+            if (g + 1 < groups) {
+                b[n++] = RND() % 3 ? ' ' : '-';
+                if (RND() % 10 == 0) b[n++] = seps[RND() % (sizeof seps - 1)];
+            }
+        }
+        if (RND() % 2) { /* card-like: 4-4-4-4(-k) or 4-6-5 with one separator */
+            static const int shapes[][7] = {{4, 4, 4, 4}, {4, 4, 4, 4, 2}, {4, 4, 4, 4, 3}, {4, 4, 4, 4, 4}, {4, 6, 5},
+                                            {4, 6, 4},    {4, 6, 6},       {4, 4, 4, 7},    {4, 4, 4, 8},    {4, 4, 4, 4, 1, 1},
+                                            {12},         {13},            {19},            {20},            {3, 4, 4, 4}};
+            const int *sh = shapes[RND() % (sizeof shapes / sizeof *shapes)];
+            char sep = RND() % 2 ? ' ' : '-';
+            n = 0;
+            for (int g = 0; sh[g]; g++) {
+                if (g) b[n++] = RND() % 12 ? sep : ' ';
+                for (int k = 0; k < sh[g]; k++) b[n++] = (char)('0' + RND() % 10);
+            }
+        }
+        bool r1 = cw_rx_full(&ps, CW_RX_CARD, b, n), r2 = cw_rx_full(&ps, CW_RX_PHONE, b, n),
+             r3 = cw_rx_full(&ps, CW_RX_NATID_NUM, b, n);
+        if (r1 != cw_shape_card(b, n) || r2 != cw_shape_phone(b, n) || r3 != cw_shape_natid_num(b, n))
+            fail_msg("shape differs from regex on '%.*s': card %d phone %d natid %d", (int)n, b, r1, r2, r3);
+        pos[0] += r1, pos[1] += r2, pos[2] += r3;
+    }
+#undef RND
+    /* the generator reaches both answers of every shape */
+    assert_true(pos[0] > 1000 && pos[1] > 1000 && pos[2] > 1000);
+    assert_true(pos[0] < 290000 && pos[1] < 290000 && pos[2] < 290000);
+    cw_pat_scratch_free(&ps);
+    cw_patterns_free(&pat);
+}
+
 static void test_vin(void **state)
 {
     (void)state;
@@ -478,6 +535,7 @@ static void test_json_output(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_shapes_match_regexes),
         cmocka_unit_test(test_vin),
         cmocka_unit_test(test_cards),
         cmocka_unit_test(test_email),
