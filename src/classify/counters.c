@@ -78,13 +78,7 @@ static void set_insert(cw_distinct *d, uint64_t h);
 
 static void set_grow(cw_distinct *d)
 {
-    uint32_t ncap = d->cap ? d->cap * 2 : 256;
-    if (ncap > CW_DISTINCT_EXACT_MAX * 2) {
-        free(d->set);
-        d->set = NULL;
-        d->overflow = true;
-        return;
-    }
+    uint32_t ncap = d->cap ? d->cap * 2 : 256; /* at most 2 * CW_DISTINCT_EXACT_MAX */
     uint64_t *old = d->set;
     uint32_t ocap = d->cap;
     d->set = cw_xcalloc(ncap, sizeof *d->set);
@@ -106,50 +100,46 @@ static void set_insert(cw_distinct *d, uint64_t h)
     d->n++;
 }
 
+/* Leave exact mode: the sketch gets every distinct hash seen so far (registers are
+ * maxima, so this gives the same sketch as feeding every value from the start). */
+static void set_overflow(cw_distinct *d)
+{
+    for (uint32_t i = 0; i < d->cap; i++)
+        if (d->set[i]) hll_add(d->hll, d->set[i]);
+    free(d->set);
+    d->set = NULL;
+    d->cap = d->n = 0;
+    d->overflow = true;
+}
+
 void cw_distinct_add(cw_distinct *d, uint64_t h)
 {
     if (!h) h = 1;
-    hll_add(d->hll, h);
-    if (d->overflow) return;
+    if (d->overflow) {
+        hll_add(d->hll, h);
+        return;
+    }
     if ((d->n + 1) * 2 > d->cap) {
         if (d->n >= CW_DISTINCT_EXACT_MAX) {
-            free(d->set);
-            d->set = NULL;
-            d->overflow = true;
+            set_overflow(d);
+            hll_add(d->hll, h);
             return;
         }
         set_grow(d);
-        if (d->overflow) return;
     }
     set_insert(d, h);
 }
 
 void cw_distinct_merge(cw_distinct *dst, const cw_distinct *src)
 {
-    for (size_t i = 0; i < sizeof dst->hll; i++)
-        if (src->hll[i] > dst->hll[i]) dst->hll[i] = src->hll[i];
-    if (dst->overflow) return;
-    if (src->overflow) {
-        free(dst->set);
-        dst->set = NULL;
-        dst->overflow = true;
+    if (!src->overflow) {
+        for (uint32_t i = 0; i < src->cap; i++)
+            if (src->set[i]) cw_distinct_add(dst, src->set[i]);
         return;
     }
-    for (uint32_t i = 0; i < src->cap && !dst->overflow; i++) {
-        uint64_t h = src->set[i];
-        if (!h) continue;
-        if ((dst->n + 1) * 2 > dst->cap) {
-            if (dst->n >= CW_DISTINCT_EXACT_MAX) {
-                free(dst->set);
-                dst->set = NULL;
-                dst->overflow = true;
-                return;
-            }
-            set_grow(dst);
-            if (dst->overflow) return;
-        }
-        set_insert(dst, h);
-    }
+    if (!dst->overflow) set_overflow(dst);
+    for (size_t i = 0; i < sizeof dst->hll; i++)
+        if (src->hll[i] > dst->hll[i]) dst->hll[i] = src->hll[i];
 }
 
 double cw_hll_estimate(const uint8_t *regs)

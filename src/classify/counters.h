@@ -1,6 +1,7 @@
 /* counters.h - distinct-value counting: an exact set of 64-bit value hashes up to
  * CW_DISTINCT_EXACT_MAX (16384) values (a table of at most 256 KiB), then a HyperLogLog sketch (p = 14, ~0.8% error).
- * The sketch is fed from the first value on, so switching costs nothing. */
+ * The sketch is filled when the set overflows (from the set's hashes) and fed from then on;
+ * it is the same sketch as one fed every value from the start. */
 #ifndef CW_CLS_COUNTERS_H
 #define CW_CLS_COUNTERS_H
 #include <stdbool.h>
@@ -16,7 +17,7 @@ struct cw_distinct {
     uint64_t *set;    /* open addressing, 0 = empty; NULL once overflowed */
     uint32_t cap, n;
     bool overflow;
-    uint8_t hll[1u << CW_HLL_P];
+    uint8_t hll[1u << CW_HLL_P]; /* used once overflowed */
 };
 
 cw_distinct *cw_distinct_new(void);

@@ -168,11 +168,16 @@ void cw_scan_accept(cw_scan *s, cw_cat cat, size_t start, size_t end, cw_cc cc, 
 
 void cw_scan_accept_hash(cw_scan *s, cw_cat cat, size_t start, size_t end, cw_cc cc, uint64_t h)
 {
+    cw_scan_accept_seen(s, cat, start, end, cc, h, false);
+}
+
+void cw_scan_accept_seen(cw_scan *s, cw_cat cat, size_t start, size_t end, cw_cc cc, uint64_t h, bool counted)
+{
     cw_cat_stats *cs = &s->rep->cats[cat];
     cs->occurrences++;
     cs->by_cc[cc]++;
     if (!cs->set) cs->set = cw_distinct_new();
-    cw_distinct_add(cs->set, h);
+    if (!counted) cw_distinct_add(cs->set, h);
     if (cs->nsamples < s->opts->samples) {
         bool seen = false;
         for (int k = 0; k < cs->nsamples; k++) seen |= cs->sample_hash[k] == h;

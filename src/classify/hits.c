@@ -114,7 +114,8 @@ static bool value_as(cw_scan *s, cw_cat cat, size_t st, size_t en)
     if (!s->vcache) s->vcache = cw_xcalloc(1, sizeof *s->vcache);
     uint64_t rh = cw_vhash(v, n) | 1;
     cw_vcache_ent *e = &s->vcache->e[cat][rh & ((1u << VC_BITS) - 1)];
-    if (e->raw != rh) {
+    bool seen = e->raw == rh; /* accepted before in this file when ok: already counted as distinct */
+    if (!seen) {
         cw_cc cc;
         uint64_t nh = 0;
         e->ok = validate_value(s, cat, v, n, &cc, &nh);
@@ -123,7 +124,7 @@ static bool value_as(cw_scan *s, cw_cat cat, size_t st, size_t en)
         e->cc = (uint8_t)cc;
     }
     if (!e->ok) return false;
-    cw_scan_accept_hash(s, cat, st, en, (cw_cc)e->cc, e->norm);
+    cw_scan_accept_seen(s, cat, st, en, (cw_cc)e->cc, e->norm, seen);
     return true;
 }
 

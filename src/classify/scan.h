@@ -91,6 +91,8 @@ void cw_trackers_free(cw_scan *s);
 void cw_scan_accept(cw_scan *s, cw_cat cat, size_t start, size_t end, cw_cc cc, const void *norm, size_t nlen);
 /* Same with the hash of the normalized form already known (cw_vhash). */
 void cw_scan_accept_hash(cw_scan *s, cw_cat cat, size_t start, size_t end, cw_cc cc, uint64_t h);
+/* Same; counted: this value is known to be in the distinct counter already. */
+void cw_scan_accept_seen(cw_scan *s, cw_cat cat, size_t start, size_t end, cw_cc cc, uint64_t h, bool counted);
 /* Vectorscan match callback (hits.c); ctx is the cw_scan: records the hit. */
 int cw_scan_collect(unsigned id, unsigned long long from, unsigned long long to, unsigned flags, void *ctx);
 /* Handle the hits collected for the current chunk, in order (hits.c). */
