@@ -183,7 +183,7 @@ static void fs_merge(cw_arena *ar, const fs_node *t, int n, cw_json *o)
     for (int c = t[n].first; c >= 0; c = t[c].next) {
         cw_json *m = NULL;
         for (uint32_t i = 0; i < o->len && !m; i++)
-            if (o->u.members[i].keylen == t[c].seglen && memcmp(o->u.members[i].key, t[c].seg, t[c].seglen) == 0)
+            if (cw_jkeylen(&o->u.members[i]) == t[c].seglen && memcmp(o->u.members[i].key, t[c].seg, t[c].seglen) == 0)
                 m = &o->u.members[i].val;
         if (!m) {
             add++;
@@ -200,12 +200,11 @@ static void fs_merge(cw_arena *ar, const fs_node *t, int n, cw_json *o)
     for (int c = t[n].first; c >= 0; c = t[c].next) {
         bool found = false;
         for (uint32_t i = 0; i < o->len && !found; i++)
-            found = o->u.members[i].keylen == t[c].seglen && memcmp(o->u.members[i].key, t[c].seg, t[c].seglen) == 0;
+            found = cw_jkeylen(&o->u.members[i]) == t[c].seglen && memcmp(o->u.members[i].key, t[c].seg, t[c].seglen) == 0;
         if (found) continue;
         /* the last segment of a name is NUL-terminated already (names are
          * static or arena strings); inner segments need a copy */
-        mm[k].key = t[c].seg[t[c].seglen] ? cw_arena_strndup(ar, t[c].seg, t[c].seglen) : t[c].seg;
-        mm[k].keylen = t[c].seglen;
+        mm[k].key = cw_json_key(ar, t[c].seg, t[c].seglen);
         fs_emit(ar, t, c, &mm[k].val);
         k++;
     }

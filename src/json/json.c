@@ -13,13 +13,13 @@ const cw_json *cw_json_getn(const cw_json *obj, const char *key, size_t keylen)
     if (!obj || obj->type != CW_JOBJ || !keylen) {
         if (obj && obj->type == CW_JOBJ)
             for (uint32_t i = 0; i < obj->len; i++)
-                if (obj->u.members[i].keylen == 0) return &obj->u.members[i].val;
+                if (cw_jkeylen(&obj->u.members[i]) == 0) return &obj->u.members[i].val;
         return NULL;
     }
     char c0 = key[0];
     const cw_jmember *m = obj->u.members;
     for (uint32_t i = 0; i < obj->len; i++)
-        if (m[i].keylen == keylen && m[i].key[0] == c0 && memcmp(m[i].key, key, keylen) == 0) return &m[i].val;
+        if (m[i].key[0] == c0 && cw_jkeylen(&m[i]) == keylen && memcmp(m[i].key, key, keylen) == 0) return &m[i].val;
     return NULL;
 }
 
@@ -31,7 +31,7 @@ const cw_json *cw_json_get_ci(const cw_json *obj, const char *key)
     size_t kl = strlen(key);
     for (uint32_t i = 0; i < obj->len; i++) {
         const cw_jmember *m = &obj->u.members[i];
-        if (m->keylen == kl && strncasecmp(m->key, key, kl) == 0) return &m->val;
+        if (cw_jkeylen(m) == kl && strncasecmp(m->key, key, kl) == 0) return &m->val;
     }
     return NULL;
 }
@@ -105,9 +105,9 @@ bool cw_json_equal(const cw_json *a, const cw_json *b)
         for (uint32_t i = 0; i < a->len; i++) {
             const cw_jmember *m = &a->u.members[i], *n = &b->u.members[i];
             /* same key at the same place (also right for duplicate keys), else by lookup */
-            const cw_json *other = n->keylen == m->keylen && memcmp(n->key, m->key, m->keylen) == 0
+            const cw_json *other = cw_jkeylen(n) == cw_jkeylen(m) && memcmp(n->key, m->key, cw_jkeylen(m)) == 0
                                        ? &n->val
-                                       : cw_json_getn(b, m->key, m->keylen);
+                                       : cw_json_getn(b, m->key, cw_jkeylen(m));
             if (!cw_json_equal(&m->val, other)) return false;
         }
         return true;
@@ -183,7 +183,7 @@ void cw_json_obj_set(cw_arena *a, cw_json *obj, const char *key, const cw_json *
     size_t kl = strlen(key);
     for (uint32_t i = 0; i < obj->len; i++) {
         cw_jmember *m = &obj->u.members[i];
-        if (m->keylen == kl && memcmp(m->key, key, kl) == 0) {
+        if (cw_jkeylen(m) == kl && memcmp(m->key, key, kl) == 0) {
             m->val = *v;
             if (m->val.type == CW_JARR || m->val.type == CW_JOBJ) m->val.b = 0;
             return;
@@ -193,8 +193,7 @@ void cw_json_obj_set(cw_arena *a, cw_json *obj, const char *key, const cw_json *
     if (copy.type == CW_JARR || copy.type == CW_JOBJ) copy.b = 0;
     obj->u.members = grow(a, obj, obj->u.members, sizeof(cw_jmember));
     cw_jmember *m = &obj->u.members[obj->len++];
-    m->key = cw_json_intern(a, key, kl);
-    m->keylen = (uint32_t)kl;
+    m->key = cw_json_key(a, key, kl);
     m->val = copy;
 }
 
@@ -278,7 +277,7 @@ static void write_rec(cw_strbuf *sb, const cw_json *v, int indent, int level)
             const cw_jmember *m = &v->u.members[i];
             if (i) cw_sb_addc(sb, ',');
             newline(sb, indent, level + 1);
-            cw_sb_add_json_str(sb, m->key, m->keylen);
+            cw_sb_add_json_str(sb, m->key, cw_jkeylen(m));
             cw_sb_adds(sb, indent >= 0 ? ": " : ":");
             write_rec(sb, &m->val, indent, level + 1);
         }

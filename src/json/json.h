@@ -52,11 +52,18 @@ struct cw_json {
 /* Integer value of a number node. */
 #define cw_json_int(v) ((int64_t)(v)->u.num)
 
+/* 24 bytes. The key's length is stored in the 4 bytes before the key (keys
+ * are made by cw_json_key); read it with cw_jkeylen(). */
 struct cw_jmember {
     const char *key;
-    uint32_t keylen;
     cw_json val;
 };
+static inline uint32_t cw_jkeylen(const cw_jmember *m)
+{
+    uint32_t n;
+    __builtin_memcpy(&n, m->key - 4, 4);
+    return n;
+}
 
 /* ---- parsing ---------------------------------------------------------- */
 typedef struct cw_json_err {
@@ -98,6 +105,9 @@ bool cw_json_is(const cw_json *v, cw_jtype t);
 bool cw_json_equal(const cw_json *a, const cw_json *b);
 
 /* ---- building (for analyzers' facts and for tests) --------------------- */
+/* A member key: a NUL-terminated copy of s[0..n) in a (short keys are shared),
+ * with its length stored before it as cw_jkeylen() expects. */
+const char *cw_json_key(cw_arena *a, const char *s, size_t n);
 cw_json *cw_json_new_null(cw_arena *a);
 cw_json *cw_json_new_bool(cw_arena *a, bool b);
 cw_json *cw_json_new_num(cw_arena *a, double d);

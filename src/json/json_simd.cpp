@@ -17,6 +17,8 @@ namespace {
 // one arena: keys repeat in every configuration item and many values repeat
 // ("Active", region names, resource types), so sharing them keeps the tree
 // well below the size of the text. A collision just evicts.
+alignas(4) const char empty_key[5] = {0, 0, 0, 0, 0};
+
 struct str_cache {
     struct slot {
         const char *s;
@@ -43,16 +45,26 @@ struct str_cache {
         h = (h ^ w) * 0xc4ceb9fe1a85ec53ULL;
         return h ^ (h >> 29);
     }
+    // every string made here carries its length in the 4 bytes before it
+    static const char *make(cw_arena *a, const char *s, size_t n)
+    {
+        char *p = static_cast<char *>(cw_arena_alloc_align(a, n + 5, 4));
+        uint32_t len = static_cast<uint32_t>(n);
+        std::memcpy(p, &len, 4);
+        if (n) std::memcpy(p + 4, s, n);
+        p[4 + n] = 0;
+        return p + 4;
+    }
     const char *get(cw_arena *a, const char *s, size_t n)
     {
-        if (n == 0) return "";
-        if (n > MAXLEN) return cw_arena_strndup(a, s, n);
+        if (n == 0) return empty_key + 4;
+        if (n > MAXLEN) return make(a, s, n);
         if (!slots) slots = static_cast<slot *>(cw_xcalloc(N, sizeof(slot)));
         uint64_t h = hash(s, n);
         slot &sl = slots[h & (N - 1)];
         uint32_t tag = static_cast<uint32_t>(h >> 32);
         if (sl.s && sl.gen == a->gen && sl.len == n && sl.tag == tag && std::memcmp(sl.s, s, n) == 0) return sl.s;
-        const char *k = cw_arena_strndup(a, s, n);
+        const char *k = make(a, s, n);
         sl = {k, static_cast<uint32_t>(n), tag, a->gen};
         return k;
     }
@@ -91,7 +103,6 @@ void convert(cw_arena *a, str_cache &keys, simdjson::dom::element e, cw_json *ou
             if (i >= n) break;
             cw_jmember *m = &out->u.members[i++];
             m->key = keys.get(a, field.key.data(), field.key.size());
-            m->keylen = static_cast<uint32_t>(field.key.size());
             convert(a, keys, field.value, &m->val);
         }
         out->len = static_cast<uint32_t>(i);
@@ -176,6 +187,11 @@ cw_json *parse(cw_arena *a, const char *buf, size_t len, cw_json_err *err)
 } // namespace
 
 extern "C" const char *cw_json_intern(cw_arena *a, const char *s, size_t n)
+{
+    return st().keys.get(a, s, n);
+}
+
+extern "C" const char *cw_json_key(cw_arena *a, const char *s, size_t n)
 {
     return st().keys.get(a, s, n);
 }

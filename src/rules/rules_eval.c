@@ -124,17 +124,17 @@ static const cw_json *member(const cw_json *o, const char *k, uint32_t kl)
     const cw_jmember *m = o->u.members;
     if (kl == 0) {
         for (uint32_t i = 0; i < o->len; i++)
-            if (m[i].keylen == 0) return &m[i].val;
+            if (cw_jkeylen(&m[i]) == 0) return &m[i].val;
         return NULL;
     }
     /* length and first byte first: most keys differ there, memcmp is a call */
     const char c0 = k[0];
     for (uint32_t i = 0; i < o->len; i++)
-        if (m[i].keylen == kl && m[i].key[0] == c0 && memcmp(m[i].key, k, kl) == 0) return &m[i].val;
+        if (m[i].key[0] == c0 && cw_jkeylen(&m[i]) == kl && memcmp(m[i].key, k, kl) == 0) return &m[i].val;
     /* AWS Config mixes camelCase and PascalCase: fall back to ignoring case */
     const char l0 = (char)(c0 | 0x20);
     for (uint32_t i = 0; i < o->len; i++)
-        if (m[i].keylen == kl && (char)(m[i].key[0] | 0x20) == l0 && strncasecmp(m[i].key, k, kl) == 0)
+        if ((char)(m[i].key[0] | 0x20) == l0 && cw_jkeylen(&m[i]) == kl && strncasecmp(m[i].key, k, kl) == 0)
             return &m[i].val;
     return NULL;
 }
@@ -241,7 +241,7 @@ static bool contains_val(const cw_json *coll, const cw_json *v)
     }
     if (coll->type == CW_JOBJ && v->type == CW_JSTR) {
         for (uint32_t i = 0; i < coll->len; i++)
-            if (coll->u.members[i].keylen == v->len && memcmp(coll->u.members[i].key, v->u.str, v->len) == 0)
+            if (cw_jkeylen(&coll->u.members[i]) == v->len && memcmp(coll->u.members[i].key, v->u.str, v->len) == 0)
                 return true;
     }
     return false;

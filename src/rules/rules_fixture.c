@@ -265,7 +265,7 @@ static cw_ynode *from_json(cw_arena *a, const cw_json *j, const cw_ysrc *src)
             k->kind = CW_Y_SCALAR;
             k->style = CW_YS_DOUBLE;
             k->str = j->u.members[i].key;
-            k->len = j->u.members[i].keylen;
+            k->len = cw_jkeylen(&j->u.members[i]);
             k->src = src;
             n->items[2 * i] = k;
             n->items[2 * i + 1] = from_json(a, &j->u.members[i].val, src);

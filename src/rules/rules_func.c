@@ -105,7 +105,7 @@ static const cw_json *f_tag(const cw_cnode *c, const cw_json *const *av, cw_ectx
     const cw_json *t = x->asset->tags;
     if (!t || t->type != CW_JOBJ) return NULL;
     for (uint32_t i = 0; i < t->len; i++)
-        if (tagkey_eq(t->u.members[i].key, t->u.members[i].keylen, av[0]->u.str, av[0]->len))
+        if (tagkey_eq(t->u.members[i].key, cw_jkeylen(&t->u.members[i]), av[0]->u.str, av[0]->len))
             return &t->u.members[i].val;
     return NULL;
 }
@@ -137,7 +137,7 @@ static const cw_json *f_any_tag(const cw_cnode *c, const cw_json *const *av, cw_
     bool hit = false;
     for (uint32_t i = 0; t && t->type == CW_JOBJ && i < t->len && !hit; i++) {
         const cw_jmember *m = &t->u.members[i];
-        if (!in_keylist(av[0], m->key, m->keylen)) continue;
+        if (!in_keylist(av[0], m->key, cw_jkeylen(m))) continue;
         hit = c->nargs < 2 || in_vallist(av[1], &m->val);
     }
     return ret_bool(out, hit);
@@ -148,7 +148,7 @@ static const cw_json *f_keys(const cw_cnode *c, const cw_json *const *av, cw_ect
     const cw_json *o = av[0];
     if (!o || o->type != CW_JOBJ) return NULL;
     cw_json *items = cw_ectx_alloc(x, (o->len ? o->len : 1) * sizeof *items);
-    for (uint32_t i = 0; i < o->len; i++) ret_str(&items[i], o->u.members[i].key, o->u.members[i].keylen);
+    for (uint32_t i = 0; i < o->len; i++) ret_str(&items[i], o->u.members[i].key, cw_jkeylen(&o->u.members[i]));
     memset(out, 0, sizeof *out);
     out->type = CW_JARR;
     out->len = o->len;

@@ -153,6 +153,19 @@ static char *alloc_bytes(cw_arena *a, size_t n)
     return cw_arena_alloc(a, n);
 }
 
+void *cw_arena_alloc_align(cw_arena *a, size_t n, size_t align)
+{
+    cw_arena_block *b = a->head;
+    if (b) {
+        size_t at = (b->used + align - 1) & ~(align - 1);
+        if (at <= b->size && b->size - at >= n) {
+            b->used = at + n;
+            return b->data + at;
+        }
+    }
+    return cw_arena_alloc(a, n); /* 16-aligned */
+}
+
 char *cw_arena_strndup(cw_arena *a, const char *s, size_t n)
 {
     char *p = alloc_bytes(a, n + 1);

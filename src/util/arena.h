@@ -22,6 +22,7 @@ void cw_arena_init(cw_arena *a, size_t block_size); /* 0 = 64 KiB */
 void cw_arena_free(cw_arena *a);                    /* frees all blocks; a is reusable after init */
 void *cw_arena_alloc(cw_arena *a, size_t n);        /* 16-byte aligned, uninitialised */
 void *cw_arena_zalloc(cw_arena *a, size_t n);       /* zero-filled */
+void *cw_arena_alloc_align(cw_arena *a, size_t n, size_t align); /* align: power of two <= 16 */
 /* Grow an allocation: returns new memory with the first old_n bytes of p. */
 void *cw_arena_realloc(cw_arena *a, void *p, size_t old_n, size_t new_n);
 char *cw_arena_strndup(cw_arena *a, const char *s, size_t n); /* NUL-terminated copy */

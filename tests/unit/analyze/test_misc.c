@@ -150,13 +150,13 @@ static void check_declared(const cw_json *o, char *prefix, size_t plen)
         const cw_jmember *m = &o->u.members[i];
         size_t k = plen;
         if (k) prefix[k++] = '.';
-        memcpy(prefix + k, m->key, m->keylen);
-        prefix[k + m->keylen] = 0;
+        memcpy(prefix + k, m->key, cw_jkeylen(m));
+        prefix[k + cw_jkeylen(m)] = 0;
         const cw_fact_def *d = cw_fact_find(prefix);
         if (!d) {
             if (m->val.type != CW_JOBJ) fprintf(stderr, "undeclared fact %s\n", prefix);
             assert_true(m->val.type == CW_JOBJ);
-            check_declared(&m->val, prefix, k + m->keylen);
+            check_declared(&m->val, prefix, k + cw_jkeylen(m));
             continue;
         }
         switch (d->type) {

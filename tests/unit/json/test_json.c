@@ -221,6 +221,7 @@ static void test_reader_errors(void **st)
     cw_jreader_opts o = {.max_record_bytes = 1 << 20};
     size_t n = 3u << 20;
     char *big = malloc(n + 8);
+    assert_non_null(big);
     memcpy(big, "[\"", 2);
     memset(big + 2, 'x', n);
     memcpy(big + 2 + n, "\"]", 3);
