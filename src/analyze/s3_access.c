@@ -182,10 +182,14 @@ static const char *join(cw_assets *s, const char *a, const char *b)
 static void bucket(cw_assets *s, cw_asset *a, const cw_json *acct_cfg, int64_t now)
 {
     cw_arena *ar = &s->arena;
+    /* the compiled policy and working strings live only while this bucket is analysed */
+    cw_arena scratch;
+    cw_arena_init(&scratch, 16 * 1024);
     const cw_json *conf = cw_conf(a), *supp = cw_supp(a);
     const char *name = cw_json_str(cw_json_get_ci(conf, "name"), a->name ? a->name : a->resource_id);
-    const char *barn = a->id && strncmp(a->id, "arn:", 4) == 0 ? a->id : cw_arena_printf(ar, "arn:aws:s3:::%s", name);
-    const char *oarn = cw_arena_printf(ar, "%s/", barn);
+    const char *barn =
+        a->id && strncmp(a->id, "arn:", 4) == 0 ? a->id : cw_arena_printf(&scratch, "arn:aws:s3:::%s", name);
+    const char *oarn = cw_arena_printf(&scratch, "%s/", barn);
     cw_factset fs;
     cw_fs_init(&fs, s, a);
 
@@ -219,7 +223,7 @@ static void bucket(cw_assets *s, cw_asset *a, const cw_json *acct_cfg, int64_t n
     bool pol_bad = false;
     const cw_json *bp = cw_json_get_ci(supp, "BucketPolicy");
     const cw_json *doc = cw_json_doc(s, bp && bp->type == CW_JOBJ ? cw_json_get_ci(bp, "policyText") : bp, &pol_bad);
-    cw_policy *pol = cw_policy_compile(ar, doc);
+    cw_policy *pol = cw_policy_compile(&scratch, doc);
     cw_fs_bool(&fs, "s3.policy.exists", pol != NULL || pol_bad);
     cw_policy_ctx ctx = {a->account, now};
     bool pdim[D_N] = {false}, pol_public = false;
@@ -260,6 +264,7 @@ static void bucket(cw_assets *s, cw_asset *a, const cw_json *acct_cfg, int64_t n
             }
         const char **ext;
         size_t next = cw_policy_external_principals(pol, &ctx, s3_any_actions, ar, &ext);
+        for (size_t i = 0; i < next; i++) ext[i] = cw_arena_strdup(ar, ext[i]); /* may point into the policy */
         cw_fs_bool(&fs, "s3.policy.cross_account", next > 0);
         cw_fs_strs(&fs, "s3.policy.external_principals", ext, next);
         cw_fs_bool(&fs, "s3.policy.tls_only",
@@ -334,6 +339,7 @@ static void bucket(cw_assets *s, cw_asset *a, const cw_json *acct_cfg, int64_t n
                                                                   "Enabled") == 0);
     cw_fs_commit(&fs);
     cw_strlist_free(&acl.grants);
+    cw_arena_free(&scratch);
 }
 
 void cw_an_s3(cw_assets *s)
