@@ -55,16 +55,18 @@ if [ "${CW_SKIP_SANITIZE:-0}" != 1 ]; then
 fi
 
 if [ "${CW_SKIP_SANITIZE:-0}" != 1 ]; then
-  echo "== ThreadSanitizer: the threaded ingest pipeline"
+  echo "== ThreadSanitizer: the threaded stages (ingest, analyzers, rules, output)"
   if [ ! -f build-tsan/build.ninja ]; then
     meson setup build-tsan -Dbuildtype=debugoptimized -Db_sanitize=thread >/dev/null
   fi
-  if ninja -C build-tsan tests/unit/test_ingest >/dev/null &&
-     CW_SOURCE_ROOT="$root" TSAN_OPTIONS=halt_on_error=1 build-tsan/tests/unit/test_ingest; then
-    passed=$((passed + 1))
-  else
-    failed=$((failed + 1)); failures+=("thread sanitizer: ingest")
-  fi
+  for t in ingest output; do
+    if ninja -C build-tsan tests/unit/test_$t >/dev/null &&
+       CW_SOURCE_ROOT="$root" TSAN_OPTIONS=halt_on_error=1 build-tsan/tests/unit/test_$t; then
+      passed=$((passed + 1))
+    else
+      failed=$((failed + 1)); failures+=("thread sanitizer: $t")
+    fi
+  done
   # a whole scan big enough for every threaded stage (ingest, analyzers, rules):
   # no race reported, and the same findings as the release build
   tsdir=$(mktemp -d)

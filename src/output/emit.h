@@ -64,6 +64,15 @@ void cw_jw_kstr_opt(cw_jw *w, const char *k, const char *s);
 /* ---- shared helpers ---------------------------------------------------- */
 /* A finding is written unless it is suppressed and o->show_suppressed is off. */
 bool cw_out_visible(const cw_finding *f, const cw_output_opts *o);
+
+/* Write every visible finding as an element of the JSON array w has open,
+ * with fn (thread-safe: it may run on two threads for large outputs; the
+ * bytes are the same as writing them one after another). */
+/* Outputs with at least this many findings are formatted on two threads. */
+extern size_t cw_out_parallel_min;
+typedef void (*cw_out_item_fn)(cw_jw *w, const cw_finding *f, const void *ctx);
+void cw_out_items(cw_emit *e, cw_jw *w, const cw_findings *fs, const cw_output_opts *o, cw_out_item_fn fn,
+                  const void *ctx);
 /* Stable 128-bit fingerprint of (rule id, resource id) as 32 lowercase hex digits. */
 void cw_out_fingerprint(const cw_finding *f, char out[33]);
 /* Parse ISO 8601 UTC ("2026-01-01T00:00:00Z", fraction and +hh:mm offset

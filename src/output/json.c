@@ -59,6 +59,12 @@ static void write_finding(cw_jw *w, const cw_finding *f)
     cw_jw_end(w);
 }
 
+static void write_item(cw_jw *w, const cw_finding *f, const void *ctx)
+{
+    (void)ctx;
+    write_finding(w, f);
+}
+
 int cw_out_json(FILE *out, const cw_scan_info *info, const cw_findings *fs, const cw_output_opts *o)
 {
     cw_emit e;
@@ -89,15 +95,10 @@ int cw_out_json(FILE *out, const cw_scan_info *info, const cw_findings *fs, cons
     cw_jw_arr(&w);
     for (size_t i = 0; i < fs->n; i++) {
         const cw_finding *f = &fs->v[i];
-        if (!cw_out_visible(f, o)) {
-            suppressed++;
-            continue;
-        }
-        if (f->suppressed_by) suppressed++;
+        if (!cw_out_visible(f, o) || f->suppressed_by) suppressed++;
         else count[f->rule ? f->rule->severity : CW_SEV_INFO]++, total++;
-        write_finding(&w, f);
-        cw_emit_maybe_flush(&e);
     }
+    cw_out_items(&e, &w, fs, o, write_item, NULL);
     cw_jw_end(&w);
 
     /* counts of unsuppressed findings; suppressed ones counted apart */

@@ -178,6 +178,17 @@ static void write_event(cw_jw *w, const cw_finding *f, int64_t ms, const char *v
     cw_jw_end(w);
 }
 
+typedef struct event_ctx {
+    int64_t ms;
+    const char *version;
+} event_ctx;
+
+static void write_item(cw_jw *w, const cw_finding *f, const void *ctx)
+{
+    const event_ctx *c = ctx;
+    write_event(w, f, c->ms, c->version);
+}
+
 int cw_out_ocsf(FILE *out, const cw_scan_info *info, const cw_findings *fs, const cw_output_opts *o)
 {
     cw_emit e;
@@ -188,11 +199,8 @@ int cw_out_ocsf(FILE *out, const cw_scan_info *info, const cw_findings *fs, cons
     const char *version = info && info->tool_version ? info->tool_version : "";
 
     cw_jw_arr(&w);
-    for (size_t i = 0; i < fs->n; i++) {
-        if (!cw_out_visible(&fs->v[i], o)) continue;
-        write_event(&w, &fs->v[i], ms, version);
-        cw_emit_maybe_flush(&e);
-    }
+    event_ctx c = {ms, version};
+    cw_out_items(&e, &w, fs, o, write_item, &c);
     cw_jw_end(&w);
     cw_sb_addc(&e.sb, '\n');
     return cw_emit_finish(&e);

@@ -590,10 +590,47 @@ static void test_deterministic(void **st)
     cw_findings_free(&fs);
 }
 
+/* Large outputs formatted on two threads are byte for byte the sequential ones. */
+static void test_parallel_same_bytes(void **st)
+{
+    (void)st;
+    cw_scan_info in = fx_info();
+    cw_findings small, big;
+    fx_findings(&small);
+    cw_findings_init(&big);
+    for (int k = 0; k < 5000; k++)
+        for (size_t i = 0; i < small.n; i++) {
+            cw_finding f = small.v[i];
+            if ((k + i) % 7 == 0) f.suppressed_by = "an exception"; /* hidden: commas must still be right */
+            cw_findings_add(&big, &f);
+        }
+    assert_true(big.n >= 20000);
+    static const char *const fmts[] = {"json", "ocsf"};
+    cw_output_opts shown = {.show_suppressed = true};
+    for (int f = 0; f < 2; f++)
+        for (int v = 0; v < 2; v++) {
+            size_t min = cw_out_parallel_min;
+            cw_out_parallel_min = (size_t)-1;
+            char *seq = fx_run(fmts[f], &in, &big, v ? &shown : NULL, NULL);
+            cw_out_parallel_min = 1;
+            char *par = fx_run(fmts[f], &in, &big, v ? &shown : NULL, NULL);
+            cw_out_parallel_min = min;
+            assert_non_null(seq);
+            assert_non_null(par);
+            assert_true(strlen(seq) > 1000000);
+            assert_string_equal(seq, par);
+            free(seq);
+            free(par);
+        }
+    cw_findings_free(&big);
+    cw_findings_free(&small);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_json_contract),
+        cmocka_unit_test(test_parallel_same_bytes),
         cmocka_unit_test(test_json_hostile_strings),
         cmocka_unit_test(test_json_empty),
         cmocka_unit_test(test_ocsf_fields),
