@@ -16,6 +16,9 @@
 #include <sys/types.h>
 #include <unistd.h>
 #include <zlib.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "jint.h"
 
@@ -259,6 +262,43 @@ static void init_cls(void)
     cls['\\'] = 4;
 }
 
+/* Skip to the next '"' or '\\' (inside a string) or to the next '"', '{',
+ * '}', '[', ']' (outside), 16 bytes at a time where SSE2 is available. */
+static inline size_t skip_in_string(const unsigned char *b, size_t i, size_t n)
+{
+#ifdef __SSE2__
+    const __m128i q = _mm_set1_epi8('"'), bs = _mm_set1_epi8('\\');
+    while (i + 16 <= n) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(b + i));
+        int m = _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, q), _mm_cmpeq_epi8(v, bs)));
+        if (m) return i + (size_t)__builtin_ctz((unsigned)m);
+        i += 16;
+    }
+#endif
+    while (i < n && !(cls[b[i]] & 6)) i++;
+    return i;
+}
+
+static inline size_t skip_outside(const unsigned char *b, size_t i, size_t n)
+{
+#ifdef __SSE2__
+    /* '[' 0x5B and '{' 0x7B become 0x7B with bit 5 set; ']' and '}' become 0x7D */
+    const __m128i q = _mm_set1_epi8('"'), open = _mm_set1_epi8(0x7B), close = _mm_set1_epi8(0x7D),
+                  b5 = _mm_set1_epi8(0x20);
+    while (i + 16 <= n) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(b + i));
+        __m128i t = _mm_or_si128(v, b5);
+        __m128i hit = _mm_or_si128(_mm_cmpeq_epi8(v, q),
+                                   _mm_or_si128(_mm_cmpeq_epi8(t, open), _mm_cmpeq_epi8(t, close)));
+        int m = _mm_movemask_epi8(hit);
+        if (m) return i + (size_t)__builtin_ctz((unsigned)m);
+        i += 16;
+    }
+#endif
+    while (i < n && !cls[b[i]]) i++;
+    return i;
+}
+
 /* Find the end (exclusive) of the value starting at start. 0 ok, -1 error. */
 static int frame_value(cw_jreader *r, uint64_t start, uint64_t *end, cw_json_err *err)
 {
@@ -297,7 +337,7 @@ static int frame_value(cw_jreader *r, uint64_t start, uint64_t *end, cw_json_err
                     i++;
                     continue;
                 }
-                while (i < n && !(cls[b[i]] & 6)) i++;
+                i = skip_in_string(b, i, n);
                 if (i >= n) break;
                 if (b[i] == '\\') esc = 1;
                 else {
@@ -310,7 +350,7 @@ static int frame_value(cw_jreader *r, uint64_t start, uint64_t *end, cw_json_err
                 i++;
                 continue;
             }
-            while (i < n && !cls[b[i]]) i++;
+            i = skip_outside(b, i, n);
             if (i >= n) break;
             unsigned char ch = b[i++];
             if (ch == '"') in_str = 1;

@@ -78,8 +78,12 @@ static int finding_cmp(const void *pa, const void *pb)
     cw_severity sa = a->rule ? a->rule->severity : CW_SEV_INFO;
     cw_severity sb = b->rule ? b->rule->severity : CW_SEV_INFO;
     if (sa != sb) return sa > sb ? -1 : 1;
-    int c = strcmp0(a->rule ? a->rule->id : NULL, b->rule ? b->rule->id : NULL);
+    int c = a->rule == b->rule ? 0 : strcmp0(a->rule ? a->rule->id : NULL, b->rule ? b->rule->id : NULL);
     if (c) return c;
+    if (a->asset == b->asset) { /* same rule, same asset: only provenance-free fields differ */
+        c = strcmp0(a->evidence, b->evidence);
+        return c ? c : strcmp0(a->suppressed_by, b->suppressed_by);
+    }
     c = strcmp0(a->asset ? a->asset->id : NULL, b->asset ? b->asset->id : NULL);
     if (c) return c;
     /* total order for determinism: provenance, then evidence, suppression */
