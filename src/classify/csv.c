@@ -137,6 +137,20 @@ static inline void end_field(cw_scan *s, cw_csv_state *c, size_t end)
     }
 }
 
+/* First position >= i (and < upto) whose bit is set in the chunk's CSV bitmap, else upto. */
+static inline size_t next_special(const uint64_t *map, size_t i, size_t upto)
+{
+    if (i >= upto) return upto;
+    size_t w = i >> 6;
+    uint64_t m = map[w] & (~0ULL << (i & 63));
+    while (!m) {
+        if ((++w << 6) >= upto) return upto;
+        m = map[w];
+    }
+    size_t p = (w << 6) + (size_t)__builtin_ctzll(m);
+    return p < upto ? p : upto;
+}
+
 static void csv_advance(cw_scan *s, size_t upto)
 {
     cw_csv_state *c = s->csv;
@@ -181,7 +195,11 @@ static void csv_advance(cw_scan *s, size_t upto)
             if (c->st != F_QUO_QUOTE) c->st = F_UNQ;
             s->rec_open = true;
             i++;
-            while (i < upto && !c->special[b[i]]) i++;
+            if (s->csvmap) {
+                i = next_special(s->csvmap, i, upto);
+            } else {
+                while (i < upto && !c->special[b[i]]) i++;
+            }
             continue;
         }
         if (ch == d) {
@@ -239,6 +257,7 @@ void cw_csv_init(cw_scan *s, const uint8_t *first, size_t n, char delim)
     c->st = F_START;
     c->fstart = 0;
     s->csv = c;
+    s->csv_delim = c->delim;
     s->trk = &csv_ops;
     s->in_header = parse_header(c, first, n);
     s->ctx = s->in_header ? 0 : col_ctx(c, 0);

@@ -422,7 +422,17 @@ static void classify_stream(cw_cls_run *r, cw_file_report *rep, cw_reader *rd)
                 rep->truncated = true;
                 break;
             }
-            cw_runs_scan(buf, scanlen, &s.rhits, &s.nrhits, &s.caprhits);
+            if (s.csv) {
+                size_t words = (scanlen + 63) / 64;
+                if (words > s.capcsvmap) {
+                    free(s.csvmap);
+                    s.capcsvmap = words;
+                    s.csvmap = cw_xmalloc(words * sizeof *s.csvmap);
+                }
+                cw_runs_scan_csv(buf, scanlen, &s.rhits, &s.nrhits, &s.caprhits, s.csv_delim, s.csvmap);
+            } else {
+                cw_runs_scan(buf, scanlen, &s.rhits, &s.nrhits, &s.caprhits);
+            }
             cw_scan_hits(&s);
         }
         buf[cut] = saved; /* the first byte of the next chunk */
@@ -448,6 +458,7 @@ static void classify_stream(cw_cls_run *r, cw_file_report *rep, cw_reader *rd)
     free(s.hits);
     free(s.rhits);
     free(s.vcache);
+    free(s.csvmap);
     cw_trackers_free(&s);
 }
 

@@ -14,12 +14,14 @@ typedef struct masks {
     uint64_t d; /* [0-9] */
     uint64_t a; /* [0-9A-Za-z] */
     uint64_t s; /* [0-9 -] */
+    uint64_t c; /* CSV specials: the delimiter, '\n', '"' (when asked for) */
 } masks;
 
-static inline void classify64(const uint8_t *p, masks *m)
+static inline __attribute__((always_inline)) void classify64(const uint8_t *p, masks *m, bool csv, uint8_t delim)
 {
 #if defined(__SSE2__)
-    uint64_t d = 0, a = 0, s = 0;
+    uint64_t d = 0, a = 0, s = 0, cs = 0;
+    const __m128i dl = _mm_set1_epi8((char)delim), nl = _mm_set1_epi8('\n'), qu = _mm_set1_epi8('"');
     const __m128i lo0 = _mm_set1_epi8('0' - 1), hi9 = _mm_set1_epi8('9' + 1);
     const __m128i loa = _mm_set1_epi8('a' - 1), hiz = _mm_set1_epi8('z' + 1), c20 = _mm_set1_epi8(0x20);
     const __m128i sp = _mm_set1_epi8(' '), da = _mm_set1_epi8('-');
@@ -33,12 +35,17 @@ static inline void classify64(const uint8_t *p, masks *m)
         d |= (uint64_t)(uint16_t)_mm_movemask_epi8(dv) << (16 * k);
         a |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_or_si128(av, dv)) << (16 * k);
         s |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_or_si128(sv, dv)) << (16 * k);
+        if (csv) {
+            __m128i cv = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, dl), _mm_cmpeq_epi8(v, nl)), _mm_cmpeq_epi8(v, qu));
+            cs |= (uint64_t)(uint16_t)_mm_movemask_epi8(cv) << (16 * k);
+        }
     }
     m->d = d;
     m->a = a;
     m->s = s;
+    m->c = cs;
 #else
-    uint64_t d = 0, a = 0, s = 0;
+    uint64_t d = 0, a = 0, s = 0, cs = 0;
     for (int i = 0; i < 64; i++) {
         uint8_t c = p[i];
         uint64_t bit = 1ULL << i;
@@ -47,10 +54,12 @@ static inline void classify64(const uint8_t *p, masks *m)
         if (isd) d |= bit;
         if (isd || isl) a |= bit;
         if (isd || c == ' ' || c == '-') s |= bit;
+        if (csv && (c == delim || c == '\n' || c == '"')) cs |= bit;
     }
     m->d = d;
     m->a = a;
     m->s = s;
+    m->c = cs;
 #endif
 }
 
@@ -79,7 +88,9 @@ static inline void push(uint32_t **hits, size_t *n, size_t *cap, uint32_t v)
     (*hits)[(*n)++] = v;
 }
 
-void cw_runs_scan(const uint8_t *b, size_t n, uint32_t **hits, size_t *nhits, size_t *caphits)
+static inline __attribute__((always_inline)) void runs_scan(const uint8_t *b, size_t n, uint32_t **hits,
+                                                             size_t *nhits, size_t *caphits, bool csv, uint8_t delim,
+                                                             uint64_t *map)
 {
     const uint8_t *vc = vin_chars();
     /* previous block's masks (the bytes before b[0] count as none of the classes) */
@@ -89,12 +100,14 @@ void cw_runs_scan(const uint8_t *b, size_t n, uint32_t **hits, size_t *nhits, si
     for (size_t base = 0; base < n; base += 64) {
         masks m;
         if (n - base >= 64) {
-            classify64(b + base, &m);
+            classify64(b + base, &m, csv, delim);
         } else {
             memset(tail, 0, sizeof tail);
             memcpy(tail, b + base, n - base);
-            classify64(tail, &m);
+            classify64(tail, &m, csv, delim);
+            if (csv) m.c &= (1ULL << (n - base)) - 1; /* the padding is not input */
         }
+        if (csv) map[base >> 6] = m.c;
         /* VIN: 17 alphanumerics ending at j-1, a non-alphanumeric at j and at j-18 */
         uint64_t A = m.a;
         uint64_t T1 = A & SH(A, pA, 1);
@@ -136,4 +149,15 @@ void cw_runs_scan(const uint8_t *b, size_t n, uint32_t **hits, size_t *nhits, si
             }
         }
     }
+}
+
+void cw_runs_scan(const uint8_t *b, size_t n, uint32_t **hits, size_t *nhits, size_t *caphits)
+{
+    runs_scan(b, n, hits, nhits, caphits, false, 0, NULL);
+}
+
+void cw_runs_scan_csv(const uint8_t *b, size_t n, uint32_t **hits, size_t *nhits, size_t *caphits, char delim,
+                      uint64_t *map)
+{
+    runs_scan(b, n, hits, nhits, caphits, true, (uint8_t)delim, map);
 }

@@ -11,9 +11,15 @@
  * (to << 3) | CW_T_DIGITS with `to` just past the non-digit that ends the run. */
 #ifndef CW_CLS_RUNS_H
 #define CW_CLS_RUNS_H
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 /* Appends the hits of b[0..n) to *hits (grown with cw_xrealloc), in end order. */
 void cw_runs_scan(const uint8_t *b, size_t n, uint32_t **hits, size_t *nhits, size_t *caphits);
+/* Same, and in the same pass the CSV bitmap: bit i of map[i / 64] is set when b[i] is
+ * delim, '\n' or '"' (map holds (n + 63) / 64 words), so the CSV tracker finds the next
+ * delimiter, line end or quote by a bit scan instead of reading every byte. */
+void cw_runs_scan_csv(const uint8_t *b, size_t n, uint32_t **hits, size_t *nhits, size_t *caphits, char delim,
+                      uint64_t *map);
 #endif

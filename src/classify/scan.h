@@ -57,6 +57,9 @@ struct cw_scan {
     uint32_t *rhits;  /* runs.c hits (VIN, digits), same encoding and order */
     size_t nrhits, caprhits;
     uint32_t last_vin_to;
+    uint64_t *csvmap; /* CSV/TSV: delimiter/newline/quote bitmap of the chunk (runs.h), NULL otherwise */
+    size_t capcsvmap;
+    char csv_delim;   /* set by cw_csv_init */
     struct cw_vcache *vcache; /* verdicts of recent field values (names, dates... repeat) */
     size_t email_done, vin_done, digits_done; /* dedup: end of the last candidate span */
     uint64_t kw_end; /* file offset just after the last keyword hit */
