@@ -285,6 +285,73 @@ static void test_reader_gzip(void **st)
     free(sp);
 }
 
+/* Property: random documents (strings full of quotes, backslashes and
+ * brackets, at every alignment) written out and streamed back give the same
+ * records, whatever the framing scanner's block boundaries. */
+static cw_json *rnd_value(cw_arena *a, unsigned *seed, int depth)
+{
+    static const char alphabet[] = "ab\"\\[]{}:, \n\t\x01\xc3\xa9x";
+    unsigned r = (*seed = *seed * 1103515245u + 12345u) >> 8;
+    int kind = depth > 3 ? (int)(r % 3) : (int)(r % 5);
+    if (kind == 0) return cw_json_new_int(a, (int64_t)(r % 100000) - 500);
+    if (kind == 1 || kind == 2) {
+        char buf[80];
+        size_t n = r % 70;
+        for (size_t i = 0; i < n; i++) {
+            *seed = *seed * 1103515245u + 12345u;
+            buf[i] = alphabet[(*seed >> 8) % (sizeof alphabet - 1)];
+        }
+        /* keep UTF-8 valid: the two bytes of \xc3\xa9 must stay together */
+        for (size_t i = 0; i < n; i++)
+            if ((unsigned char)buf[i] == 0xc3 && (i + 1 >= n || (unsigned char)buf[i + 1] != 0xa9)) buf[i] = 'y';
+            else if ((unsigned char)buf[i] == 0xa9 && (i == 0 || (unsigned char)buf[i - 1] != 0xc3)) buf[i] = 'z';
+        return cw_json_new_strn(a, buf, n);
+    }
+    cw_json *c = kind == 3 ? cw_json_new_arr(a) : cw_json_new_obj(a);
+    size_t n = r % 5;
+    for (size_t i = 0; i < n; i++) {
+        cw_json *v = rnd_value(a, seed, depth + 1);
+        if (kind == 3) cw_json_arr_push(a, c, v);
+        else {
+            char k[16];
+            snprintf(k, sizeof k, "k%zu\"]", i);
+            cw_json_obj_set(a, c, k, v);
+        }
+    }
+    return c;
+}
+
+static void test_reader_random_roundtrip(void **st)
+{
+    (void)st;
+    unsigned seed = 12345;
+    for (int round = 0; round < 40; round++) {
+        cw_arena a;
+        cw_arena_init(&a, 0);
+        cw_json *arr = cw_json_new_arr(&a);
+        for (int i = 0; i < 200; i++) cw_json_arr_push(&a, arr, rnd_value(&a, &seed, 0));
+        cw_strbuf sb = CW_STRBUF_INIT;
+        cw_json *doc = cw_json_new_obj(&a);
+        cw_json_obj_set(&a, doc, "configurationItems", arr);
+        cw_json_write(&sb, doc, round % 2 ? 2 : -1);
+        cw_json_err e;
+        cw_jreader *r = cw_jreader_open_mem(sb.buf, sb.len, NULL, &e);
+        cw_jrecord rec;
+        size_t k = 0;
+        int rc;
+        while ((rc = cw_jreader_next(r, &a, &rec, &e)) == 1) {
+            assert_true(k < arr->len);
+            assert_true(cw_json_equal(rec.value, &arr->u.items[k]));
+            k++;
+        }
+        if (rc < 0) fail_msg("round %d: %s at %u:%u", round, e.msg, e.line, e.col);
+        assert_int_equal(k, arr->len);
+        cw_jreader_close(r);
+        cw_sb_free(&sb);
+        cw_arena_free(&a);
+    }
+}
+
 static int is_json(const char *n) { size_t l = strlen(n); return l > 5 && strcmp(n + l - 5, ".json") == 0; }
 
 static char *slurp(const char *path, size_t *len)
@@ -358,7 +425,7 @@ int main(void)
         cmocka_unit_test(test_parse_access),  cmocka_unit_test(test_build_write_roundtrip),
         cmocka_unit_test(test_error_locations), cmocka_unit_test(test_reader_modes),
         cmocka_unit_test(test_reader_errors), cmocka_unit_test(test_reader_gzip),
-        cmocka_unit_test(test_json_test_suite),
+        cmocka_unit_test(test_json_test_suite),  cmocka_unit_test(test_reader_random_roundtrip),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
