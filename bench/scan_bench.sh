@@ -5,7 +5,7 @@
 # public ACL grant) on the same file. Prints items/s, MB/s, peak RSS and the ratio.
 #   ITEMS=N      items to generate (default 200000)
 #   BIN=path     the binary (default build/cloudwarden)
-#   KEEP=1       keep bench/out/snapshot.json between runs (regenerated when ITEMS changes)
+# The generated file (bench/out/snapshot-ITEMS.json, git-ignored) is reused by later runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ITEMS=${ITEMS:-200000}
