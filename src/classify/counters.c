@@ -53,6 +53,41 @@ uint64_t cw_vhash(const void *p, size_t n)
     return mix64(h);
 }
 
+/* ASCII A-Z of the 8 bytes in w to a-z (SWAR: no byte carries into the next). */
+static inline uint64_t lower8(uint64_t w)
+{
+    const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
+    uint64_t h7 = w & ~high;
+    uint64_t ge_a = h7 + (0x80 - 'A') * ones; /* high bit: byte >= 'A' (7-bit part) */
+    uint64_t gt_z = h7 + (0x80 - 'Z' - 1) * ones; /* high bit: byte > 'Z' */
+    uint64_t up = ge_a & ~gt_z & ~w & high;       /* and the byte itself is ASCII */
+    return w | (up >> 2);
+}
+
+static inline uint8_t lower1(uint8_t c) { return (uint8_t)(c - 'A') < 26 ? c | 0x20 : c; }
+
+uint64_t cw_vhash_lower(const void *p, size_t n)
+{
+    /* cw_vhash of the ASCII-lowercased bytes, without a copy: the same loads, each
+     * word lowercased */
+    const uint8_t *s = p;
+    const size_t len = n;
+    uint64_t h = 0x9e3779b97f4a7c15ULL ^ n;
+    while (n > 8) {
+        h = (h ^ lower8(rd64(s))) * 0xbf58476d1ce4e5b9ULL;
+        h ^= h >> 29;
+        s += 8;
+        n -= 8;
+    }
+    uint64_t w;
+    if (len >= 8) w = lower8(rd64(s + n - 8));
+    else if (n >= 4) w = lower8(((uint64_t)rd32(s) << 32) | rd32(s + n - 4));
+    else if (n > 0) w = ((uint64_t)lower1(s[0]) << 16) | ((uint64_t)lower1(s[n >> 1]) << 8) | lower1(s[n - 1]);
+    else w = 0;
+    h = (h ^ w) * 0x94d049bb133111ebULL;
+    return mix64(h);
+}
+
 cw_distinct *cw_distinct_new(void)
 {
     cw_distinct *d = cw_xcalloc(1, sizeof *d);

@@ -30,4 +30,6 @@ double cw_hll_estimate(const uint8_t *regs);
 
 /* Fast 64-bit hash of a normalized value. */
 uint64_t cw_vhash(const void *p, size_t n);
+/* cw_vhash of the bytes with ASCII A-Z lowercased (no copy). */
+uint64_t cw_vhash_lower(const void *p, size_t n);
 #endif

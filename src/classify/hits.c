@@ -44,11 +44,6 @@ static void trim(const uint8_t *b, size_t *st, size_t *en)
     while (*en > *st && (b[*en - 1] == ' ' || b[*en - 1] == '\t' || b[*en - 1] == '\r')) (*en)--;
 }
 
-static void lower_copy(char *dst, const uint8_t *src, size_t n)
-{
-    for (size_t i = 0; i < n; i++) dst[i] = (char)((src[i] >= 'A' && src[i] <= 'Z') ? src[i] | 0x20 : src[i]);
-}
-
 /* Validate v[0..n) as cat. On success fills *cc and the normalized form's hash. */
 static bool validate_value(cw_scan *s, cw_cat cat, const char *v, size_t n, cw_cc *cc, uint64_t *nh)
 {
@@ -57,13 +52,11 @@ static bool validate_value(cw_scan *s, cw_cat cat, const char *v, size_t n, cw_c
     switch (cat) {
     case CW_CAT_PERSON_NAME:
         if (!cw_name_valid(v, n)) return false;
-        lower_copy(norm, (const uint8_t *)v, n);
-        *nh = cw_vhash(norm, n);
+        *nh = cw_vhash_lower(v, n);
         return true;
     case CW_CAT_POSTAL_ADDRESS:
         if (!cw_address_valid(v, n, cc)) return false;
-        lower_copy(norm, (const uint8_t *)v, n);
-        *nh = cw_vhash(norm, n);
+        *nh = cw_vhash_lower(v, n);
         return true;
     case CW_CAT_PLATE: {
         size_t nl;
@@ -168,9 +161,7 @@ static void hit_email(cw_scan *s, size_t to)
     /* the span holds only [A-Za-z0-9._%+-] before '@' and [A-Za-z0-9.-] after it, so the
      * validator's dot-atom and LDH checks imply CW_RX_EMAIL: no regex needed */
     if (!cw_email_valid(v, n, &cc)) return;
-    char norm[256];
-    lower_copy(norm, b + st, n);
-    cw_scan_accept(s, CW_CAT_EMAIL, st, en, cc, norm, n);
+    cw_scan_accept_hash(s, CW_CAT_EMAIL, st, en, cc, cw_vhash_lower(v, n));
 }
 
 /* ---- VIN ---- */

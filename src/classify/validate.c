@@ -3,6 +3,10 @@
 
 #include <string.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 /* ---- VIN (49 CFR 565.15) ---- */
 static const signed char vin_val[256] = {
     ['0'] = 0, ['1'] = 1, ['2'] = 2, ['3'] = 3, ['4'] = 4, ['5'] = 5, ['6'] = 6, ['7'] = 7, ['8'] = 8, ['9'] = 9,
@@ -298,12 +302,8 @@ bool cw_name_valid(const char *s, size_t n)
 }
 
 /* ---- addresses ---- */
-static bool has(const char *s, size_t n, const char *lit)
-{
-    return memmem(s, n, lit, strlen(lit)) != NULL;
-}
 
-/* Place words that tell an address's country (one pass over the words, no search per word). */
+/* Place words that tell an address's country, looked up by a hash of the word. */
 typedef struct place_word {
     const char *w;
     cw_cc cc;
@@ -320,8 +320,11 @@ static const place_word place_words[] = {
     {"Christchurch", CW_CC_NZ}, {"Dunedin", CW_CC_NZ}, {"Zealand", CW_CC_NZ}, {"Australia", CW_CC_AU},
     {"NSW", CW_CC_AU}, {"WA", CW_CC_AU}, {"SA", CW_CC_AU}, {"NT", CW_CC_AU}, {"VIC", CW_CC_AU}, {"QLD", CW_CC_AU}, {"TAS", CW_CC_AU}, {"ACT", CW_CC_AU},
 };
+#define PW_COUNT (sizeof place_words / sizeof *place_words)
 #define PW_SLOTS 256
 static uint8_t pw_table[PW_SLOTS]; /* index+1 into place_words, 0 = empty */
+static uint8_t pw_len[PW_COUNT];
+static uint32_t pw_first; /* bit (letter - 'A'): a place word starts with it */
 
 static uint32_t word_hash(const char *s, size_t n)
 {
@@ -332,8 +335,10 @@ static uint32_t word_hash(const char *s, size_t n)
 
 static void pw_init(void)
 {
-    for (size_t k = 0; k < sizeof place_words / sizeof *place_words; k++) {
-        uint32_t i = word_hash(place_words[k].w, strlen(place_words[k].w)) % PW_SLOTS;
+    for (size_t k = 0; k < PW_COUNT; k++) {
+        pw_len[k] = (uint8_t)strlen(place_words[k].w);
+        pw_first |= 1u << (place_words[k].w[0] - 'A');
+        uint32_t i = word_hash(place_words[k].w, pw_len[k]) % PW_SLOTS;
         while (pw_table[i]) i = (i + 1) % PW_SLOTS;
         pw_table[i] = (uint8_t)(k + 1);
     }
@@ -341,16 +346,100 @@ static void pw_init(void)
 
 static cw_cc place_word_cc(const char *w, size_t n)
 {
+    if (!(pw_first >> (w[0] - 'A') & 1)) return CW_CC_NONE;
     uint32_t i = word_hash(w, n) % PW_SLOTS;
     while (pw_table[i]) {
-        const place_word *p = &place_words[pw_table[i] - 1];
-        if (strlen(p->w) == n && memcmp(p->w, w, n) == 0) return p->cc;
+        unsigned k = pw_table[i] - 1u;
+        if (pw_len[k] == n && memcmp(place_words[k].w, w, n) == 0) return place_words[k].cc;
         i = (i + 1) % PW_SLOTS;
     }
     return CW_CC_NONE;
 }
 
-cw_cc cw_address_country(const char *s, size_t n)
+/* Byte classes of an address (at most 300 bytes: 5 blocks of 64), one bit per byte. */
+#define ADDR_BLOCKS 5
+typedef struct addr_masks {
+    uint64_t alpha[ADDR_BLOCKS]; /* ASCII letters */
+    uint64_t upper[ADDR_BLOCKS]; /* A-Z */
+    uint64_t lead3[ADDR_BLOCKS]; /* >= 0xE0: lead byte of a 3- or 4-byte UTF-8 sequence */
+    size_t nb;
+    int digits, words, nonascii; /* words: runs of 2+ letters or non-ASCII bytes */
+    bool at;                     /* an '@' */
+} addr_masks;
+
+static void addr_classify(const unsigned char *u, size_t n, addr_masks *m)
+{
+    m->nb = (n + 63) / 64;
+    m->digits = m->words = m->nonascii = 0;
+    m->at = false;
+    uint64_t prevw = 0;
+    for (size_t k = 0; k < m->nb; k++) {
+        unsigned char blk[64];
+        const unsigned char *p = u + 64 * k;
+        size_t len = n - 64 * k < 64 ? n - 64 * k : 64;
+        if (len < 64) { /* NUL padding is in none of the classes */
+            memset(blk, 0, sizeof blk);
+            memcpy(blk, p, len);
+            p = blk;
+        }
+        uint64_t d = 0, a = 0, up = 0, hi = 0, e = 0, at = 0;
+#if defined(__SSE2__)
+        const __m128i c0 = _mm_set1_epi8('0' - 1), c9 = _mm_set1_epi8('9' + 1), cA = _mm_set1_epi8('A' - 1),
+                      cZ = _mm_set1_epi8('Z' + 1), c20 = _mm_set1_epi8(0x20), ca = _mm_set1_epi8('a' - 1),
+                      cz = _mm_set1_epi8('z' + 1), cE0 = _mm_set1_epi8((char)0xDF), cat = _mm_set1_epi8('@');
+        for (int q = 0; q < 4; q++) {
+            __m128i v = _mm_loadu_si128((const __m128i *)(p + 16 * q));
+            /* signed compares: bytes >= 0x80 are negative */
+            __m128i dv = _mm_and_si128(_mm_cmpgt_epi8(v, c0), _mm_cmplt_epi8(v, c9));
+            __m128i uv = _mm_and_si128(_mm_cmpgt_epi8(v, cA), _mm_cmplt_epi8(v, cZ));
+            __m128i l = _mm_or_si128(v, c20);
+            __m128i av = _mm_and_si128(_mm_cmpgt_epi8(l, ca), _mm_cmplt_epi8(l, cz));
+            unsigned sh = 16 * (unsigned)q;
+            d |= (uint64_t)(uint16_t)_mm_movemask_epi8(dv) << sh;
+            up |= (uint64_t)(uint16_t)_mm_movemask_epi8(uv) << sh;
+            a |= (uint64_t)(uint16_t)_mm_movemask_epi8(av) << sh;
+            uint64_t h16 = (uint16_t)_mm_movemask_epi8(v);
+            hi |= h16 << sh;
+            e |= ((uint64_t)(uint16_t)_mm_movemask_epi8(_mm_cmpgt_epi8(v, cE0)) & h16) << sh;
+            at |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v, cat)) << sh;
+        }
+#else
+        for (int i = 0; i < 64; i++) {
+            unsigned char c = p[i];
+            uint64_t bit = 1ULL << i;
+            if (is_digit(c)) d |= bit;
+            if (is_alpha(c)) a |= bit;
+            if (c >= 'A' && c <= 'Z') up |= bit;
+            if (c >= 0x80) hi |= bit;
+            if (c >= 0xE0) e |= bit;
+            if (c == '@') at |= bit;
+        }
+#endif
+        m->alpha[k] = a;
+        m->upper[k] = up;
+        m->lead3[k] = e;
+        m->at |= at != 0;
+        m->digits += __builtin_popcountll(d);
+        m->nonascii += __builtin_popcountll(hi);
+        uint64_t w = a | hi; /* the second byte of a run counts a word */
+        uint64_t w1 = (w << 1) | (prevw >> 63), w2 = (w << 2) | (prevw >> 62);
+        m->words += __builtin_popcountll(w & w1 & ~w2);
+        prevw = w;
+    }
+}
+
+/* First position >= i whose bit in m[0..nb) is clear (the padding bits are clear). */
+static size_t next_clear(const uint64_t *m, size_t nb, size_t i)
+{
+    for (size_t k = i / 64; k < nb; k++) {
+        uint64_t x = ~m[k];
+        if (k == i / 64) x &= ~0ULL << (i % 64);
+        if (x) return 64 * k + (size_t)__builtin_ctzll(x);
+    }
+    return 64 * nb;
+}
+
+static cw_cc address_country(const char *s, size_t n, const addr_masks *m)
 {
     static int init;
     if (!init) {
@@ -358,66 +447,69 @@ cw_cc cw_address_country(const char *s, size_t n)
         init = 1;
     }
     const unsigned char *u = (const unsigned char *)s;
-    /* scripts first: Thai; Japanese postal mark or prefecture characters */
-    for (size_t i = 0; i + 2 < n; i++) {
-        if (u[i] < 0xE0) continue;
-        if (u[i] == 0xE0 && (u[i + 1] == 0xB8 || u[i + 1] == 0xB9)) return CW_CC_TH;
-        if (u[i] == 0xE3 && u[i + 1] == 0x80 && u[i + 2] == 0x92) return CW_CC_JP; /* 〒 */
-        if (u[i] == 0xE9 && u[i + 1] == 0x83 && u[i + 2] == 0xBD) return CW_CC_JP; /* 都 */
-        if (u[i] == 0xE7 && u[i + 1] == 0x9C && u[i + 2] == 0x8C) return CW_CC_JP; /* 県 */
-        if (u[i] == 0xE5 && u[i + 1] == 0xBA && u[i + 2] == 0x9C) return CW_CC_JP; /* 府 */
-    }
-    /* words; an Australian state must be followed by a 4-digit postcode */
+    /* scripts first: Thai; Japanese postal mark or prefecture characters (the first
+     * lead byte >= 0xE0 that starts one of them) */
+    if (m->nonascii)
+        for (size_t k = 0; k < m->nb; k++)
+            for (uint64_t e = m->lead3[k]; e; e &= e - 1) {
+                size_t i = 64 * k + (size_t)__builtin_ctzll(e);
+                if (i + 2 >= n) break;
+                if (u[i] == 0xE0 && (u[i + 1] == 0xB8 || u[i + 1] == 0xB9)) return CW_CC_TH;
+                if (u[i] == 0xE3 && u[i + 1] == 0x80 && u[i + 2] == 0x92) return CW_CC_JP; /* 〒 */
+                if (u[i] == 0xE9 && u[i + 1] == 0x83 && u[i + 2] == 0xBD) return CW_CC_JP; /* 都 */
+                if (u[i] == 0xE7 && u[i + 1] == 0x9C && u[i + 2] == 0x8C) return CW_CC_JP; /* 県 */
+                if (u[i] == 0xE5 && u[i + 1] == 0xBA && u[i + 2] == 0x9C) return CW_CC_JP; /* 府 */
+            }
+    /* words (maximal runs of ASCII letters) starting with a capital; an Australian state
+     * must be followed by a 4-digit postcode */
     cw_cc found = CW_CC_NONE;
-    size_t i = 0;
-    while (i < n) {
-        if (!is_alpha(u[i])) {
-            i++;
-            continue;
-        }
-        size_t b = i;
-        while (i < n && is_alpha(u[i])) i++;
-        size_t l = i - b;
-        if (l < 2 || l > 12 || !(u[b] >= 'A' && u[b] <= 'Z')) continue;
-        cw_cc c = place_word_cc(s + b, l);
-        if (c == CW_CC_NONE) continue;
-        if (c == CW_CC_AU && l <= 3) {
-            if (!(i + 5 <= n && u[i] == ' ' && is_digit(u[i + 1]) && is_digit(u[i + 2]) && is_digit(u[i + 3]) &&
-                  is_digit(u[i + 4]) && (i + 5 == n || !is_digit(u[i + 5]))))
+    uint64_t prev = 0;
+    for (size_t k = 0; k < m->nb; k++) {
+        uint64_t a = m->alpha[k];
+        uint64_t starts = a & m->upper[k] & ~((a << 1) | (prev >> 63));
+        prev = a;
+        for (; starts; starts &= starts - 1) {
+            size_t b = 64 * k + (size_t)__builtin_ctzll(starts);
+            size_t i = next_clear(m->alpha, m->nb, b);
+            size_t l = i - b;
+            if (l < 2 || l > 12) continue;
+            cw_cc c = place_word_cc(s + b, l);
+            if (c == CW_CC_NONE) continue;
+            if (c == CW_CC_AU && l <= 3) {
+                if (!(i + 5 <= n && u[i] == ' ' && is_digit(u[i + 1]) && is_digit(u[i + 2]) && is_digit(u[i + 3]) &&
+                      is_digit(u[i + 4]) && (i + 5 == n || !is_digit(u[i + 5]))))
+                    continue;
+            }
+            if (c == CW_CC_MY && l == 5 && u[b] == 'J' && found == CW_CC_NONE) { /* "Jalan": Malaysia unless Indonesian words follow */
+                found = c;
                 continue;
+            }
+            return c;
         }
-        if (c == CW_CC_MY && l == 5 && u[b] == 'J' && found == CW_CC_NONE) { /* "Jalan": Malaysia unless Indonesian words follow */
-            found = c;
-            continue;
-        }
-        return c;
     }
-    if (found) return found;
-    (void)has;
-    return CW_CC_NONE;
+    return found;
+}
+
+cw_cc cw_address_country(const char *s, size_t n)
+{
+    if (n > 64 * ADDR_BLOCKS) n = 64 * ADDR_BLOCKS;
+    addr_masks m;
+    addr_classify((const unsigned char *)s, n, &m);
+    return address_country(s, n, &m);
 }
 
 bool cw_address_valid(const char *s, size_t n, cw_cc *cc)
 {
+    if (cc) *cc = CW_CC_NONE;
     while (n && *s == ' ') s++, n--;
     while (n && s[n - 1] == ' ') n--;
     if (n < 8 || n > 300) return false;
-    if (memchr(s, '@', n)) return false;
+    addr_masks m;
+    addr_classify((const unsigned char *)s, n, &m);
+    if (m.at) return false;
     for (const char *c = memchr(s, ':', n); c; c = memchr(c + 1, ':', (size_t)(s + n - c - 1)))
         if (c + 2 < s + n && c[1] == '/' && c[2] == '/') return false; /* a URL */
-    int digits = 0, wordlen = 0, words = 0, nonascii = 0;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (is_digit(c)) digits++;
-        if (is_alpha(c) || c >= 0x80) {
-            if (c >= 0x80) nonascii++;
-            if (++wordlen == 2) words++;
-        } else {
-            wordlen = 0;
-        }
-    }
-    cw_cc c = cw_address_country(s, n);
-    if (cc) *cc = c;
-    if (nonascii >= 9) return true; /* CJK / Thai address text */
-    return digits > 0 && words >= 2;
+    if (m.nonascii < 9 && !(m.digits > 0 && m.words >= 2)) return false; /* CJK / Thai address text, or digits and words */
+    if (cc) *cc = address_country(s, n, &m);
+    return true;
 }

@@ -38,8 +38,10 @@ bool cw_date_parse(const char *s, size_t n, int *y, int *m, int *d);
 
 /* ---- names and addresses (need context) ---- */
 bool cw_name_valid(const char *s, size_t n);
+/* *cc: the address's country when valid (CW_CC_NONE otherwise). */
 bool cw_address_valid(const char *s, size_t n, cw_cc *cc);
-/* Country from an address's postcode/state/city/script, CW_CC_NONE if unsure. */
+/* Country from an address's postcode/state/city/script, CW_CC_NONE if unsure (the
+ * first 300 bytes). */
 cw_cc cw_address_country(const char *s, size_t n);
 /* Country of an e-mail domain / TLD (".au" ...). */
 cw_cc cw_cc_from_tld(const char *tld, size_t n);

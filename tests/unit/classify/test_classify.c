@@ -18,6 +18,7 @@
 #include "classify/mask.h"
 #include "classify/natid.h"
 #include "classify/patterns.h"
+#include "classify/runs.h"
 #include "classify/phone.h"
 #include "classify/plates.h"
 #include "classify/validate.h"
@@ -257,6 +258,174 @@ static void test_distinct(void **state)
     assert_true(v > 294000 && v < 306000);
     cw_distinct_free(d);
     cw_distinct_free(e);
+}
+
+/* cw_vhash_lower == cw_vhash of a lowercased copy, for every byte value and length */
+static void test_vhash_lower(void **state)
+{
+    (void)state;
+    uint8_t raw[64], low[64];
+    uint32_t x = 12345;
+    for (int round = 0; round < 20000; round++) {
+        size_t n = (size_t)round % 41;
+        for (size_t i = 0; i < n; i++) {
+            x = x * 1103515245u + 12345u;
+            uint8_t c = (uint8_t)(x >> 16);
+            if (round & 1) c = (uint8_t)("AZaz@[`{09. \x80\xC3"[(x >> 8) % 14]); /* the edges of A-Z */
+            raw[i] = c;
+            low[i] = (c >= 'A' && c <= 'Z') ? (uint8_t)(c | 0x20) : c;
+        }
+        assert_true(cw_vhash_lower(raw, n) == cw_vhash(low, n));
+    }
+}
+
+/* the CSV bitmap of cw_runs_scan_csv marks exactly the delimiter, '\n' and '"' bytes,
+ * and the hits are those of cw_runs_scan */
+static void test_runs_csv_map(void **state)
+{
+    (void)state;
+    static uint8_t b[1000];
+    uint32_t x = 7;
+    const char *alpha = "0123456789 -;,\n\"ABCJKLxyz";
+    for (size_t i = 0; i < sizeof b; i++) {
+        x = x * 1103515245u + 12345u;
+        b[i] = (uint8_t)alpha[(x >> 16) % strlen(alpha)];
+    }
+    for (size_t n = 0; n <= sizeof b; n += 37) {
+        uint64_t map[16];
+        memset(map, 0xAA, sizeof map);
+        uint32_t *h1 = NULL, *h2 = NULL;
+        size_t n1 = 0, c1 = 0, n2 = 0, c2 = 0;
+        cw_runs_scan(b, n, &h1, &n1, &c1);
+        cw_runs_scan_csv(b, n, &h2, &n2, &c2, ';', map);
+        assert_int_equal(n1, n2);
+        if (n1) assert_memory_equal(h1, h2, n1 * sizeof *h1);
+        for (size_t i = 0; i < n; i++) {
+            bool want = b[i] == ';' || b[i] == '\n' || b[i] == '"';
+            assert_int_equal((map[i / 64] >> (i % 64)) & 1, want);
+        }
+        if (n % 64) assert_int_equal(map[n / 64] >> (n % 64), 0);
+        free(h1);
+        free(h2);
+    }
+}
+
+/* The address validator as it was before the bit-mask version (byte loops), kept here
+ * as the reference the fast one must agree with. */
+static bool ref_alpha(unsigned char c) { return (unsigned char)((c | 0x20) - 'a') < 26; }
+static bool ref_digit(unsigned char c) { return (unsigned char)(c - '0') < 10; }
+static cw_cc ref_place(const char *w, size_t n)
+{
+    static const struct { const char *w; cw_cc cc; } pw[] = {
+        {"Singapore", CW_CC_SG}, {"Jl", CW_CC_ID}, {"Jakarta", CW_CC_ID}, {"Indonesia", CW_CC_ID},
+        {"Surabaya", CW_CC_ID}, {"Bandung", CW_CC_ID}, {"Jalan", CW_CC_MY}, {"Kuala", CW_CC_MY},
+        {"Selangor", CW_CC_MY}, {"Penang", CW_CC_MY}, {"Malaysia", CW_CC_MY}, {"Johor", CW_CC_MY},
+        {"Bangkok", CW_CC_TH}, {"Thailand", CW_CC_TH}, {"Chiang", CW_CC_TH}, {"Manila", CW_CC_PH},
+        {"Philippines", CW_CC_PH}, {"Cebu", CW_CC_PH}, {"Quezon", CW_CC_PH}, {"Makati", CW_CC_PH},
+        {"India", CW_CC_IN}, {"Karnataka", CW_CC_IN}, {"Maharashtra", CW_CC_IN}, {"Tamil", CW_CC_IN},
+        {"Delhi", CW_CC_IN}, {"Bengal", CW_CC_IN}, {"Mumbai", CW_CC_IN}, {"Bengaluru", CW_CC_IN},
+        {"Chennai", CW_CC_IN}, {"Kolkata", CW_CC_IN}, {"Auckland", CW_CC_NZ}, {"Wellington", CW_CC_NZ},
+        {"Christchurch", CW_CC_NZ}, {"Dunedin", CW_CC_NZ}, {"Zealand", CW_CC_NZ}, {"Australia", CW_CC_AU},
+        {"NSW", CW_CC_AU}, {"WA", CW_CC_AU}, {"SA", CW_CC_AU}, {"NT", CW_CC_AU}, {"VIC", CW_CC_AU},
+        {"QLD", CW_CC_AU}, {"TAS", CW_CC_AU}, {"ACT", CW_CC_AU},
+    };
+    for (size_t k = 0; k < sizeof pw / sizeof *pw; k++)
+        if (strlen(pw[k].w) == n && memcmp(pw[k].w, w, n) == 0) return pw[k].cc;
+    return CW_CC_NONE;
+}
+static cw_cc ref_country(const char *s, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    for (size_t i = 0; i + 2 < n; i++) {
+        if (u[i] < 0xE0) continue;
+        if (u[i] == 0xE0 && (u[i + 1] == 0xB8 || u[i + 1] == 0xB9)) return CW_CC_TH;
+        if (u[i] == 0xE3 && u[i + 1] == 0x80 && u[i + 2] == 0x92) return CW_CC_JP;
+        if (u[i] == 0xE9 && u[i + 1] == 0x83 && u[i + 2] == 0xBD) return CW_CC_JP;
+        if (u[i] == 0xE7 && u[i + 1] == 0x9C && u[i + 2] == 0x8C) return CW_CC_JP;
+        if (u[i] == 0xE5 && u[i + 1] == 0xBA && u[i + 2] == 0x9C) return CW_CC_JP;
+    }
+    cw_cc found = CW_CC_NONE;
+    size_t i = 0;
+    while (i < n) {
+        if (!ref_alpha(u[i])) {
+            i++;
+            continue;
+        }
+        size_t b = i;
+        while (i < n && ref_alpha(u[i])) i++;
+        size_t l = i - b;
+        if (l < 2 || l > 12 || !(u[b] >= 'A' && u[b] <= 'Z')) continue;
+        cw_cc c = ref_place(s + b, l);
+        if (c == CW_CC_NONE) continue;
+        if (c == CW_CC_AU && l <= 3 &&
+            !(i + 5 <= n && u[i] == ' ' && ref_digit(u[i + 1]) && ref_digit(u[i + 2]) && ref_digit(u[i + 3]) &&
+              ref_digit(u[i + 4]) && (i + 5 == n || !ref_digit(u[i + 5]))))
+            continue;
+        if (c == CW_CC_MY && l == 5 && u[b] == 'J' && found == CW_CC_NONE) {
+            found = c;
+            continue;
+        }
+        return c;
+    }
+    return found;
+}
+static bool ref_address_valid(const char *s, size_t n, cw_cc *cc)
+{
+    while (n && *s == ' ') s++, n--;
+    while (n && s[n - 1] == ' ') n--;
+    if (n < 8 || n > 300) return false;
+    if (memchr(s, '@', n)) return false;
+    for (const char *c = memchr(s, ':', n); c; c = memchr(c + 1, ':', (size_t)(s + n - c - 1)))
+        if (c + 2 < s + n && c[1] == '/' && c[2] == '/') return false;
+    int digits = 0, wordlen = 0, words = 0, nonascii = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (ref_digit(c)) digits++;
+        if (ref_alpha(c) || c >= 0x80) {
+            if (c >= 0x80) nonascii++;
+            if (++wordlen == 2) words++;
+        } else {
+            wordlen = 0;
+        }
+    }
+    *cc = ref_country(s, n);
+    if (nonascii >= 9) return true;
+    return digits > 0 && words >= 2;
+}
+
+/* the bit-mask address validator agrees with the byte loops on generated addresses */
+static void test_address_equivalence(void **state)
+{
+    (void)state;
+    static const char *const tok[] = {
+        "12", "2000", "50450", " ", " ", ", ", "St", "George", "Sydney", "NSW", "NSW 2000", "VIC 3000",
+        "QLD", "WA", "Jalan", "Jl", "Jakarta", "Kuala Lumpur", "Makati", "Quezon", "Bangkok", "Singapore",
+        "Auckland", "Zealand", "India", "Mumbai", "Maharashtra", "Christchurch", "Christchurches", "A", "x",
+        "\xe0\xb8\x81", "\xe0\xb9\x80", "\xe3\x80\x92", "\xe6\x9d\xb1\xe4\xba\xac\xe9\x83\xbd", "\xe7\x9c\x8c",
+        "\xe5\xba\x9c", "\xe3\x81\x82", "\xc3\xa9", "@", "://", ":", "/", "-", "#", "\xff", "\x80", "\t",
+        "abcdefghijklmnopqrstuvwxyz", "ABCDEFGHIJKLMNOP", "Wellington", "TAS", "ACT 2600", "NT 0800", "SA 50001",
+    };
+    const size_t ntok = sizeof tok / sizeof *tok;
+    char buf[400];
+    uint32_t x = 99;
+    for (int round = 0; round < 200000; round++) {
+        size_t n = 0;
+        x = x * 1103515245u + 12345u;
+        size_t want = 4 + (x >> 16) % (round % 10 == 0 ? 330 : 70);
+        while (n < want) {
+            x = x * 1103515245u + 12345u;
+            const char *t = tok[(x >> 16) % ntok];
+            size_t l = strlen(t);
+            if (n + l > sizeof buf) break;
+            memcpy(buf + n, t, l);
+            n += l;
+        }
+        cw_cc a = CW_CC_NONE, b = CW_CC_NONE;
+        bool va = cw_address_valid(buf, n, &a), vb = ref_address_valid(buf, n, &b);
+        assert_int_equal(va, vb);
+        if (va) assert_int_equal(a, b);
+        if (n <= 300) assert_int_equal(cw_address_country(buf, n), ref_country(buf, n));
+    }
 }
 
 static void test_mask(void **state)
@@ -545,6 +714,9 @@ int main(void)
         cmocka_unit_test(test_dates_names_addresses),
         cmocka_unit_test(test_context),
         cmocka_unit_test(test_distinct),
+        cmocka_unit_test(test_vhash_lower),
+        cmocka_unit_test(test_runs_csv_map),
+        cmocka_unit_test(test_address_equivalence),
         cmocka_unit_test(test_mask),
         cmocka_unit_test(test_csv),
         cmocka_unit_test(test_ragged_csv),
