@@ -15,6 +15,7 @@ typedef struct masks {
     uint64_t a; /* [0-9A-Za-z] */
     uint64_t s; /* [0-9 -] */
     uint64_t c; /* CSV specials: the delimiter, '\n', '"' (when asked for) */
+    uint64_t at; /* '@' */
 } masks;
 
 static inline __attribute__((always_inline)) void classify64(const uint8_t *p, masks *m, bool csv, uint8_t delim)
@@ -22,6 +23,8 @@ static inline __attribute__((always_inline)) void classify64(const uint8_t *p, m
 #if defined(__SSE2__)
     uint64_t d = 0, a = 0, s = 0, cs = 0;
     const __m128i dl = _mm_set1_epi8((char)delim), nl = _mm_set1_epi8('\n'), qu = _mm_set1_epi8('"');
+    const __m128i atc = _mm_set1_epi8('@');
+    uint64_t at = 0;
     const __m128i lo0 = _mm_set1_epi8('0' - 1), hi9 = _mm_set1_epi8('9' + 1);
     const __m128i loa = _mm_set1_epi8('a' - 1), hiz = _mm_set1_epi8('z' + 1), c20 = _mm_set1_epi8(0x20);
     const __m128i sp = _mm_set1_epi8(' '), da = _mm_set1_epi8('-');
@@ -35,6 +38,7 @@ static inline __attribute__((always_inline)) void classify64(const uint8_t *p, m
         d |= (uint64_t)(uint16_t)_mm_movemask_epi8(dv) << (16 * k);
         a |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_or_si128(av, dv)) << (16 * k);
         s |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_or_si128(sv, dv)) << (16 * k);
+        at |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v, atc)) << (16 * k);
         if (csv) {
             __m128i cv = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, dl), _mm_cmpeq_epi8(v, nl)), _mm_cmpeq_epi8(v, qu));
             cs |= (uint64_t)(uint16_t)_mm_movemask_epi8(cv) << (16 * k);
@@ -44,8 +48,9 @@ static inline __attribute__((always_inline)) void classify64(const uint8_t *p, m
     m->a = a;
     m->s = s;
     m->c = cs;
+    m->at = at;
 #else
-    uint64_t d = 0, a = 0, s = 0, cs = 0;
+    uint64_t d = 0, a = 0, s = 0, cs = 0, at = 0;
     for (int i = 0; i < 64; i++) {
         uint8_t c = p[i];
         uint64_t bit = 1ULL << i;
@@ -55,13 +60,51 @@ static inline __attribute__((always_inline)) void classify64(const uint8_t *p, m
         if (isd || isl) a |= bit;
         if (isd || c == ' ' || c == '-') s |= bit;
         if (csv && (c == delim || c == '\n' || c == '"')) cs |= bit;
+        if (c == '@') at |= bit;
     }
     m->d = d;
     m->a = a;
     m->s = s;
     m->c = cs;
+    m->at = at;
 #endif
 }
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+/* classify64 with 32-byte vectors (the same masks) */
+static inline __attribute__((always_inline, target("avx2"))) void classify64_avx2(const uint8_t *p, masks *m, bool csv,
+                                                                                  uint8_t delim)
+{
+    uint64_t d = 0, a = 0, s = 0, cs = 0, at = 0;
+    const __m256i lo0 = _mm256_set1_epi8('0' - 1), hi9 = _mm256_set1_epi8('9' + 1);
+    const __m256i loa = _mm256_set1_epi8('a' - 1), hiz = _mm256_set1_epi8('z' + 1), c20 = _mm256_set1_epi8(0x20);
+    const __m256i sp = _mm256_set1_epi8(' '), da = _mm256_set1_epi8('-'), atc = _mm256_set1_epi8('@');
+    const __m256i dl = _mm256_set1_epi8((char)delim), nl = _mm256_set1_epi8('\n'), qu = _mm256_set1_epi8('"');
+    for (int k = 0; k < 2; k++) {
+        __m256i v = _mm256_loadu_si256((const __m256i *)(p + 32 * k));
+        /* signed compares: bytes >= 0x80 are negative, so neither digits nor letters */
+        __m256i dv = _mm256_and_si256(_mm256_cmpgt_epi8(v, lo0), _mm256_cmpgt_epi8(hi9, v));
+        __m256i l = _mm256_or_si256(v, c20);
+        __m256i av = _mm256_and_si256(_mm256_cmpgt_epi8(l, loa), _mm256_cmpgt_epi8(hiz, l));
+        __m256i sv = _mm256_or_si256(_mm256_cmpeq_epi8(v, sp), _mm256_cmpeq_epi8(v, da));
+        d |= (uint64_t)(uint32_t)_mm256_movemask_epi8(dv) << (32 * k);
+        a |= (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_or_si256(av, dv)) << (32 * k);
+        s |= (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_or_si256(sv, dv)) << (32 * k);
+        at |= (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, atc)) << (32 * k);
+        if (csv) {
+            __m256i cv = _mm256_or_si256(_mm256_or_si256(_mm256_cmpeq_epi8(v, dl), _mm256_cmpeq_epi8(v, nl)),
+                                         _mm256_cmpeq_epi8(v, qu));
+            cs |= (uint64_t)(uint32_t)_mm256_movemask_epi8(cv) << (32 * k);
+        }
+    }
+    m->d = d;
+    m->a = a;
+    m->s = s;
+    m->c = cs;
+    m->at = at;
+}
+#endif
 
 /* bit j of the result: bit j-k of the stream (cur holds bits 0..63 of this block,
  * prev those of the block before); 1 <= k <= 63 */
@@ -88,67 +131,63 @@ static inline void push(uint32_t **hits, size_t *n, size_t *cap, uint32_t v)
     (*hits)[(*n)++] = v;
 }
 
-static inline __attribute__((always_inline)) void runs_scan(const uint8_t *b, size_t n, uint32_t **hits,
-                                                             size_t *nhits, size_t *caphits, bool csv, uint8_t delim,
-                                                             uint64_t *map)
+static const uint8_t email_local[256] = {
+    ['.'] = 1, ['_'] = 1, ['%'] = 1, ['+'] = 1, ['-'] = 1,
+    ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1,
+    ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1, ['G'] = 1, ['H'] = 1, ['I'] = 1, ['J'] = 1,
+    ['K'] = 1, ['L'] = 1, ['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1, ['S'] = 1, ['T'] = 1,
+    ['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1, ['Y'] = 1, ['Z'] = 1,
+    ['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1, ['g'] = 1, ['h'] = 1, ['i'] = 1, ['j'] = 1,
+    ['k'] = 1, ['l'] = 1, ['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1, ['s'] = 1, ['t'] = 1,
+    ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1, ['y'] = 1, ['z'] = 1,
+};
+
+#define RUNS_NAME runs_scan_base
+#define RUNS_ATTR
+#define RUNS_CLASSIFY classify64
+#include "runs_body.h"
+#undef RUNS_NAME
+#undef RUNS_ATTR
+#undef RUNS_CLASSIFY
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#define HAVE_AVX2_PATH 1
+#define RUNS_AVX2_FN runs_scan_avx2
+#define RUNS_NAME runs_scan_avx2
+#define RUNS_ATTR __attribute__((target("avx2")))
+#define RUNS_CLASSIFY classify64_avx2
+#include "runs_body.h"
+#undef RUNS_NAME
+#undef RUNS_ATTR
+#undef RUNS_CLASSIFY
+#endif
+
+typedef void runs_fn(const uint8_t *, size_t, uint32_t **, size_t *, size_t *, bool, uint8_t, uint64_t *);
+
+static runs_fn *runs_fn_cur;
+
+static runs_fn *runs_impl(void)
 {
-    const uint8_t *vc = vin_chars();
-    /* previous block's masks (the bytes before b[0] count as none of the classes) */
-    uint64_t pA = 0, pT1 = 0, pT2 = 0, pT4 = 0, pT17 = 0;
-    uint64_t pD = 0, pS = 0, pU1 = 0, pU2 = 0, pU8 = 0;
-    uint8_t tail[64];
-    for (size_t base = 0; base < n; base += 64) {
-        masks m;
-        if (n - base >= 64) {
-            classify64(b + base, &m, csv, delim);
-        } else {
-            memset(tail, 0, sizeof tail);
-            memcpy(tail, b + base, n - base);
-            classify64(tail, &m, csv, delim);
-            if (csv) m.c &= (1ULL << (n - base)) - 1; /* the padding is not input */
-        }
-        if (csv) map[base >> 6] = m.c;
-        /* VIN: 17 alphanumerics ending at j-1, a non-alphanumeric at j and at j-18 */
-        uint64_t A = m.a;
-        uint64_t T1 = A & SH(A, pA, 1);
-        uint64_t T2 = T1 & SH(T1, pT1, 2);
-        uint64_t T4 = T2 & SH(T2, pT2, 4);
-        uint64_t T8 = T4 & SH(T4, pT4, 8);
-        uint64_t T17 = T8 & SH(A, pA, 16);
-        uint64_t V = ~A & SH(T17, pT17, 1) & ~SH(A, pA, 18);
-        /* digit runs: a non-digit at j after a digit, the 8 bytes before all digit,
-         * space or dash */
-        uint64_t D = m.d, S = m.s;
-        uint64_t U1 = S & SH(S, pS, 1);
-        uint64_t U2 = U1 & SH(U1, pU1, 2);
-        uint64_t U8 = U2 & SH(U2, pU2, 4);
-        uint64_t R = ~D & SH(D, pD, 1) & SH(U8, pU8, 1);
-        pA = A, pT1 = T1, pT2 = T2, pT4 = T4, pT17 = T17;
-        pD = D, pS = S, pU1 = U1, pU2 = U2, pU8 = U8;
-        uint64_t all = V | R;
-        if (n - base < 64) all &= (1ULL << (n - base)) - 1; /* the terminator must be a real byte */
-        while (all) {
-            unsigned j = (unsigned)__builtin_ctzll(all);
-            all &= all - 1;
-            size_t p = base + j;
-            if ((V >> j) & 1) {
-                const uint8_t *v = b + p - 17;
-                bool ok = true;
-                for (int k = 0; k < 17; k++) ok &= vc[v[k]] != 0;
-                if (ok) push(hits, nhits, caphits, (uint32_t)(p << 3) | CW_T_VIN);
-            }
-            if ((R >> j) & 1) {
-                /* the run's first digit must be at p-8 or before: walk back over spaces
-                 * and dashes when the byte at p-8 is not a digit */
-                size_t q = p - 8;
-                while (!((uint8_t)(b[q] - '0') < 10)) {
-                    if (q == 0 || !(b[q - 1] == ' ' || b[q - 1] == '-' || (uint8_t)(b[q - 1] - '0') < 10)) break;
-                    q--;
-                }
-                if ((uint8_t)(b[q] - '0') < 10) push(hits, nhits, caphits, (uint32_t)((p + 1) << 3) | CW_T_DIGITS);
-            }
-        }
-    }
+    if (!runs_fn_cur) cw_runs_use_avx2(true);
+    return runs_fn_cur;
+}
+
+bool cw_runs_use_avx2(bool on)
+{
+#ifdef HAVE_AVX2_PATH
+    bool avx2 = on && __builtin_cpu_supports("avx2");
+#else
+    bool avx2 = false;
+    (void)on;
+#endif
+    runs_fn_cur = avx2 ? RUNS_AVX2_FN : runs_scan_base;
+    return avx2;
+}
+
+static void runs_scan(const uint8_t *b, size_t n, uint32_t **hits, size_t *nhits, size_t *caphits, bool csv,
+                      uint8_t delim, uint64_t *map)
+{
+    runs_impl()(b, n, hits, nhits, caphits, csv, delim, map);
 }
 
 void cw_runs_scan(const uint8_t *b, size_t n, uint32_t **hits, size_t *nhits, size_t *caphits)

@@ -1,6 +1,7 @@
 /* test_classify.c - validators, context, counters, masking, and the engine on small
  * inputs of every format, including bad input (binary, invalid UTF-8, ragged CSV,
  * a long single line, a gzip bomb). */
+#include <ctype.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -280,13 +281,14 @@ static void test_vhash_lower(void **state)
 }
 
 /* the CSV bitmap of cw_runs_scan_csv marks exactly the delimiter, '\n' and '"' bytes,
- * and the hits are those of cw_runs_scan */
+ * the hits are those of cw_runs_scan, the AVX2 and SSE2 paths agree, and e-mail
+ * triggers are exactly [A-Za-z0-9._%+-]@[A-Za-z0-9] */
 static void test_runs_csv_map(void **state)
 {
     (void)state;
     static uint8_t b[1000];
     uint32_t x = 7;
-    const char *alpha = "0123456789 -;,\n\"ABCJKLxyz";
+    const char *alpha = "0123456789 -;,\n\"ABCJKLxyz@._+\x80\xff";
     for (size_t i = 0; i < sizeof b; i++) {
         x = x * 1103515245u + 12345u;
         b[i] = (uint8_t)alpha[(x >> 16) % strlen(alpha)];
@@ -300,11 +302,34 @@ static void test_runs_csv_map(void **state)
         cw_runs_scan_csv(b, n, &h2, &n2, &c2, ';', map);
         assert_int_equal(n1, n2);
         if (n1) assert_memory_equal(h1, h2, n1 * sizeof *h1);
+        /* the portable (SSE2) path finds the same */
+        uint64_t map2[16];
+        uint32_t *h3 = NULL;
+        size_t n3 = 0, c3 = 0;
+        bool avx2 = cw_runs_use_avx2(false);
+        cw_runs_scan_csv(b, n, &h3, &n3, &c3, ';', map2);
+        cw_runs_use_avx2(avx2);
+        assert_int_equal(n1, n3);
+        if (n1) assert_memory_equal(h1, h3, n1 * sizeof *h1);
+        if (n) assert_memory_equal(map, map2, (n + 63) / 64 * sizeof *map);
+        free(h3);
         for (size_t i = 0; i < n; i++) {
             bool want = b[i] == ';' || b[i] == '\n' || b[i] == '"';
             assert_int_equal((map[i / 64] >> (i % 64)) & 1, want);
         }
         if (n % 64) assert_int_equal(map[n / 64] >> (n % 64), 0);
+        size_t ne = 0;
+        for (size_t i = 0; i < n1; i++)
+            if ((h1[i] & 7) == CW_T_EMAIL) {
+                size_t to = h1[i] >> 3;
+                assert_true(to >= 3 && to <= n && b[to - 2] == '@' && isalnum(b[to - 1]) &&
+                            (isalnum(b[to - 3]) || strchr("._%+-", b[to - 3])));
+                ne++;
+            }
+        size_t want = 0;
+        for (size_t i = 2; i < n; i++)
+            want += b[i - 1] == '@' && isalnum(b[i]) && b[i] < 0x80 && (isalnum(b[i - 2]) || strchr("._%+-", b[i - 2]));
+        assert_int_equal(ne, want);
         free(h1);
         free(h2);
     }
