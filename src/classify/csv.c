@@ -151,6 +151,20 @@ static inline size_t next_special(const uint64_t *map, size_t i, size_t upto)
     return p < upto ? p : upto;
 }
 
+/* Is b[i] a delimiter, '\n' or '"'? (the chunk's bitmap when there is one) */
+static inline bool is_special(const cw_scan *s, const cw_csv_state *c, size_t i)
+{
+    return s->csvmap ? (s->csvmap[i >> 6] >> (i & 63)) & 1 : c->special[s->buf[i]];
+}
+
+/* The first special byte at or after i (upto if none before it). */
+static inline size_t skip_plain(const cw_scan *s, const cw_csv_state *c, size_t i, size_t upto)
+{
+    if (s->csvmap) return next_special(s->csvmap, i, upto);
+    while (i < upto && !c->special[s->buf[i]]) i++;
+    return i;
+}
+
 static void csv_advance(cw_scan *s, size_t upto)
 {
     cw_csv_state *c = s->csv;
@@ -159,47 +173,36 @@ static void csv_advance(cw_scan *s, size_t upto)
     const uint8_t d = (uint8_t)c->delim;
     while (i < upto) {
         uint8_t ch = b[i];
-        switch (c->st) {
-        case F_QUO: {
-            const uint8_t *q = memchr(b + i, '"', upto - i);
-            if (!q) {
-                i = upto;
+        if (__builtin_expect(c->st >= F_QUO, 0)) {
+            if (c->st == F_QUO) {
+                const uint8_t *q = memchr(b + i, '"', upto - i);
+                if (!q) {
+                    i = upto;
+                    continue;
+                }
+                i = (size_t)(q - b);
+                c->qend = i;
+                c->st = F_QUO_QUOTE;
+                i++;
                 continue;
             }
-            i = (size_t)(q - b);
-            c->qend = i;
-            c->st = F_QUO_QUOTE;
+            if (ch == '"') { /* F_QUO_QUOTE: "" escape */
+                c->st = F_QUO;
+                i++;
+                continue;
+            }
+        } else if (c->st == F_START && ch == '"') {
+            c->st = F_QUO;
+            c->fstart = i + 1;
+            s->rec_open = true;
             i++;
             continue;
-        }
-        case F_QUO_QUOTE:
-            if (ch == '"') { /* "" escape */
-                c->st = F_QUO;
-                i++;
-                continue;
-            }
-            break;
-        case F_START:
-            if (ch == '"') {
-                c->st = F_QUO;
-                c->fstart = i + 1;
-                s->rec_open = true;
-                i++;
-                continue;
-            }
-            break;
-        default: break;
         }
         /* unquoted field bytes (or the byte after a closing quote) */
         if (!c->special[ch]) {
             if (c->st != F_QUO_QUOTE) c->st = F_UNQ;
             s->rec_open = true;
-            i++;
-            if (s->csvmap) {
-                i = next_special(s->csvmap, i, upto);
-            } else {
-                while (i < upto && !c->special[b[i]]) i++;
-            }
+            i = skip_plain(s, c, i + 1, upto);
             continue;
         }
         if (ch == d) {
@@ -224,8 +227,17 @@ static void csv_advance(cw_scan *s, size_t upto)
         } else { /* a quote inside an unquoted field: literal */
             if (c->st != F_QUO_QUOTE) c->st = F_UNQ;
             s->rec_open = true;
+            i++;
+            continue;
         }
         i++;
+        /* a new field: when it starts with a plain byte, go straight to its end (what
+         * the next round would do) */
+        if (i < upto && !is_special(s, c, i)) {
+            c->st = F_UNQ;
+            s->rec_open = true;
+            i = skip_plain(s, c, i + 1, upto);
+        }
     }
     s->pos = upto;
 }
