@@ -86,8 +86,9 @@ static bool validate_value(cw_scan *s, cw_cat cat, const char *v, size_t n, cw_c
     }
 }
 
-/* Field values repeat (first names, dates, suburbs): remember recent verdicts. */
-#define VC_BITS 10
+/* Field values repeat (first names, dates, suburbs): remember recent verdicts
+ * (direct-mapped, 4096 per category: 96 KiB per category used). */
+#define VC_BITS 12
 typedef struct cw_vcache_ent {
     uint64_t raw;  /* hash of the raw bytes, 0 = empty */
     uint64_t norm; /* hash of the normalized value */
@@ -284,14 +285,14 @@ static void hit_digits(cw_scan *s, size_t term)
     bool card_ctx = (ctx & CW_CTX_CAT(CW_CAT_CARD)) && !(ctx & CW_CTX_CAT(CW_CAT_NATIONAL_ID));
     bool id_ctx = (ctx & CW_CTX_CAT(CW_CAT_NATIONAL_ID)) || kw_near(s, ts, CW_CTX_CAT(CW_CAT_NATIONAL_ID));
     if (try_span(s, ts, te, phone_ctx, card_ctx, id_ctx)) return;
-    if (!textish(s)) return;
+    if (!phone_ctx || !textish(s)) return;
     /* text may glue numbers together: try without the first or the last group */
     size_t f = ts;
     while (f < te && !sepch(b[f])) f++;
     size_t l = te;
     while (l > ts && !sepch(b[l - 1])) l--;
-    if (f < te && phone_ctx && try_phone(s, f + 1, te, true)) return;
-    if (l > ts && phone_ctx && try_phone(s, ts, l - 1, true)) return;
+    if (f < te && try_phone(s, f + 1, te, true)) return;
+    if (l > ts && try_phone(s, ts, l - 1, true)) return;
 }
 
 /* ---- text context: key=value, keywords, titles, postal mark ---- */
