@@ -170,23 +170,23 @@ cw_cc cw_natid_check(const char *s, size_t n, bool ctx)
     get_shape(s, n, &sh);
     switch (nd) {
     case 8:
-        if (cw_ird_ok(d, nd) && (ctx || shape_is(&sh, '-', 2, 3, 3, 0, 0))) return CW_CC_NZ;
+        if ((ctx || shape_is(&sh, '-', 2, 3, 3, 0, 0)) && cw_ird_ok(d, nd)) return CW_CC_NZ;
         break;
     case 9:
-        if (cw_tfn_ok(d, nd) && (ctx || shape_is(&sh, ' ', 3, 3, 3, 0, 0))) return CW_CC_AU;
-        if (cw_ird_ok(d, nd) && (ctx || shape_is(&sh, '-', 3, 3, 3, 0, 0))) return CW_CC_NZ;
+        if ((ctx || shape_is(&sh, ' ', 3, 3, 3, 0, 0)) && cw_tfn_ok(d, nd)) return CW_CC_AU;
+        if ((ctx || shape_is(&sh, '-', 3, 3, 3, 0, 0)) && cw_ird_ok(d, nd)) return CW_CC_NZ;
         break;
     case 10:
         if (shape_is(&sh, '-', 2, 7, 1, 0, 0) || (ctx && sh.ng == 1)) return CW_CC_PH; /* SSS */
         break;
     case 12:
-        if (mykad_ok(d, nd) && (shape_is(&sh, '-', 6, 2, 4, 0, 0) || (ctx && sh.ng == 1))) return CW_CC_MY;
-        if (d[0] >= '2' && cw_verhoeff(d, nd) && (ctx || shape_is(&sh, ' ', 4, 4, 4, 0, 0))) return CW_CC_IN;
-        if (cw_mynumber_ok(d, nd) && (ctx || shape_is(&sh, ' ', 4, 4, 4, 0, 0)))
+        if ((shape_is(&sh, '-', 6, 2, 4, 0, 0) || (ctx && sh.ng == 1)) && mykad_ok(d, nd)) return CW_CC_MY;
+        if (d[0] >= '2' && (ctx || shape_is(&sh, ' ', 4, 4, 4, 0, 0)) && cw_verhoeff(d, nd)) return CW_CC_IN;
+        if ((ctx || shape_is(&sh, ' ', 4, 4, 4, 0, 0)) && cw_mynumber_ok(d, nd))
             return CW_CC_JP;
         break;
     case 13:
-        if (cw_thai_id_ok(d, nd) && (ctx || shape_is(&sh, '-', 1, 4, 5, 2, 1) || shape_is(&sh, ' ', 1, 4, 5, 2, 1)))
+        if ((ctx || shape_is(&sh, '-', 1, 4, 5, 2, 1) || shape_is(&sh, ' ', 1, 4, 5, 2, 1)) && cw_thai_id_ok(d, nd))
             return CW_CC_TH;
         break;
     case 16:

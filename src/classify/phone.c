@@ -48,6 +48,8 @@ static void set_e164(cw_phone *p, const char *cc, const char *nsn, size_t n)
 
 bool cw_phone_check(const char *s, size_t n, bool need_intl, cw_phone *out)
 {
+    /* an international number starts with '+' (the check below would reject it later) */
+    if (need_intl && out && (n == 0 || s[0] != '+')) return false;
     char dg[24];
     size_t nd = 0;
     bool plus = false;
