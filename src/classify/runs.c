@@ -160,6 +160,8 @@ static const uint8_t email_local[256] = {
 #undef RUNS_NAME
 #undef RUNS_ATTR
 #undef RUNS_CLASSIFY
+#else
+#define RUNS_AVX2_FN runs_scan_base /* not chosen: no AVX2 path */
 #endif
 
 typedef void runs_fn(const uint8_t *, size_t, uint32_t **, size_t *, size_t *, bool, uint8_t, uint64_t *);
@@ -168,8 +170,12 @@ static runs_fn *runs_fn_cur;
 
 static runs_fn *runs_impl(void)
 {
-    if (!runs_fn_cur) cw_runs_use_avx2(true);
-    return runs_fn_cur;
+    runs_fn *fn = __atomic_load_n(&runs_fn_cur, __ATOMIC_RELAXED); /* threads may race here: same value */
+    if (!fn) {
+        cw_runs_use_avx2(true);
+        fn = __atomic_load_n(&runs_fn_cur, __ATOMIC_RELAXED);
+    }
+    return fn;
 }
 
 bool cw_runs_use_avx2(bool on)
@@ -180,7 +186,7 @@ bool cw_runs_use_avx2(bool on)
     bool avx2 = false;
     (void)on;
 #endif
-    runs_fn_cur = avx2 ? RUNS_AVX2_FN : runs_scan_base;
+    __atomic_store_n(&runs_fn_cur, avx2 ? RUNS_AVX2_FN : runs_scan_base, __ATOMIC_RELAXED);
     return avx2;
 }
 
