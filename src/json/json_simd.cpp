@@ -55,6 +55,20 @@ struct str_cache {
         p[4 + n] = 0;
         return p + 4;
     }
+    // n <= MAXLEN: word compares inline beat a call to memcmp
+    static bool same(const char *x, const char *y, size_t n)
+    {
+        size_t i = 0;
+        for (; i + 8 <= n; i += 8) {
+            uint64_t u, v;
+            std::memcpy(&u, x + i, 8);
+            std::memcpy(&v, y + i, 8);
+            if (u != v) return false;
+        }
+        for (; i < n; i++)
+            if (x[i] != y[i]) return false;
+        return true;
+    }
     const char *get(cw_arena *a, const char *s, size_t n)
     {
         if (n == 0) return empty_key + 4;
@@ -63,7 +77,7 @@ struct str_cache {
         uint64_t h = hash(s, n);
         slot &sl = slots[h & (N - 1)];
         uint32_t tag = static_cast<uint32_t>(h >> 32);
-        if (sl.s && sl.gen == a->gen && sl.len == n && sl.tag == tag && std::memcmp(sl.s, s, n) == 0) return sl.s;
+        if (sl.s && sl.gen == a->gen && sl.len == n && sl.tag == tag && same(sl.s, s, n)) return sl.s;
         const char *k = make(a, s, n);
         sl = {k, static_cast<uint32_t>(n), tag, a->gen};
         return k;

@@ -46,16 +46,18 @@ void cw_jw_init(cw_jw *w, cw_strbuf *sb, int indent);
 void cw_jw_obj(cw_jw *w);  /* { */
 void cw_jw_arr(cw_jw *w);  /* [ */
 void cw_jw_end(cw_jw *w);  /* } or ] closing the innermost container */
-void cw_jw_key(cw_jw *w, const char *k);
+void cw_jw_keyn(cw_jw *w, const char *k, size_t n);
+/* inline, so that the length of a literal key is known at compile time */
+static inline void cw_jw_key(cw_jw *w, const char *k) { cw_jw_keyn(w, k, __builtin_strlen(k)); }
 void cw_jw_str(cw_jw *w, const char *s); /* NULL -> null */
 void cw_jw_int(cw_jw *w, int64_t v);
 void cw_jw_uint(cw_jw *w, uint64_t v);
 void cw_jw_bool(cw_jw *w, bool b);
 void cw_jw_null(cw_jw *w);
+static inline void cw_jw_kstr(cw_jw *w, const char *k, const char *s) { cw_jw_key(w, k), cw_jw_str(w, s); }
+static inline void cw_jw_kint(cw_jw *w, const char *k, int64_t v) { cw_jw_key(w, k), cw_jw_int(w, v); }
+static inline void cw_jw_kuint(cw_jw *w, const char *k, uint64_t v) { cw_jw_key(w, k), cw_jw_uint(w, v); }
 /* key + value shorthands */
-void cw_jw_kstr(cw_jw *w, const char *k, const char *s);
-void cw_jw_kint(cw_jw *w, const char *k, int64_t v);
-void cw_jw_kuint(cw_jw *w, const char *k, uint64_t v);
 /* key + array of strings, omitted entirely when n is 0 */
 void cw_jw_kstrs(cw_jw *w, const char *k, const char *const *v, size_t n);
 /* key + value, omitted entirely when s is NULL */

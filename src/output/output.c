@@ -123,10 +123,10 @@ void cw_jw_end(cw_jw *w)
     cw_sb_addc(w->sb, c);
 }
 
-void cw_jw_key(cw_jw *w, const char *k)
+void cw_jw_keyn(cw_jw *w, const char *k, size_t n)
 {
     jw_pre(w);
-    cw_sb_add_json_str(w->sb, k, strlen(k));
+    cw_sb_add_json_str(w->sb, k, n);
     cw_sb_addc(w->sb, ':');
     if (w->indent >= 0) cw_sb_addc(w->sb, ' ');
     w->after_key = true;
@@ -163,9 +163,6 @@ void cw_jw_null(cw_jw *w)
     cw_sb_adds(w->sb, "null");
 }
 
-void cw_jw_kstr(cw_jw *w, const char *k, const char *s) { cw_jw_key(w, k), cw_jw_str(w, s); }
-void cw_jw_kint(cw_jw *w, const char *k, int64_t v) { cw_jw_key(w, k), cw_jw_int(w, v); }
-void cw_jw_kuint(cw_jw *w, const char *k, uint64_t v) { cw_jw_key(w, k), cw_jw_uint(w, v); }
 void cw_jw_kstr_opt(cw_jw *w, const char *k, const char *s)
 {
     if (s) cw_jw_kstr(w, k, s);
