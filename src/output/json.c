@@ -51,11 +51,6 @@ static void write_finding(cw_jw *w, const cw_finding *f)
     cw_jw_kstr(w, "evidence", f->evidence ? f->evidence : "");
     write_source(w, f->asset);
     if (f->suppressed_by) cw_jw_kstr(w, "suppressed", f->suppressed_by);
-    if (r && r->remediation) cw_jw_kstr(w, "remediation", r->remediation);
-    if (r) {
-        cw_jw_kstrs(w, "compliance", r->compliance, r->ncompliance);
-        cw_jw_kstrs(w, "references", r->references, r->nreferences);
-    }
     cw_jw_end(w);
 }
 
@@ -88,6 +83,25 @@ int cw_out_json(FILE *out, const cw_scan_info *info, const cw_findings *fs, cons
     cw_jw_end(&w);
     cw_jw_kuint(&w, "assets", info ? info->assets : 0);
     cw_jw_kuint(&w, "rules", info ? info->nrules : 0);
+    cw_jw_end(&w);
+
+    /* rule details once, keyed by id (findings carry id, title, severity, category) */
+    cw_jw_key(&w, "rules");
+    cw_jw_obj(&w);
+    for (size_t i = 0; info && i < info->nrules; i++) {
+        const cw_rule_meta *r = info->rules[i];
+        if (!r || !r->id) continue;
+        cw_jw_key(&w, r->id);
+        cw_jw_obj(&w);
+        cw_jw_kstr(&w, "title", r->title);
+        cw_jw_kstr(&w, "severity", cw_severity_name(r->severity));
+        cw_jw_kstr(&w, "category", r->category);
+        cw_jw_kstr_opt(&w, "description", r->description);
+        cw_jw_kstr_opt(&w, "remediation", r->remediation);
+        cw_jw_kstrs(&w, "compliance", r->compliance, r->ncompliance);
+        cw_jw_kstrs(&w, "references", r->references, r->nreferences);
+        cw_jw_end(&w);
+    }
     cw_jw_end(&w);
 
     size_t count[CW_SEV_CRITICAL + 1] = {0}, suppressed = 0, total = 0;

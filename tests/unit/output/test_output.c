@@ -70,9 +70,12 @@ static void test_json_contract(void **st)
     assert_path(flat, "findings.0.source.file", "\"snapshot.json.gz\"");
     assert_path(flat, "findings.0.source.record", "1187");
     assert_path(flat, "findings.0.source.line", "40211");
-    assert_path(flat, "findings.0.remediation",
+    /* rule details once, under rules.<id>; not repeated in every finding */
+    assert_path(flat, "rules.aws-s3-bucket-public.remediation",
                 "\"Enable S3 Block Public Access on the bucket and the account.\"");
-    assert_path(flat, "findings.0.compliance.1", "\"PCI-DSS-1.3.1\"");
+    assert_path(flat, "rules.aws-s3-bucket-public.compliance.1", "\"PCI-DSS-1.3.1\"");
+    assert_path(flat, "rules.aws-s3-bucket-public.severity", "\"critical\"");
+    assert_absent(flat, "findings.0.remediation");
     assert_absent(flat, "findings.0.suppressed");
     /* high sg: line unknown -> no source.line, quotes in evidence survive */
     assert_path(flat, "findings.1.rule.severity", "\"high\"");
@@ -80,6 +83,7 @@ static void test_json_contract(void **st)
     assert_path(flat, "findings.1.source.record", "7");
     assert_absent(flat, "findings.1.source.line");
     assert_absent(flat, "findings.1.remediation");
+    assert_path(flat, "rules", "#obj 5");
     assert_path(flat, "findings.2.rule.severity", "\"low\"");
     assert_path(flat, "findings.3.rule.severity", "\"info\"");
     assert_path(flat, "summary.total", "4");
