@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "analyze_int.h"
+#include "../util/parallel.h"
 
 #define S3 "AWS::S3::Bucket"
 #define NET                                                                                                        \
@@ -116,13 +117,13 @@ int cw_fact_is_namespace(const char *name)
 }
 
 const cw_analyzer cw_analyzers[] = {
-    {"common", "customer-data tags, encryption and backup facts; account and region from the ARN", cw_an_common, 1},
-    {"s3", "S3 effective public access: ACL, bucket policy, bucket and account Block Public Access", cw_an_s3, 0},
+    {"common", "customer-data tags, encryption and backup facts; account and region from the ARN", cw_an_common, 1, cw_an_common_part},
+    {"s3", "S3 effective public access: ACL, bucket policy, bucket and account Block Public Access", cw_an_s3, 0, NULL},
     {"netreach", "security groups as port x CIDR sets; internet reachability of databases, search domains and "
                  "instances",
-     cw_an_netreach, 0},
-    {"snapshots", "RDS and Redshift snapshots restorable by everyone or shared with other accounts", cw_an_snapshots, 0},
-    {NULL, NULL, NULL, 0},
+     cw_an_netreach, 0, NULL},
+    {"snapshots", "RDS and Redshift snapshots restorable by everyone or shared with other accounts", cw_an_snapshots, 0, NULL},
+    {NULL, NULL, NULL, 0, NULL},
 };
 
 typedef struct an_job {
@@ -139,15 +140,46 @@ static void *an_main(void *arg)
     return NULL;
 }
 
+typedef struct part_ctx {
+    const cw_analyzer *an;
+    cw_assets *views;
+} part_ctx;
+
+static void run_part(void *ctx, unsigned part, unsigned nparts)
+{
+    part_ctx *p = ctx;
+    p->an->run_part(&p->views[part], part, nparts);
+}
+
+/* A `first` analyzer with run_part: its parts on all cores, each with an
+ * asset-set view whose arena is its own (adopted by s afterwards). */
+static void run_first_parallel(cw_assets *s, const cw_analyzer *an, unsigned nparts)
+{
+    part_ctx p = {an, cw_xcalloc(nparts, sizeof(cw_assets))};
+    for (unsigned i = 0; i < nparts; i++) {
+        p.views[i] = *s;
+        cw_arena_init(&p.views[i].arena, 4u << 20);
+    }
+    cw_parallel(run_part, &p, nparts);
+    for (unsigned i = 0; i < nparts; i++) {
+        cw_arena *a = cw_xmalloc(sizeof *a);
+        *a = p.views[i].arena;
+        cw_assets_adopt(s, a);
+    }
+    free(p.views);
+}
+
 void cw_analyze_all(cw_assets *s)
 {
     size_t n = 0;
+    unsigned cores = cw_cores();
+    bool large = cores > 1 && s->n >= 20000;
     for (const cw_analyzer *an = cw_analyzers; an->name; an++) {
-        if (an->first) an->run(s);
-        else n++;
+        if (!an->first) n++;
+        else if (large && an->run_part) run_first_parallel(s, an, cores > 4 ? 4 : cores);
+        else an->run(s);
     }
-    long cores = sysconf(_SC_NPROCESSORS_ONLN);
-    if (cores < 2 || s->n < 20000) {
+    if (!large) {
         for (const cw_analyzer *an = cw_analyzers; an->name; an++)
             if (!an->first) an->run(s);
         return;

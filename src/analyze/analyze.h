@@ -45,6 +45,9 @@ typedef struct cw_analyzer {
     const char *doc;
     void (*run)(cw_assets *s); /* sets facts on the live assets it understands */
     int first;
+    /* optional: the same work for the assets whose index % nparts == part,
+     * which touches only those assets (lets a `first` analyzer use all cores) */
+    void (*run_part)(cw_assets *s, unsigned part, unsigned nparts);
 } cw_analyzer;
 extern const cw_analyzer cw_analyzers[]; /* terminated by {NULL} */
 

@@ -117,9 +117,9 @@ static const struct {
     {"AWS::OpenSearchService::Domain", enc_search},
 };
 
-void cw_an_common(cw_assets *s)
+void cw_an_common_part(cw_assets *s, unsigned part, unsigned nparts)
 {
-    for (size_t i = 0; i < s->n; i++) {
+    for (size_t i = part; i < s->n; i += nparts) {
         cw_asset *a = s->v[i];
         if (!a->live || !a->type) continue;
         cw_factset fs;
@@ -141,6 +141,7 @@ void cw_an_common(cw_assets *s)
     for (size_t k = 0; k < sizeof enc_table / sizeof enc_table[0]; k++) {
         const cw_asset_list *l = cw_assets_of_type(s, enc_table[k].type);
         for (size_t i = 0; i < l->n; i++) {
+            if (l->v[i]->index % nparts != part) continue;
             cw_factset fs;
             cw_fs_init(&fs, s, l->v[i]);
             enc_table[k].fn(&fs, cw_conf(l->v[i]), cw_supp(l->v[i]));
@@ -148,3 +149,5 @@ void cw_an_common(cw_assets *s)
         }
     }
 }
+
+void cw_an_common(cw_assets *s) { cw_an_common_part(s, 0, 1); }

@@ -1,5 +1,6 @@
 /* model.c - asset set: storage, indexes, relationship resolution. */
 #include "model.h"
+#include "../util/parallel.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -116,6 +117,25 @@ static void list_push(cw_asset_list *l, cw_asset *a)
     l->v[l->n++] = a;
 }
 
+/* Relationship targets: read-only lookups, each part writes only its own
+ * assets' relationships, so parts can run on separate threads. */
+static void link_rels(void *ctx, unsigned part, unsigned nparts)
+{
+    cw_assets *s = ctx;
+    for (size_t i = part; i < s->n; i += nparts) {
+        cw_asset *a = s->v[i];
+        if (!a->live || !a->type) continue;
+        for (uint32_t r = 0; r < a->nrels; r++) {
+            cw_rel *rel = &a->rels[r];
+            rel->target = NULL;
+            if (rel->type && rel->resource_id)
+                rel->target = cw_assets_find_rid(s, rel->type, rel->resource_id);
+            if (!rel->target && rel->resource_id) rel->target = cw_assets_find(s, rel->resource_id);
+            if (rel->target && !rel->target->live) rel->target = NULL;
+        }
+    }
+}
+
 void cw_assets_link(cw_assets *s)
 {
     size_t it = 0;
@@ -132,15 +152,9 @@ void cw_assets_link(cw_assets *s)
             cw_hmap_put(&s->by_type, a->type, strlen(a->type), l);
         }
         list_push(l, a);
-        for (uint32_t r = 0; r < a->nrels; r++) {
-            cw_rel *rel = &a->rels[r];
-            rel->target = NULL;
-            if (rel->type && rel->resource_id)
-                rel->target = cw_assets_find_rid(s, rel->type, rel->resource_id);
-            if (!rel->target && rel->resource_id) rel->target = cw_assets_find(s, rel->resource_id);
-            if (rel->target && !rel->target->live) rel->target = NULL;
-        }
     }
+    unsigned cores = cw_cores();
+    cw_parallel(link_rels, s, s->n >= 20000 ? (cores > 4 ? 4 : cores) : 1);
 }
 
 cw_asset *cw_assets_find(const cw_assets *s, const char *id)
