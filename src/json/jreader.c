@@ -299,6 +299,39 @@ static inline size_t skip_outside(const unsigned char *b, size_t i, size_t n)
     return i;
 }
 
+#ifdef __SSE2__
+/* 64-byte block: bit k of each mask is set when byte k is a quote, a
+ * backslash, an opening or a closing bracket ('[' and '{' are 0x5B/0x7B,
+ * ']' and '}' 0x5D/0x7D: with bit 5 set both become 0x7B or 0x7D). */
+static inline void block_masks(const unsigned char *b, uint64_t *qt, uint64_t *bs, uint64_t *op, uint64_t *cl)
+{
+    const __m128i q = _mm_set1_epi8('"'), s = _mm_set1_epi8('\\'), o = _mm_set1_epi8(0x7B),
+                  c = _mm_set1_epi8(0x7D), b5 = _mm_set1_epi8(0x20);
+    uint64_t mq = 0, ms = 0, mo = 0, mc = 0;
+    for (int k = 0; k < 4; k++) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(b + 16 * k));
+        __m128i t = _mm_or_si128(v, b5);
+        mq |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v, q)) << (16 * k);
+        ms |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v, s)) << (16 * k);
+        mo |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(t, o)) << (16 * k);
+        mc |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(t, c)) << (16 * k);
+    }
+    *qt = mq, *bs = ms, *op = mo, *cl = mc;
+}
+
+/* bit k = parity of the set bits 0..k */
+static inline uint64_t prefix_xor(uint64_t m)
+{
+    m ^= m << 1;
+    m ^= m << 2;
+    m ^= m << 4;
+    m ^= m << 8;
+    m ^= m << 16;
+    m ^= m << 32;
+    return m;
+}
+#endif
+
 /* Find the end (exclusive) of the value starting at start. 0 ok, -1 error. */
 static int frame_value(cw_jreader *r, uint64_t start, uint64_t *end, cw_json_err *err)
 {
@@ -324,13 +357,38 @@ static int frame_value(cw_jreader *r, uint64_t start, uint64_t *end, cw_json_err
         *end = p;
         return 0;
     }
-    uint64_t p = start;
+    uint64_t p = start, scalar_until = 0;
     long depth = 0;
     int in_str = 0, esc = 0;
     for (;;) {
         const unsigned char *b = (const unsigned char *)r->buf;
         size_t i = (size_t)(p - r->base), n = r->len;
         while (i < n) {
+#ifdef __SSE2__
+            /* whole 64-byte blocks without backslashes: strings by quote parity,
+             * depth by walking only the brackets outside strings */
+            if (!esc && depth > 0 && i + 64 <= n && r->base + i >= scalar_until) {
+                uint64_t qt, bs, op, cl;
+                block_masks(b + i, &qt, &bs, &op, &cl);
+                if (!bs) {
+                    uint64_t inside = prefix_xor(qt) ^ (in_str ? ~(uint64_t)0 : 0);
+                    uint64_t br = (op | cl) & ~inside;
+                    while (br) {
+                        unsigned k = (unsigned)__builtin_ctzll(br);
+                        if ((op >> k) & 1) depth++;
+                        else if (--depth == 0) {
+                            *end = r->base + i + k + 1;
+                            return 0;
+                        }
+                        br &= br - 1;
+                    }
+                    in_str = (int)(inside >> 63);
+                    i += 64;
+                    continue;
+                }
+                scalar_until = r->base + i + 64; /* escapes here: byte by byte */
+            }
+#endif
             if (in_str) {
                 if (esc) {
                     esc = 0;
