@@ -1,0 +1,287 @@
+/* jsource.c - the streaming reader's input side: plain or gzip bytes into a
+ * sliding window (bounded by the largest record), decompression limits, and
+ * lazy line counting for positions in errors and records. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "jreader_int.h"
+
+static const char *const default_keys[] = {"configurationItems", NULL};
+
+/* ---- positions and errors --------------------------------------------- */
+void cw_jr_count_to(cw_jreader *r, uint64_t abs)
+{
+    if (abs <= r->lc_off) return;
+    if (abs > r->base + r->len) abs = r->base + r->len;
+    const unsigned char *p = (const unsigned char *)r->buf + (r->lc_off - r->base);
+    size_t n = (size_t)(abs - r->lc_off);
+    uint64_t lines = 0;
+    for (size_t i = 0; i < n; i++) lines += p[i] == '\n'; /* vectorised by the compiler */
+    if (lines) {
+        const char *last = memrchr(p, '\n', n);
+        r->lc_line_start = r->base + (uint64_t)(last - r->buf) + 1;
+    }
+    r->lc_line += lines;
+    r->lc_off = abs;
+}
+
+uint32_t cw_jr_line_of(cw_jreader *r, uint64_t abs, uint32_t *col)
+{
+    if (abs >= r->lc_off) {
+        cw_jr_count_to(r, abs);
+        *col = (uint32_t)(abs - r->lc_line_start) + 1;
+        return (uint32_t)r->lc_line;
+    }
+    /* behind the counter but inside the window: count back */
+    if (abs < r->base) abs = r->base;
+    uint64_t line = r->lc_line;
+    for (uint64_t q = abs; q < r->lc_off; q++) line -= r->buf[q - r->base] == '\n';
+    const char *s = r->buf + (abs - r->base);
+    while (s > r->buf && s[-1] != '\n') s--;
+    *col = (uint32_t)(abs - (r->base + (uint64_t)(s - r->buf))) + 1;
+    return (uint32_t)line;
+}
+
+int cw_jr_set_err(cw_jreader *r, cw_json_err *err, uint64_t abs, const char *fmt, ...)
+{
+    memset(err, 0, sizeof *err);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+    va_end(ap);
+    err->offset = (size_t)abs;
+    err->line = cw_jr_line_of(r, abs, &err->col);
+    return -1;
+}
+
+int cw_jr_fatal(cw_jreader *r)
+{
+    r->fatal = 1;
+    return -1;
+}
+
+/* ---- source ------------------------------------------------------------ */
+static ssize_t raw_read(cw_jreader *r, void *dst, size_t want)
+{
+    if (r->mem) {
+        size_t n = r->mem_len - r->mem_pos;
+        if (n > want) n = want;
+        memcpy(dst, r->mem + r->mem_pos, n);
+        r->mem_pos += n;
+        r->in_total += n;
+        return (ssize_t)n;
+    }
+    for (;;) {
+        ssize_t n = read(r->fd, dst, want);
+        if (n < 0 && errno == EINTR) continue;
+        if (n > 0) r->in_total += (uint64_t)n;
+        return n;
+    }
+}
+
+static ssize_t gz_read(cw_jreader *r, char *dst, size_t want, cw_json_err *err)
+{
+    if (r->gz_done) return 0;
+    r->zs.next_out = (unsigned char *)dst;
+    r->zs.avail_out = (uInt)want;
+    while (r->zs.avail_out == want) {
+        if (r->zs.avail_in == 0 && !r->raw_eof) {
+            ssize_t n = raw_read(r, r->zin, ZCHUNK);
+            if (n < 0) return cw_jr_set_err(r, err, r->base + r->len, "read error: %s", strerror(errno));
+            if (n == 0) r->raw_eof = 1;
+            r->zs.next_in = r->zin;
+            r->zs.avail_in = (uInt)n;
+        }
+        int z = inflate(&r->zs, Z_NO_FLUSH);
+        if (z == Z_STREAM_END) {
+            if (r->zs.avail_in == 0 && !r->raw_eof) {
+                ssize_t n = raw_read(r, r->zin, ZCHUNK);
+                if (n <= 0) r->raw_eof = 1;
+                r->zs.next_in = r->zin;
+                r->zs.avail_in = n > 0 ? (uInt)n : 0;
+            }
+            if (r->zs.avail_in == 0 && r->raw_eof) {
+                r->gz_done = 1;
+                break;
+            }
+            inflateReset(&r->zs); /* another gzip member follows */
+            continue;
+        }
+        if (z == Z_BUF_ERROR && r->zs.avail_in == 0 && r->raw_eof)
+            return cw_jr_set_err(r, err, r->base + r->len,
+                           "truncated gzip stream: the compressed data ends before the end of the gzip member");
+        if (z != Z_OK && z != Z_BUF_ERROR)
+            return cw_jr_set_err(r, err, r->base + r->len, "corrupt gzip data: %s", r->zs.msg ? r->zs.msg : "inflate failed");
+    }
+    size_t got = want - r->zs.avail_out;
+    r->out_total += got;
+    if (r->out_total > r->o.max_decompressed)
+        return cw_jr_set_err(r, err, r->base + r->len,
+                       "gzip input decompresses to more than %llu bytes (the limit); refusing a possible "
+                       "decompression bomb",
+                       (unsigned long long)r->o.max_decompressed);
+    if (r->out_total > (64u << 20) && r->out_total / (r->in_total ? r->in_total : 1) > r->o.max_ratio)
+        return cw_jr_set_err(r, err, r->base + r->len,
+                       "gzip compression ratio exceeds %u:1 after %llu MiB of output; refusing a possible "
+                       "decompression bomb",
+                       r->o.max_ratio, (unsigned long long)(r->out_total >> 20));
+    return (ssize_t)got;
+}
+
+/* Read more input into the window, first discarding what lies before pin.
+ * Returns bytes added, 0 at end of input, -1 on error (fatal). */
+ssize_t cw_jr_more(cw_jreader *r, cw_json_err *err)
+{
+    if (r->src_eof) return 0;
+    if (r->pin > r->base) {
+        cw_jr_count_to(r, r->pin);
+        size_t drop = (size_t)(r->pin - r->base);
+        memmove(r->buf, r->buf + drop, r->len - drop);
+        r->len -= drop;
+        r->base = r->pin;
+    }
+    if (r->len >= r->o.max_record_bytes) {
+        uint32_t col, line = cw_jr_line_of(r, r->pin, &col);
+        cw_jr_set_err(r, err, r->pin, "the JSON value starting at line %u, column %u is larger than the limit of %zu "
+                "bytes for one record", line, col, r->o.max_record_bytes);
+        return cw_jr_fatal(r);
+    }
+    /* read sizes grow with the input: small inputs get small buffers */
+    size_t want = r->cap >= 2 * CHUNK ? CHUNK : (r->cap ? r->cap / 2 : 64 * 1024);
+    if (r->cap - r->len < want) {
+        size_t nc = r->cap ? r->cap * 2 : 128 * 1024;
+        while (nc - r->len < want) nc *= 2;
+        r->buf = cw_xrealloc(r->buf, nc + CW_JSON_PADDING);
+        r->cap = nc;
+    }
+    ssize_t n;
+    if (r->gz) n = gz_read(r, r->buf + r->len, want, err);
+    else {
+        n = raw_read(r, r->buf + r->len, want);
+        if (n < 0) cw_jr_set_err(r, err, r->base + r->len, "read error: %s", strerror(errno));
+    }
+    if (n < 0) return cw_jr_fatal(r);
+    if (n == 0) r->src_eof = 1;
+    r->len += (size_t)n;
+    memset(r->buf + r->len, 0, CW_JSON_PADDING);
+    return n;
+}
+
+/* ---- open / close ------------------------------------------------------ */
+static cw_jreader *alloc_reader(const cw_jreader_opts *opts)
+{
+    cw_jr_init_cls();
+    cw_jreader *r = cw_xcalloc(1, sizeof *r);
+    if (opts) r->o = *opts;
+    if (!r->o.stream_keys) r->o.stream_keys = default_keys;
+    if (!r->o.max_record_bytes) r->o.max_record_bytes = (size_t)256 << 20;
+    if (!r->o.max_decompressed) r->o.max_decompressed = (uint64_t)64 << 30;
+    if (!r->o.max_ratio) r->o.max_ratio = 1000;
+    r->fd = -1;
+    r->lc_line = 1;
+    cw_arena_init(&r->harena, 4096);
+    r->header = cw_json_new_obj(&r->harena);
+    return r;
+}
+
+/* Sniff gzip magic from the first raw bytes; set up inflate or keep them as data. */
+static int start_source(cw_jreader *r, cw_json_err *err)
+{
+    r->zin = cw_xmalloc(ZCHUNK);
+    ssize_t n = raw_read(r, r->zin, 2);
+    if (n == 1) { /* one more try for a short first read */
+        ssize_t m = raw_read(r, r->zin + 1, 1);
+        if (m > 0) n += m;
+    }
+    if (n < 0) {
+        snprintf(err->msg, sizeof err->msg, "read error: %s", strerror(errno));
+        return -1;
+    }
+    if (n == 2 && r->zin[0] == 0x1f && r->zin[1] == 0x8b) {
+        r->gz = 1;
+        memset(&r->zs, 0, sizeof r->zs);
+        if (inflateInit2(&r->zs, 15 + 16) != Z_OK) {
+            snprintf(err->msg, sizeof err->msg, "cannot initialise gzip decoder");
+            return -1;
+        }
+        r->zs.next_in = r->zin;
+        r->zs.avail_in = 2;
+        return 0;
+    }
+    r->cap = 128 * 1024;
+    r->buf = cw_xmalloc(r->cap + CW_JSON_PADDING);
+    memcpy(r->buf, r->zin, (size_t)(n > 0 ? n : 0));
+    r->len = (size_t)(n > 0 ? n : 0);
+    memset(r->buf + r->len, 0, CW_JSON_PADDING);
+    return 0;
+}
+
+cw_jreader *cw_jreader_open(const char *path, const cw_jreader_opts *opts, cw_json_err *err)
+{
+    memset(err, 0, sizeof *err);
+    cw_jreader *r = alloc_reader(opts);
+    if (strcmp(path, "-") == 0) {
+        r->fd = 0;
+    } else {
+        r->fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (r->fd < 0) {
+            snprintf(err->msg, sizeof err->msg, "cannot open: %s", strerror(errno));
+            cw_jreader_close(r);
+            return NULL;
+        }
+        r->own_fd = 1;
+        struct stat st;
+        if (fstat(r->fd, &st) == 0) {
+            if (S_ISDIR(st.st_mode)) {
+                snprintf(err->msg, sizeof err->msg, "is a directory, expected a file");
+                cw_jreader_close(r);
+                return NULL;
+            }
+            r->file_size = (uint64_t)st.st_size;
+        }
+#ifdef POSIX_FADV_SEQUENTIAL
+        posix_fadvise(r->fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+#endif
+    }
+    if (start_source(r, err) < 0) {
+        cw_jreader_close(r);
+        return NULL;
+    }
+    return r;
+}
+
+cw_jreader *cw_jreader_open_mem(const char *buf, size_t len, const cw_jreader_opts *opts, cw_json_err *err)
+{
+    memset(err, 0, sizeof *err);
+    cw_jreader *r = alloc_reader(opts);
+    r->mem = buf ? buf : "";
+    r->mem_len = buf ? len : 0;
+    r->file_size = len;
+    if (start_source(r, err) < 0) {
+        cw_jreader_close(r);
+        return NULL;
+    }
+    return r;
+}
+
+const cw_json *cw_jreader_header(cw_jreader *r) { return r->header; }
+uint64_t cw_jreader_bytes_read(const cw_jreader *r) { return r->pos; }
+uint64_t cw_jreader_input_size(const cw_jreader *r) { return r->gz ? 0 : r->file_size; }
+
+void cw_jreader_close(cw_jreader *r)
+{
+    if (!r) return;
+    if (r->gz) inflateEnd(&r->zs);
+    if (r->own_fd && r->fd >= 0) close(r->fd);
+    free(r->zin);
+    free(r->buf);
+    cw_arena_free(&r->harena);
+    free(r);
+}
+
