@@ -22,7 +22,7 @@ static void *block_alloc(size_t bytes)
     return malloc(bytes);
 }
 
-static void oom(size_t n)
+static _Noreturn void oom(size_t n)
 {
     fprintf(stderr, "cloudwarden: internal error: out of memory allocating %zu bytes\n", n);
     exit(3);

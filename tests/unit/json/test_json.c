@@ -222,6 +222,7 @@ static void test_reader_errors(void **st)
     size_t n = 3u << 20;
     char *big = malloc(n + 8);
     assert_non_null(big);
+    if (!big) return;
     memcpy(big, "[\"", 2);
     memset(big + 2, 'x', n);
     memcpy(big + 2 + n, "\"]", 3);
