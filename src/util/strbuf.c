@@ -5,6 +5,9 @@
 #include <string.h>
 
 #include "arena.h"
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 static char empty_str[1];
 
@@ -91,6 +94,23 @@ void cw_sb_add_json_str(cw_strbuf *sb, const char *s, size_t n)
     size_t run = 0; /* start of pending run of plain bytes */
     size_t i = 0;
     while (i < n) {
+#ifdef __SSE2__
+        /* 16 plain bytes at a time: no quote, backslash, control or non-ASCII byte */
+        const __m128i q = _mm_set1_epi8('"'), bs = _mm_set1_epi8('\\'), sp = _mm_set1_epi8(0x20);
+        while (i + 16 <= n) {
+            __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+            /* signed compare: bytes >= 0x80 are negative, so "< 0x20" also catches them */
+            __m128i special = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, q), _mm_cmpeq_epi8(v, bs)),
+                                           _mm_cmplt_epi8(v, sp));
+            int m = _mm_movemask_epi8(special);
+            if (m) {
+                i += (size_t)__builtin_ctz((unsigned)m);
+                break;
+            }
+            i += 16;
+        }
+        if (i >= n) break;
+#endif
         unsigned c = p[i];
         if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
             i++;
