@@ -172,11 +172,11 @@ static void run_first_parallel(cw_assets *s, const cw_analyzer *an, unsigned npa
 void cw_analyze_all(cw_assets *s)
 {
     size_t n = 0;
-    unsigned cores = cw_cores();
-    bool large = cores > 1 && s->n >= 20000;
+    unsigned parts = cw_parts_for(s->n);
+    bool large = parts > 1;
     for (const cw_analyzer *an = cw_analyzers; an->name; an++) {
         if (!an->first) n++;
-        else if (large && an->run_part) run_first_parallel(s, an, cores > 4 ? 4 : cores);
+        else if (large && an->run_part) run_first_parallel(s, an, parts);
         else an->run(s);
     }
     if (!large) {

@@ -115,7 +115,7 @@ static void sort_half(void *ctx, unsigned part, unsigned nparts)
 void cw_findings_sort(cw_findings *f)
 {
     if (f->n < 2) return;
-    if (f->n < 20000 || cw_cores() < 2) {
+    if (cw_parts_for(f->n) < 2) {
         qsort(f->v, f->n, sizeof *f->v, finding_cmp);
         return;
     }

@@ -17,14 +17,19 @@ void cw_assets_init(cw_assets *s)
     cw_hmap_init(&s->by_type);
 }
 
-void cw_assets_free(cw_assets *s)
+static void free_type_lists(cw_assets *s)
 {
     size_t it = 0;
     const cw_hmap_slot *sl;
     while (cw_hmap_next(&s->by_type, &it, &sl)) free(((cw_asset_list *)sl->val)->v);
+    cw_hmap_free(&s->by_type);
+}
+
+void cw_assets_free(cw_assets *s)
+{
+    free_type_lists(s);
     cw_hmap_free(&s->by_id);
     cw_hmap_free(&s->by_type_rid);
-    cw_hmap_free(&s->by_type);
     free(s->v);
     for (size_t i = 0; i < s->nadopted; i++) {
         cw_arena_free(s->adopted[i]);
@@ -64,22 +69,7 @@ cw_asset *cw_assets_add(cw_assets *s, const cw_asset *in)
 {
     s->records_seen++;
     const char *rid = in->resource_id ? in->resource_id : in->id;
-    size_t klen = 0;
-    const char *key = NULL;
-    char tmp[512];
-    cw_asset *prev = NULL;
-    if (in->type && rid) {
-        size_t tl = strlen(in->type), rl = strlen(rid);
-        if (tl + rl + 2 <= sizeof tmp) {
-            memcpy(tmp, in->type, tl);
-            tmp[tl] = '\x1f';
-            memcpy(tmp + tl + 1, rid, rl + 1);
-            prev = cw_hmap_get(&s->by_type_rid, tmp, tl + rl + 1);
-        } else {
-            key = type_rid_key(&s->arena, in->type, rid, &klen);
-            prev = cw_hmap_get(&s->by_type_rid, key, klen);
-        }
-    }
+    cw_asset *prev = cw_assets_find_rid(s, in->type, rid);
     if (prev) {
         if (!newer(in->capture_time, prev->capture_time)) return prev; /* older history item */
         uint32_t idx = prev->index;
@@ -102,7 +92,8 @@ cw_asset *cw_assets_add(cw_assets *s, const cw_asset *in)
     s->v[s->n++] = a;
     if (a->id) cw_hmap_put(&s->by_id, a->id, strlen(a->id), a);
     if (a->type && rid) {
-        if (!key) key = type_rid_key(&s->arena, a->type, rid, &klen);
+        size_t klen;
+        const char *key = type_rid_key(&s->arena, a->type, rid, &klen);
         cw_hmap_put(&s->by_type_rid, key, klen, a);
     }
     return a;
@@ -138,10 +129,7 @@ static void link_rels(void *ctx, unsigned part, unsigned nparts)
 
 void cw_assets_link(cw_assets *s)
 {
-    size_t it = 0;
-    const cw_hmap_slot *sl;
-    while (cw_hmap_next(&s->by_type, &it, &sl)) free(((cw_asset_list *)sl->val)->v);
-    cw_hmap_free(&s->by_type);
+    free_type_lists(s);
     cw_hmap_init(&s->by_type);
     for (size_t i = 0; i < s->n; i++) {
         cw_asset *a = s->v[i];
@@ -153,8 +141,7 @@ void cw_assets_link(cw_assets *s)
         }
         list_push(l, a);
     }
-    unsigned cores = cw_cores();
-    cw_parallel(link_rels, s, s->n >= 20000 ? (cores > 4 ? 4 : cores) : 1);
+    cw_parallel(link_rels, s, cw_parts_for(s->n));
 }
 
 cw_asset *cw_assets_find(const cw_assets *s, const char *id)

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "rules_int.h"
+#include "../util/parallel.h"
 
 void cw_rules_free(cw_ruleset *rs)
 {
@@ -294,9 +295,9 @@ static void run_free(run *R)
 void cw_rules_eval(const cw_ruleset *rs, const cw_assets *s, cw_arena *a, cw_findings *out, cw_diags *d)
 {
     if (!rs) return;
-    long cores = sysconf(_SC_NPROCESSORS_ONLN);
-    if (cores > 1 && s->n >= 20000) {
-        eval_rules_parallel(rs, s, a, out, d, cores > 4 ? 4u : (unsigned)cores);
+    unsigned parts = cw_parts_for(s->n);
+    if (parts > 1) {
+        eval_rules_parallel(rs, s, a, out, d, parts);
         return;
     }
     run R;

@@ -12,6 +12,12 @@ unsigned cw_cores(void)
     return n < 1 ? 1u : (unsigned)n;
 }
 
+unsigned cw_parts_for(size_t n)
+{
+    unsigned c = cw_cores();
+    return n < CW_PARALLEL_MIN ? 1u : c > 4 ? 4u : c;
+}
+
 typedef struct part {
     cw_part_fn fn;
     void *ctx;
