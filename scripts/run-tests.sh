@@ -41,9 +41,10 @@ meson test -C build --print-errorlogs --num-processes 2 || true
 count_log build release
 
 if [ "${CW_SKIP_SANITIZE:-0}" != 1 ]; then
-  echo "== ASan + UBSan build"
+  echo "== ASan + UBSan build (with the projection check: undeclared field reads abort)"
   if [ ! -f build-asan/build.ninja ]; then
-    meson setup build-asan -Dbuildtype=debugoptimized -Db_sanitize=address,undefined -Db_lundef=false >/dev/null
+    meson setup build-asan -Dbuildtype=debugoptimized -Db_sanitize=address,undefined -Db_lundef=false \
+      -Dproj_check=true >/dev/null
   fi
   if ninja -C build-asan; then
     ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \

@@ -116,15 +116,66 @@ int cw_fact_is_namespace(const char *name)
     return 0;
 }
 
+/* What each analyzer reads of the configuration items (tags, relationships
+ * and the item's top-level fields are always kept). */
+static const char *const common_reads[] = {
+    "configuration.storageEncrypted", "configuration.encrypted", "configuration.sseDescription.status",
+    "supplementaryConfiguration.ContinuousBackupsDescription.pointInTimeRecoveryDescription.pointInTimeRecoveryStatus",
+    "configuration.EncryptionAtRestOptions.Enabled", NULL,
+};
+static const char *const s3_reads[] = {
+    "configuration.name", "configuration.PublicAccessBlockConfiguration",
+    "supplementaryConfiguration.PublicAccessBlockConfiguration", "supplementaryConfiguration.AccessControlList",
+    "supplementaryConfiguration.BucketPolicy", "supplementaryConfiguration.ServerSideEncryptionConfiguration",
+    "supplementaryConfiguration.BucketLoggingConfiguration", "supplementaryConfiguration.BucketVersioningConfiguration",
+    /* AWS::S3::AccountPublicAccessBlock */
+    "configuration.blockPublicAcls", "configuration.ignorePublicAcls", "configuration.blockPublicPolicy",
+    "configuration.restrictPublicBuckets", NULL,
+};
+static const char *const netreach_reads[] = {
+    /* security groups */
+    "configuration.ipPermissions",
+    /* RDS instances and clusters, Redshift */
+    "configuration.vpcSecurityGroups", "configuration.endpoint.port", "configuration.dbInstancePort",
+    "configuration.engine", "configuration.dBSubnetGroup.vpcId", "configuration.networkType",
+    "configuration.publiclyAccessible", "configuration.vpcId", "configuration.engineMode",
+    "configuration.dBClusterMembers", "configuration.dBInstanceIdentifier",
+    /* EC2 instances */
+    "configuration.securityGroups", "configuration.publicIpAddress", "configuration.networkInterfaces.groups",
+    "configuration.networkInterfaces.association.publicIp", "configuration.networkInterfaces.ipv6Addresses",
+    "configuration.state.name",
+    /* OpenSearch / Elasticsearch */
+    "configuration.VPCOptions", "configuration.DomainEndpointOptions.EnforceHTTPS", "configuration.AccessPolicies",
+    "configuration.ARN", "configuration.AdvancedSecurityOptions.Enabled",
+    "configuration.AdvancedSecurityOptions.AnonymousAuthEnabled", NULL,
+};
+static const char *const snapshots_reads[] = {
+    "supplementaryConfiguration.DBSnapshotAttributes", "supplementaryConfiguration.DBClusterSnapshotAttributes",
+    "supplementaryConfiguration.DBSnapshotAttributesResult",
+    "supplementaryConfiguration.DBClusterSnapshotAttributesResult", "configuration.DBSnapshotAttributes",
+    "configuration.DBClusterSnapshotAttributes", "configuration.DBSnapshotAttributesResult",
+    "configuration.DBClusterSnapshotAttributesResult", "configuration.encrypted", "configuration.storageEncrypted",
+    "configuration.snapshotType", "configuration.accountsWithRestoreAccess", NULL,
+};
+
 const cw_analyzer cw_analyzers[] = {
-    {"common", "customer-data tags, encryption and backup facts; account and region from the ARN", cw_an_common, 1, cw_an_common_part},
-    {"s3", "S3 effective public access: ACL, bucket policy, bucket and account Block Public Access", cw_an_s3, 0, NULL},
+    {"common", "customer-data tags, encryption and backup facts; account and region from the ARN", cw_an_common, 1,
+     cw_an_common_part, common_reads},
+    {"s3", "S3 effective public access: ACL, bucket policy, bucket and account Block Public Access", cw_an_s3, 0, NULL,
+     s3_reads},
     {"netreach", "security groups as port x CIDR sets; internet reachability of databases, search domains and "
                  "instances",
-     cw_an_netreach, 0, NULL},
-    {"snapshots", "RDS and Redshift snapshots restorable by everyone or shared with other accounts", cw_an_snapshots, 0, NULL},
-    {NULL, NULL, NULL, 0, NULL},
+     cw_an_netreach, 0, NULL, netreach_reads},
+    {"snapshots", "RDS and Redshift snapshots restorable by everyone or shared with other accounts", cw_an_snapshots, 0,
+     NULL, snapshots_reads},
+    {NULL, NULL, NULL, 0, NULL, NULL},
 };
+
+void cw_analyze_project(cw_arena *a, cw_jproj *item)
+{
+    for (const cw_analyzer *an = cw_analyzers; an->name; an++)
+        for (const char *const *r = an->reads; r && *r; r++) cw_jproj_keep(a, item, *r);
+}
 
 typedef struct an_job {
     const cw_analyzer *an;

@@ -48,11 +48,19 @@ typedef struct cw_analyzer {
     /* optional: the same work for the assets whose index % nparts == part,
      * which touches only those assets (lets a `first` analyzer use all cores) */
     void (*run_part)(cw_assets *s, unsigned part, unsigned nparts);
+    /* every field of the configuration item the analyzer reads, as dotted paths
+     * from the item ("configuration.endpoint.port"; each kept whole, matched
+     * case-insensitively, arrays transparent), NULL-terminated. The parser
+     * builds only declared fields; the sanitizer build aborts on a lookup of
+     * an undeclared one (see cw_jproj in json.h). */
+    const char *const *reads;
 } cw_analyzer;
 extern const cw_analyzer cw_analyzers[]; /* terminated by {NULL} */
 
 /* Run every analyzer over the linked asset set. */
 void cw_analyze_all(cw_assets *s);
+/* Add every analyzer's reads to a projection of configuration items. */
+void cw_analyze_project(cw_arena *a, cw_jproj *item);
 #endif
 
 /* ---- network helpers shared with rule functions (netreach.c) ---------- */

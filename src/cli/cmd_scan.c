@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -41,6 +42,9 @@ void cw_cmd_scan_help(FILE *out)
             "      --today YYYY-MM-DD  the date used for exception expiry (default: today, UTC)\n"
             "      --color WHEN        auto (default), always, never\n"
             "      --threads N         parser threads for large inputs (0 = one per core, max 4)\n"
+            "      --full-records      build every field of every record (by default fields that no\n"
+            "                          rule or analyzer reads are skipped while parsing)\n"
+            "      --stats             print the time of each stage and the peak memory on standard error\n"
             "  -q, --quiet             no progress and no summary on standard error\n"
             "  -h, --help              this help\n"
             "\n"
@@ -53,7 +57,7 @@ typedef struct scan_opts {
     const char *format, *output, *input_format, *today, *color;
     const char **rules;
     size_t nrules;
-    int builtin, quiet, show_suppressed;
+    int builtin, quiet, show_suppressed, stats, full_records;
     int fail_on, min_sev; /* -1 = unset */
 } scan_opts;
 
@@ -149,6 +153,7 @@ static int parse_opts(int argc, char **argv, scan_opts *o, int *first_input)
         {"input-format", required_argument, 0, 4}, {"show-suppressed", no_argument, 0, 5},
         {"today", required_argument, 0, 6},        {"color", required_argument, 0, 7},
         {"quiet", no_argument, 0, 'q'},            {"threads", required_argument, 0, 8},
+        {"stats", no_argument, 0, 9},              {"full-records", no_argument, 0, 10},
         {0, 0, 0, 0},
     };
     optind = 1;
@@ -194,6 +199,8 @@ static int parse_opts(int argc, char **argv, scan_opts *o, int *first_input)
             o->color = optarg;
             break;
         case 'q': o->quiet = 1; break;
+        case 9: o->stats = 1; break;
+        case 10: o->full_records = 1; break;
         case 8: {
             char *end;
             long t = strtol(optarg, &end, 10);
@@ -257,6 +264,7 @@ int cw_cmd_scan(int argc, char **argv)
     cw_diags_free(&rd);
 
     /* 2. inputs */
+    double t_rules0 = now_s();
     char **files = NULL;
     size_t nfiles = 0, capf = 0;
     cw_diags d;
@@ -264,13 +272,16 @@ int cw_cmd_scan(int argc, char **argv)
     for (int i = first; i < argc; i++) collect(argv[i], &files, &nfiles, &capf, &d, 0);
     cw_assets assets;
     cw_assets_init(&assets);
+    cw_arena pa; /* the projection */
+    cw_arena_init(&pa, 0);
+    const cw_jproj *proj = o.full_records ? NULL : cw_rules_projection(rs, &pa);
     cw_ingest_stats st = {0};
     progress pg = {.enabled = !o.quiet && isatty(2), .start = t0};
     size_t input_errors = d.errors;
     for (size_t i = 0; i < nfiles; i++) {
         pg.file = files[i];
         size_t before = d.errors;
-        cw_ingest_file(&assets, files[i], o.input_format, &d, &st, on_progress, &pg);
+        cw_ingest_file(&assets, files[i], o.input_format, proj, &d, &st, on_progress, &pg);
         if (pg.shown) fprintf(stderr, "\r\033[K"), pg.shown = 0;
         for (size_t k = before; k < d.n; k++) {
             char *s = cw_diag_format(&d.v[k]);
@@ -287,7 +298,9 @@ int cw_cmd_scan(int argc, char **argv)
 
     /* 3. link, analyze, evaluate */
     cw_assets_link(&assets);
+    double t_link = now_s();
     cw_analyze_all(&assets);
+    double t_analyze = now_s();
     cw_arena fa;
     cw_arena_init(&fa, 1 << 20);
     cw_findings fs;
@@ -295,6 +308,7 @@ int cw_cmd_scan(int argc, char **argv)
     cw_diags ed;
     cw_diags_init(&ed);
     cw_rules_eval(rs, &assets, &fa, &fs, &ed);
+    double t_rules = now_s();
     cw_diags_print(&ed);
     cw_diags_free(&ed);
     if (o.min_sev >= 0) {
@@ -339,6 +353,19 @@ int cw_cmd_scan(int argc, char **argv)
         }
     }
 
+    if (o.stats) {
+        double t_out = now_s();
+        struct rusage ru;
+        getrusage(RUSAGE_SELF, &ru);
+        fprintf(stderr,
+                "cloudwarden: stats: rules %.3fs, load %.3fs, link %.3fs, analyze %.3fs, evaluate %.3fs, "
+                "sort %.3fs, output %.3fs; cpu %.2fs user %.2fs sys; peak RSS %.0f MiB; model arena %.0f MiB\n",
+                t_rules0 - t0, t_load - t_rules0, t_link - t_load, t_analyze - t_link, t_rules - t_analyze,
+                t_eval - t_rules, t_out - t_eval, ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6,
+                ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6, ru.ru_maxrss / 1024.0,
+                cw_assets_arena_bytes(&assets) / 1048576.0);
+    }
+
     /* 5. summary and exit code */
     size_t by_sev[5] = {0}, shown = 0, suppressed = 0;
     int worst = -1;
@@ -374,6 +401,7 @@ int cw_cmd_scan(int argc, char **argv)
     cw_arena_free(&fa);
     cw_assets_free(&assets);
     cw_rules_free(rs);
+    cw_arena_free(&pa);
     for (size_t i = 0; i < nfiles; i++) free(files[i]);
     free(files);
     cw_diags_free(&d);

@@ -255,9 +255,18 @@ static int prepare(cw_arena *a, const char *file, const cw_jrecord *rec, cw_diag
     return item_prepare(a, item, file, rec, d, out) < 0 ? -1 : 1;
 }
 
+/* Change notifications hold the item in configurationItem; EventBridge events
+ * in detail (which may itself be a notification). */
+static void project(cw_arena *a, cw_jproj *item)
+{
+    cw_jproj_link(a, item, "configurationItem", item);
+    cw_jproj_link(a, item, "detail", item);
+}
+
 const cw_adapter cw_adapter_awsconfig = {
     "aws-config",
     "AWS Config snapshot, history, configuration item or change notification (JSON, NDJSON, gzip)",
     sniff,
     prepare,
+    project,
 };

@@ -129,6 +129,7 @@ typedef struct pool {
     batch slots[NSLOTS];
     int stop;
     const cw_adapter *ad;
+    const cw_jproj *proj;
     const char *path;
 } pool;
 
@@ -144,7 +145,7 @@ static void work_batch(pool *p, cw_arena *a, batch *b)
         item *it = &b->items[i];
         if (it->framing_error) continue;
         it->diag_from = b->diags.n;
-        it->rec.value = cw_jrecord_parse(a, b->buf + it->off, it->len, &it->rec, &it->err);
+        it->rec.value = cw_jrecord_parse_proj(a, b->buf + it->off, it->len, p->proj, &it->rec, &it->err);
         if (!it->rec.value) {
             it->result = -2;
             add_json_err(&b->diags, p->path, &it->err);
@@ -246,7 +247,8 @@ static void commit_batch(committer *c, batch *b)
     cw_diags_init(&b->diags);
 }
 
-static int ingest_parallel(cw_assets *s, cw_jreader *r, const char *path, const cw_adapter *ad, cw_diags *d,
+static int ingest_parallel(cw_assets *s, cw_jreader *r, const char *path, const cw_adapter *ad,
+                           const cw_jproj *proj, cw_diags *d,
                            cw_ingest_stats *st, cw_progress_fn progress, void *pctx, int nw)
 {
     committer c = {s, d, st, path, 0};
@@ -286,6 +288,7 @@ static int ingest_parallel(cw_assets *s, cw_jreader *r, const char *path, const 
     pthread_cond_init(&p.cv_work, NULL);
     pthread_cond_init(&p.cv_done, NULL);
     p.ad = ad;
+    p.proj = proj;
     p.path = path;
     for (int i = 0; i < NSLOTS; i++) cw_diags_init(&p.slots[i].diags);
     worker *ws = cw_xcalloc((size_t)nw, sizeof *ws);
@@ -370,8 +373,14 @@ static int ingest_parallel(cw_assets *s, cw_jreader *r, const char *path, const 
     return c.rc;
 }
 
-int cw_ingest_file(cw_assets *s, const char *path, const char *format, cw_diags *d, cw_ingest_stats *st,
-                   cw_progress_fn progress, void *progress_ctx)
+void cw_ingest_project(cw_arena *a, cw_jproj *item)
+{
+    for (const cw_adapter *const *ad = cw_adapters; *ad; ad++)
+        if ((*ad)->project) (*ad)->project(a, item);
+}
+
+int cw_ingest_file(cw_assets *s, const char *path, const char *format, const cw_jproj *proj, cw_diags *d,
+                   cw_ingest_stats *st, cw_progress_fn progress, void *progress_ctx)
 {
     cw_json_err err;
     memset(&err, 0, sizeof err);
@@ -385,11 +394,12 @@ int cw_ingest_file(cw_assets *s, const char *path, const char *format, cw_diags 
         cw_diag_add(d, CW_DIAG_ERROR, path, 0, 0, 0, NULL, "%s", err.msg);
         return -1;
     }
+    cw_jreader_set_projection(r, proj);
     uint64_t size = cw_jreader_input_size(r); /* 0 for gzip and pipes: may be large */
     int nw = nthreads();
     int rc;
     if (nw > 1 && (size == 0 || size >= cw_ingest_parallel_min))
-        rc = ingest_parallel(s, r, path, ad, d, st, progress, progress_ctx, nw);
+        rc = ingest_parallel(s, r, path, ad, proj, d, st, progress, progress_ctx, nw);
     else
         rc = ingest_serial(s, r, path, ad, d, st, progress, progress_ctx);
     st->bytes += cw_jreader_bytes_read(r);

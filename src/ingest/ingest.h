@@ -33,14 +33,22 @@ typedef struct cw_adapter {
      * Returns 1 asset, 0 not an asset (skipped), -1 rejected with a
      * diagnostic added (nothing else is lost). */
     int (*prepare)(cw_arena *a, const char *file, const cw_jrecord *rec, cw_diags *d, cw_asset *out);
+    /* optional: add to the projection of an item (whose paths are relative to
+     * the asset's raw record) the envelopes that hold items in this format */
+    void (*project)(cw_arena *a, cw_jproj *item);
 } cw_adapter;
 
 extern const cw_adapter *const cw_adapters[]; /* NULL-terminated */
 
-/* Load one input file into s with the adapter that sniffs best (or the one
+/* Load one input file into s, building only what proj keeps of each record
+ * (NULL = everything), with the adapter that sniffs best (or the one
  * named by format, NULL = auto). Errors are added to d with file:line:col or
  * record number; assets accepted before an error are kept. Returns 0 when
  * the file loaded cleanly, -1 when anything was rejected. */
-int cw_ingest_file(cw_assets *s, const char *path, const char *format, cw_diags *d,
+int cw_ingest_file(cw_assets *s, const char *path, const char *format, const cw_jproj *proj, cw_diags *d,
                    cw_ingest_stats *st, cw_progress_fn progress, void *progress_ctx);
+
+/* Add every adapter's envelopes to a projection of items (see project above;
+ * the whole projection is made by cw_rules_projection). */
+void cw_ingest_project(cw_arena *a, cw_jproj *item);
 #endif

@@ -18,7 +18,14 @@ int cw_json_locate_number(const char *buf, size_t len, cw_json_err *err);
 /* Parse when buf has CW_JSON_PADDING readable bytes after len (no copy). */
 /* Shared copy of a short string in arena a (per-thread cache of the parser). */
 const char *cw_json_intern(cw_arena *a, const char *s, size_t n);
-cw_json *cw_json_parse_padded(cw_arena *a, const char *buf, size_t len, cw_json_err *err);
+cw_json *cw_json_parse_padded(cw_arena *a, const char *buf, size_t len, const cw_jproj *p, cw_json_err *err);
+#ifdef CW_PROJ_CHECK
+/* Sanitizer builds: a projected object has b == CW_PROJ_CHECK_FLAG and a hidden
+ * member before its members naming its projection node (jproj.c). */
+#define CW_PROJ_CHECK_FLAG 0xC7
+void cw_proj_check_tag(cw_jmember *hidden, const cw_jproj *p);
+void cw_proj_check_read(const cw_json *obj, const char *key, size_t n);
+#endif
 #ifdef __cplusplus
 }
 #endif

@@ -268,7 +268,7 @@ static int emit(cw_jreader *r, cw_arena *a, uint64_t s, uint64_t e, cw_jrecord *
     }
     cw_json_err pe;
     memset(&pe, 0, sizeof pe);
-    rec->value = cw_json_parse_padded(a, r->buf + (s - r->base), (size_t)(e - s), &pe);
+    rec->value = cw_json_parse_padded(a, r->buf + (s - r->base), (size_t)(e - s), r->proj, &pe);
     if (!rec->value) {
         cw_jr_set_err(r, err, s + pe.offset, "%s", pe.msg);
         err->record = rec->index;
@@ -497,11 +497,19 @@ int cw_jreader_next_raw(cw_jreader *r, const char **text, size_t *len, cw_jrecor
     return k;
 }
 
+void cw_jreader_set_projection(cw_jreader *r, const cw_jproj *p) { r->proj = p; }
+
 cw_json *cw_jrecord_parse(cw_arena *a, const char *text, size_t len, const cw_jrecord *rec, cw_json_err *err)
+{
+    return cw_jrecord_parse_proj(a, text, len, NULL, rec, err);
+}
+
+cw_json *cw_jrecord_parse_proj(cw_arena *a, const char *text, size_t len, const cw_jproj *p, const cw_jrecord *rec,
+                               cw_json_err *err)
 {
     cw_json_err pe;
     memset(&pe, 0, sizeof pe);
-    cw_json *v = cw_json_parse_padded(a, text, len, &pe);
+    cw_json *v = cw_json_parse_padded(a, text, len, p, &pe);
     if (v) return v;
     memset(err, 0, sizeof *err);
     memcpy(err->msg, pe.msg, sizeof err->msg);

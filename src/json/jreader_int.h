@@ -27,6 +27,7 @@ struct cw_jreader {
     const char *mem;
     size_t mem_len, mem_pos;
     cw_jreader_opts o;
+    const cw_jproj *proj; /* what cw_jreader_next builds of each record (NULL: all) */
     /* window: buf[0..len) holds input bytes [base, base+len) */
     char *buf;
     size_t len, cap;

@@ -10,6 +10,9 @@
 
 const cw_json *cw_json_getn(const cw_json *obj, const char *key, size_t keylen)
 {
+#ifdef CW_PROJ_CHECK
+    if (obj) cw_proj_check_read(obj, key, keylen);
+#endif
     if (!obj || obj->type != CW_JOBJ || !keylen) {
         if (obj && obj->type == CW_JOBJ)
             for (uint32_t i = 0; i < obj->len; i++)
@@ -26,6 +29,9 @@ const cw_json *cw_json_getn(const cw_json *obj, const char *key, size_t keylen)
 const cw_json *cw_json_get_ci(const cw_json *obj, const char *key)
 {
     if (!obj || obj->type != CW_JOBJ || !key) return NULL;
+#ifdef CW_PROJ_CHECK
+    cw_proj_check_read(obj, key, strlen(key));
+#endif
     const cw_json *exact = cw_json_get(obj, key);
     if (exact) return exact;
     size_t kl = strlen(key);
@@ -159,6 +165,9 @@ cw_json *cw_json_new_obj(cw_arena *a) { return node(a, CW_JOBJ); }
  * b byte, so appends double the storage instead of copying every time. */
 static void *grow(cw_arena *a, cw_json *c, void *v, size_t elem)
 {
+#ifdef CW_PROJ_CHECK
+    if (c->b == CW_PROJ_CHECK_FLAG) c->b = 0; /* exact size; the hidden member stays behind */
+#endif
     size_t cap = c->b ? (size_t)1 << c->b : c->len;
     if (c->len < cap) return v;
     size_t nc = cap < 4 ? 4 : cap * 2;

@@ -127,6 +127,33 @@ void cw_json_set_bool(cw_arena *a, cw_json *obj, const char *key, bool b);
 void cw_json_set_num(cw_arena *a, cw_json *obj, const char *key, double d);
 void cw_json_set_str(cw_arena *a, cw_json *obj, const char *key, const char *s);
 
+/* ---- projections -------------------------------------------------------- */
+/* Which members of a record to build (everything else is skipped by the
+ * parser). A node lists member keys (case-insensitive), each kept whole or
+ * projected by a child node; members it does not list are kept whole when the
+ * node keeps the rest, dropped otherwise. Arrays are transparent: a node
+ * applies to each element of an array found where it applies. Nodes may link
+ * back to an ancestor (an envelope holding an item). Built in an arena, then
+ * frozen (indexed) before use; read-only and shareable by threads after. */
+typedef struct cw_jproj cw_jproj;
+cw_jproj *cw_jproj_new(cw_arena *a, bool keep_rest);
+/* The child node for key (created, dropping the rest, when absent); NULL when
+ * key is already kept whole. */
+cw_jproj *cw_jproj_child(cw_arena *a, cw_jproj *p, const char *key, size_t n);
+/* Keep the value at a dotted path ("configuration.ipPermissions") whole. */
+void cw_jproj_keep(cw_arena *a, cw_jproj *p, const char *dotted);
+void cw_jproj_keep_segs(cw_arena *a, cw_jproj *p, const char *const *keys, const uint32_t *lens, size_t n);
+/* Project the value at key by target (e.g. an envelope member holding an item). */
+void cw_jproj_link(cw_arena *a, cw_jproj *p, const char *key, cw_jproj *target);
+void cw_jproj_freeze(cw_arena *a, cw_jproj *p);
+/* 1 = keep the member (*child: NULL whole, else its projection), 0 = drop. */
+int cw_jproj_lookup(const cw_jproj *p, const char *key, size_t n, const cw_jproj **child);
+bool cw_jproj_keeps_rest(const cw_jproj *p);
+/* Apply a projection to a tree already built (drops members in place). */
+void cw_json_project(cw_arena *a, cw_json *v, const cw_jproj *p);
+/* Parse with a projection (NULL = keep everything). */
+cw_json *cw_json_parse_proj(cw_arena *a, const char *buf, size_t len, const cw_jproj *p, cw_json_err *err);
+
 /* ---- serialising ------------------------------------------------------ */
 struct cw_strbuf;
 /* Compact JSON (indent < 0) or pretty with that many spaces per level. */
@@ -178,6 +205,11 @@ int cw_jreader_next_raw(cw_jreader *r, const char **text, size_t *len, cw_jrecor
  * readable bytes. Errors are located in the file (rec gives the start). */
 #define CW_JSON_PADDING 64
 cw_json *cw_jrecord_parse(cw_arena *a, const char *text, size_t len, const cw_jrecord *rec, cw_json_err *err);
+/* The same, building only what the projection p keeps (NULL = everything). */
+cw_json *cw_jrecord_parse_proj(cw_arena *a, const char *text, size_t len, const cw_jproj *p, const cw_jrecord *rec,
+                               cw_json_err *err);
+/* Build only what p keeps of each record cw_jreader_next parses (NULL = all). */
+void cw_jreader_set_projection(cw_jreader *r, const cw_jproj *p);
 /* Header members seen so far (e.g. fileVersion); an object, possibly empty. */
 const cw_json *cw_jreader_header(cw_jreader *r);
 uint64_t cw_jreader_bytes_read(const cw_jreader *r); /* decompressed bytes consumed */

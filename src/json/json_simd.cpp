@@ -101,13 +101,66 @@ state &st()
     return s;
 }
 
-void convert(cw_arena *a, str_cache &keys, simdjson::dom::element e, cw_json *out)
+void convert(cw_arena *a, str_cache &keys, simdjson::dom::element e, cw_json *out, const cw_jproj *p);
+
+// An object under a projection: only the members p keeps are built, into an
+// array of exactly their number.
+void convert_projected(cw_arena *a, str_cache &keys, simdjson::dom::object o, cw_json *out, const cw_jproj *p)
+{
+    constexpr size_t LOCAL = 64;
+    const cw_jproj *sel[LOCAL];
+    uint64_t keep = 0;
+    size_t n = 0, k = 0;
+    for (auto field : o) {
+        const cw_jproj *c;
+        if (cw_jproj_lookup(p, field.key.data(), field.key.size(), &c)) {
+            if (n < LOCAL) keep |= UINT64_C(1) << n;
+            k++;
+        }
+        if (n < LOCAL) sel[n] = c;
+        n++;
+    }
+#ifdef CW_PROJ_CHECK
+    const bool tag = !cw_jproj_keeps_rest(p);
+#else
+    const bool tag = false;
+#endif
+    out->type = CW_JOBJ;
+    cw_jmember *mem = k || tag ? static_cast<cw_jmember *>(cw_arena_alloc(a, (k + tag) * sizeof(cw_jmember))) : nullptr;
+#ifdef CW_PROJ_CHECK
+    if (tag) {
+        cw_proj_check_tag(mem, p);
+        mem++;
+        out->b = CW_PROJ_CHECK_FLAG;
+    }
+#endif
+    out->u.members = mem;
+    size_t i = 0, j = 0;
+    for (auto field : o) {
+        const cw_jproj *c;
+        bool kept;
+        if (i < LOCAL) kept = (keep >> i) & 1, c = sel[i];
+        else kept = cw_jproj_lookup(p, field.key.data(), field.key.size(), &c);
+        i++;
+        if (!kept || j >= k) continue;
+        cw_jmember *m = &mem[j++];
+        m->key = keys.get(a, field.key.data(), field.key.size());
+        convert(a, keys, field.value, &m->val, c);
+    }
+    out->len = static_cast<uint32_t>(j);
+}
+
+void convert(cw_arena *a, str_cache &keys, simdjson::dom::element e, cw_json *out, const cw_jproj *p)
 {
     using namespace simdjson::dom;
     std::memset(out, 0, sizeof *out);
     switch (e.type()) {
     case element_type::OBJECT: {
         object o = e.get_object().value_unsafe();
+        if (p) {
+            convert_projected(a, keys, o, out, p);
+            break;
+        }
         size_t n = o.size();
         out->type = CW_JOBJ;
         out->len = static_cast<uint32_t>(n);
@@ -117,7 +170,7 @@ void convert(cw_arena *a, str_cache &keys, simdjson::dom::element e, cw_json *ou
             if (i >= n) break;
             cw_jmember *m = &out->u.members[i++];
             m->key = keys.get(a, field.key.data(), field.key.size());
-            convert(a, keys, field.value, &m->val);
+            convert(a, keys, field.value, &m->val, nullptr);
         }
         out->len = static_cast<uint32_t>(i);
         break;
@@ -134,7 +187,7 @@ void convert(cw_arena *a, str_cache &keys, simdjson::dom::element e, cw_json *ou
         size_t i = 0;
         for (auto child : arr) {
             if (i >= n) break;
-            convert(a, keys, child, &out->u.items[i++]);
+            convert(a, keys, child, &out->u.items[i++], p);
         }
         out->len = static_cast<uint32_t>(i);
         break;
@@ -185,7 +238,7 @@ cw_json *fail(const char *buf, size_t len, simdjson::error_code code, cw_json_er
     return nullptr;
 }
 
-cw_json *parse(cw_arena *a, const char *buf, size_t len, cw_json_err *err)
+cw_json *parse(cw_arena *a, const char *buf, size_t len, const cw_jproj *p, cw_json_err *err)
 {
     state &s = st();
     size_t skip = 0;
@@ -194,7 +247,7 @@ cw_json *parse(cw_arena *a, const char *buf, size_t len, cw_json_err *err)
     auto code = s.parser.parse(reinterpret_cast<const uint8_t *>(buf + skip), len - skip, false).get(root);
     if (code) return fail(buf, len, code, err);
     cw_json *out = static_cast<cw_json *>(cw_arena_alloc(a, sizeof(cw_json)));
-    convert(a, s.keys, root, out);
+    convert(a, s.keys, root, out, p);
     return out;
 }
 
@@ -210,10 +263,11 @@ extern "C" const char *cw_json_key(cw_arena *a, const char *s, size_t n)
     return st().keys.get(a, s, n);
 }
 
-extern "C" cw_json *cw_json_parse_padded(cw_arena *a, const char *buf, size_t len, cw_json_err *err)
+extern "C" cw_json *cw_json_parse_padded(cw_arena *a, const char *buf, size_t len, const cw_jproj *p,
+                                         cw_json_err *err)
 {
     try {
-        return parse(a, buf, len, err);
+        return parse(a, buf, len, p, err);
     } catch (const std::bad_alloc &) {
         cw_bug("out of memory parsing %zu bytes of JSON", len);
     }
@@ -221,13 +275,18 @@ extern "C" cw_json *cw_json_parse_padded(cw_arena *a, const char *buf, size_t le
 
 extern "C" cw_json *cw_json_parse(cw_arena *a, const char *buf, size_t len, cw_json_err *err)
 {
+    return cw_json_parse_proj(a, buf, len, nullptr, err);
+}
+
+extern "C" cw_json *cw_json_parse_proj(cw_arena *a, const char *buf, size_t len, const cw_jproj *p, cw_json_err *err)
+{
     try {
         state &s = st();
         // copy into a padded buffer: callers' buffers carry no padding guarantee
         if (s.scratch.size() < len || (s.scratch.size() > (64u << 20) && len < (1u << 20)))
             s.scratch = simdjson::padded_string(len < 4096 ? 4096 : len);
         if (len) std::memcpy(s.scratch.data(), buf, len);
-        return parse(a, s.scratch.data(), len, err);
+        return parse(a, s.scratch.data(), len, p, err);
     } catch (const std::bad_alloc &) {
         cw_bug("out of memory parsing %zu bytes of JSON", len);
     }

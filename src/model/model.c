@@ -40,6 +40,13 @@ void cw_assets_free(cw_assets *s)
     memset(s, 0, sizeof *s);
 }
 
+size_t cw_assets_arena_bytes(const cw_assets *s)
+{
+    size_t n = s->arena.total;
+    for (size_t i = 0; i < s->nadopted; i++) n += s->adopted[i]->total;
+    return n;
+}
+
 void cw_assets_adopt(cw_assets *s, cw_arena *a)
 {
     s->adopted = cw_xrealloc(s->adopted, (s->nadopted + 1) * sizeof *s->adopted);

@@ -74,6 +74,8 @@ void cw_assets_free(cw_assets *s);
 /* Take ownership of a heap-allocated arena (cw_xmalloc'd, initialised) that
  * holds data of assets added to s; freed with s. */
 void cw_assets_adopt(cw_assets *s, cw_arena *a);
+/* Bytes the assets' arenas (own and adopted) reserved from the system. */
+size_t cw_assets_arena_bytes(const cw_assets *s);
 /* Add an asset whose fields are filled (strings in s->arena). When an asset
  * with the same type+resource id exists, the one with the later capture_time
  * replaces it (history files list many items per resource). Returns the

@@ -25,6 +25,7 @@ typedef struct frun {
     cw_diags *d;
     bool verbose;
     size_t pass, fail;
+    const cw_jproj *proj; /* what a scan with rs builds of each record */
 } frun;
 
 static bool known_keys(frun *F, const cw_ynode *m, const char *const *keys, const char *what)
@@ -163,6 +164,7 @@ static void run_one(frun *F, const cw_ynode *fx, const char *dir)
         const cw_ynode *it = items->kind == CW_Y_SEQ ? items->items[i] : items;
         cw_jrecord rec = {0};
         rec.value = cw_yaml_to_json(&s.arena, it);
+        cw_json_project(&s.arena, rec.value, F->proj);
         rec.index = i + 1;
         cw_offset_to_linecol(it->src->buf, it->src->len, it->off, &rec.line, &rec.col);
         cw_asset as;
@@ -183,7 +185,7 @@ static void run_one(frun *F, const cw_ynode *fx, const char *dir)
             path = cw_xmalloc(n);
             snprintf(path, n, "%s/%s", dir, p->str);
         }
-        cw_ingest_file(&s, path, NULL, &dl, &st, NULL, NULL);
+        cw_ingest_file(&s, path, NULL, F->proj, &dl, &st, NULL, NULL);
         free(path);
     }
     if (!nitems && !ninv) cw_diag_add(&dl, CW_DIAG_ERROR, fx->src->file, line, col, 0, NULL, "fixture has no 'items' and no 'inventory'");
@@ -380,8 +382,11 @@ static void run_path(frun *F, const char *path, int depth)
 size_t cw_rules_test(const cw_ruleset *rs, const char *const *paths, size_t npaths, bool verbose, FILE *out,
                      cw_diags *d)
 {
-    frun F = {.rs = rs, .out = out, .d = d, .verbose = verbose};
+    cw_arena pa;
+    cw_arena_init(&pa, 0);
+    frun F = {.rs = rs, .out = out, .d = d, .verbose = verbose, .proj = cw_rules_projection(rs, &pa)};
     for (size_t i = 0; i < npaths; i++) run_path(&F, paths[i], 0);
+    cw_arena_free(&pa);
     fprintf(out, "%zu passed, %zu failed\n", F.pass, F.fail);
     fflush(out);
     return F.fail;

@@ -6,6 +6,8 @@
 #include <unistd.h>
 
 #include "rules_int.h"
+#include "../analyze/analyze.h"
+#include "../ingest/ingest.h"
 #include "../util/parallel.h"
 
 void cw_rules_free(cw_ruleset *rs)
@@ -321,4 +323,42 @@ void cw_rules_eval_one_at(const cw_ruleset *rs, size_t i, const cw_assets *s, cw
     const cw_rule *one = rs->rules[i];
     eval_rules(&R, &one, 1, s, d);
     run_free(&R);
+}
+
+/* ---- projection: what the rules read of configuration items ------------- */
+static void project_node(const cw_cnode *n, cw_arena *a, cw_jproj *item, int depth)
+{
+    if (!n || depth > 4 * CW_COND_MAX_DEPTH) return;
+    if (n->op == CN_PATH && n->root == CR_RAW) {
+        /* keys up to the end, skipping array indexes (projections see through arrays) */
+        const char *keys[64];
+        uint32_t lens[64];
+        size_t k = 0;
+        for (uint32_t i = 0; i < n->nsegs && k < 64; i++)
+            if (n->segs[i].key) keys[k] = n->segs[i].key, lens[k] = n->segs[i].keylen, k++;
+        if (k) cw_jproj_keep_segs(a, item, keys, lens, k);
+        return;
+    }
+    if (n->op == CN_MACRO) { /* the shared body */
+        project_node(n->a, a, item, depth + 1);
+        return;
+    }
+    project_node(n->a, a, item, depth + 1);
+    project_node(n->b, a, item, depth + 1);
+    for (uint32_t i = 0; i < n->nargs; i++) project_node(n->args[i], a, item, depth + 1);
+}
+
+const cw_jproj *cw_rules_projection(const cw_ruleset *rs, cw_arena *a)
+{
+    cw_jproj *item = cw_jproj_new(a, true);
+    for (size_t i = 0; rs && i < rs->nrules; i++) {
+        const cw_rule *r = rs->rules[i];
+        project_node(r->cond, a, item, 0);
+        for (size_t k = 0; k < r->ntparts; k++) project_node(r->tparts[k].expr, a, item, 0);
+        for (size_t k = 0; k < r->nexc; k++) project_node(r->exc[k].cond, a, item, 0);
+    }
+    cw_analyze_project(a, item);
+    cw_ingest_project(a, item);
+    cw_jproj_freeze(a, item);
+    return item;
 }

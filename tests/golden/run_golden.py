@@ -13,6 +13,10 @@ A case is a folder under tests/golden/ holding:
                  category, severity (and the exception name when suppressed),
                  sorted by resource then rule
 
+Every case also runs with --full-records (every field of every record built):
+its findings, evidence included, must equal those of the default run, which
+builds only the fields the rules and analyzers declare.
+
 The binary runs in the case folder as
   cloudwarden scan --format json --today 2026-11-25 --color never [args] [inputs]
 Usage: run_golden.py --binary PATH [--update] CASE_DIR...
@@ -120,7 +124,20 @@ def run_case(binary, case, update):
         print("FAIL %s: findings differ from expected.json (see diff above)\n  command: %s\n  stderr:\n%s" % (
             name, " ".join(cmd), stderr))
         return 1
-    print("PASS %s (%d findings)" % (name, len(normalise(doc))))
+    full = subprocess.run(cmd[:2] + ["--full-records"] + cmd[2:], cwd=case, capture_output=True, timeout=300)
+    try:
+        full_doc = json.loads(full.stdout.decode("utf-8"))
+    except (ValueError, UnicodeDecodeError) as e:
+        print("FAIL %s: --full-records output is not JSON (%s)" % (name, e))
+        return 1
+    if full.returncode != p.returncode or full_doc.get("findings") != doc.get("findings"):
+        a = [json.dumps(f, sort_keys=True) + "\n" for f in doc.get("findings", [])]
+        b = [json.dumps(f, sort_keys=True) + "\n" for f in full_doc.get("findings", [])]
+        sys.stdout.writelines(difflib.unified_diff(a, b, "projected", "--full-records"))
+        print("FAIL %s: the findings with --full-records differ from the projected scan (exit %d vs %d)" % (
+            name, full.returncode, p.returncode))
+        return 1
+    print("PASS %s (%d findings, the same with --full-records)" % (name, len(normalise(doc))))
     return 0
 
 

@@ -31,7 +31,7 @@ static const char *write_tmp(const char *name, const char *text)
 static int load(cw_assets *s, const char *path, cw_diags *d, cw_ingest_stats *st)
 {
     memset(st, 0, sizeof *st);
-    return cw_ingest_file(s, path, NULL, d, st, NULL, NULL);
+    return cw_ingest_file(s, path, NULL, NULL, d, st, NULL, NULL);
 }
 
 #define ITEM13(type, id, arn, status, time, conf)                                                              \

@@ -368,6 +368,87 @@ static char *slurp(const char *path, size_t *len)
     return b;
 }
 
+/* Projections: what is kept, case-insensitively, through arrays and envelopes;
+ * parsing with a projection equals projecting the full tree. */
+static char *proj_text(const char *in, const cw_jproj *p, bool after)
+{
+    cw_json_err e;
+    cw_json *v = after ? cw_json_parse(&A, in, strlen(in), &e) : cw_json_parse_proj(&A, in, strlen(in), p, &e);
+    assert_non_null(v);
+    if (after) cw_json_project(&A, v, p);
+    cw_strbuf sb = CW_STRBUF_INIT;
+    cw_json_write(&sb, v, -1);
+    return sb.buf;
+}
+
+static void check_proj(const cw_jproj *p, const char *in, const char *want)
+{
+    for (int after = 0; after < 2; after++) {
+        char *got = proj_text(in, p, after);
+        if (strcmp(got, want) != 0) fail_msg("%s projection of %s\n got  %s\n want %s", after ? "post" : "parse", in, got, want);
+        free(got);
+    }
+}
+
+static void test_projection(void **st)
+{
+    (void)st;
+    cw_arena pa;
+    cw_arena_init(&pa, 0);
+    cw_jproj *item = cw_jproj_new(&pa, true);
+    cw_jproj_keep(&pa, item, "configuration.a");
+    cw_jproj_keep(&pa, item, "configuration.B.c");
+    cw_jproj_keep(&pa, item, "supplementaryConfiguration.X");
+    cw_jproj_keep(&pa, item, "configuration.w.x");
+    cw_jproj_keep(&pa, item, "configuration.w"); /* whole wins over a path below it */
+    cw_jproj_keep(&pa, item, "configuration.w.y");
+    for (int i = 0; i < 100; i += 3) {
+        char k[32];
+        snprintf(k, sizeof k, "wide.k%d", i);
+        cw_jproj_keep(&pa, item, k);
+    }
+    cw_jproj_link(&pa, item, "configurationItem", item);
+    cw_jproj_freeze(&pa, item);
+
+    check_proj(item,
+               "{\"top\":1,\"configuration\":{\"a\":{\"deep\":[1,2]},\"b\":{\"c\":1,\"d\":2},\"e\":3,\"A2\":4},"
+               "\"supplementaryConfiguration\":{\"x\":\"s\",\"y\":[1]},\"arr\":[{\"q\":1}]}",
+               "{\"top\":1,\"configuration\":{\"a\":{\"deep\":[1,2]},\"b\":{\"c\":1}},"
+               "\"supplementaryConfiguration\":{\"x\":\"s\"},\"arr\":[{\"q\":1}]}");
+    /* arrays are transparent, at any level */
+    check_proj(item, "{\"configuration\":{\"B\":[{\"c\":1,\"d\":2},{\"d\":3},5]}}",
+               "{\"configuration\":{\"B\":[{\"c\":1},{},5]}}");
+    check_proj(item, "{\"configuration\":[{\"a\":1,\"z\":2}]}", "{\"configuration\":[{\"a\":1}]}");
+    /* a projected value that is not an object is kept as it is */
+    check_proj(item, "{\"configuration\":\"{\\\"a\\\":1}\",\"supplementaryConfiguration\":null}",
+               "{\"configuration\":\"{\\\"a\\\":1}\",\"supplementaryConfiguration\":null}");
+    check_proj(item, "{\"configuration\":{\"w\":{\"x\":1,\"z\":2}}}", "{\"configuration\":{\"w\":{\"x\":1,\"z\":2}}}");
+    /* envelope linked back to the item */
+    check_proj(item, "{\"configurationItem\":{\"configuration\":{\"a\":1,\"z\":2},\"other\":1},\"messageType\":\"x\"}",
+               "{\"configurationItem\":{\"configuration\":{\"a\":1},\"other\":1},\"messageType\":\"x\"}");
+    /* more members than the parser's fast path holds */
+    cw_strbuf in = CW_STRBUF_INIT, want = CW_STRBUF_INIT;
+    cw_sb_adds(&in, "{\"wide\":{");
+    cw_sb_adds(&want, "{\"wide\":{");
+    for (int i = 0; i < 100; i++) {
+        cw_sb_printf(&in, "%s\"K%d\":%d", i ? "," : "", i, i);
+        if (i % 3 == 0) cw_sb_printf(&want, "%s\"K%d\":%d", i ? "," : "", i, i);
+    }
+    cw_sb_adds(&in, "}}");
+    cw_sb_adds(&want, "}}");
+    check_proj(item, in.buf, want.buf);
+    cw_sb_free(&in);
+    cw_sb_free(&want);
+    /* lookups */
+    const cw_jproj *c;
+    assert_int_equal(cw_jproj_lookup(item, "anything", 8, &c), 1);
+    assert_null(c);
+    assert_int_equal(cw_jproj_lookup(item, "CONFIGURATION", 13, &c), 1);
+    assert_non_null(c);
+    assert_int_equal(cw_jproj_lookup(c, "zz", 2, &c), 0);
+    cw_arena_free(&pa);
+}
+
 static void test_json_test_suite(void **st)
 {
     (void)st;
@@ -426,7 +507,7 @@ int main(void)
         cmocka_unit_test(test_parse_access),  cmocka_unit_test(test_build_write_roundtrip),
         cmocka_unit_test(test_error_locations), cmocka_unit_test(test_reader_modes),
         cmocka_unit_test(test_reader_errors), cmocka_unit_test(test_reader_gzip),
-        cmocka_unit_test(test_json_test_suite),  cmocka_unit_test(test_reader_random_roundtrip),
+        cmocka_unit_test(test_json_test_suite), cmocka_unit_test(test_projection),  cmocka_unit_test(test_reader_random_roundtrip),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
