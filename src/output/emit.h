@@ -38,6 +38,7 @@ typedef struct cw_jw {
     int indent;      /* spaces per level; < 0 = compact */
     int depth;
     bool after_key;  /* a key was written; the next value follows it */
+    int flat_from;   /* > 0: containers at this depth or deeper are written on one line */
     bool nonempty[CW_JW_MAX_DEPTH];
     char closer[CW_JW_MAX_DEPTH];
 } cw_jw;
@@ -69,7 +70,9 @@ bool cw_out_visible(const cw_finding *f, const cw_output_opts *o);
 
 /* Write every visible finding as an element of the JSON array w has open,
  * with fn (thread-safe: it may run on two threads for large outputs; the
- * bytes are the same as writing them one after another). */
+ * bytes are the same as writing them one after another). Each element is
+ * written on a line of its own, compact (grep-able, and half the bytes of
+ * indented JSON on large outputs). */
 /* Outputs with at least this many findings are formatted on two threads. */
 extern size_t cw_out_parallel_min;
 typedef void (*cw_out_item_fn)(cw_jw *w, const cw_finding *f, const void *ctx);

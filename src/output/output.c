@@ -79,9 +79,11 @@ void cw_jw_init(cw_jw *w, cw_strbuf *sb, int indent)
     w->indent = indent;
 }
 
+static inline bool jw_flat(const cw_jw *w, int depth) { return w->flat_from > 0 && depth >= w->flat_from; }
+
 static void jw_newline(cw_jw *w)
 {
-    if (w->indent < 0) return;
+    if (w->indent < 0 || jw_flat(w, w->depth)) return;
     cw_sb_addc(w->sb, '\n');
     cw_sb_addn(w->sb, ' ', (size_t)(w->depth * w->indent));
 }
@@ -116,7 +118,7 @@ void cw_jw_arr(cw_jw *w) { jw_open(w, '[', ']'); }
 void cw_jw_end(cw_jw *w)
 {
     if (w->depth == 0) return;
-    bool had = w->nonempty[w->depth];
+    bool had = w->nonempty[w->depth] && !jw_flat(w, w->depth);
     char c = w->closer[w->depth];
     w->depth--;
     if (had) jw_newline(w);
@@ -128,7 +130,7 @@ void cw_jw_keyn(cw_jw *w, const char *k, size_t n)
     jw_pre(w);
     cw_sb_add_json_str(w->sb, k, n);
     cw_sb_addc(w->sb, ':');
-    if (w->indent >= 0) cw_sb_addc(w->sb, ' ');
+    if (w->indent >= 0 && !jw_flat(w, w->depth)) cw_sb_addc(w->sb, ' ');
     w->after_key = true;
 }
 
@@ -293,7 +295,7 @@ typedef struct par_ctx {
     const cw_findings *fs;
     const cw_output_opts *o;
     size_t first_visible;
-    int depth, indent;
+    int depth, indent, flat_from;
     cw_out_item_fn fn;
     const void *ctx;
     unsigned nthreads;
@@ -310,6 +312,7 @@ static void par_format(par_ctx *p, size_t b, cw_strbuf *sb)
     cw_jw w;
     cw_jw_init(&w, sb, p->indent);
     w.depth = p->depth;
+    w.flat_from = p->flat_from;
     size_t lo = b * PAR_BLOCK, hi = lo + PAR_BLOCK < p->fs->n ? lo + PAR_BLOCK : p->fs->n;
     w.nonempty[p->depth] = lo > p->first_visible; /* a comma before this block's first element */
     for (size_t i = lo; i < hi; i++)
@@ -336,8 +339,20 @@ static void *par_main(void *arg)
     return NULL;
 }
 
+static void cw_out_items_lines(cw_emit *e, cw_jw *w, const cw_findings *fs, const cw_output_opts *o,
+                               cw_out_item_fn fn, const void *ctx);
+
 void cw_out_items(cw_emit *e, cw_jw *w, const cw_findings *fs, const cw_output_opts *o, cw_out_item_fn fn,
                   const void *ctx)
+{
+    int saved_flat = w->flat_from;
+    w->flat_from = w->depth + 1; /* one element per line */
+    cw_out_items_lines(e, w, fs, o, fn, ctx);
+    w->flat_from = saved_flat;
+}
+
+static void cw_out_items_lines(cw_emit *e, cw_jw *w, const cw_findings *fs, const cw_output_opts *o,
+                               cw_out_item_fn fn, const void *ctx)
 {
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     size_t first = fs->n;
@@ -356,7 +371,7 @@ void cw_out_items(cw_emit *e, cw_jw *w, const cw_findings *fs, const cw_output_o
     pthread_mutex_init(&p.mu, NULL);
     pthread_cond_init(&p.cv, NULL);
     p.nblocks = (fs->n + PAR_BLOCK - 1) / PAR_BLOCK;
-    p.fs = fs, p.o = o, p.first_visible = first, p.depth = w->depth, p.indent = w->indent;
+    p.fs = fs, p.o = o, p.first_visible = first, p.depth = w->depth, p.indent = w->indent, p.flat_from = w->flat_from;
     p.fn = fn, p.ctx = ctx;
     p.nthreads = 2;
     par_worker wk[2];
