@@ -255,10 +255,21 @@ static int prepare(cw_arena *a, const char *file, const cw_jrecord *rec, cw_diag
     return item_prepare(a, item, file, rec, d, out) < 0 ? -1 : 1;
 }
 
-/* Change notifications hold the item in configurationItem; EventBridge events
- * in detail (which may itself be a notification). */
+/* What prepare, unwrap and sniff read of a record: the item fields above,
+ * whether configuration and supplementaryConfiguration exist (their members
+ * are what rules and analyzers declare), and the envelopes: change
+ * notifications hold the item in configurationItem, EventBridge events in
+ * detail (which may itself be a notification). */
 static void project(cw_arena *a, cw_jproj *item)
 {
+    static const char *const whole[] = {"resourceType", "resourceId", "resourceName", "ARN", "arn", "awsRegion",
+                                        "awsAccountId", "accountId", "configurationItemStatus",
+                                        "configurationItemCaptureTime", "relationships", "tags", "detail-type",
+                                        "Message", "messageType", NULL};
+    for (const char *const *k = whole; *k; k++) cw_jproj_keep(a, item, *k);
+    static const char *const present[] = {"configuration", "supplementaryConfiguration", "configurationItemDiff",
+                                          NULL};
+    for (const char *const *k = present; *k; k++) (void)cw_jproj_child(a, item, *k, strlen(*k));
     cw_jproj_link(a, item, "configurationItem", item);
     cw_jproj_link(a, item, "detail", item);
 }

@@ -35,9 +35,9 @@ const cw_rule_meta *cw_rules_find(const cw_ruleset *rs, const char *id);
 void cw_rules_eval(const cw_ruleset *rs, const cw_assets *s, cw_arena *a, cw_findings *out,
                    cw_diags *d);
 /* The projection a scan with rs parses records with (see cw_jproj in
- * json.h), frozen, in a: every top-level field of an item; below it what any
- * rule (enabled or not), evidence template or exception reads and what the
- * analyzers declare; the adapters' envelopes. */
+ * json.h), frozen, in a: what any rule (enabled or not), evidence template or
+ * exception reads, what the analyzers declare and what the adapters read
+ * (with their envelopes). */
 const cw_jproj *cw_rules_projection(const cw_ruleset *rs, cw_arena *a);
 /* ---- introspection (`rules show`, `rules doc`, `rules test`) ------------- */
 size_t cw_rules_total(const cw_ruleset *rs); /* all rules, disabled ones included */

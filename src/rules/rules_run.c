@@ -350,7 +350,7 @@ static void project_node(const cw_cnode *n, cw_arena *a, cw_jproj *item, int dep
 
 const cw_jproj *cw_rules_projection(const cw_ruleset *rs, cw_arena *a)
 {
-    cw_jproj *item = cw_jproj_new(a, true);
+    cw_jproj *item = cw_jproj_new(a, false);
     for (size_t i = 0; rs && i < rs->nrules; i++) {
         const cw_rule *r = rs->rules[i];
         project_node(r->cond, a, item, 0);
