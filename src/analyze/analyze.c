@@ -3,6 +3,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "analyze_int.h"
@@ -184,10 +185,27 @@ typedef struct an_job {
     int started;
 } an_job;
 
+double cw_analyze_seconds[16];
+
+static double mono(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void run_timed(const cw_analyzer *an, cw_assets *s)
+{
+    double t = mono();
+    an->run(s);
+    size_t i = (size_t)(an - cw_analyzers);
+    if (i < 16) cw_analyze_seconds[i] = mono() - t;
+}
+
 static void *an_main(void *arg)
 {
     an_job *j = arg;
-    j->an->run(&j->view);
+    run_timed(j->an, &j->view);
     return NULL;
 }
 
@@ -226,13 +244,15 @@ void cw_analyze_all(cw_assets *s)
     unsigned parts = cw_parts_for(s->n);
     bool large = parts > 1;
     for (const cw_analyzer *an = cw_analyzers; an->name; an++) {
+        double t = mono();
         if (!an->first) n++;
         else if (large && an->run_part) run_first_parallel(s, an, parts);
         else an->run(s);
+        if (an->first && an - cw_analyzers < 16) cw_analyze_seconds[an - cw_analyzers] = mono() - t;
     }
     if (!large) {
         for (const cw_analyzer *an = cw_analyzers; an->name; an++)
-            if (!an->first) an->run(s);
+            if (!an->first) run_timed(an, s);
         return;
     }
     an_job *jobs = cw_xcalloc(n, sizeof *jobs);
@@ -244,7 +264,7 @@ void cw_analyze_all(cw_assets *s)
         j->view = *s;
         cw_arena_init(&j->view.arena, 4u << 20);
         j->started = pthread_create(&j->th, NULL, an_main, j) == 0;
-        if (!j->started) an->run(&j->view); /* no thread: run here */
+        if (!j->started) run_timed(an, &j->view); /* no thread: run here */
     }
     for (size_t i = 0; i < n; i++) {
         if (jobs[i].started) pthread_join(jobs[i].th, NULL);

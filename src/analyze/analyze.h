@@ -59,6 +59,9 @@ extern const cw_analyzer cw_analyzers[]; /* terminated by {NULL} */
 
 /* Run every analyzer over the linked asset set. */
 void cw_analyze_all(cw_assets *s);
+/* Wall seconds each analyzer (by index in cw_analyzers) took in the last
+ * cw_analyze_all (`scan --stats`). */
+extern double cw_analyze_seconds[16];
 /* Add every analyzer's reads to a projection of configuration items. */
 void cw_analyze_project(cw_arena *a, cw_jproj *item);
 #endif

@@ -357,13 +357,17 @@ int cw_cmd_scan(int argc, char **argv)
         double t_out = now_s();
         struct rusage ru;
         getrusage(RUSAGE_SELF, &ru);
+        cw_strbuf an = CW_STRBUF_INIT;
+        for (const cw_analyzer *a = cw_analyzers; a->name && a - cw_analyzers < 16; a++)
+            cw_sb_printf(&an, "%s%s %.3fs", an.len ? ", " : "", a->name, cw_analyze_seconds[a - cw_analyzers]);
         fprintf(stderr,
-                "cloudwarden: stats: rules %.3fs, load %.3fs, link %.3fs, analyze %.3fs, evaluate %.3fs, "
+                "cloudwarden: stats: rules %.3fs, load %.3fs, link %.3fs, analyze %.3fs (%s), evaluate %.3fs, "
                 "sort %.3fs, output %.3fs; cpu %.2fs user %.2fs sys; peak RSS %.0f MiB; model arena %.0f MiB\n",
-                t_rules0 - t0, t_load - t_rules0, t_link - t_load, t_analyze - t_link, t_rules - t_analyze,
+                t_rules0 - t0, t_load - t_rules0, t_link - t_load, t_analyze - t_link, an.buf, t_rules - t_analyze,
                 t_eval - t_rules, t_out - t_eval, ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6,
                 ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6, ru.ru_maxrss / 1024.0,
                 cw_assets_arena_bytes(&assets) / 1048576.0);
+        cw_sb_free(&an);
     }
 
     /* 5. summary and exit code */

@@ -47,6 +47,9 @@ void cw_jw_init(cw_jw *w, cw_strbuf *sb, int indent);
 void cw_jw_obj(cw_jw *w);  /* { */
 void cw_jw_arr(cw_jw *w);  /* [ */
 void cw_jw_end(cw_jw *w);  /* } or ] closing the innermost container */
+/* Separator and indentation for a value the caller then appends to w->sb
+ * itself, as complete JSON (a fast path for writers of many small objects). */
+void cw_jw_raw(cw_jw *w);
 void cw_jw_keyn(cw_jw *w, const char *k, size_t n);
 /* inline, so that the length of a literal key is known at compile time */
 static inline void cw_jw_key(cw_jw *w, const char *k) { cw_jw_keyn(w, k, __builtin_strlen(k)); }

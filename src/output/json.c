@@ -1,63 +1,132 @@
 /* json.c - `--format json`: the documented findings contract
  * (../shared/design/findings-schema.md), plus added fields. */
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "emit.h"
 
-static void write_rule(cw_jw *w, const cw_rule_meta *r)
+/* A finding is written compact on its line (cw_out_items), straight into the
+ * buffer: the rule part is the same for every finding of a rule, so it is
+ * rendered once per rule; keys are literals that need no escaping. */
+typedef struct rule_frag {
+    const cw_rule_meta *rule;
+    char *text; /* "rule":{...} */
+    size_t len;
+} rule_frag;
+
+typedef struct frags {
+    rule_frag *v;
+    size_t mask;
+} frags;
+
+static size_t ptr_slot(const void *p, size_t mask) { return (size_t)(((uintptr_t)p >> 4) * 0x9E3779B97F4A7C15ULL >> 20) & mask; }
+
+static void jstr(cw_strbuf *sb, const char *s)
 {
-    cw_jw_key(w, "rule");
-    cw_jw_obj(w);
-    cw_jw_kstr(w, "id", r ? r->id : NULL);
-    cw_jw_kstr(w, "title", r ? r->title : NULL);
-    cw_jw_kstr(w, "severity", cw_severity_name(r ? r->severity : CW_SEV_INFO));
-    cw_jw_kstr(w, "category", r && r->category ? r->category : "other");
-    cw_jw_end(w);
+    if (s) cw_sb_add_json_str(sb, s, strlen(s));
+    else cw_sb_add(sb, "null", 4);
 }
 
-static void write_resource(cw_jw *w, const cw_asset *a)
+#define LIT(sb, s) cw_sb_add((sb), s, sizeof s - 1)
+
+static void render_rule(cw_strbuf *sb, const cw_rule_meta *r)
 {
-    cw_jw_key(w, "resource");
-    cw_jw_obj(w);
-    cw_jw_kstr(w, "id", a ? a->id : NULL);
-    cw_jw_kstr(w, "type", a ? a->type : NULL);
-    cw_jw_kstr(w, "provider", a ? a->provider : NULL);
-    cw_jw_kstr(w, "account", a ? a->account : NULL);
-    cw_jw_kstr(w, "region", a ? a->region : NULL);
-    if (a) {
-        cw_jw_kstr_opt(w, "name", a->name);
-        cw_jw_kstr_opt(w, "resource_id", a->resource_id);
+    LIT(sb, "\"rule\":{\"id\":");
+    jstr(sb, r ? r->id : NULL);
+    LIT(sb, ",\"title\":");
+    jstr(sb, r ? r->title : NULL);
+    LIT(sb, ",\"severity\":");
+    jstr(sb, cw_severity_name(r ? r->severity : CW_SEV_INFO));
+    LIT(sb, ",\"category\":");
+    jstr(sb, r && r->category ? r->category : "other");
+    cw_sb_addc(sb, '}');
+}
+
+static void frags_init(frags *t, const cw_findings *fs)
+{
+    size_t runs = 1; /* findings are sorted by rule: runs of one rule bound the rules seen */
+    for (size_t i = 1; i < fs->n; i++) runs += fs->v[i].rule != fs->v[i - 1].rule;
+    size_t cap = 16;
+    while (cap < 2 * runs && cap < (1u << 16)) cap *= 2;
+    t->v = cw_xcalloc(cap, sizeof *t->v);
+    t->mask = cap - 1;
+    size_t used = 0;
+    for (size_t i = 0; i < fs->n; i++) {
+        const cw_rule_meta *r = fs->v[i].rule;
+        if (i && r == fs->v[i - 1].rule) continue;
+        size_t h = ptr_slot(r, t->mask);
+        while (t->v[h].text && t->v[h].rule != r) h = (h + 1) & t->mask;
+        if (t->v[h].text) continue;
+        if (2 * (used + 1) > cap) break; /* a full table: the rest are rendered per finding */
+        cw_strbuf sb = CW_STRBUF_INIT;
+        render_rule(&sb, r);
+        t->v[h].rule = r;
+        t->v[h].len = sb.len;
+        t->v[h].text = cw_sb_detach(&sb);
+        used++;
     }
-    cw_jw_end(w);
 }
 
-static void write_source(cw_jw *w, const cw_asset *a)
+static void frags_free(frags *t)
 {
-    cw_jw_key(w, "source");
-    cw_jw_obj(w);
-    cw_jw_kstr(w, "file", a ? a->source_file : NULL);
-    if (a && a->source_record) cw_jw_kuint(w, "record", a->source_record);
-    else cw_jw_key(w, "record"), cw_jw_null(w);
-    if (a && a->source_line) cw_jw_kuint(w, "line", a->source_line);
-    cw_jw_end(w);
+    for (size_t i = 0; i <= t->mask; i++) free(t->v[i].text);
+    free(t->v);
 }
 
-static void write_finding(cw_jw *w, const cw_finding *f)
+static void write_rule(cw_strbuf *sb, const cw_rule_meta *r, const frags *t)
 {
-    const cw_rule_meta *r = f->rule;
-    cw_jw_obj(w);
-    write_rule(w, r);
-    write_resource(w, f->asset);
-    cw_jw_kstr(w, "evidence", f->evidence ? f->evidence : "");
-    write_source(w, f->asset);
-    if (f->suppressed_by) cw_jw_kstr(w, "suppressed", f->suppressed_by);
-    cw_jw_end(w);
+    for (size_t h = ptr_slot(r, t->mask); t->v[h].text; h = (h + 1) & t->mask)
+        if (t->v[h].rule == r) {
+            cw_sb_add(sb, t->v[h].text, t->v[h].len);
+            return;
+        }
+    render_rule(sb, r);
+}
+
+static void write_uint(cw_strbuf *sb, uint64_t v)
+{
+    char b[24];
+    size_t n = sizeof b;
+    do b[--n] = (char)('0' + v % 10); while ((v /= 10) != 0);
+    cw_sb_add(sb, b + n, sizeof b - n);
+}
+
+static void write_finding(cw_jw *w, const cw_finding *f, const frags *t)
+{
+    cw_jw_raw(w);
+    cw_strbuf *sb = w->sb;
+    const cw_asset *a = f->asset;
+    cw_sb_addc(sb, '{');
+    write_rule(sb, f->rule, t);
+    LIT(sb, ",\"resource\":{\"id\":");
+    jstr(sb, a ? a->id : NULL);
+    LIT(sb, ",\"type\":");
+    jstr(sb, a ? a->type : NULL);
+    LIT(sb, ",\"provider\":");
+    jstr(sb, a ? a->provider : NULL);
+    LIT(sb, ",\"account\":");
+    jstr(sb, a ? a->account : NULL);
+    LIT(sb, ",\"region\":");
+    jstr(sb, a ? a->region : NULL);
+    if (a && a->name) LIT(sb, ",\"name\":"), jstr(sb, a->name);
+    if (a && a->resource_id) LIT(sb, ",\"resource_id\":"), jstr(sb, a->resource_id);
+    LIT(sb, "},\"evidence\":");
+    jstr(sb, f->evidence ? f->evidence : "");
+    LIT(sb, ",\"source\":{\"file\":");
+    jstr(sb, a ? a->source_file : NULL);
+    LIT(sb, ",\"record\":");
+    if (a && a->source_record) write_uint(sb, a->source_record);
+    else LIT(sb, "null");
+    if (a && a->source_line) LIT(sb, ",\"line\":"), write_uint(sb, a->source_line);
+    cw_sb_addc(sb, '}');
+    if (f->suppressed_by) LIT(sb, ",\"suppressed\":"), jstr(sb, f->suppressed_by);
+    cw_sb_addc(sb, '}');
 }
 
 static void write_item(cw_jw *w, const cw_finding *f, const void *ctx)
 {
-    (void)ctx;
-    write_finding(w, f);
+    write_finding(w, f, ctx);
 }
 
 int cw_out_json(FILE *out, const cw_scan_info *info, const cw_findings *fs, const cw_output_opts *o)
@@ -112,7 +181,10 @@ int cw_out_json(FILE *out, const cw_scan_info *info, const cw_findings *fs, cons
         if (!cw_out_visible(f, o) || f->suppressed_by) suppressed++;
         else count[f->rule ? f->rule->severity : CW_SEV_INFO]++, total++;
     }
-    cw_out_items(&e, &w, fs, o, write_item, NULL);
+    frags t;
+    frags_init(&t, fs);
+    cw_out_items(&e, &w, fs, o, write_item, &t);
+    frags_free(&t);
     cw_jw_end(&w);
 
     /* counts of unsuppressed findings; suppressed ones counted apart */

@@ -113,6 +113,7 @@ static void jw_open(cw_jw *w, char open, char close)
 }
 
 void cw_jw_obj(cw_jw *w) { jw_open(w, '{', '}'); }
+void cw_jw_raw(cw_jw *w) { jw_pre(w); }
 void cw_jw_arr(cw_jw *w) { jw_open(w, '[', ']'); }
 
 void cw_jw_end(cw_jw *w)
