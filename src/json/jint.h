@@ -19,6 +19,25 @@ int cw_json_locate_number(const char *buf, size_t len, cw_json_err *err);
 /* Shared copy of a short string in arena a (per-thread cache of the parser). */
 const char *cw_json_intern(cw_arena *a, const char *s, size_t n);
 cw_json *cw_json_parse_padded(cw_arena *a, const char *buf, size_t len, const cw_jproj *p, cw_json_err *err);
+/* Projection nodes (jproj.c). serial is unique per node for the process's
+ * lifetime, so a cache keyed by it never confuses a freed node with a new one. */
+typedef struct cw_jproj_ent {
+    const char *key; /* lowercased copy */
+    uint32_t len;
+    uint32_t hash;
+    cw_jproj *child; /* NULL: keep the whole value */
+} cw_jproj_ent;
+
+struct cw_jproj {
+    bool keep_rest; /* members not listed are kept whole (true) or dropped */
+    bool frozen;
+    uint32_t n, cap;
+    cw_jproj_ent *v;
+    uint32_t *slots; /* open addressing: index + 1, 0 = empty */
+    uint32_t mask;
+    uint64_t serial;
+};
+
 #ifdef CW_PROJ_CHECK
 /* Sanitizer builds: a projected object has b == CW_PROJ_CHECK_FLAG and a hidden
  * member before its members naming its projection node (jproj.c). */

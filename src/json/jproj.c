@@ -19,22 +19,6 @@
 
 #include "jint.h"
 
-typedef struct pent {
-    const char *key; /* lowercased copy */
-    uint32_t len;
-    uint32_t hash;
-    cw_jproj *child; /* NULL: keep the whole value */
-} pent;
-
-struct cw_jproj {
-    bool keep_rest; /* members not listed are kept whole (true) or dropped */
-    bool frozen;
-    uint32_t n, cap;
-    pent *v;
-    uint32_t *slots; /* open addressing: index + 1, 0 = empty */
-    uint32_t mask;
-};
-
 static inline uint32_t lc_hash(const char *s, size_t n)
 {
     uint32_t h = 2166136261u ^ (uint32_t)n;
@@ -42,21 +26,24 @@ static inline uint32_t lc_hash(const char *s, size_t n)
     return h;
 }
 
+static _Atomic uint64_t proj_serial;
+
 cw_jproj *cw_jproj_new(cw_arena *a, bool keep_rest)
 {
     cw_jproj *p = cw_arena_zalloc(a, sizeof *p);
     p->keep_rest = keep_rest;
+    p->serial = ++proj_serial;
     return p;
 }
 
-static pent *find(cw_jproj *p, const char *key, size_t n)
+static cw_jproj_ent *find(cw_jproj *p, const char *key, size_t n)
 {
     for (uint32_t i = 0; i < p->n; i++)
         if (p->v[i].len == n && strncasecmp(p->v[i].key, key, n) == 0) return &p->v[i];
     return NULL;
 }
 
-static pent *add(cw_arena *a, cw_jproj *p, const char *key, size_t n, cw_jproj *child)
+static cw_jproj_ent *add(cw_arena *a, cw_jproj *p, const char *key, size_t n, cw_jproj *child)
 {
     if (p->frozen) cw_bug("projection changed after it was frozen");
     if (p->n == p->cap) {
@@ -67,7 +54,7 @@ static pent *add(cw_arena *a, cw_jproj *p, const char *key, size_t n, cw_jproj *
     char *k = cw_arena_alloc(a, n + 1);
     for (size_t i = 0; i < n; i++) k[i] = (char)((key[i] >= 'A' && key[i] <= 'Z') ? key[i] + 32 : key[i]);
     k[n] = 0;
-    pent *e = &p->v[p->n++];
+    cw_jproj_ent *e = &p->v[p->n++];
     e->key = k;
     e->len = (uint32_t)n;
     e->hash = lc_hash(key, n);
@@ -77,14 +64,14 @@ static pent *add(cw_arena *a, cw_jproj *p, const char *key, size_t n, cw_jproj *
 
 cw_jproj *cw_jproj_child(cw_arena *a, cw_jproj *p, const char *key, size_t n)
 {
-    pent *e = find(p, key, n);
+    cw_jproj_ent *e = find(p, key, n);
     if (!e) return add(a, p, key, n, cw_jproj_new(a, false))->child;
     return e->child; /* NULL when already kept whole */
 }
 
 void cw_jproj_link(cw_arena *a, cw_jproj *p, const char *key, cw_jproj *target)
 {
-    pent *e = find(p, key, strlen(key));
+    cw_jproj_ent *e = find(p, key, strlen(key));
     if (!e) add(a, p, key, strlen(key), target);
     else if (e->child) e->child = target;
 }
@@ -92,7 +79,7 @@ void cw_jproj_link(cw_arena *a, cw_jproj *p, const char *key, cw_jproj *target)
 void cw_jproj_keep_segs(cw_arena *a, cw_jproj *p, const char *const *keys, const uint32_t *lens, size_t n)
 {
     for (size_t i = 0; i < n && p; i++) {
-        pent *e = find(p, keys[i], lens[i]);
+        cw_jproj_ent *e = find(p, keys[i], lens[i]);
         if (i + 1 == n) {
             if (e) e->child = NULL;
             else add(a, p, keys[i], lens[i], NULL);
@@ -139,7 +126,7 @@ int cw_jproj_lookup(const cw_jproj *p, const char *key, size_t n, const cw_jproj
     if (p->slots) {
         uint32_t h = lc_hash(key, n) & p->mask;
         for (uint32_t s; (s = p->slots[h]) != 0; h = (h + 1) & p->mask) {
-            const pent *e = &p->v[s - 1];
+            const cw_jproj_ent *e = &p->v[s - 1];
             if (e->len == n && strncasecmp(e->key, key, n) == 0) {
                 *child = e->child;
                 return 1;

@@ -84,9 +84,40 @@ struct str_cache {
     }
 };
 
+// Projection decisions by exact key bytes: the same few hundred keys recur in
+// every record, so most lookups are one hash and one compare in a table that
+// stays in cache.
+struct proj_cache {
+    struct slot {
+        uint64_t serial; // of the node, 0 = empty
+        const cw_jproj *child;
+        uint8_t len, keep;
+        char key[46];
+    };
+    static constexpr size_t N = 1024;
+    slot *slots = nullptr;
+    ~proj_cache() { free(slots); }
+    int lookup(const cw_jproj *p, const char *k, size_t n, const cw_jproj **child)
+    {
+        if (n > sizeof(slot::key)) return cw_jproj_lookup(p, k, n, child);
+        if (!slots) slots = static_cast<slot *>(cw_xcalloc(N, sizeof(slot)));
+        uint64_t h = str_cache::hash(k, n) ^ (p->serial * 0x9E3779B97F4A7C15ULL);
+        slot &sl = slots[(h ^ (h >> 32)) & (N - 1)];
+        if (sl.serial == p->serial && sl.len == n && std::memcmp(sl.key, k, n) == 0) {
+            *child = sl.child;
+            return sl.keep;
+        }
+        int keep = cw_jproj_lookup(p, k, n, child);
+        sl.serial = p->serial, sl.child = *child, sl.len = static_cast<uint8_t>(n), sl.keep = static_cast<uint8_t>(keep);
+        std::memcpy(sl.key, k, n);
+        return keep;
+    }
+};
+
 struct state {
     simdjson::dom::parser parser{};
     str_cache keys;
+    proj_cache proj;
     simdjson::padded_string scratch;
     state()
     {
@@ -107,13 +138,14 @@ void convert(cw_arena *a, str_cache &keys, simdjson::dom::element e, cw_json *ou
 // array of exactly their number.
 void convert_projected(cw_arena *a, str_cache &keys, simdjson::dom::object o, cw_json *out, const cw_jproj *p)
 {
+    proj_cache &pc = st().proj;
     constexpr size_t LOCAL = 64;
     const cw_jproj *sel[LOCAL];
     uint64_t keep = 0;
     size_t n = 0, k = 0;
     for (auto field : o) {
         const cw_jproj *c;
-        if (cw_jproj_lookup(p, field.key.data(), field.key.size(), &c)) {
+        if (pc.lookup(p, field.key.data(), field.key.size(), &c)) {
             if (n < LOCAL) keep |= UINT64_C(1) << n;
             k++;
         }
@@ -140,7 +172,7 @@ void convert_projected(cw_arena *a, str_cache &keys, simdjson::dom::object o, cw
         const cw_jproj *c;
         bool kept;
         if (i < LOCAL) kept = (keep >> i) & 1, c = sel[i];
-        else kept = cw_jproj_lookup(p, field.key.data(), field.key.size(), &c);
+        else kept = pc.lookup(p, field.key.data(), field.key.size(), &c);
         i++;
         if (!kept || j >= k) continue;
         cw_jmember *m = &mem[j++];
