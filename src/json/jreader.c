@@ -125,7 +125,7 @@ static inline uint64_t prefix_xor(uint64_t m)
 #endif
 
 /* Find the end (exclusive) of the value starting at start. 0 ok, -1 error. */
-static int frame_value(cw_jreader *r, uint64_t start, uint64_t *end, cw_json_err *err)
+CW_POPCNT_CLONES static int frame_value(cw_jreader *r, uint64_t start, uint64_t *end, cw_json_err *err)
 {
     int c = byte_at(r, start, err);
     if (c < 0) return c == -2 ? -1 : cw_jr_set_err(r, err, start, "unexpected end of input: expected a value");
@@ -164,7 +164,14 @@ static int frame_value(cw_jreader *r, uint64_t start, uint64_t *end, cw_json_err
                 block_masks(b + i, &qt, &bs, &op, &cl);
                 if (!bs) {
                     uint64_t inside = prefix_xor(qt) ^ (in_str ? ~(uint64_t)0 : 0);
-                    uint64_t br = (op | cl) & ~inside;
+                    uint64_t o = op & ~inside, cm = cl & ~inside;
+                    if ((long)__builtin_popcountll(cm) < depth) { /* the value cannot end in this block */
+                        depth += (long)__builtin_popcountll(o) - (long)__builtin_popcountll(cm);
+                        in_str = (int)(inside >> 63);
+                        i += 64;
+                        continue;
+                    }
+                    uint64_t br = o | cm;
                     while (br) {
                         unsigned k = (unsigned)__builtin_ctzll(br);
                         if ((op >> k) & 1) depth++;

@@ -11,18 +11,33 @@
 #include <unistd.h>
 
 #include "jreader_int.h"
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 static const char *const default_keys[] = {"configurationItems", NULL};
 
 /* ---- positions and errors --------------------------------------------- */
-void cw_jr_count_to(cw_jreader *r, uint64_t abs)
+CW_POPCNT_CLONES void cw_jr_count_to(cw_jreader *r, uint64_t abs)
 {
     if (abs <= r->lc_off) return;
     if (abs > r->base + r->len) abs = r->base + r->len;
     const unsigned char *p = (const unsigned char *)r->buf + (r->lc_off - r->base);
     size_t n = (size_t)(abs - r->lc_off);
     uint64_t lines = 0;
-    for (size_t i = 0; i < n; i++) lines += p[i] == '\n'; /* vectorised by the compiler */
+    size_t i = 0;
+#ifdef __SSE2__
+    const __m128i nl = _mm_set1_epi8('\n');
+    for (; i + 64 <= n; i += 64) {
+        uint64_t m = 0;
+        for (int k = 0; k < 4; k++) {
+            __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + i + 16 * k));
+            m |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v, nl)) << (16 * k);
+        }
+        lines += (uint64_t)__builtin_popcountll(m);
+    }
+#endif
+    for (; i < n; i++) lines += p[i] == '\n';
     if (lines) {
         const char *last = memrchr(p, '\n', n);
         r->lc_line_start = r->base + (uint64_t)(last - r->buf) + 1;
