@@ -49,6 +49,13 @@ bool cw_glob_match(const char *p, const char *s, bool nocase)
  * positions, run on prefix. */
 bool iam_glob_prefix_viable(const char *pat, const char *prefix, bool nocase)
 {
+    /* up to the first wildcard the automaton has one state: walk it directly
+     * (resource patterns are mostly a literal ARN head and a trailing '*') */
+    while (*pat && *pat != '*' && *pat != '?' && *prefix) {
+        if (!ceq(*pat, *prefix, nocase)) return false;
+        pat++, prefix++;
+    }
+    if (!*prefix) return *pat != 0;
     size_t n = strlen(pat);
     bool stack[2][257];
     bool *cur = n < 256 ? stack[0] : cw_xmalloc(n + 1), *nxt = n < 256 ? stack[1] : cw_xmalloc(n + 1);

@@ -30,6 +30,20 @@ struct str_cache {
     slot *slots = nullptr;
     ~str_cache() { free(slots); }
 
+    // the last 0..7 bytes as one word, without a variable-length memcpy
+    // (overlapping loads; the length is mixed into the hash separately)
+    static uint64_t tail(const char *t, size_t r)
+    {
+        if (r >= 4) {
+            uint32_t a, b;
+            std::memcpy(&a, t, 4);
+            std::memcpy(&b, t + r - 4, 4);
+            return a | static_cast<uint64_t>(b) << 32;
+        }
+        if (!r) return 0;
+        const unsigned char *u = reinterpret_cast<const unsigned char *>(t);
+        return u[0] | static_cast<uint64_t>(u[r >> 1]) << 8 | static_cast<uint64_t>(u[r - 1]) << 16;
+    }
     static uint64_t hash(const char *s, size_t n)
     {
         uint64_t h = 0x9E3779B97F4A7C15ULL ^ n;
@@ -40,9 +54,7 @@ struct str_cache {
             h = (h ^ w) * 0xff51afd7ed558ccdULL;
             h ^= h >> 32;
         }
-        uint64_t w = 0;
-        std::memcpy(&w, s + i, n - i);
-        h = (h ^ w) * 0xc4ceb9fe1a85ec53ULL;
+        h = (h ^ tail(s + i, n - i)) * 0xc4ceb9fe1a85ec53ULL;
         return h ^ (h >> 29);
     }
     // every string made here carries its length in the 4 bytes before it

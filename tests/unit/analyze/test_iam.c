@@ -5,6 +5,7 @@
  * single quotes for readability and converted before parsing. */
 #include "an_test.h"
 #include "analyze/iam_policy.h"
+#include "analyze/iam_int.h"
 
 static cw_arena A;
 static const char *last_why;
@@ -490,9 +491,51 @@ static void test_globs(void **st)
     assert_false(cw_principal_account("12345", acct));
 }
 
+/* The prefix-viability check (does a glob match some longer string starting
+ * with a prefix?) against a brute force over every continuation up to 5
+ * characters, on random patterns and prefixes over a small alphabet. */
+static bool brute_viable(const char *pat, const char *prefix)
+{
+    static const char alpha[] = "ab:";
+    char buf[64];
+    size_t pl = strlen(prefix);
+    memcpy(buf, prefix, pl);
+    for (int len = 1; len <= 5; len++) {
+        int total = 1;
+        for (int k = 0; k < len; k++) total *= 3;
+        for (int x = 0; x < total; x++) {
+            int v = x;
+            for (int k = 0; k < len; k++, v /= 3) buf[pl + k] = alpha[v % 3];
+            buf[pl + len] = 0;
+            if (cw_glob_match(pat, buf, false)) return true;
+        }
+    }
+    return false;
+}
+
+static void test_glob_prefix_viable_random(void **st)
+{
+    (void)st;
+    static const char pal[] = "ab:*?";
+    unsigned seed = 12345;
+    for (int t = 0; t < 6000; t++) {
+        char pat[8], pre[8];
+        seed = seed * 1103515245u + 12345u;
+        int pn = (int)(seed >> 16) % 6, qn = (int)(seed >> 8) % 5;
+        for (int i = 0; i < pn; i++) seed = seed * 1103515245u + 12345u, pat[i] = pal[(seed >> 16) % 5];
+        for (int i = 0; i < qn; i++) seed = seed * 1103515245u + 12345u, pre[i] = pal[(seed >> 16) % 3];
+        pat[pn] = pre[qn] = 0;
+        /* a pattern of at most 5 characters matches strings of at most 5 plus
+         * what its '*' absorb, so continuations of at most 5 decide */
+        bool want = brute_viable(pat, pre), got = iam_glob_prefix_viable(pat, pre, false);
+        if (want != got) fail_msg("pattern '%s' prefix '%s': got %d want %d", pat, pre, got, want);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_glob_prefix_viable_random),
         cmocka_unit_test(test_principal_star),
         cmocka_unit_test(test_principal_named),
         cmocka_unit_test(test_principal_service_canonical_federated),
