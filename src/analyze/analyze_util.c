@@ -144,32 +144,35 @@ void cw_fs_ints(cw_factset *fs, const char *name, const int64_t *list, size_t n)
 typedef struct fs_node {
     const char *seg;
     uint32_t seglen;
-    int first, next, nchild;
+    int first, last, next, nchild;
     const cw_json *leaf;
 } fs_node;
 
 #define FS_NODES (CW_FS_MAX * 4 + 1)
 
+static inline bool seg_eq(const char *a, const char *b, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (a[i] != b[i]) return false;
+    return true;
+}
+
 static int fs_child(fs_node *t, int *nt, int parent, const char *seg, size_t len)
 {
     for (int c = t[parent].first; c >= 0; c = t[c].next)
-        if (t[c].seglen == len && memcmp(t[c].seg, seg, len) == 0) return c;
+        if (t[c].seglen == len && (t[c].seg == seg || seg_eq(t[c].seg, seg, len))) return c;
     if (*nt >= FS_NODES) return -1;
     int c = (*nt)++;
     t[c].seg = seg;
     t[c].seglen = (uint32_t)len;
-    t[c].first = -1;
+    t[c].first = t[c].last = -1;
     t[c].nchild = 0;
     t[c].leaf = NULL;
     t[c].next = -1;
     /* append to keep insertion order */
-    if (t[parent].first < 0) {
-        t[parent].first = c;
-    } else {
-        int k = t[parent].first;
-        while (t[k].next >= 0) k = t[k].next;
-        t[k].next = c;
-    }
+    if (t[parent].first < 0) t[parent].first = c;
+    else t[t[parent].last].next = c;
+    t[parent].last = c;
     t[parent].nchild++;
     return c;
 }
@@ -228,7 +231,7 @@ void cw_fs_commit(cw_factset *fs)
     if (!fs->n) return;
     fs_node t[FS_NODES];
     int nt = 1;
-    t[0].first = -1;
+    t[0].first = t[0].last = -1;
     t[0].next = -1;
     t[0].nchild = 0;
     t[0].leaf = NULL;
@@ -236,15 +239,15 @@ void cw_fs_commit(cw_factset *fs)
         int cur = 0;
         const char *p = fs->name[i];
         for (;;) {
-            const char *dot = strchr(p, '.');
-            size_t len = dot ? (size_t)(dot - p) : strlen(p);
+            size_t len = 0;
+            while (p[len] && p[len] != '.') len++;
             cur = fs_child(t, &nt, cur, p, len);
             if (cur < 0) break;
-            if (!dot) {
+            if (!p[len]) {
                 t[cur].leaf = &fs->val[i];
                 break;
             }
-            p = dot + 1;
+            p += len + 1;
         }
     }
     fs_merge(&fs->s->arena, t, 0, fs->a->facts);
