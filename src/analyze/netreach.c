@@ -14,6 +14,7 @@ typedef struct perm {
     int proto;
     int lo, hi;       /* tcp/udp port range */
     cw_ipset set[2];  /* sources, normalized */
+    bool alone[2];    /* set[f] alone covers the whole public internet */
 } perm;
 
 int cw_perm_protocol(const cw_json *j)
@@ -81,6 +82,8 @@ static void perm_parse(const cw_json *j, perm *p)
     }
     cw_ipset_normalize(&p->set[0]);
     cw_ipset_normalize(&p->set[1]);
+    p->alone[0] = cw_ipset_covers_public(&p->set[0]);
+    p->alone[1] = cw_ipset_covers_public(&p->set[1]);
 }
 
 static void perm_free(perm *p)
@@ -131,6 +134,10 @@ static int cmp_int(const void *a, const void *b)
 
 static bool union_covers(const perm *const *ps, const size_t *idx, size_t n, int f)
 {
+    /* usually one source is 0.0.0.0/0 or ::/0 by itself: no union needed */
+    for (size_t i = 0; i < n; i++)
+        if (ps[idx[i]]->alone[f]) return true;
+    if (n < 2) return false;
     cw_ipset u;
     cw_ipset_init(&u, f == 0 ? 4 : 6);
     for (size_t i = 0; i < n; i++) cw_ipset_add_set(&u, &ps[idx[i]]->set[f]);
