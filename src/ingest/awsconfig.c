@@ -44,6 +44,8 @@ static void decode_embedded(cw_arena *a, cw_json *v, int depth)
         for (uint32_t i = 0; i < v->len; i++) decode_embedded(a, &v->u.items[i], depth + 1);
     } else if (v->type == CW_JSTR && v->len >= 2) {
         const char *s = v->u.str;
+        unsigned char c0 = (unsigned char)s[0];
+        if (c0 != '{' && c0 != '[' && c0 != '%' && !isspace(c0)) return; /* the usual case: plain text */
         size_t n = v->len, k = 0;
         while (k < n && isspace((unsigned char)s[k])) k++;
         if (k < n && (s[k] == '{' || s[k] == '[')) {
