@@ -152,38 +152,115 @@ static int field_type_error(cw_diags *d, const char *file, const cw_jrecord *rec
     return -1;
 }
 
+/* The item fields prepare reads, found in one pass over the members (the
+ * first of duplicate keys wins, as with cw_json_get). */
+typedef struct item_fields {
+    const cw_json *type, *rid, *rname, *ARN, *arn, *region, *acct, *acct12, *status, *ctime, *rels, *tags;
+    cw_json *conf, *supp;
+} item_fields;
+
+#define KEY_IS(lit) (kl == sizeof lit - 1 && memcmp(k, lit, sizeof lit - 1) == 0)
+#define TAKE(field) ((field) = (field) ? (field) : v)
+
+static void item_scan(cw_json *item, item_fields *f)
+{
+    memset(f, 0, sizeof *f);
+    for (uint32_t i = 0; i < item->len; i++) {
+        cw_jmember *m = &item->u.members[i];
+        const char *k = m->key;
+        uint32_t kl = cw_jkeylen(m);
+        cw_json *v = &m->val;
+        switch (kl) {
+        case 3:
+            if (KEY_IS("ARN")) TAKE(f->ARN);
+            else if (KEY_IS("arn")) TAKE(f->arn);
+            break;
+        case 4:
+            if (KEY_IS("tags")) TAKE(f->tags);
+            break;
+        case 9:
+            if (KEY_IS("awsRegion")) TAKE(f->region);
+            else if (KEY_IS("accountId")) TAKE(f->acct12);
+            break;
+        case 10:
+            if (KEY_IS("resourceId")) TAKE(f->rid);
+            break;
+        case 12:
+            if (KEY_IS("resourceType")) TAKE(f->type);
+            else if (KEY_IS("resourceName")) TAKE(f->rname);
+            else if (KEY_IS("awsAccountId")) TAKE(f->acct);
+            break;
+        case 13:
+            if (KEY_IS("configuration")) TAKE(f->conf);
+            else if (KEY_IS("relationships")) TAKE(f->rels);
+            break;
+        case 23:
+            if (KEY_IS("configurationItemStatus")) TAKE(f->status);
+            break;
+        case 26:
+            if (KEY_IS("supplementaryConfiguration")) TAKE(f->supp);
+            break;
+        case 28:
+            if (KEY_IS("configurationItemCaptureTime")) TAKE(f->ctime);
+            break;
+        default: break;
+        }
+    }
+#ifdef CW_PROJ_CHECK
+    /* the sanitizer build checks these reads against the declared projection */
+    static const char *const names[] = {"ARN", "arn", "tags", "awsRegion", "accountId", "resourceId", "resourceType",
+                                        "resourceName", "awsAccountId", "configuration", "relationships",
+                                        "configurationItemStatus", "supplementaryConfiguration",
+                                        "configurationItemCaptureTime", NULL};
+    for (const char *const *n = names; *n; n++) (void)cw_json_get(item, *n);
+#endif
+}
+
+static const char *sval(const cw_json *v, const cw_json *alt)
+{
+    if (!v) v = alt;
+    if (v && v->type == CW_JSTR && v->len) return v->u.str;
+    return NULL;
+}
+
 /* Fill *as from a configuration item; allocations in a only (thread-safe). */
 static int item_prepare(cw_arena *a, cw_json *item, const char *file, const cw_jrecord *rec, cw_diags *d,
                         cw_asset *out)
 {
-    static const char *const str_fields[] = {"resourceType", "resourceId", "resourceName", "ARN", "arn",
-                                             "awsRegion", "awsAccountId", "accountId",
-                                             "configurationItemStatus", "configurationItemCaptureTime", NULL};
-    for (const char *const *f = str_fields; *f; f++) {
-        const cw_json *v = cw_json_get(item, *f);
-        if (v && v->type != CW_JSTR && v->type != CW_JNULL) return field_type_error(d, file, rec, *f, "a string");
+    item_fields f;
+    item_scan(item, &f);
+    const struct {
+        const char *name;
+        const cw_json *v;
+    } str_fields[] = {{"resourceType", f.type}, {"resourceId", f.rid}, {"resourceName", f.rname}, {"ARN", f.ARN},
+                      {"arn", f.arn}, {"awsRegion", f.region}, {"awsAccountId", f.acct}, {"accountId", f.acct12},
+                      {"configurationItemStatus", f.status}, {"configurationItemCaptureTime", f.ctime}};
+    for (size_t i = 0; i < sizeof str_fields / sizeof str_fields[0]; i++) {
+        const cw_json *v = str_fields[i].v;
+        if (v && v->type != CW_JSTR && v->type != CW_JNULL)
+            return field_type_error(d, file, rec, str_fields[i].name, "a string");
     }
-    const cw_json *rels = cw_json_get(item, "relationships");
+    const cw_json *rels = f.rels;
     if (rels && rels->type != CW_JARR && rels->type != CW_JNULL)
         return field_type_error(d, file, rec, "relationships", "an array");
-    cw_json *conf = cw_json_getm(item, "configuration");
+    cw_json *conf = f.conf;
     if (conf && conf->type == CW_JSTR) decode_embedded(a, conf, 0); /* some types store it as a string */
     if (conf && conf->type != CW_JOBJ && conf->type != CW_JNULL && conf->type != CW_JARR)
         return field_type_error(d, file, rec, "configuration", "an object");
-    const char *type = jstr(item, "resourceType", NULL);
+    const char *type = sval(f.type, NULL);
     if (!type) return field_type_error(d, file, rec, "resourceType", "a non-empty string");
 
     cw_asset as;
     memset(&as, 0, sizeof as);
     as.provider = "aws";
     as.type = type;
-    as.resource_id = jstr(item, "resourceId", NULL);
-    as.name = jstr(item, "resourceName", NULL);
-    as.account = jstr(item, "awsAccountId", "accountId");
-    as.region = jstr(item, "awsRegion", NULL);
-    as.status = jstr(item, "configurationItemStatus", NULL);
-    as.capture_time = jstr(item, "configurationItemCaptureTime", NULL);
-    const char *arn = jstr(item, "ARN", "arn");
+    as.resource_id = sval(f.rid, NULL);
+    as.name = sval(f.rname, NULL);
+    as.account = sval(f.acct, NULL) ? sval(f.acct, NULL) : sval(f.acct12, NULL);
+    as.region = sval(f.region, NULL);
+    as.status = sval(f.status, NULL);
+    as.capture_time = sval(f.ctime, NULL);
+    const char *arn = sval(f.ARN, NULL) ? sval(f.ARN, NULL) : sval(f.arn, NULL);
     if (arn) as.id = arn;
     else if (as.resource_id) as.id = cw_arena_printf(a, "%s/%s", type, as.resource_id);
     else if (as.name) as.id = cw_arena_printf(a, "%s/%s", type, as.name);
@@ -193,10 +270,10 @@ static int item_prepare(cw_arena *a, cw_json *item, const char *file, const cw_j
                               strcmp(as.status, "ResourceNotRecorded") == 0 ||
                               strcmp(as.status, "ResourceDeletedNotRecorded") == 0));
     if (conf) decode_embedded(a, conf, 0);
-    cw_json *supp = cw_json_getm(item, "supplementaryConfiguration");
+    cw_json *supp = f.supp;
     if (supp) decode_embedded(a, supp, 0);
     as.raw = item;
-    as.tags = normalise_tags(a, cw_json_get(item, "tags"));
+    as.tags = normalise_tags(a, f.tags);
     if (rels && rels->type == CW_JARR && rels->len) {
         as.rels = cw_arena_zalloc(a, rels->len * sizeof *as.rels);
         for (uint32_t i = 0; i < rels->len; i++) {
