@@ -75,6 +75,13 @@ static double now_s(void)
     return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+static double cpu_s(void)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 + ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
+}
+
 static void on_progress(void *ctx, uint64_t done, uint64_t total)
 {
     progress *p = ctx;
@@ -264,7 +271,7 @@ int cw_cmd_scan(int argc, char **argv)
     cw_diags_free(&rd);
 
     /* 2. inputs */
-    double t_rules0 = now_s();
+    double t_rules0 = now_s(), c_rules0 = o.stats ? cpu_s() : 0;
     char **files = NULL;
     size_t nfiles = 0, capf = 0;
     cw_diags d;
@@ -294,13 +301,13 @@ int cw_cmd_scan(int argc, char **argv)
         cw_error("scan: no input files found in the given directories");
         input_errors++;
     }
-    double t_load = now_s();
+    double t_load = now_s(), c_load = o.stats ? cpu_s() : 0;
 
     /* 3. link, analyze, evaluate */
     cw_assets_link(&assets);
-    double t_link = now_s();
+    double t_link = now_s(), c_link = o.stats ? cpu_s() : 0;
     cw_analyze_all(&assets);
-    double t_analyze = now_s();
+    double t_analyze = now_s(), c_analyze = o.stats ? cpu_s() : 0;
     cw_arena fa;
     cw_arena_init(&fa, 1 << 20);
     cw_findings fs;
@@ -308,7 +315,7 @@ int cw_cmd_scan(int argc, char **argv)
     cw_diags ed;
     cw_diags_init(&ed);
     cw_rules_eval(rs, &assets, &fa, &fs, &ed);
-    double t_rules = now_s();
+    double t_rules = now_s(), c_rules = o.stats ? cpu_s() : 0;
     cw_diags_print(&ed);
     cw_diags_free(&ed);
     if (o.min_sev >= 0) {
@@ -318,7 +325,7 @@ int cw_cmd_scan(int argc, char **argv)
         fs.n = k;
     }
     cw_findings_sort(&fs);
-    double t_eval = now_s();
+    double t_eval = now_s(), c_eval = o.stats ? cpu_s() : 0;
 
     /* 4. output */
     size_t nrules = cw_rules_count(rs);
@@ -354,19 +361,21 @@ int cw_cmd_scan(int argc, char **argv)
     }
 
     if (o.stats) {
-        double t_out = now_s();
+        double t_out = now_s(), c_out = cpu_s();
         struct rusage ru;
         getrusage(RUSAGE_SELF, &ru);
         cw_strbuf an = CW_STRBUF_INIT;
         for (const cw_analyzer *a = cw_analyzers; a->name && a - cw_analyzers < 16; a++)
             cw_sb_printf(&an, "%s%s %.3fs", an.len ? ", " : "", a->name, cw_analyze_seconds[a - cw_analyzers]);
         fprintf(stderr,
-                "cloudwarden: stats: rules %.3fs, load %.3fs, link %.3fs, analyze %.3fs (%s), evaluate %.3fs, "
-                "sort %.3fs, output %.3fs; cpu %.2fs user %.2fs sys; peak RSS %.0f MiB; model arena %.0f MiB\n",
-                t_rules0 - t0, t_load - t_rules0, t_link - t_load, t_analyze - t_link, an.buf, t_rules - t_analyze,
-                t_eval - t_rules, t_out - t_eval, ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6,
-                ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6, ru.ru_maxrss / 1024.0,
-                cw_assets_arena_bytes(&assets) / 1048576.0);
+                "cloudwarden: stats (wall/cpu seconds): rules %.3f, load %.3f/%.2f, link %.3f/%.2f, analyze %.3f/%.2f "
+                "(%s), evaluate %.3f/%.2f, sort %.3f/%.2f, output %.3f/%.2f; total cpu %.2fs user %.2fs sys; peak RSS "
+                "%.0f MiB; model arena %.0f MiB\n",
+                t_rules0 - t0, t_load - t_rules0, c_load - c_rules0, t_link - t_load, c_link - c_load,
+                t_analyze - t_link, c_analyze - c_link, an.buf, t_rules - t_analyze, c_rules - c_analyze,
+                t_eval - t_rules, c_eval - c_rules, t_out - t_eval, c_out - c_eval,
+                ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6, ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6,
+                ru.ru_maxrss / 1024.0, cw_assets_arena_bytes(&assets) / 1048576.0);
         cw_sb_free(&an);
     }
 
