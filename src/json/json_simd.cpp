@@ -70,16 +70,18 @@ struct str_cache {
     // n <= MAXLEN: word compares inline beat a call to memcmp
     static bool same(const char *x, const char *y, size_t n)
     {
-        size_t i = 0;
-        for (; i + 8 <= n; i += 8) {
+        if (n >= 8) { // whole words, the last one overlapping the one before
             uint64_t u, v;
-            std::memcpy(&u, x + i, 8);
-            std::memcpy(&v, y + i, 8);
-            if (u != v) return false;
+            for (size_t i = 0; i + 8 <= n; i += 8) {
+                std::memcpy(&u, x + i, 8);
+                std::memcpy(&v, y + i, 8);
+                if (u != v) return false;
+            }
+            std::memcpy(&u, x + n - 8, 8);
+            std::memcpy(&v, y + n - 8, 8);
+            return u == v;
         }
-        for (; i < n; i++)
-            if (x[i] != y[i]) return false;
-        return true;
+        return tail(x, n) == tail(y, n);
     }
     const char *get(cw_arena *a, const char *s, size_t n)
     {
