@@ -1,6 +1,8 @@
 /* ipset.c - address parsing and interval sets (see ipset.h). */
 #include "ipset.h"
 
+#include <pthread.h>
+
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -318,15 +320,42 @@ bool cw_ip_is_public(int fam, cw_u128 a)
     return false;
 }
 
+/* The public ranges of each family, computed once. */
+static cw_iprange pub_v4[64], pub_v6[64];
+static size_t npub_v4, npub_v6;
+static pthread_once_t pub_once = PTHREAD_ONCE_INIT;
+
+static void pub_init(void)
+{
+    npub_v4 = cw_ip_public_ranges(4, pub_v4, 64);
+    npub_v6 = cw_ip_public_ranges(6, pub_v6, 64);
+}
+
+/* s normalized: does one of its ranges hold [lo, hi]? */
+static bool holds(const cw_ipset *s, cw_u128 lo, cw_u128 hi)
+{
+    size_t a = 0, b = s->n;
+    while (a < b) {
+        size_t mid = (a + b) / 2;
+        if (s->v[mid].hi < lo) a = mid + 1;
+        else if (s->v[mid].lo > lo) b = mid;
+        else return s->v[mid].hi >= hi;
+    }
+    return false;
+}
+
 bool cw_ipset_covers_public(const cw_ipset *s)
 {
     if (!s->n) return false;
+    pthread_once(&pub_once, pub_init);
+    const cw_iprange *pub = s->fam == 4 ? pub_v4 : pub_v6;
+    size_t npub = s->fam == 4 ? npub_v4 : npub_v6;
     cw_ipset u;
     cw_ipset_init(&u, s->fam);
     cw_ipset_add_set(&u, s);
-    add_reserved(&u);
     cw_ipset_normalize(&u);
-    bool all = u.n == 1 && u.v[0].lo == 0 && u.v[0].hi == cw_ip_max(s->fam);
+    bool all = true;
+    for (size_t i = 0; i < npub && all; i++) all = holds(&u, pub[i].lo, pub[i].hi);
     cw_ipset_free(&u);
     return all;
 }

@@ -146,6 +146,12 @@ static bool union_covers(const perm *const *ps, const size_t *idx, size_t n, int
     return c;
 }
 
+static int cmp_prange(const void *a, const void *b)
+{
+    const cw_prange *x = a, *y = b;
+    return x->lo != y->lo ? (x->lo > y->lo) - (x->lo < y->lo) : (x->hi > y->hi) - (x->hi < y->hi);
+}
+
 /* Open port ranges of protocol proto (6/17) for family f. */
 static size_t open_ports(const perm *const *ps, size_t n, int proto, int f, cw_prange **out)
 {
@@ -156,6 +162,37 @@ static size_t open_ports(const perm *const *ps, size_t n, int proto, int f, cw_p
     if (!nrel) {
         free(rel);
         return 0;
+    }
+    /* Usually no union of sources matters: when the permissions whose sources
+     * do not cover the internet alone do not cover it together either, the
+     * open ports are exactly the ranges of the ones that do (merged). */
+    size_t nother = 0, nalone = 0;
+    size_t *other = cw_xmalloc(nrel * sizeof *other);
+    for (size_t i = 0; i < nrel; i++) {
+        if (ps[rel[i]]->alone[f]) nalone++;
+        else other[nother++] = rel[i];
+    }
+    bool unions_matter = nother >= 2 && union_covers(ps, other, nother, f);
+    free(other);
+    if (!unions_matter) {
+        cw_prange *res = nalone ? cw_xmalloc(nalone * sizeof *res) : NULL;
+        size_t k = 0;
+        for (size_t i = 0; i < nrel; i++)
+            if (ps[rel[i]]->alone[f] && ps[rel[i]]->lo <= ps[rel[i]]->hi)
+                res[k].lo = ps[rel[i]]->lo, res[k].hi = ps[rel[i]]->hi, k++;
+        qsort(res, k, sizeof *res, cmp_prange);
+        size_t nres = 0;
+        for (size_t i = 0; i < k; i++) {
+            if (nres && res[i].lo <= res[nres - 1].hi + 1) {
+                if (res[i].hi > res[nres - 1].hi) res[nres - 1].hi = res[i].hi;
+            } else {
+                res[nres++] = res[i];
+            }
+        }
+        free(rel);
+        if (!nres) free(res), res = NULL;
+        *out = res;
+        return nres;
     }
     int *bp = cw_xmalloc((2 * nrel + 2) * sizeof *bp);
     size_t nbp = 0;
@@ -339,12 +376,6 @@ bool cw_exposure_all_tcp(const cw_exposure *e, int mask)
         if (e->all[f] || (e->ntcp[f] == 1 && e->tcp[f][0].lo == 0 && e->tcp[f][0].hi == 65535)) return true;
     }
     return false;
-}
-
-static int cmp_prange(const void *a, const void *b)
-{
-    const cw_prange *x = a, *y = b;
-    return x->lo != y->lo ? (x->lo > y->lo) - (x->lo < y->lo) : (x->hi > y->hi) - (x->hi < y->hi);
 }
 
 /* Merge the ranges of both families selected by mask. */

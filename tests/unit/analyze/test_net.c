@@ -392,9 +392,62 @@ static void test_exposure_describe_merges_families(void **st)
     cw_exposure_free(&e);
 }
 
+/* covers_public on random unions of blocks against the definition: the set
+ * together with every non-public address is the whole address space. */
+static bool covers_ref(const cw_ipset *s)
+{
+    cw_iprange pub[64];
+    size_t np = cw_ip_public_ranges(s->fam, pub, 64);
+    cw_ipset u;
+    cw_ipset_init(&u, s->fam);
+    cw_ipset_add_set(&u, s);
+    cw_u128 next = 0;
+    for (size_t i = 0; i < np; i++) { /* the gaps between public ranges are the reserved ones */
+        if (pub[i].lo > next) cw_ipset_add(&u, next, pub[i].lo - 1);
+        next = pub[i].hi + 1;
+    }
+    if (np && pub[np - 1].hi != cw_ip_max(s->fam)) cw_ipset_add(&u, next, cw_ip_max(s->fam));
+    cw_ipset_normalize(&u);
+    bool all = u.n == 1 && u.v[0].lo == 0 && u.v[0].hi == cw_ip_max(s->fam);
+    cw_ipset_free(&u);
+    return all;
+}
+
+static void test_covers_public_random(void **st)
+{
+    (void)st;
+    static const char *const v4[] = {"0.0.0.0/1", "128.0.0.0/1", "0.0.0.0/2", "64.0.0.0/2", "128.0.0.0/2",
+                                     "192.0.0.0/2", "10.0.0.0/8", "0.0.0.0/5", "8.0.0.0/7", "11.0.0.0/8",
+                                     "12.0.0.0/6", "16.0.0.0/4", "32.0.0.0/3", "0.0.0.0/0", "1.2.3.4/32",
+                                     "172.16.0.0/12", "224.0.0.0/3", "100.0.0.0/6", "100.64.0.0/10"};
+    static const char *const v6[] = {"::/0", "::/1", "8000::/1", "2000::/3", "2000::/4", "3000::/4",
+                                     "2001:db8::/32", "2400::/6", "2000::/5", "2800::/5", "fc00::/7"};
+    unsigned seed = 99;
+    for (int t = 0; t < 4000; t++) {
+        int fam = t % 2 ? 6 : 4;
+        const char *const *pool = fam == 4 ? v4 : v6;
+        size_t npool = fam == 4 ? sizeof v4 / sizeof *v4 : sizeof v6 / sizeof *v6;
+        cw_ipset s;
+        cw_ipset_init(&s, fam);
+        seed = seed * 1103515245u + 12345u;
+        int k = 1 + (int)((seed >> 16) % 5);
+        for (int i = 0; i < k; i++) {
+            seed = seed * 1103515245u + 12345u;
+            int f;
+            cw_u128 lo, hi;
+            assert_int_equal(cw_ip_parse_cidr(pool[(seed >> 16) % npool], &f, &lo, &hi), 0);
+            cw_ipset_add(&s, lo, hi);
+        }
+        if (t % 3) cw_ipset_normalize(&s);
+        assert_int_equal(cw_ipset_covers_public(&s), covers_ref(&s));
+        cw_ipset_free(&s);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_covers_public_random),
         cmocka_unit_test_setup_teardown(test_cidr_parse, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cidr_contains, setup, teardown),
         cmocka_unit_test_setup_teardown(test_internet_coverage, setup, teardown),
