@@ -22,7 +22,7 @@ const cw_json *cw_json_getn(const cw_json *obj, const char *key, size_t keylen)
     char c0 = key[0];
     const cw_jmember *m = obj->u.members;
     for (uint32_t i = 0; i < obj->len; i++)
-        if (m[i].key[0] == c0 && cw_jkeylen(&m[i]) == keylen && memcmp(m[i].key, key, keylen) == 0) return &m[i].val;
+        if (m[i].key[0] == c0 && cw_jkeylen(&m[i]) == keylen && cw_key_eq(m[i].key, key, keylen)) return &m[i].val;
     return NULL;
 }
 

@@ -64,6 +64,33 @@ static inline uint32_t cw_jkeylen(const cw_jmember *m)
     __builtin_memcpy(&n, m->key - 4, 4);
     return n;
 }
+/* a[0..n) == b[0..n) for the short strings keys are, without a call:
+ * words, the last one overlapping; never reads outside [0, n). */
+static inline bool cw_key_eq(const char *a, const char *b, size_t n)
+{
+    if (n >= 8) {
+        uint64_t u, v;
+        for (size_t i = 0; i + 8 <= n; i += 8) {
+            __builtin_memcpy(&u, a + i, 8);
+            __builtin_memcpy(&v, b + i, 8);
+            if (u != v) return false;
+        }
+        __builtin_memcpy(&u, a + n - 8, 8);
+        __builtin_memcpy(&v, b + n - 8, 8);
+        return u == v;
+    }
+    if (n >= 4) {
+        uint32_t u, v, x, y;
+        __builtin_memcpy(&u, a, 4);
+        __builtin_memcpy(&v, b, 4);
+        __builtin_memcpy(&x, a + n - 4, 4);
+        __builtin_memcpy(&y, b + n - 4, 4);
+        return u == v && x == y;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (a[i] != b[i]) return false;
+    return true;
+}
 
 /* ---- parsing ---------------------------------------------------------- */
 typedef struct cw_json_err {

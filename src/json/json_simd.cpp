@@ -117,7 +117,7 @@ struct proj_cache {
         if (!slots) slots = static_cast<slot *>(cw_xcalloc(N, sizeof(slot)));
         uint64_t h = str_cache::hash(k, n) ^ (p->serial * 0x9E3779B97F4A7C15ULL);
         slot &sl = slots[(h ^ (h >> 32)) & (N - 1)];
-        if (sl.serial == p->serial && sl.len == n && std::memcmp(sl.key, k, n) == 0) {
+        if (sl.serial == p->serial && sl.len == n && cw_key_eq(sl.key, k, n)) {
             *child = sl.child;
             return sl.keep;
         }

@@ -127,10 +127,10 @@ static const cw_json *member(const cw_json *o, const char *k, uint32_t kl)
             if (cw_jkeylen(&m[i]) == 0) return &m[i].val;
         return NULL;
     }
-    /* length and first byte first: most keys differ there, memcmp is a call */
+    /* first byte and length first: most keys differ there */
     const char c0 = k[0];
     for (uint32_t i = 0; i < o->len; i++)
-        if (m[i].key[0] == c0 && cw_jkeylen(&m[i]) == kl && memcmp(m[i].key, k, kl) == 0) return &m[i].val;
+        if (m[i].key[0] == c0 && cw_jkeylen(&m[i]) == kl && cw_key_eq(m[i].key, k, kl)) return &m[i].val;
     /* AWS Config mixes camelCase and PascalCase: fall back to ignoring case */
     const char l0 = (char)(c0 | 0x20);
     for (uint32_t i = 0; i < o->len; i++)
