@@ -2,6 +2,7 @@
 #include "finding.h"
 #include "../util/parallel.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -73,9 +74,8 @@ static int strcmp0(const char *a, const char *b)
     return strcmp(a, b);
 }
 
-static int finding_cmp(const void *pa, const void *pb)
+int cw_finding_cmp(const cw_finding *a, const cw_finding *b)
 {
-    const cw_finding *a = pa, *b = pb;
     cw_severity sa = a->rule ? a->rule->severity : CW_SEV_INFO;
     cw_severity sb = b->rule ? b->rule->severity : CW_SEV_INFO;
     if (sa != sb) return sa > sb ? -1 : 1;
@@ -97,36 +97,146 @@ static int finding_cmp(const void *pa, const void *pb)
     return strcmp0(a->suppressed_by, b->suppressed_by);
 }
 
+/* Within one rule (same severity and id): cw_finding_cmp without the rule part. */
+static int cmp_in_rule(const void *pa, const void *pb)
+{
+    const cw_finding *a = pa, *b = pb;
+    int c;
+    if (a->asset == b->asset) {
+        c = strcmp0(a->evidence, b->evidence);
+        return c ? c : strcmp0(a->suppressed_by, b->suppressed_by);
+    }
+    c = strcmp0(a->asset ? a->asset->id : NULL, b->asset ? b->asset->id : NULL);
+    if (c) return c;
+    c = strcmp0(a->asset ? a->asset->source_file : NULL, b->asset ? b->asset->source_file : NULL);
+    if (c) return c;
+    uint64_t ra = a->asset ? a->asset->source_record : 0, rb = b->asset ? b->asset->source_record : 0;
+    if (ra != rb) return ra < rb ? -1 : 1;
+    c = strcmp0(a->evidence, b->evidence);
+    if (c) return c;
+    return strcmp0(a->suppressed_by, b->suppressed_by);
+}
+
+typedef struct rule_slot {
+    const cw_rule_meta *rule;
+    size_t rank, count, start;
+} rule_slot;
+
+static int cmp_rule_order(const void *pa, const void *pb)
+{
+    const cw_rule_meta *x = (*(rule_slot *const *)pa)->rule, *y = (*(rule_slot *const *)pb)->rule;
+    /* severity, then rule id, as in cw_finding_cmp */
+    cw_severity sa = x ? x->severity : CW_SEV_INFO, sb = y ? y->severity : CW_SEV_INFO;
+    if (sa != sb) return sa > sb ? -1 : 1;
+    return strcmp0(x ? x->id : NULL, y ? y->id : NULL);
+}
+
 typedef struct sort_job {
     cw_finding *v;
-    size_t n, mid;
+    const size_t *bstart, *bcount; /* buckets (one per rank) */
+    const unsigned *owner;         /* part that sorts each bucket */
+    size_t nb;
 } sort_job;
 
-static void sort_half(void *ctx, unsigned part, unsigned nparts)
+static void sort_buckets(void *ctx, unsigned part, unsigned nparts)
 {
     (void)nparts;
     sort_job *j = ctx;
-    if (part == 0) qsort(j->v, j->mid, sizeof *j->v, finding_cmp);
-    else qsort(j->v + j->mid, j->n - j->mid, sizeof *j->v, finding_cmp);
+    for (size_t b = 0; b < j->nb; b++)
+        if (j->owner[b] == part && j->bcount[b] > 1)
+            qsort(j->v + j->bstart[b], j->bcount[b], sizeof *j->v, cmp_in_rule);
 }
 
-/* Large lists: each half sorted on its own thread, then merged (stable for
- * equal keys: the left half first), giving the order qsort would. */
+static size_t ptr_hash(const void *p, size_t mask) { return (size_t)(((uintptr_t)p >> 4) * 0x9E3779B97F4A7C15ULL >> 17) & mask; }
+
+/* The order of cw_finding_cmp in two steps: findings are distributed into one
+ * bucket per rule (severity, then id), then each bucket is sorted by
+ * resource; large lists sort their buckets on all cores. */
 void cw_findings_sort(cw_findings *f)
 {
     if (f->n < 2) return;
-    if (cw_parts_for(f->n) < 2) {
-        qsort(f->v, f->n, sizeof *f->v, finding_cmp);
-        return;
+    /* distinct rules, by pointer */
+    size_t cap = 64, nr = 0;
+    rule_slot *tab = cw_xcalloc(cap, sizeof *tab);
+    size_t *slot_of = cw_xmalloc(f->n * sizeof *slot_of);
+    for (size_t i = 0; i < f->n; i++) {
+        const cw_rule_meta *r = f->v[i].rule;
+        if (2 * (nr + 1) > cap) { /* grow */
+            size_t ncap = cap * 2;
+            rule_slot *nt = cw_xcalloc(ncap, sizeof *nt);
+            for (size_t k = 0; k < cap; k++)
+                if (tab[k].count) {
+                    size_t h = ptr_hash(tab[k].rule, ncap - 1);
+                    while (nt[h].count) h = (h + 1) & (ncap - 1);
+                    nt[h] = tab[k];
+                }
+            for (size_t k = 0; k < i; k++) { /* slots moved: look them up again */
+                size_t h = ptr_hash(f->v[k].rule, ncap - 1);
+                while (nt[h].rule != f->v[k].rule) h = (h + 1) & (ncap - 1);
+                slot_of[k] = h;
+            }
+            free(tab);
+            tab = nt, cap = ncap;
+        }
+        size_t h = ptr_hash(r, cap - 1);
+        while (tab[h].count && tab[h].rule != r) h = (h + 1) & (cap - 1);
+        if (!tab[h].count) tab[h].rule = r, nr++;
+        tab[h].count++;
+        slot_of[i] = h;
     }
-    sort_job j = {f->v, f->n, f->n / 2};
-    cw_parallel(sort_half, &j, 2);
+    /* ranks: rules with equal severity and id share one */
+    rule_slot **order = cw_xmalloc(nr * sizeof *order);
+    size_t k = 0;
+    for (size_t i = 0; i < cap; i++)
+        if (tab[i].count) order[k++] = &tab[i];
+    qsort(order, nr, sizeof *order, cmp_rule_order);
+    size_t nb = 0;
+    for (size_t i = 0; i < nr; i++) {
+        if (i && cmp_rule_order(&order[i - 1], &order[i]) != 0) nb++;
+        order[i]->rank = nb;
+    }
+    nb = nr ? nb + 1 : 0;
+    size_t *bcount = cw_xcalloc(nb ? nb : 1, sizeof *bcount), *bstart = cw_xcalloc(nb ? nb : 1, sizeof *bstart);
+    for (size_t i = 0; i < nr; i++) bcount[order[i]->rank] += order[i]->count;
+    for (size_t b = 1; b < nb; b++) bstart[b] = bstart[b - 1] + bcount[b - 1];
     cw_finding *out = cw_xmalloc(f->n * sizeof *out);
-    size_t a = 0, b = j.mid, k = 0;
-    while (a < j.mid && b < f->n) out[k++] = finding_cmp(&f->v[b], &f->v[a]) < 0 ? f->v[b++] : f->v[a++];
-    while (a < j.mid) out[k++] = f->v[a++];
-    while (b < f->n) out[k++] = f->v[b++];
+    size_t *fill = cw_xmalloc((nb ? nb : 1) * sizeof *fill);
+    memcpy(fill, bstart, nb * sizeof *fill);
+    for (size_t i = 0; i < f->n; i++) out[fill[tab[slot_of[i]].rank]++] = f->v[i];
+    /* buckets to parts: largest first, each to the least loaded part */
+    unsigned parts = cw_parts_for(f->n);
+    unsigned *owner = cw_xcalloc(nb ? nb : 1, sizeof *owner);
+    if (parts > 1) {
+        size_t *load = cw_xcalloc(parts, sizeof *load);
+        size_t *idx = cw_xmalloc((nb ? nb : 1) * sizeof *idx);
+        for (size_t b = 0; b < nb; b++) idx[b] = b;
+        for (size_t a = 1; a < nb; a++) /* insertion sort by size, descending (few buckets) */
+            for (size_t c = a; c > 0 && bcount[idx[c]] > bcount[idx[c - 1]]; c--) {
+                size_t t = idx[c];
+                idx[c] = idx[c - 1];
+                idx[c - 1] = t;
+            }
+        for (size_t a = 0; a < nb; a++) {
+            unsigned best = 0;
+            for (unsigned p = 1; p < parts; p++)
+                if (load[p] < load[best]) best = p;
+            owner[idx[a]] = best;
+            load[best] += bcount[idx[a]];
+        }
+        free(idx);
+        free(load);
+    }
+    sort_job j = {out, bstart, bcount, owner, nb};
+    if (parts > 1) cw_parallel(sort_buckets, &j, parts);
+    else sort_buckets(&j, 0, 1);
     free(f->v);
     f->v = out;
     f->cap = f->n;
+    free(owner);
+    free(fill);
+    free(bstart);
+    free(bcount);
+    free(order);
+    free(slot_of);
+    free(tab);
 }

@@ -4,6 +4,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "model/finding.h"
@@ -82,6 +84,44 @@ static void test_findings_sort(void **st)
     assert_int_equal(fs.n, 0);
 }
 
+/* A large random list (past the threshold for threads): cw_findings_sort
+ * gives exactly the order of qsort with cw_finding_cmp; rules that share an
+ * id, shared assets, NULL evidence and suppressed findings included. */
+static int cmp_ref(const void *a, const void *b) { return cw_finding_cmp(a, b); }
+
+static void test_findings_sort_random(void **st)
+{
+    (void)st;
+    static cw_rule_meta rules[9];
+    static const char *const ids[] = {"r-a", "r-b", "r-c", "r-a", "r-d", "r-e", "r-b", "r-f", "r-g"};
+    for (int i = 0; i < 9; i++) rules[i] = (cw_rule_meta){.id = ids[i], .severity = (cw_severity)(i % 5)};
+    rules[6].severity = rules[1].severity; /* same id and severity, another meta */
+    static cw_asset assets[500];
+    static char names[500][32];
+    for (int i = 0; i < 500; i++) {
+        snprintf(names[i], sizeof names[i], "arn:aws:s3:::b-%03d", (i * 37) % 500);
+        assets[i] = (cw_asset){.id = names[i], .source_file = i % 2 ? "a.json" : "b.json",
+                               .source_record = (uint64_t)(i % 7)};
+    }
+    static const char *const ev[] = {"x", "y", NULL};
+    cw_findings fs;
+    cw_findings_init(&fs);
+    unsigned seed = 7;
+    for (int i = 0; i < 30000; i++) {
+        seed = seed * 1103515245u + 12345u;
+        cw_finding f = {&rules[(seed >> 8) % 9], &assets[(seed >> 12) % 500], ev[(seed >> 20) % 3],
+                        (seed >> 24) % 5 == 0 ? "exc" : NULL};
+        cw_findings_add(&fs, &f);
+    }
+    cw_finding *ref = malloc(fs.n * sizeof *ref);
+    memcpy(ref, fs.v, fs.n * sizeof *ref);
+    qsort(ref, fs.n, sizeof *ref, cmp_ref);
+    cw_findings_sort(&fs);
+    for (size_t i = 0; i < fs.n; i++) assert_int_equal(cw_finding_cmp(&fs.v[i], &ref[i]), 0);
+    free(ref);
+    cw_findings_free(&fs);
+}
+
 static void test_registry(void **st)
 {
     (void)st;
@@ -131,7 +171,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_severity),     cmocka_unit_test(test_categories),
-        cmocka_unit_test(test_findings_sort), cmocka_unit_test(test_registry),
+        cmocka_unit_test(test_findings_sort), cmocka_unit_test(test_findings_sort_random),
+        cmocka_unit_test(test_registry),
         cmocka_unit_test(test_iso_to_ms),    cmocka_unit_test(test_fingerprint),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
