@@ -177,6 +177,25 @@ static int fs_child(fs_node *t, int *nt, int parent, const char *seg, size_t len
     return c;
 }
 
+/* Member keys of facts: names are mostly string literals, so a segment's
+ * address finds the key made for it before, reused while the arena
+ * (generation) it was made in lives and while its bytes still match. */
+typedef struct key_slot {
+    const char *seg, *key;
+    uint32_t len;
+    unsigned long long gen;
+} key_slot;
+static _Thread_local key_slot key_cache[256];
+
+static const char *fact_key(cw_arena *ar, const char *seg, uint32_t len)
+{
+    key_slot *k = &key_cache[(((uintptr_t)seg >> 2) ^ len) & 255];
+    if (k->seg == seg && k->len == len && k->gen == ar->gen && cw_key_eq(k->key, seg, len)) return k->key;
+    const char *key = cw_json_key(ar, seg, len);
+    k->seg = seg, k->len = len, k->gen = ar->gen, k->key = key;
+    return key;
+}
+
 static void fs_emit(cw_arena *ar, const fs_node *t, int n, cw_json *out);
 
 /* Merge the children of node n into object o (members replaced or appended). */
@@ -207,7 +226,7 @@ static void fs_merge(cw_arena *ar, const fs_node *t, int n, cw_json *o)
         if (found) continue;
         /* the last segment of a name is NUL-terminated already (names are
          * static or arena strings); inner segments need a copy */
-        mm[k].key = cw_json_key(ar, t[c].seg, t[c].seglen);
+        mm[k].key = fact_key(ar, t[c].seg, t[c].seglen);
         fs_emit(ar, t, c, &mm[k].val);
         k++;
     }
