@@ -462,8 +462,11 @@ bool cw_policy_is_public(const cw_policy *pc, const cw_policy_ctx *ctx, const ch
         return false;
     }
     iam_build_candidates(p, p->arena, ctx ? ctx->now : 0);
-    const iam_stmt **denies = cw_xmalloc((p->nst ? p->nst : 1) * sizeof *denies);
-    int *choice = cw_xmalloc((p->nkeys ? p->nkeys : 1) * sizeof *choice);
+    /* small policies (nearly all) work on the stack: this runs a dozen times per bucket */
+    const iam_stmt *denies_local[32];
+    int choice_local[32];
+    const iam_stmt **denies = p->nst <= 32 ? denies_local : cw_xmalloc(p->nst * sizeof *denies);
+    int *choice = p->nkeys <= 32 ? choice_local : cw_xmalloc(p->nkeys * sizeof *choice);
     const char *first_fail = NULL;
     for (size_t i = 0; i < p->nst && !v.is_public; i++) {
         const iam_stmt *s = &p->st[i];
@@ -519,8 +522,8 @@ bool cw_policy_is_public(const cw_policy *pc, const cw_policy_ctx *ctx, const ch
     }
     if (!v.is_public && a)
         v.why = first_fail ? first_fail : cw_arena_printf(a, "no statement allows %s to everyone", action);
-    free(denies);
-    free(choice);
+    if (denies != denies_local) free(denies);
+    if (choice != choice_local) free(choice);
     if (out) *out = v;
     return v.is_public;
 }
