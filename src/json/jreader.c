@@ -124,6 +124,99 @@ static inline uint64_t prefix_xor(uint64_t m)
 }
 #endif
 
+#ifdef __SSE2__
+/* Whole 64-byte blocks of b[0..n) while none holds a backslash: strings by
+ * quote parity, depth by counting the brackets outside strings (walking them
+ * only in a block where the value may end). Returns the bytes consumed; when
+ * the value ends, *found = 1 and *end is the offset just past it. */
+#define CW_SCAN_BLOCKS(MASKS, PXOR)                                                                              \
+    size_t i = 0;                                                                                                \
+    long d = *depth;                                                                                             \
+    uint64_t str = *in_str ? ~(uint64_t)0 : 0;                                                                   \
+    for (; i + 64 <= n; i += 64) {                                                                               \
+        uint64_t qt, bs, op, cl;                                                                                 \
+        MASKS(b + i, &qt, &bs, &op, &cl);                                                                        \
+        if (bs) break;                                                                                           \
+        uint64_t inside = PXOR(qt) ^ str;                                                                        \
+        uint64_t o = op & ~inside, c = cl & ~inside;                                                             \
+        if ((long)__builtin_popcountll(c) < d) {                                                                 \
+            d += (long)__builtin_popcountll(o) - (long)__builtin_popcountll(c);                                  \
+        } else {                                                                                                 \
+            for (uint64_t br = o | c; br; br &= br - 1) {                                                        \
+                unsigned k = (unsigned)__builtin_ctzll(br);                                                      \
+                if ((op >> k) & 1) d++;                                                                          \
+                else if (--d == 0) {                                                                             \
+                    *end = i + k + 1;                                                                            \
+                    *found = 1;                                                                                  \
+                    *depth = 0;                                                                                  \
+                    return i;                                                                                    \
+                }                                                                                                \
+            }                                                                                                    \
+        }                                                                                                        \
+        str = (uint64_t)((int64_t)inside >> 63);                                                                 \
+    }                                                                                                            \
+    *depth = d;                                                                                                  \
+    *in_str = str != 0;                                                                                          \
+    return i;
+
+CW_POPCNT_CLONES static size_t scan_blocks_sse2(const unsigned char *b, size_t n, long *depth, int *in_str,
+                                                size_t *end, int *found)
+{
+    CW_SCAN_BLOCKS(block_masks, prefix_xor)
+}
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define CW_HAVE_AVX2_SCAN 1
+__attribute__((target("avx2,pclmul,popcnt"))) static inline void block_masks_avx2(const unsigned char *b, uint64_t *qt,
+                                                                                  uint64_t *bs, uint64_t *op,
+                                                                                  uint64_t *cl)
+{
+    const __m256i q = _mm256_set1_epi8('"'), s = _mm256_set1_epi8('\\'), o = _mm256_set1_epi8(0x7B),
+                  c = _mm256_set1_epi8(0x7D), b5 = _mm256_set1_epi8(0x20);
+    __m256i v0 = _mm256_loadu_si256((const __m256i *)(const void *)b);
+    __m256i v1 = _mm256_loadu_si256((const __m256i *)(const void *)(b + 32));
+    __m256i t0 = _mm256_or_si256(v0, b5), t1 = _mm256_or_si256(v1, b5);
+#define CW_M2(x0, x1, k) ((uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(x0, k)) |                        \
+                          (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(x1, k)) << 32)
+    *qt = CW_M2(v0, v1, q);
+    *bs = CW_M2(v0, v1, s);
+    *op = CW_M2(t0, t1, o);
+    *cl = CW_M2(t0, t1, c);
+#undef CW_M2
+}
+
+__attribute__((target("avx2,pclmul,popcnt"))) static inline uint64_t prefix_xor_clmul(uint64_t m)
+{
+    /* carry-less multiplication by all ones: bit k = xor of bits 0..k */
+    __m128i r = _mm_clmulepi64_si128(_mm_set_epi64x(0, (long long)m), _mm_set1_epi8((char)0xFF), 0);
+    return (uint64_t)_mm_cvtsi128_si64(r);
+}
+
+__attribute__((target("avx2,pclmul,popcnt"))) static size_t scan_blocks_avx2(const unsigned char *b, size_t n,
+                                                                             long *depth, int *in_str, size_t *end,
+                                                                             int *found)
+{
+    CW_SCAN_BLOCKS(block_masks_avx2, prefix_xor_clmul)
+}
+#endif
+
+int cw_jr_sse2_only;
+
+cw_jr_scan_fn cw_jr_pick_scan(void)
+{
+#ifdef CW_HAVE_AVX2_SCAN
+    __builtin_cpu_init();
+    if (!cw_jr_sse2_only && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("pclmul") && __builtin_cpu_supports("popcnt"))
+        return scan_blocks_avx2;
+#endif
+    return scan_blocks_sse2;
+}
+#else
+int cw_jr_sse2_only;
+cw_jr_scan_fn cw_jr_pick_scan(void) { return NULL; }
+#endif
+
 /* Find the end (exclusive) of the value starting at start. 0 ok, -1 error. */
 CW_POPCNT_CLONES static int frame_value(cw_jreader *r, uint64_t start, uint64_t *end, cw_json_err *err)
 {
@@ -157,35 +250,19 @@ CW_POPCNT_CLONES static int frame_value(cw_jreader *r, uint64_t start, uint64_t 
         size_t i = (size_t)(p - r->base), n = r->len;
         while (i < n) {
 #ifdef __SSE2__
-            /* whole 64-byte blocks without backslashes: strings by quote parity,
-             * depth by walking only the brackets outside strings */
-            if (!esc && depth > 0 && i + 64 <= n && r->base + i >= scalar_until) {
-                uint64_t qt, bs, op, cl;
-                block_masks(b + i, &qt, &bs, &op, &cl);
-                if (!bs) {
-                    uint64_t inside = prefix_xor(qt) ^ (in_str ? ~(uint64_t)0 : 0);
-                    uint64_t o = op & ~inside, cm = cl & ~inside;
-                    if ((long)__builtin_popcountll(cm) < depth) { /* the value cannot end in this block */
-                        depth += (long)__builtin_popcountll(o) - (long)__builtin_popcountll(cm);
-                        in_str = (int)(inside >> 63);
-                        i += 64;
-                        continue;
-                    }
-                    uint64_t br = o | cm;
-                    while (br) {
-                        unsigned k = (unsigned)__builtin_ctzll(br);
-                        if ((op >> k) & 1) depth++;
-                        else if (--depth == 0) {
-                            *end = r->base + i + k + 1;
-                            return 0;
-                        }
-                        br &= br - 1;
-                    }
-                    in_str = (int)(inside >> 63);
-                    i += 64;
-                    continue;
+            /* whole 64-byte blocks without backslashes at SIMD speed; a block
+             * with one is walked byte by byte */
+            if (!esc && depth > 0 && i + 64 <= n && r->base + i >= scalar_until && r->scan) {
+                size_t off = 0;
+                int found = 0;
+                size_t used = r->scan(b + i, n - i, &depth, &in_str, &off, &found);
+                if (found) {
+                    *end = r->base + i + off;
+                    return 0;
                 }
-                scalar_until = r->base + i + 64; /* escapes here: byte by byte */
+                i += used;
+                if (i + 64 <= n) scalar_until = r->base + i + 64;
+                continue;
             }
 #endif
             if (in_str) {

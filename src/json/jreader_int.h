@@ -16,6 +16,12 @@
 #define CW_POPCNT_CLONES
 #endif
 
+/* Block scanner of the framing loop (jreader.c): AVX2 where the CPU has it,
+ * SSE2 otherwise; NULL without SIMD. */
+typedef size_t (*cw_jr_scan_fn)(const unsigned char *b, size_t n, long *depth, int *in_str, size_t *end, int *found);
+cw_jr_scan_fn cw_jr_pick_scan(void);
+extern int cw_jr_sse2_only; /* tests: readers opened while set use the SSE2 scanner */
+
 #define CHUNK (4u << 20)
 #define ZCHUNK (256u << 10)
 #define MAX_MEMBERS 1024 /* header members remembered before a stream key */
@@ -36,6 +42,7 @@ struct cw_jreader {
     size_t mem_len, mem_pos;
     cw_jreader_opts o;
     const cw_jproj *proj; /* what cw_jreader_next builds of each record (NULL: all) */
+    cw_jr_scan_fn scan;   /* framing's block scanner for this CPU */
     /* window: buf[0..len) holds input bytes [base, base+len) */
     char *buf;
     size_t len, cap;

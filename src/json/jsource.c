@@ -193,6 +193,7 @@ static cw_jreader *alloc_reader(const cw_jreader_opts *opts)
 {
     cw_jr_init_cls();
     cw_jreader *r = cw_xcalloc(1, sizeof *r);
+    r->scan = cw_jr_pick_scan();
     if (opts) r->o = *opts;
     if (!r->o.stream_keys) r->o.stream_keys = default_keys;
     if (!r->o.max_record_bytes) r->o.max_record_bytes = (size_t)256 << 20;
