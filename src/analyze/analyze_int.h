@@ -30,6 +30,9 @@ typedef struct cw_factset {
     cw_json val[CW_FS_MAX];
 } cw_factset;
 void cw_fs_init(cw_factset *fs, cw_assets *s, cw_asset *a);
+/* name: a dotted fact name that stays unchanged for the life of the process (a
+ * string literal, as in cw_fact_defs): commits remember how names split by
+ * their address. */
 void cw_fs_json(cw_factset *fs, const char *name, const cw_json *v);
 void cw_fs_bool(cw_factset *fs, const char *name, bool b);
 void cw_fs_str(cw_factset *fs, const char *name, const char *str); /* NULL = not set */

@@ -245,6 +245,33 @@ static void fs_emit(cw_arena *ar, const fs_node *t, int n, cw_json *out)
     fs_merge(ar, t, n, out);
 }
 
+/* Segment lengths of a fact name, by its address (names are literals: see
+ * cw_fs_json); NULL for names of more than 8 segments or 255 bytes each. */
+typedef struct name_split {
+    const char *name;
+    uint8_t nseg, len[8];
+} name_split;
+static _Thread_local name_split split_cache[256];
+
+static const name_split *split_name(const char *name)
+{
+    name_split *e = &split_cache[((uintptr_t)name >> 3) & 255];
+    if (e->name == name) return e;
+    uint8_t n = 0, l[8];
+    for (const char *p = name;;) {
+        size_t len = 0;
+        while (p[len] && p[len] != '.') len++;
+        if (n == 8 || len > 255) return NULL;
+        l[n++] = (uint8_t)len;
+        if (!p[len]) break;
+        p += len + 1;
+    }
+    e->name = name;
+    e->nseg = n;
+    memcpy(e->len, l, n);
+    return e;
+}
+
 void cw_fs_commit(cw_factset *fs)
 {
     if (!fs->n) return;
@@ -257,12 +284,14 @@ void cw_fs_commit(cw_factset *fs)
     for (size_t i = 0; i < fs->n; i++) {
         int cur = 0;
         const char *p = fs->name[i];
-        for (;;) {
-            size_t len = 0;
-            while (p[len] && p[len] != '.') len++;
+        const name_split *sp = split_name(p);
+        for (uint32_t g = 0;; g++) {
+            size_t len;
+            if (sp) len = sp->len[g];
+            else for (len = 0; p[len] && p[len] != '.';) len++;
             cur = fs_child(t, &nt, cur, p, len);
             if (cur < 0) break;
-            if (!p[len]) {
+            if (sp ? g + 1 == sp->nseg : !p[len]) {
                 t[cur].leaf = &fs->val[i];
                 break;
             }
