@@ -2,7 +2,8 @@
 # Scan benchmark: generates a realistic AWS Config snapshot (default 200,000
 # items), runs `cloudwarden scan --format json` with every built-in rule, and in
 # the same run times jq answering ONE single-rule question (which buckets have a
-# public ACL grant) on the same file. Prints items/s, MB/s, peak RSS and the ratio.
+# public ACL grant) on the same file. Prints items/s, MB/s, peak RSS and the ratio
+# (three rounds of both tools; medians).
 #   ITEMS=N      items to generate (default 200000)
 #   BIN=path     the binary (default build/cloudwarden)
 # The generated file (bench/out/snapshot-ITEMS.json, git-ignored) is reused by later runs.
@@ -31,17 +32,6 @@ measure() { # label, command... ; prints "secs rss_kb"
 # warm the page cache so both tools read from memory
 cat "$snap" >/dev/null
 
-# three runs, the median counts (the machine's page-fault cost varies from run to run)
-runs=()
-for i in 1 2 3; do
-  read -r s kb < <(measure cw "$BIN" scan --quiet --format json -o "$out/findings.json" "$snap")
-  runs+=("$s $kb")
-done
-read -r cw_s cw_kb < <(printf '%s\n' "${runs[@]}" | sort -n | sed -n 2p)
-echo "cloudwarden runs (s, KB): ${runs[*]}" >&2
-findings=$(python3 -c "import json;print(len(json.load(open('$out/findings.json'))['findings']))")
-rules=$(python3 -c "import json;print(json.load(open('$out/findings.json'))['scan']['rules'])")
-
 JQ_PROG='[.configurationItems[]
   | select(.resourceType == "AWS::S3::Bucket")
   | select((.supplementaryConfiguration.AccessControlList // "{}")
@@ -49,16 +39,36 @@ JQ_PROG='[.configurationItems[]
            | [.grantList[]? | .grantee | (if type == "string" then . else (.uri? // .id? // "") end)
               | select(test("AllUsers|AuthenticatedUsers"))] | length > 0)
   | .ARN // .arn] | length'
-read -r jq_s jq_kb < <(measure jq jq "$JQ_PROG" "$snap")
+
+# Three rounds, each runs cloudwarden then jq, so that both see the same
+# machine (its speed drifts by +-15% here); medians count, and the median of
+# the per-round ratios is printed too.
+runs=(); jruns=(); ratios=()
+for i in 1 2 3; do
+  read -r s kb < <(measure cw "$BIN" scan --quiet --format json -o "$out/findings.json" "$snap")
+  read -r js jkb < <(measure jq jq "$JQ_PROG" "$snap")
+  runs+=("$s $kb"); jruns+=("$js $jkb")
+  ratios+=("$(python3 -c "print(f'{$js/max($s,1e-3):.2f}')")")
+done
+read -r cw_s cw_kb < <(printf '%s\n' "${runs[@]}" | sort -n | sed -n 2p)
+read -r jq_s jq_kb < <(printf '%s\n' "${jruns[@]}" | sort -n | sed -n 2p)
+ratio_med=$(printf '%s\n' "${ratios[@]}" | sort -n | sed -n 2p)
+echo "cloudwarden runs (s, KB): ${runs[*]}" >&2
+echo "jq runs (s, KB): ${jruns[*]}" >&2
+echo "per-round ratios: ${ratios[*]}" >&2
+findings=$(python3 -c "import json;print(len(json.load(open('$out/findings.json'))['findings']))")
+rules=$(python3 -c "import json;print(json.load(open('$out/findings.json'))['scan']['rules'])")
+
 jq_count=$(jq "$JQ_PROG" "$snap")
 
-python3 - "$ITEMS" "$size" "$cw_s" "$cw_kb" "$jq_s" "$jq_kb" "$findings" "$rules" "$jq_count" <<'PY'
+python3 - "$ITEMS" "$size" "$cw_s" "$cw_kb" "$jq_s" "$jq_kb" "$findings" "$rules" "$jq_count" "$ratio_med" <<'PY'
 import sys
-items,size,cw_s,cw_kb,jq_s,jq_kb,findings,rules,jqc=sys.argv[1:]
+items,size,cw_s,cw_kb,jq_s,jq_kb,findings,rules,jqc,rmed=sys.argv[1:]
 items=int(items); size=int(size); cw_s=max(float(cw_s),1e-3); jq_s=float(jq_s)
 print(f"input            {items} items, {size/1e6:.1f} MB")
 print(f"cloudwarden scan {cw_s:.2f} s  {items/cw_s:,.0f} items/s  {size/1e6/cw_s:.0f} MB/s  peak RSS {int(cw_kb)/1024:.0f} MiB "
       f"({int(cw_kb)*1024/size:.2f}x input)  {rules} rules, {findings} findings")
 print(f"jq one rule      {jq_s:.2f} s  peak RSS {int(jq_kb)/1024:.0f} MiB  ({jqc} buckets with a public ACL grant)")
-print(f"ratio            cloudwarden (all rules) is {jq_s/cw_s:.1f}x faster than jq (one rule)")
+print(f"ratio            cloudwarden (all rules) is {jq_s/cw_s:.1f}x faster than jq (one rule); "
+      f"median of the per-round ratios {float(rmed):.1f}x")
 PY
