@@ -44,17 +44,25 @@ struct str_cache {
         const unsigned char *u = reinterpret_cast<const unsigned char *>(t);
         return u[0] | static_cast<uint64_t>(u[r >> 1]) << 8 | static_cast<uint64_t>(u[r - 1]) << 16;
     }
+    // Only the ends and the length: strings that share them collide and are
+    // told apart by the full compare (same()); cheap for the 20-48 byte ids.
     static uint64_t hash(const char *s, size_t n)
     {
-        uint64_t h = 0x9E3779B97F4A7C15ULL ^ n;
-        size_t i = 0;
-        for (; i + 8 <= n; i += 8) {
-            uint64_t w;
-            std::memcpy(&w, s + i, 8);
-            h = (h ^ w) * 0xff51afd7ed558ccdULL;
-            h ^= h >> 32;
+        uint64_t a, b;
+        if (n >= 8) {
+            std::memcpy(&a, s, 8);
+            std::memcpy(&b, s + n - 8, 8);
+            if (n > 16) { // and the middle word, so ARNs of one account differ
+                uint64_t m;
+                std::memcpy(&m, s + n / 2 - 4, 8);
+                a ^= m * 0x9E3779B97F4A7C15ULL;
+            }
+        } else {
+            a = tail(s, n), b = 0;
         }
-        h = (h ^ tail(s + i, n - i)) * 0xc4ceb9fe1a85ec53ULL;
+        uint64_t h = (a ^ (n * 0x9E3779B97F4A7C15ULL)) * 0xff51afd7ed558ccdULL;
+        h ^= h >> 32;
+        h = (h ^ b) * 0xc4ceb9fe1a85ec53ULL;
         return h ^ (h >> 29);
     }
     // every string made here carries its length in the 4 bytes before it
