@@ -180,7 +180,7 @@ static size_t open_ports(const perm *const *ps, size_t n, int proto, int f, cw_p
         for (size_t i = 0; i < nrel; i++)
             if (ps[rel[i]]->alone[f] && ps[rel[i]]->lo <= ps[rel[i]]->hi)
                 res[k].lo = ps[rel[i]]->lo, res[k].hi = ps[rel[i]]->hi, k++;
-        qsort(res, k, sizeof *res, cmp_prange);
+        if (k > 1) qsort(res, k, sizeof *res, cmp_prange);
         size_t nres = 0;
         for (size_t i = 0; i < k; i++) {
             if (nres && res[i].lo <= res[nres - 1].hi + 1) {

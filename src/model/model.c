@@ -87,8 +87,24 @@ cw_asset *cw_assets_add(cw_assets *s, const cw_asset *in)
         cw_hmap_put(&s->by_id, prev->id, strlen(prev->id), prev);
         return prev;
     }
-    cw_asset *a = cw_arena_alloc(&s->arena, sizeof *a);
+    /* the asset and copies of the strings every later stage reads (sort, output)
+     * in one block: its fields then share cache lines instead of pointing into
+     * the parse arenas */
+    const char *const src[5] = {in->id, in->resource_id, in->name, in->account, in->region};
+    size_t len[5] = {0}, total = sizeof(cw_asset);
+    for (int k = 0; k < 5; k++)
+        if (src[k]) total += (len[k] = strlen(src[k])) + 1;
+    cw_asset *a = cw_arena_alloc(&s->arena, total);
     *a = *in;
+    char *pk = (char *)(a + 1);
+    const char **dst[5] = {&a->id, &a->resource_id, &a->name, &a->account, &a->region};
+    for (int k = 0; k < 5; k++)
+        if (src[k]) {
+            memcpy(pk, src[k], len[k] + 1);
+            *dst[k] = pk;
+            pk += len[k] + 1;
+        }
+    rid = a->resource_id ? a->resource_id : a->id;
     if (!a->facts) a->facts = cw_json_new_obj(&s->arena);
     if (!a->tags) a->tags = &empty_obj;
     if (s->n == s->cap) {
