@@ -186,6 +186,7 @@ typedef struct an_job {
 } an_job;
 
 double cw_analyze_seconds[16];
+size_t cw_analyze_bytes[16];
 
 static double mono(void)
 {
@@ -230,9 +231,11 @@ static void run_first_parallel(cw_assets *s, const cw_analyzer *an, unsigned npa
         cw_arena_init(&p.views[i].arena, 4u << 20);
     }
     cw_parallel(run_part, &p, nparts);
+    size_t ix = (size_t)(an - cw_analyzers);
     for (unsigned i = 0; i < nparts; i++) {
         cw_arena *a = cw_xmalloc(sizeof *a);
         *a = p.views[i].arena;
+        if (ix < 16) cw_analyze_bytes[ix] += a->total;
         cw_assets_adopt(s, a);
     }
     free(p.views);
@@ -270,6 +273,7 @@ void cw_analyze_all(cw_assets *s)
         if (jobs[i].started) pthread_join(jobs[i].th, NULL);
         cw_arena *a = cw_xmalloc(sizeof *a);
         *a = jobs[i].view.arena;
+        if (jobs[i].an - cw_analyzers < 16) cw_analyze_bytes[jobs[i].an - cw_analyzers] += a->total;
         cw_assets_adopt(s, a);
     }
     free(jobs);

@@ -62,6 +62,8 @@ void cw_analyze_all(cw_assets *s);
 /* Wall seconds each analyzer (by index in cw_analyzers) took in the last
  * cw_analyze_all (`scan --stats`). */
 extern double cw_analyze_seconds[16];
+/* Bytes their arenas took on large inventories (threaded runs; 0 otherwise). */
+extern size_t cw_analyze_bytes[16];
 /* Add every analyzer's reads to a projection of configuration items. */
 void cw_analyze_project(cw_arena *a, cw_jproj *item);
 #endif

@@ -366,7 +366,8 @@ int cw_cmd_scan(int argc, char **argv)
         getrusage(RUSAGE_SELF, &ru);
         cw_strbuf an = CW_STRBUF_INIT;
         for (const cw_analyzer *a = cw_analyzers; a->name && a - cw_analyzers < 16; a++)
-            cw_sb_printf(&an, "%s%s %.3fs", an.len ? ", " : "", a->name, cw_analyze_seconds[a - cw_analyzers]);
+            cw_sb_printf(&an, "%s%s %.3fs %.0f MiB", an.len ? ", " : "", a->name, cw_analyze_seconds[a - cw_analyzers],
+                         cw_analyze_bytes[a - cw_analyzers] / 1048576.0);
         fprintf(stderr,
                 "cloudwarden: stats (wall/cpu seconds): rules %.3f, load %.3f/%.2f, link %.3f/%.2f, analyze %.3f/%.2f "
                 "(%s), evaluate %.3f/%.2f, sort %.3f/%.2f, output %.3f/%.2f; total cpu %.2fs user %.2fs sys; peak RSS "
