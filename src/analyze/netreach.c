@@ -152,6 +152,21 @@ static int cmp_prange(const void *a, const void *b)
     return x->lo != y->lo ? (x->lo > y->lo) - (x->lo < y->lo) : (x->hi > y->hi) - (x->hi < y->hi);
 }
 
+/* Sort ranges and merge overlapping or adjacent ones in place; the count left. */
+static size_t sort_merge(cw_prange *v, size_t k)
+{
+    if (k > 1) qsort(v, k, sizeof *v, cmp_prange);
+    size_t o = 0;
+    for (size_t i = 0; i < k; i++) {
+        if (o && v[i].lo <= v[o - 1].hi + 1) {
+            if (v[i].hi > v[o - 1].hi) v[o - 1].hi = v[i].hi;
+        } else {
+            v[o++] = v[i];
+        }
+    }
+    return o;
+}
+
 /* Open port ranges of protocol proto (6/17) for family f. */
 static size_t open_ports(const perm *const *ps, size_t n, int proto, int f, cw_prange **out)
 {
@@ -180,15 +195,7 @@ static size_t open_ports(const perm *const *ps, size_t n, int proto, int f, cw_p
         for (size_t i = 0; i < nrel; i++)
             if (ps[rel[i]]->alone[f] && ps[rel[i]]->lo <= ps[rel[i]]->hi)
                 res[k].lo = ps[rel[i]]->lo, res[k].hi = ps[rel[i]]->hi, k++;
-        if (k > 1) qsort(res, k, sizeof *res, cmp_prange);
-        size_t nres = 0;
-        for (size_t i = 0; i < k; i++) {
-            if (nres && res[i].lo <= res[nres - 1].hi + 1) {
-                if (res[i].hi > res[nres - 1].hi) res[nres - 1].hi = res[i].hi;
-            } else {
-                res[nres++] = res[i];
-            }
-        }
+        size_t nres = sort_merge(res, k);
         free(rel);
         if (!nres) free(res), res = NULL;
         *out = res;
@@ -389,17 +396,8 @@ static size_t merged(cw_prange *const r[2], const size_t n[2], int mask, cw_pran
     for (int f = 0; f < 2; f++)
         if (mask & (1 << f))
             for (size_t i = 0; i < n[f]; i++) m[k++] = r[f][i];
-    qsort(m, k, sizeof *m, cmp_prange);
-    size_t o = 0;
-    for (size_t i = 0; i < k; i++) {
-        if (o && m[i].lo <= m[o - 1].hi + 1) {
-            if (m[i].hi > m[o - 1].hi) m[o - 1].hi = m[i].hi;
-        } else {
-            m[o++] = m[i];
-        }
-    }
     *out = m;
-    return o;
+    return sort_merge(m, k);
 }
 
 static const char *proto_name(cw_arena *a, int q)

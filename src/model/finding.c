@@ -74,13 +74,19 @@ static int strcmp0(const char *a, const char *b)
     return strcmp(a, b);
 }
 
-int cw_finding_cmp(const cw_finding *a, const cw_finding *b)
+/* Severity (highest first), then rule id. */
+static int cmp_rule(const cw_rule_meta *x, const cw_rule_meta *y)
 {
-    cw_severity sa = a->rule ? a->rule->severity : CW_SEV_INFO;
-    cw_severity sb = b->rule ? b->rule->severity : CW_SEV_INFO;
-    if (sa != sb) return sa > sb ? -1 : 1;
-    int c = a->rule == b->rule ? 0 : strcmp0(a->rule ? a->rule->id : NULL, b->rule ? b->rule->id : NULL);
-    if (c) return c;
+    cw_severity sx = x ? x->severity : CW_SEV_INFO, sy = y ? y->severity : CW_SEV_INFO;
+    if (sx != sy) return sx > sy ? -1 : 1;
+    return x == y ? 0 : strcmp0(x ? x->id : NULL, y ? y->id : NULL);
+}
+
+/* Findings of one rule: resource id, then provenance, evidence, exception. */
+static int cmp_in_rule(const void *pa, const void *pb)
+{
+    const cw_finding *a = pa, *b = pb;
+    int c;
     if (a->asset == b->asset) { /* same rule, same asset: only provenance-free fields differ */
         c = strcmp0(a->evidence, b->evidence);
         return c ? c : strcmp0(a->suppressed_by, b->suppressed_by);
@@ -97,24 +103,10 @@ int cw_finding_cmp(const cw_finding *a, const cw_finding *b)
     return strcmp0(a->suppressed_by, b->suppressed_by);
 }
 
-/* Within one rule (same severity and id): cw_finding_cmp without the rule part. */
-static int cmp_in_rule(const void *pa, const void *pb)
+int cw_finding_cmp(const cw_finding *a, const cw_finding *b)
 {
-    const cw_finding *a = pa, *b = pb;
-    int c;
-    if (a->asset == b->asset) {
-        c = strcmp0(a->evidence, b->evidence);
-        return c ? c : strcmp0(a->suppressed_by, b->suppressed_by);
-    }
-    c = strcmp0(a->asset ? a->asset->id : NULL, b->asset ? b->asset->id : NULL);
-    if (c) return c;
-    c = strcmp0(a->asset ? a->asset->source_file : NULL, b->asset ? b->asset->source_file : NULL);
-    if (c) return c;
-    uint64_t ra = a->asset ? a->asset->source_record : 0, rb = b->asset ? b->asset->source_record : 0;
-    if (ra != rb) return ra < rb ? -1 : 1;
-    c = strcmp0(a->evidence, b->evidence);
-    if (c) return c;
-    return strcmp0(a->suppressed_by, b->suppressed_by);
+    int c = cmp_rule(a->rule, b->rule);
+    return c ? c : cmp_in_rule(a, b);
 }
 
 typedef struct rule_slot {
@@ -124,11 +116,7 @@ typedef struct rule_slot {
 
 static int cmp_rule_order(const void *pa, const void *pb)
 {
-    const cw_rule_meta *x = (*(rule_slot *const *)pa)->rule, *y = (*(rule_slot *const *)pb)->rule;
-    /* severity, then rule id, as in cw_finding_cmp */
-    cw_severity sa = x ? x->severity : CW_SEV_INFO, sb = y ? y->severity : CW_SEV_INFO;
-    if (sa != sb) return sa > sb ? -1 : 1;
-    return strcmp0(x ? x->id : NULL, y ? y->id : NULL);
+    return cmp_rule((*(rule_slot *const *)pa)->rule, (*(rule_slot *const *)pb)->rule);
 }
 
 typedef struct sort_job {
