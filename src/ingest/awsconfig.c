@@ -207,7 +207,9 @@ static void item_scan(cw_json *item, item_fields *f)
         }
     }
 #ifdef CW_PROJ_CHECK
-    /* the sanitizer build checks these reads against the declared projection */
+    /* the sanitizer build checks these reads against the declared projection
+     * (project() below); this list mirrors the switch above and is kept apart
+     * from project()'s on purpose, so that a read missing there is caught */
     static const char *const names[] = {"ARN", "arn", "tags", "awsRegion", "accountId", "resourceId", "resourceType",
                                         "resourceName", "awsAccountId", "configuration", "relationships",
                                         "configurationItemStatus", "supplementaryConfiguration",
@@ -216,11 +218,17 @@ static void item_scan(cw_json *item, item_fields *f)
 #endif
 }
 
-static const char *sval(const cw_json *v, const cw_json *alt)
+/* A non-empty string value, or NULL. */
+static const char *sval(const cw_json *v)
 {
-    if (!v) v = alt;
-    if (v && v->type == CW_JSTR && v->len) return v->u.str;
-    return NULL;
+    return v && v->type == CW_JSTR && v->len ? v->u.str : NULL;
+}
+
+/* The first of two fields that holds a non-empty string (1.3 name, 1.2 name). */
+static const char *sval2(const cw_json *v, const cw_json *alt)
+{
+    const char *s = sval(v);
+    return s ? s : sval(alt);
 }
 
 /* Fill *as from a configuration item; allocations in a only (thread-safe). */
@@ -247,20 +255,20 @@ static int item_prepare(cw_arena *a, cw_json *item, const char *file, const cw_j
     if (conf && conf->type == CW_JSTR) decode_embedded(a, conf, 0); /* some types store it as a string */
     if (conf && conf->type != CW_JOBJ && conf->type != CW_JNULL && conf->type != CW_JARR)
         return field_type_error(d, file, rec, "configuration", "an object");
-    const char *type = sval(f.type, NULL);
+    const char *type = sval(f.type);
     if (!type) return field_type_error(d, file, rec, "resourceType", "a non-empty string");
 
     cw_asset as;
     memset(&as, 0, sizeof as);
     as.provider = "aws";
     as.type = type;
-    as.resource_id = sval(f.rid, NULL);
-    as.name = sval(f.rname, NULL);
-    as.account = sval(f.acct, NULL) ? sval(f.acct, NULL) : sval(f.acct12, NULL);
-    as.region = sval(f.region, NULL);
-    as.status = sval(f.status, NULL);
-    as.capture_time = sval(f.ctime, NULL);
-    const char *arn = sval(f.ARN, NULL) ? sval(f.ARN, NULL) : sval(f.arn, NULL);
+    as.resource_id = sval(f.rid);
+    as.name = sval(f.rname);
+    as.account = sval2(f.acct, f.acct12);
+    as.region = sval(f.region);
+    as.status = sval(f.status);
+    as.capture_time = sval(f.ctime);
+    const char *arn = sval2(f.ARN, f.arn);
     if (arn) as.id = arn;
     else if (as.resource_id) as.id = cw_arena_printf(a, "%s/%s", type, as.resource_id);
     else if (as.name) as.id = cw_arena_printf(a, "%s/%s", type, as.name);

@@ -36,8 +36,14 @@ cw_jproj *cw_jproj_new(cw_arena *a, bool keep_rest)
     return p;
 }
 
-static cw_jproj_ent *find(cw_jproj *p, const char *key, size_t n)
+/* The entry for key (any case): by the hash index once frozen, else by a scan. */
+static cw_jproj_ent *find(const cw_jproj *p, const char *key, size_t n)
 {
+    if (p->slots) {
+        for (uint32_t h = lc_hash(key, n) & p->mask, s; (s = p->slots[h]) != 0; h = (h + 1) & p->mask)
+            if (p->v[s - 1].len == n && strncasecmp(p->v[s - 1].key, key, n) == 0) return &p->v[s - 1];
+        return NULL;
+    }
     for (uint32_t i = 0; i < p->n; i++)
         if (p->v[i].len == n && strncasecmp(p->v[i].key, key, n) == 0) return &p->v[i];
     return NULL;
@@ -123,24 +129,9 @@ void cw_jproj_freeze(cw_arena *a, cw_jproj *p)
 
 int cw_jproj_lookup(const cw_jproj *p, const char *key, size_t n, const cw_jproj **child)
 {
-    if (p->slots) {
-        uint32_t h = lc_hash(key, n) & p->mask;
-        for (uint32_t s; (s = p->slots[h]) != 0; h = (h + 1) & p->mask) {
-            const cw_jproj_ent *e = &p->v[s - 1];
-            if (e->len == n && strncasecmp(e->key, key, n) == 0) {
-                *child = e->child;
-                return 1;
-            }
-        }
-    } else {
-        for (uint32_t i = 0; i < p->n; i++)
-            if (p->v[i].len == n && strncasecmp(p->v[i].key, key, n) == 0) {
-                *child = p->v[i].child;
-                return 1;
-            }
-    }
-    *child = NULL;
-    return p->keep_rest ? 1 : 0;
+    const cw_jproj_ent *e = find(p, key, n);
+    *child = e ? e->child : NULL;
+    return e || p->keep_rest;
 }
 
 bool cw_jproj_keeps_rest(const cw_jproj *p) { return p->keep_rest; }

@@ -45,7 +45,7 @@ struct str_cache {
         return u[0] | static_cast<uint64_t>(u[r >> 1]) << 8 | static_cast<uint64_t>(u[r - 1]) << 16;
     }
     // Only the ends and the length: strings that share them collide and are
-    // told apart by the full compare (same()); cheap for the 20-48 byte ids.
+    // told apart by the full compare (cw_key_eq); cheap for the 20-48 byte ids.
     static uint64_t hash(const char *s, size_t n)
     {
         uint64_t a, b;
@@ -75,22 +75,6 @@ struct str_cache {
         p[4 + n] = 0;
         return p + 4;
     }
-    // n <= MAXLEN: word compares inline beat a call to memcmp
-    static bool same(const char *x, const char *y, size_t n)
-    {
-        if (n >= 8) { // whole words, the last one overlapping the one before
-            uint64_t u, v;
-            for (size_t i = 0; i + 8 <= n; i += 8) {
-                std::memcpy(&u, x + i, 8);
-                std::memcpy(&v, y + i, 8);
-                if (u != v) return false;
-            }
-            std::memcpy(&u, x + n - 8, 8);
-            std::memcpy(&v, y + n - 8, 8);
-            return u == v;
-        }
-        return tail(x, n) == tail(y, n);
-    }
     const char *get(cw_arena *a, const char *s, size_t n)
     {
         if (n == 0) return empty_key + 4;
@@ -99,7 +83,7 @@ struct str_cache {
         uint64_t h = hash(s, n);
         slot &sl = slots[h & (N - 1)];
         uint32_t tag = static_cast<uint32_t>(h >> 32);
-        if (sl.s && sl.gen == a->gen && sl.len == n && sl.tag == tag && same(sl.s, s, n)) return sl.s;
+        if (sl.s && sl.gen == a->gen && sl.len == n && sl.tag == tag && cw_key_eq(sl.s, s, n)) return sl.s;
         const char *k = make(a, s, n);
         sl = {k, static_cast<uint32_t>(n), tag, a->gen};
         return k;
