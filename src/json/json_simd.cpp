@@ -8,6 +8,7 @@
 #include <new>
 
 #include "jint.h"
+#include "../util/hmap.h"
 
 static_assert(CW_JSON_PADDING >= simdjson::SIMDJSON_PADDING, "padding too small");
 
@@ -30,20 +31,6 @@ struct str_cache {
     slot *slots = nullptr;
     ~str_cache() { free(slots); }
 
-    // the last 0..7 bytes as one word, without a variable-length memcpy
-    // (overlapping loads; the length is mixed into the hash separately)
-    static uint64_t tail(const char *t, size_t r)
-    {
-        if (r >= 4) {
-            uint32_t a, b;
-            std::memcpy(&a, t, 4);
-            std::memcpy(&b, t + r - 4, 4);
-            return a | static_cast<uint64_t>(b) << 32;
-        }
-        if (!r) return 0;
-        const unsigned char *u = reinterpret_cast<const unsigned char *>(t);
-        return u[0] | static_cast<uint64_t>(u[r >> 1]) << 8 | static_cast<uint64_t>(u[r - 1]) << 16;
-    }
     // Only the ends and the length: strings that share them collide and are
     // told apart by the full compare (cw_key_eq); cheap for the 20-48 byte ids.
     static uint64_t hash(const char *s, size_t n)
@@ -58,7 +45,7 @@ struct str_cache {
                 a ^= m * 0x9E3779B97F4A7C15ULL;
             }
         } else {
-            a = tail(s, n), b = 0;
+            a = cw_tail_word(s, n), b = 0;
         }
         uint64_t h = (a ^ (n * 0x9E3779B97F4A7C15ULL)) * 0xff51afd7ed558ccdULL;
         h ^= h >> 32;

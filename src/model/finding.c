@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "../util/arena.h"
+#include "../util/hmap.h"
 
 static const char *const sev_names[] = {"info", "low", "medium", "high", "critical"};
 
@@ -135,7 +136,6 @@ static void sort_buckets(void *ctx, unsigned part, unsigned nparts)
             qsort(j->v + j->bstart[b], j->bcount[b], sizeof *j->v, cmp_in_rule);
 }
 
-static size_t ptr_hash(const void *p, size_t mask) { return (size_t)(((uintptr_t)p >> 4) * 0x9E3779B97F4A7C15ULL >> 17) & mask; }
 
 /* The order of cw_finding_cmp in two steps: findings are distributed into one
  * bucket per rule (severity, then id), then each bucket is sorted by
@@ -154,19 +154,19 @@ void cw_findings_sort(cw_findings *f)
             rule_slot *nt = cw_xcalloc(ncap, sizeof *nt);
             for (size_t k = 0; k < cap; k++)
                 if (tab[k].count) {
-                    size_t h = ptr_hash(tab[k].rule, ncap - 1);
+                    size_t h = cw_ptr_slot(tab[k].rule, ncap - 1);
                     while (nt[h].count) h = (h + 1) & (ncap - 1);
                     nt[h] = tab[k];
                 }
             for (size_t k = 0; k < i; k++) { /* slots moved: look them up again */
-                size_t h = ptr_hash(f->v[k].rule, ncap - 1);
+                size_t h = cw_ptr_slot(f->v[k].rule, ncap - 1);
                 while (nt[h].rule != f->v[k].rule) h = (h + 1) & (ncap - 1);
                 slot_of[k] = h;
             }
             free(tab);
             tab = nt, cap = ncap;
         }
-        size_t h = ptr_hash(r, cap - 1);
+        size_t h = cw_ptr_slot(r, cap - 1);
         while (tab[h].count && tab[h].rule != r) h = (h + 1) & (cap - 1);
         if (!tab[h].count) tab[h].rule = r, nr++;
         tab[h].count++;

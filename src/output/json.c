@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "emit.h"
+#include "../util/hmap.h"
 
 /* A finding is written compact on its line (cw_out_items), straight into the
  * buffer: the rule part is the same for every finding of a rule, so it is
@@ -20,7 +21,6 @@ typedef struct frags {
     size_t mask;
 } frags;
 
-static size_t ptr_slot(const void *p, size_t mask) { return (size_t)(((uintptr_t)p >> 4) * 0x9E3779B97F4A7C15ULL >> 20) & mask; }
 
 static void jstr(cw_strbuf *sb, const char *s)
 {
@@ -55,7 +55,7 @@ static void frags_init(frags *t, const cw_findings *fs)
     for (size_t i = 0; i < fs->n; i++) {
         const cw_rule_meta *r = fs->v[i].rule;
         if (i && r == fs->v[i - 1].rule) continue;
-        size_t h = ptr_slot(r, t->mask);
+        size_t h = cw_ptr_slot(r, t->mask);
         while (t->v[h].text && t->v[h].rule != r) h = (h + 1) & t->mask;
         if (t->v[h].text) continue;
         if (2 * (used + 1) > cap) break; /* a full table: the rest are rendered per finding */
@@ -76,7 +76,7 @@ static void frags_free(frags *t)
 
 static void write_rule(cw_strbuf *sb, const cw_rule_meta *r, const frags *t)
 {
-    for (size_t h = ptr_slot(r, t->mask); t->v[h].text; h = (h + 1) & t->mask)
+    for (size_t h = cw_ptr_slot(r, t->mask); t->v[h].text; h = (h + 1) & t->mask)
         if (t->v[h].rule == r) {
             cw_sb_add(sb, t->v[h].text, t->v[h].len);
             return;

@@ -33,17 +33,7 @@ static inline uint64_t map_hash(const void *p, size_t n)
         h = (h ^ w) * 0xff51afd7ed558ccdULL;
         h ^= h >> 32;
     }
-    size_t r = n - i;
-    uint64_t w = 0;
-    if (r >= 4) { /* the last 1..7 bytes by two overlapping loads: no variable-length memcpy */
-        uint32_t a, b;
-        memcpy(&a, s + i, 4);
-        memcpy(&b, s + n - 4, 4);
-        w = a | (uint64_t)b << 32;
-    } else if (r) {
-        w = s[i] | (uint64_t)s[i + (r >> 1)] << 8 | (uint64_t)s[n - 1] << 16;
-    }
-    h = (h ^ w) * 0xc4ceb9fe1a85ec53ULL;
+    h = (h ^ cw_tail_word(s + i, n - i)) * 0xc4ceb9fe1a85ec53ULL;
     h ^= h >> 29;
     h *= 0xbf58476d1ce4e5b9ULL;
     return h ^ (h >> 32);

@@ -18,6 +18,26 @@ typedef struct cw_hmap {
 } cw_hmap;
 
 uint64_t cw_hash_bytes(const void *p, size_t n); /* FNV-1a 64, mixed */
+/* Slot of a pointer in an open-addressing table of mask + 1 (a power of two) slots. */
+static inline size_t cw_ptr_slot(const void *p, size_t mask)
+{
+    return (size_t)((((uintptr_t)p >> 4) * 0x9E3779B97F4A7C15ULL) >> 20) & mask;
+}
+/* The r (< 8) bytes at s as one word for hashing, by overlapping loads instead
+ * of a variable-length copy: equal byte strings give equal words, and for a
+ * given r different ones give different words. */
+static inline uint64_t cw_tail_word(const void *s, size_t r)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    if (r >= 4) {
+        uint32_t a, b;
+        __builtin_memcpy(&a, u, 4);
+        __builtin_memcpy(&b, u + r - 4, 4);
+        return a | (uint64_t)b << 32;
+    }
+    if (!r) return 0;
+    return u[0] | (uint64_t)u[r >> 1] << 8 | (uint64_t)u[r - 1] << 16;
+}
 void cw_hmap_init(cw_hmap *m);
 void cw_hmap_free(cw_hmap *m);
 void *cw_hmap_get(const cw_hmap *m, const char *key, size_t keylen);
