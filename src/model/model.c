@@ -11,7 +11,7 @@ static const cw_asset_list empty_list;
 void cw_assets_init(cw_assets *s)
 {
     memset(s, 0, sizeof *s);
-    cw_arena_init(&s->arena, 4u << 20); /* 2 MiB-aligned blocks: huge pages */
+    cw_arena_init(&s->arena, 4u << 20); /* big blocks: populated when mapped (arena.c) */
     cw_hmap_init(&s->by_id);
     cw_hmap_init(&s->by_type_rid);
     cw_hmap_init(&s->by_type);
