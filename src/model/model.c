@@ -12,8 +12,6 @@ void cw_assets_init(cw_assets *s)
 {
     memset(s, 0, sizeof *s);
     cw_arena_init(&s->arena, 4u << 20); /* big blocks: populated when mapped (arena.c) */
-    cw_hmap_init(&s->by_id);
-    cw_hmap_init(&s->by_type_rid);
     cw_hmap_init(&s->by_type);
 }
 
@@ -28,8 +26,8 @@ static void free_type_lists(cw_assets *s)
 void cw_assets_free(cw_assets *s)
 {
     free_type_lists(s);
-    cw_hmap_free(&s->by_id);
-    cw_hmap_free(&s->by_type_rid);
+    free(s->by_id.slots);
+    free(s->by_rid.slots);
     free(s->v);
     for (size_t i = 0; i < s->nadopted; i++) {
         cw_arena_free(s->adopted[i]);
@@ -53,15 +51,66 @@ void cw_assets_adopt(cw_assets *s, cw_arena *a)
     s->adopted[s->nadopted++] = a;
 }
 
-static const char *type_rid_key(cw_arena *a, const char *type, const char *rid, size_t *len)
+/* ---- the two asset indexes ---------------------------------------------- */
+enum { BY_ID, BY_RID };
+
+static const char *rid_of(const cw_asset *a)
 {
-    size_t tl = strlen(type), rl = strlen(rid);
-    char *k = cw_arena_alloc(a, tl + rl + 2);
-    memcpy(k, type, tl);
-    k[tl] = '\x1f';
-    memcpy(k + tl + 1, rid, rl + 1);
-    *len = tl + rl + 1;
-    return k;
+    return a->resource_id ? a->resource_id : a->id;
+}
+
+static uint32_t id_tag(const char *id)
+{
+    return (uint32_t)cw_hmap_hash(id, strlen(id));
+}
+
+static uint32_t rid_tag(const char *type, const char *rid)
+{
+    uint64_t h = cw_hmap_hash(rid, strlen(rid)) ^ (cw_hmap_hash(type, strlen(type)) * 0x9E3779B97F4A7C15ULL);
+    return (uint32_t)(h ^ (h >> 32));
+}
+
+/* The slot holding the key, or the empty slot where it would go. */
+static size_t ix_probe(const cw_asset_index *x, const cw_assets *s, int kind, uint32_t tag, const char *type,
+                       const char *key)
+{
+    size_t mask = x->cap - 1;
+    for (size_t i = tag & mask;; i = (i + 1) & mask) {
+        uint64_t e = x->slots[i];
+        if (!e) return i;
+        if ((uint32_t)(e >> 32) != tag) continue;
+        const cw_asset *a = s->v[(uint32_t)e - 1];
+        const char *k = kind == BY_ID ? a->id : rid_of(a); /* an asset replaced by a newer capture may lack it */
+        if (k && strcmp(k, key) == 0 && (kind == BY_ID || (a->type && strcmp(a->type, type) == 0))) return i;
+    }
+}
+
+static cw_asset *ix_get(const cw_asset_index *x, const cw_assets *s, int kind, uint32_t tag, const char *type,
+                        const char *key)
+{
+    if (!x->count) return NULL;
+    uint64_t e = x->slots[ix_probe(x, s, kind, tag, type, key)];
+    return e ? s->v[(uint32_t)e - 1] : NULL;
+}
+
+static void ix_put(cw_asset_index *x, const cw_assets *s, int kind, uint32_t tag, const cw_asset *a)
+{
+    if ((x->count + 1) * 4 >= x->cap * 3) { /* grow: re-place every entry by its tag */
+        size_t ncap = x->cap ? x->cap * 2 : 1024;
+        uint64_t *nv = cw_xcalloc(ncap, sizeof *nv);
+        for (size_t i = 0; i < x->cap; i++) {
+            uint64_t e = x->slots[i];
+            if (!e) continue;
+            size_t k = (uint32_t)(e >> 32) & (ncap - 1);
+            while (nv[k]) k = (k + 1) & (ncap - 1);
+            nv[k] = e;
+        }
+        free(x->slots);
+        x->slots = nv, x->cap = ncap;
+    }
+    size_t i = ix_probe(x, s, kind, tag, a->type, kind == BY_ID ? a->id : rid_of(a));
+    if (!x->slots[i]) x->count++;
+    x->slots[i] = (uint64_t)tag << 32 | (a->index + 1u);
 }
 
 /* ISO 8601 timestamps of one format compare lexically. */
@@ -84,7 +133,7 @@ cw_asset *cw_assets_add(cw_assets *s, const cw_asset *in)
         prev->index = idx;
         if (!prev->facts) prev->facts = cw_json_new_obj(&s->arena);
         if (!prev->tags) prev->tags = &empty_obj;
-        cw_hmap_put(&s->by_id, prev->id, strlen(prev->id), prev);
+        if (prev->id) ix_put(&s->by_id, s, BY_ID, id_tag(prev->id), prev);
         return prev;
     }
     /* the asset and copies of the strings every later stage reads (sort, output)
@@ -113,12 +162,8 @@ cw_asset *cw_assets_add(cw_assets *s, const cw_asset *in)
     }
     a->index = (uint32_t)s->n;
     s->v[s->n++] = a;
-    if (a->id) cw_hmap_put(&s->by_id, a->id, strlen(a->id), a);
-    if (a->type && rid) {
-        size_t klen;
-        const char *key = type_rid_key(&s->arena, a->type, rid, &klen);
-        cw_hmap_put(&s->by_type_rid, key, klen, a);
-    }
+    if (a->id) ix_put(&s->by_id, s, BY_ID, id_tag(a->id), a);
+    if (a->type && rid) ix_put(&s->by_rid, s, BY_RID, rid_tag(a->type, rid), a);
     return a;
 }
 
@@ -169,21 +214,13 @@ void cw_assets_link(cw_assets *s)
 
 cw_asset *cw_assets_find(const cw_assets *s, const char *id)
 {
-    return id ? cw_hmap_get(&s->by_id, id, strlen(id)) : NULL;
+    return id ? ix_get(&s->by_id, s, BY_ID, id_tag(id), NULL, id) : NULL;
 }
 
 cw_asset *cw_assets_find_rid(const cw_assets *s, const char *type, const char *rid)
 {
     if (!type || !rid) return NULL;
-    size_t tl = strlen(type), rl = strlen(rid);
-    char tmp[512];
-    char *k = tl + rl + 2 <= sizeof tmp ? tmp : cw_xmalloc(tl + rl + 2);
-    memcpy(k, type, tl);
-    k[tl] = '\x1f';
-    memcpy(k + tl + 1, rid, rl + 1);
-    cw_asset *a = cw_hmap_get(&s->by_type_rid, k, tl + rl + 1);
-    if (k != tmp) free(k);
-    return a;
+    return ix_get(&s->by_rid, s, BY_RID, rid_tag(type, rid), type, rid);
 }
 
 const cw_asset_list *cw_assets_of_type(const cw_assets *s, const char *type)

@@ -52,12 +52,20 @@ struct cw_asset {
     bool live;               /* false for ResourceDeleted / ResourceNotRecorded */
 };
 
+/* Open-addressing index over cw_assets.v: a slot holds 32 bits of the key's
+ * hash and the asset's position + 1 (0 = empty); keys are compared against
+ * the assets themselves, so the index costs 8 bytes a slot and no key copies. */
+typedef struct cw_asset_index {
+    uint64_t *slots;
+    size_t cap, count;
+} cw_asset_index;
+
 typedef struct cw_assets {
     cw_arena arena;
     cw_asset **v;            /* live and non-live assets, input order */
     size_t n, cap;
-    cw_hmap by_id;           /* id -> asset (latest capture wins) */
-    cw_hmap by_type_rid;     /* "type\x1fresourceId" -> asset */
+    cw_asset_index by_id;    /* id -> asset (latest capture wins) */
+    cw_asset_index by_rid;   /* (type, resourceId) -> asset */
     cw_hmap by_type;         /* type -> cw_asset_list* */
     uint64_t records_seen;   /* records read, including superseded ones */
     cw_arena **adopted;      /* arenas of worker threads whose data assets use */

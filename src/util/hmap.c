@@ -19,26 +19,6 @@ uint64_t cw_hash_bytes(const void *p, size_t n)
     return h;
 }
 
-/* The map's own hash: 8 bytes per step (keys are ARNs and ids of 20 to 100
- * bytes; byte-wise FNV was a visible cost of loading 200,000 items). Not
- * stable across versions: fingerprints use cw_hash_bytes. */
-static inline uint64_t map_hash(const void *p, size_t n)
-{
-    const unsigned char *s = p;
-    uint64_t h = 0x9E3779B97F4A7C15ULL ^ (n * 0xff51afd7ed558ccdULL);
-    size_t i = 0;
-    for (; i + 8 <= n; i += 8) {
-        uint64_t w;
-        memcpy(&w, s + i, 8);
-        h = (h ^ w) * 0xff51afd7ed558ccdULL;
-        h ^= h >> 32;
-    }
-    h = (h ^ cw_tail_word(s + i, n - i)) * 0xc4ceb9fe1a85ec53ULL;
-    h ^= h >> 29;
-    h *= 0xbf58476d1ce4e5b9ULL;
-    return h ^ (h >> 32);
-}
-
 void cw_hmap_init(cw_hmap *m) { m->slots = NULL, m->cap = m->count = 0; }
 void cw_hmap_free(cw_hmap *m)
 {
@@ -59,7 +39,7 @@ static cw_hmap_slot *find(const cw_hmap *m, const char *key, size_t keylen, uint
 void *cw_hmap_get(const cw_hmap *m, const char *key, size_t keylen)
 {
     if (!m->count) return NULL;
-    cw_hmap_slot *s = find(m, key, keylen, map_hash(key, keylen));
+    cw_hmap_slot *s = find(m, key, keylen, cw_hmap_hash(key, keylen));
     return s->key ? s->val : NULL;
 }
 
@@ -79,7 +59,7 @@ static void rehash(cw_hmap *m, size_t ncap)
 void *cw_hmap_put(cw_hmap *m, const char *key, size_t keylen, void *val)
 {
     if ((m->count + 1) * 4 >= m->cap * 3) rehash(m, m->cap ? m->cap * 2 : 16);
-    uint64_t h = map_hash(key, keylen);
+    uint64_t h = cw_hmap_hash(key, keylen);
     cw_hmap_slot *s = find(m, key, keylen, h);
     if (s->key) {
         void *prev = s->val;
