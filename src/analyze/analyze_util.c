@@ -150,17 +150,10 @@ typedef struct fs_node {
 
 #define FS_NODES (CW_FS_MAX * 4 + 1)
 
-static inline bool seg_eq(const char *a, const char *b, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if (a[i] != b[i]) return false;
-    return true;
-}
-
 static int fs_child(fs_node *t, int *nt, int parent, const char *seg, size_t len)
 {
     for (int c = t[parent].first; c >= 0; c = t[c].next)
-        if (t[c].seglen == len && (t[c].seg == seg || seg_eq(t[c].seg, seg, len))) return c;
+        if (t[c].seglen == len && (t[c].seg == seg || cw_key_eq(t[c].seg, seg, len))) return c;
     if (*nt >= FS_NODES) return -1;
     int c = (*nt)++;
     t[c].seg = seg;
@@ -205,7 +198,7 @@ static void fs_merge(cw_arena *ar, const fs_node *t, int n, cw_json *o)
     for (int c = t[n].first; c >= 0; c = t[c].next) {
         cw_json *m = NULL;
         for (uint32_t i = 0; i < o->len && !m; i++)
-            if (cw_jkeylen(&o->u.members[i]) == t[c].seglen && memcmp(o->u.members[i].key, t[c].seg, t[c].seglen) == 0)
+            if (cw_jkeylen(&o->u.members[i]) == t[c].seglen && cw_key_eq(o->u.members[i].key, t[c].seg, t[c].seglen))
                 m = &o->u.members[i].val;
         if (!m) {
             add++;
@@ -222,7 +215,7 @@ static void fs_merge(cw_arena *ar, const fs_node *t, int n, cw_json *o)
     for (int c = t[n].first; c >= 0; c = t[c].next) {
         bool found = false;
         for (uint32_t i = 0; i < o->len && !found; i++)
-            found = cw_jkeylen(&o->u.members[i]) == t[c].seglen && memcmp(o->u.members[i].key, t[c].seg, t[c].seglen) == 0;
+            found = cw_jkeylen(&o->u.members[i]) == t[c].seglen && cw_key_eq(o->u.members[i].key, t[c].seg, t[c].seglen);
         if (found) continue;
         /* the last segment of a name is NUL-terminated already (names are
          * static or arena strings); inner segments need a copy */

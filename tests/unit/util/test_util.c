@@ -1,3 +1,4 @@
+#include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -28,6 +29,37 @@ static void test_arena(void **st)
     arr = cw_arena_realloc(&a, arr, 4 * sizeof(int), 100 * sizeof(int));
     for (int i = 0; i < 4; i++) assert_int_equal(arr[i], i);
     assert_true(((uintptr_t)arr & 15) == 0);
+    cw_arena_free(&a);
+}
+
+/* The fast path (text, %s and integers) of cw_arena_printf gives what vsnprintf gives. */
+static void test_arena_printf_strs(void **state)
+{
+    (void)state;
+    cw_arena a;
+    cw_arena_init(&a, 0);
+    const char *volatile nul = NULL; /* volatile: the compiler cannot see it is NULL */
+    char big[600];
+    memset(big, 'b', sizeof big - 1);
+    big[sizeof big - 1] = 0;
+    struct { const char *got, *fmt; } cases[] = {
+        {cw_arena_printf(&a, "%s:%s", "read", "AllUsers"), "read:AllUsers"},
+        {cw_arena_printf(&a, "no conversions"), "no conversions"},
+        {cw_arena_printf(&a, "%s", ""), ""},
+        {cw_arena_printf(&a, "100%% of %s%%", "it"), "100% of it%"},
+        {cw_arena_printf(&a, "[%s]", nul), "[(null)]"}, /* as glibc prints it */
+        {cw_arena_printf(&a, "%s=%d", "n", 7), "n=7"},
+        {cw_arena_printf(&a, "%d|%d|%d", 0, -45, INT_MIN), "0|-45|-2147483648"},
+        {cw_arena_printf(&a, "%u %zu %lld", UINT_MAX, (size_t)12345678901ULL, LLONG_MIN),
+         "4294967295 12345678901 -9223372036854775808"},
+        {cw_arena_printf(&a, "#%d of %s", 3, "x"), "#3 of x"},
+        {cw_arena_printf(&a, "%-3s|", "x"), "x  |"},                    /* anything else: vsnprintf */
+        {cw_arena_printf(&a, "%.2f %x", 1.5, 255u), "1.50 ff"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) assert_string_equal(cases[i].got, cases[i].fmt);
+    char *p = cw_arena_printf(&a, "<%s%s>", big, big);
+    assert_int_equal(strlen(p), 2 * (sizeof big - 1) + 2);
+    assert_true(p[0] == '<' && p[1] == 'b' && p[strlen(p) - 1] == '>');
     cw_arena_free(&a);
 }
 
@@ -142,6 +174,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_arena),
+        cmocka_unit_test(test_arena_printf_strs),
         cmocka_unit_test(test_strbuf_json),
         cmocka_unit_test(test_hmap),
         cmocka_unit_test(test_json_escape_random),
