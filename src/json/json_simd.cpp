@@ -62,7 +62,7 @@ struct str_cache {
         p[4 + n] = 0;
         return p + 4;
     }
-    const char *get(cw_arena *a, const char *s, size_t n)
+    const char *get(cw_arena *a, const char *s, size_t n, bool *hit = nullptr)
     {
         if (n == 0) return empty_key + 4;
         if (n > MAXLEN) return make(a, s, n);
@@ -70,7 +70,10 @@ struct str_cache {
         uint64_t h = hash(s, n);
         slot &sl = slots[h & (N - 1)];
         uint32_t tag = static_cast<uint32_t>(h >> 32);
-        if (sl.s && sl.gen == a->gen && sl.len == n && sl.tag == tag && cw_key_eq(sl.s, s, n)) return sl.s;
+        if (sl.s && sl.gen == a->gen && sl.len == n && sl.tag == tag && cw_key_eq(sl.s, s, n)) {
+            if (hit) *hit = true;
+            return sl.s;
+        }
         const char *k = make(a, s, n);
         sl = {k, static_cast<uint32_t>(n), tag, a->gen};
         return k;
@@ -79,32 +82,48 @@ struct str_cache {
 
 // Projection decisions by exact key bytes: the same few hundred keys recur in
 // every record, so most lookups are one hash and one compare in a table that
-// stays in cache.
+// stays in cache. A slot also remembers the key interned in the arena being
+// filled (no second lookup to build the member) and how often this field's
+// string values were found in the string cache: fields whose values do not
+// repeat (ids, timestamps) stop probing it, which saved a cache miss per
+// value for nothing.
 struct proj_cache {
     struct slot {
         uint64_t serial; // of the node, 0 = empty
         const cw_jproj *child;
+        const char *ikey;        // the key interned in the arena of generation kgen
+        unsigned long long kgen;
+        uint32_t tries, hits;    // string values of this field looked up / found in the cache
         uint8_t len, keep;
         char key[46];
     };
     static constexpr size_t N = 1024;
+    static constexpr uint32_t PROBE = 256; // values looked up before a field may stop
     slot *slots = nullptr;
     ~proj_cache() { free(slots); }
-    int lookup(const cw_jproj *p, const char *k, size_t n, const cw_jproj **child)
+    // The slot of key k under p (nullptr when the key is too long to cache:
+    // then *keep and *child are set directly).
+    slot *lookup(const cw_jproj *p, const char *k, size_t n, const cw_jproj **child, int *keep)
     {
-        if (n > sizeof(slot::key)) return cw_jproj_lookup(p, k, n, child);
+        if (n > sizeof(slot::key)) {
+            *keep = cw_jproj_lookup(p, k, n, child);
+            return nullptr;
+        }
         if (!slots) slots = static_cast<slot *>(cw_xcalloc(N, sizeof(slot)));
         uint64_t h = str_cache::hash(k, n) ^ (p->serial * 0x9E3779B97F4A7C15ULL);
         slot &sl = slots[(h ^ (h >> 32)) & (N - 1)];
-        if (sl.serial == p->serial && sl.len == n && cw_key_eq(sl.key, k, n)) {
-            *child = sl.child;
-            return sl.keep;
+        if (!(sl.serial == p->serial && sl.len == n && cw_key_eq(sl.key, k, n))) {
+            int kp = cw_jproj_lookup(p, k, n, child);
+            sl.serial = p->serial, sl.child = *child, sl.len = static_cast<uint8_t>(n), sl.keep = static_cast<uint8_t>(kp);
+            sl.ikey = nullptr, sl.kgen = 0, sl.tries = sl.hits = 0;
+            std::memcpy(sl.key, k, n);
         }
-        int keep = cw_jproj_lookup(p, k, n, child);
-        sl.serial = p->serial, sl.child = *child, sl.len = static_cast<uint8_t>(n), sl.keep = static_cast<uint8_t>(keep);
-        std::memcpy(sl.key, k, n);
-        return keep;
+        *child = sl.child;
+        *keep = sl.keep;
+        return &sl;
     }
+    // whether values of the slot's field are worth looking up in the string cache
+    static bool share_values(const slot *sl) { return !sl || sl->tries < PROBE || sl->hits * 8 >= sl->tries; }
 };
 
 struct state {
@@ -125,7 +144,8 @@ state &st()
     return s;
 }
 
-void convert(cw_arena *a, str_cache &keys, simdjson::dom::element e, cw_json *out, const cw_jproj *p);
+void convert(cw_arena *a, str_cache &keys, simdjson::dom::element e, cw_json *out, const cw_jproj *p,
+             proj_cache::slot *vs = nullptr);
 
 // An object under a projection: only the members p keeps are built, into an
 // array of exactly their number.
@@ -133,16 +153,19 @@ void convert_projected(cw_arena *a, str_cache &keys, simdjson::dom::object o, cw
 {
     proj_cache &pc = st().proj;
     constexpr size_t LOCAL = 64;
-    const cw_jproj *sel[LOCAL];
+    proj_cache::slot *sel[LOCAL];
+    const cw_jproj *child[LOCAL];
     uint64_t keep = 0;
     size_t n = 0, k = 0;
     for (auto field : o) {
         const cw_jproj *c;
-        if (pc.lookup(p, field.key.data(), field.key.size(), &c)) {
+        int kp;
+        proj_cache::slot *sl = pc.lookup(p, field.key.data(), field.key.size(), &c, &kp);
+        if (kp) {
             if (n < LOCAL) keep |= UINT64_C(1) << n;
             k++;
         }
-        if (n < LOCAL) sel[n] = c;
+        if (n < LOCAL) sel[n] = sl, child[n] = c;
         n++;
     }
 #ifdef CW_PROJ_CHECK
@@ -163,19 +186,31 @@ void convert_projected(cw_arena *a, str_cache &keys, simdjson::dom::object o, cw
     size_t i = 0, j = 0;
     for (auto field : o) {
         const cw_jproj *c;
-        bool kept;
-        if (i < LOCAL) kept = (keep >> i) & 1, c = sel[i];
-        else kept = pc.lookup(p, field.key.data(), field.key.size(), &c);
+        proj_cache::slot *sl;
+        int kept;
+        if (i < LOCAL) kept = (keep >> i) & 1, c = child[i], sl = sel[i];
+        else sl = pc.lookup(p, field.key.data(), field.key.size(), &c, &kept);
         i++;
         if (!kept || j >= k) continue;
         cw_jmember *m = &mem[j++];
-        m->key = keys.get(a, field.key.data(), field.key.size());
-        convert(a, keys, field.value, &m->val, c);
+        // the slot may have been taken by another key of this object since
+        // pass 1 (it is direct-mapped): its interned key counts only if the
+        // slot still holds this key
+        const size_t kn = field.key.size();
+        if (sl && !(sl->serial == p->serial && sl->len == kn && cw_key_eq(sl->key, field.key.data(), kn))) sl = nullptr;
+        if (sl && sl->kgen == a->gen && sl->ikey) {
+            m->key = sl->ikey;
+        } else {
+            m->key = keys.get(a, field.key.data(), field.key.size());
+            if (sl) sl->ikey = m->key, sl->kgen = a->gen;
+        }
+        convert(a, keys, field.value, &m->val, c, sl);
     }
     out->len = static_cast<uint32_t>(j);
 }
 
-void convert(cw_arena *a, str_cache &keys, simdjson::dom::element e, cw_json *out, const cw_jproj *p)
+void convert(cw_arena *a, str_cache &keys, simdjson::dom::element e, cw_json *out, const cw_jproj *p,
+             proj_cache::slot *vs)
 {
     using namespace simdjson::dom;
     std::memset(out, 0, sizeof *out);
@@ -212,7 +247,7 @@ void convert(cw_arena *a, str_cache &keys, simdjson::dom::element e, cw_json *ou
         size_t i = 0;
         for (auto child : arr) {
             if (i >= n) break;
-            convert(a, keys, child, &out->u.items[i++], p);
+            convert(a, keys, child, &out->u.items[i++], p, vs);
         }
         out->len = static_cast<uint32_t>(i);
         break;
@@ -221,7 +256,13 @@ void convert(cw_arena *a, str_cache &keys, simdjson::dom::element e, cw_json *ou
         std::string_view sv = e.get_string().value_unsafe();
         out->type = CW_JSTR;
         out->len = static_cast<uint32_t>(sv.size());
-        out->u.str = keys.get(a, sv.data(), sv.size());
+        if (!proj_cache::share_values(vs)) {
+            out->u.str = str_cache::make(a, sv.data(), sv.size());
+        } else {
+            bool hit = false;
+            out->u.str = keys.get(a, sv.data(), sv.size(), &hit);
+            if (vs && sv.size() && sv.size() <= str_cache::MAXLEN) vs->tries++, vs->hits += hit;
+        }
         break;
     }
     case element_type::INT64:
