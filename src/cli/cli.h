@@ -23,6 +23,23 @@ void cw_cmd_rules_help(FILE *out);
 int cw_cmd_classify(int argc, char **argv);
 void cw_cmd_classify_help(FILE *out);
 
+/* The findings file of scan --output (outfile.c): opened before the scan,
+ * emptied on a thread while inputs load, unless it is also an input. */
+#include <pthread.h>
+#include <stddef.h>
+#include <sys/types.h>
+typedef struct cw_outfile {
+    int fd;
+    dev_t dev;
+    ino_t ino;
+    int regular, threaded, truncated, trunc_errno;
+    pthread_t th;
+} cw_outfile;
+int cw_outfile_open(cw_outfile *f, const char *path);                 /* -1 with errno */
+void cw_outfile_prepare(cw_outfile *f, char *const *inputs, size_t n); /* start emptying */
+FILE *cw_outfile_stream(cw_outfile *f);                               /* NULL with errno */
+void cw_outfile_abandon(cw_outfile *f);
+
 /* True when argv[i] is -h/--help. */
 bool cw_is_help(const char *arg);
 #endif

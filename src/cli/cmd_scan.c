@@ -270,6 +270,16 @@ int cw_cmd_scan(int argc, char **argv)
     }
     cw_diags_free(&rd);
 
+    /* the output file: one that cannot be written fails now, not after the scan */
+    cw_outfile of = {.fd = -1};
+    bool to_file = o.output && strcmp(o.output, "-") != 0;
+    if (to_file && cw_outfile_open(&of, o.output) != 0) {
+        cw_error("--output: cannot write '%s': %s", o.output, strerror(errno));
+        cw_rules_free(rs);
+        free(o.rules);
+        return CW_EXIT_USAGE;
+    }
+
     /* 2. inputs */
     double t_rules0 = now_s(), c_rules0 = o.stats ? cpu_s() : 0;
     char **files = NULL;
@@ -277,6 +287,7 @@ int cw_cmd_scan(int argc, char **argv)
     cw_diags d;
     cw_diags_init(&d);
     for (int i = first; i < argc; i++) collect(argv[i], &files, &nfiles, &capf, &d, 0);
+    if (to_file) cw_outfile_prepare(&of, files, nfiles);
     cw_assets assets;
     cw_assets_init(&assets);
     cw_arena pa; /* the projection */
@@ -336,10 +347,11 @@ int cw_cmd_scan(int argc, char **argv)
                          .ninputs = (size_t)(argc - first), .assets = live, .rules = metas, .nrules = nrules};
     FILE *out = stdout;
     int rc = CW_EXIT_OK;
-    if (o.output && strcmp(o.output, "-") != 0) {
-        out = fopen(o.output, "w");
+    if (to_file) {
+        out = cw_outfile_stream(&of);
         if (!out) {
             cw_error("--output: cannot write '%s': %s", o.output, strerror(errno));
+            cw_outfile_abandon(&of);
             rc = CW_EXIT_USAGE;
         }
     }

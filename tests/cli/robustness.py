@@ -228,6 +228,35 @@ def _():
     expect(rc, err, 2, r"too large|exceeds|limit", None)
 
 
+@case("output-unwritable")
+def _():
+    # a findings file that cannot be written fails before the scan, naming the path
+    p = write("one.json", item("a"))
+    bad = os.path.join(TMP, "no-such-dir", "out.json")
+    rc, out, err = run(["scan", "-q", "--format", "json", "-o", bad, p])
+    expect(rc, err, 2, re.escape(bad), None)
+    rc, out, err = run(["scan", "-q", "--format", "json", "-o", TMP, p])  # a directory
+    expect(rc, err, 2, r"--output: cannot write", None)
+
+
+@case("output-replaces")
+def _():
+    # an existing, longer findings file is replaced, not overwritten in place
+    p = write("one.json", item("a"))
+    o = write("findings.json", "x" * 100000)
+    rc, out, err = run(["scan", "-q", "--format", "json", "-o", o, p])
+    assert rc == 0, err
+    with open(o) as f:
+        doc = f.read()
+    assert doc.rstrip().endswith("}") and "x" * 10 not in doc, doc[-200:]
+    # the findings file may also be the input: it is read before it is replaced
+    q = write("inout.json", item("b"))
+    rc, out, err = run(["scan", "-q", "--format", "json", "-o", q, q])
+    assert rc == 0, err
+    with open(q) as f:
+        assert '"arn:aws:s3:::b"' in f.read()
+
+
 for name, errmsg in results:
     print(("ok   " if errmsg is None else "FAIL ") + name + ("" if errmsg is None else ": " + errmsg[:3000]))
 subprocess.run(["rm", "-rf", TMP])
