@@ -1,6 +1,7 @@
 /* analyze.c - the fact registry (every fact an analyzer may set) and the
  * analyzer registry. Semantics: docs/analyzers.md. */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -162,7 +163,8 @@ static const char *const snapshots_reads[] = {
 const cw_analyzer cw_analyzers[] = {
     {"common", "customer-data tags, encryption and backup facts; account and region from the ARN", cw_an_common, 1,
      cw_an_common_part, common_reads},
-    {"s3", "S3 effective public access: ACL, bucket policy, bucket and account Block Public Access", cw_an_s3, 0, NULL,
+    {"s3", "S3 effective public access: ACL, bucket policy, bucket and account Block Public Access", cw_an_s3, 0,
+     cw_an_s3_part,
      s3_reads},
     {"netreach", "security groups as port x CIDR sets; internet reachability of databases, search domains and "
                  "instances",
@@ -177,13 +179,6 @@ void cw_analyze_project(cw_arena *a, cw_jproj *item)
     for (const cw_analyzer *an = cw_analyzers; an->name; an++)
         for (const char *const *r = an->reads; r && *r; r++) cw_jproj_keep(a, item, *r);
 }
-
-typedef struct an_job {
-    const cw_analyzer *an;
-    cw_assets view; /* a shallow copy of the asset set with an arena of its own */
-    pthread_t th;
-    int started;
-} an_job;
 
 double cw_analyze_seconds[16];
 size_t cw_analyze_bytes[16];
@@ -201,13 +196,6 @@ static void run_timed(const cw_analyzer *an, cw_assets *s)
     an->run(s);
     size_t i = (size_t)(an - cw_analyzers);
     if (i < 16) cw_analyze_seconds[i] = mono() - t;
-}
-
-static void *an_main(void *arg)
-{
-    an_job *j = arg;
-    run_timed(j->an, &j->view);
-    return NULL;
 }
 
 typedef struct part_ctx {
@@ -241,40 +229,80 @@ static void run_first_parallel(cw_assets *s, const cw_analyzer *an, unsigned npa
     free(p.views);
 }
 
+/* The analyzers after the `first` ones, as jobs on a pool of one thread per
+ * core: an analyzer with run_part in parts (so that the longest one does not
+ * run alone at the end), the others whole, the whole ones first. Each job
+ * writes facts only on its own assets, into an arena of its own. */
+typedef struct an_job {
+    const cw_analyzer *an;
+    unsigned part, nparts; /* nparts 0: the whole analyzer */
+    cw_assets view;        /* a shallow copy of the asset set with an arena of its own */
+    double secs;
+} an_job;
+
+typedef struct an_pool {
+    an_job *jobs;
+    size_t n;
+    _Atomic size_t next;
+} an_pool;
+
+static void pool_worker(void *ctx, unsigned part, unsigned nparts)
+{
+    an_pool *p = ctx;
+    for (;;) {
+        size_t i = atomic_fetch_add(&p->next, 1);
+        if (i >= p->n) break;
+        an_job *j = &p->jobs[i];
+        double t = mono();
+        if (j->nparts) j->an->run_part(&j->view, j->part, j->nparts);
+        else j->an->run(&j->view);
+        j->secs = mono() - t;
+    }
+}
+
+static void run_rest_parallel(cw_assets *s, unsigned cores)
+{
+    const unsigned nparts = 2 * cores;
+    size_t n = 0;
+    for (const cw_analyzer *an = cw_analyzers; an->name; an++)
+        if (!an->first) n += an->run_part ? nparts : 1;
+    an_pool p = {cw_xcalloc(n, sizeof(an_job)), 0, 0};
+    for (int split = 0; split < 2; split++)
+        for (const cw_analyzer *an = cw_analyzers; an->name; an++) {
+            if (an->first || !an->run_part != !split) continue;
+            for (unsigned k = 0; k < (split ? nparts : 1); k++) {
+                an_job *j = &p.jobs[p.n++];
+                j->an = an, j->part = k, j->nparts = split ? nparts : 0;
+                j->view = *s;
+                cw_arena_init(&j->view.arena, 2u << 20);
+            }
+        }
+    cw_parallel(pool_worker, &p, cores < p.n ? cores : (unsigned)p.n);
+    for (size_t i = 0; i < p.n; i++) {
+        size_t ix = (size_t)(p.jobs[i].an - cw_analyzers);
+        cw_arena *a = cw_xmalloc(sizeof *a);
+        *a = p.jobs[i].view.arena;
+        if (ix < 16) cw_analyze_bytes[ix] += a->total, cw_analyze_seconds[ix] += p.jobs[i].secs;
+        cw_assets_adopt(s, a);
+    }
+    free(p.jobs);
+}
+
 void cw_analyze_all(cw_assets *s)
 {
-    size_t n = 0;
     unsigned parts = cw_parts_for(s->n);
     bool large = parts > 1;
     for (const cw_analyzer *an = cw_analyzers; an->name; an++) {
+        if (!an->first) continue;
         double t = mono();
-        if (!an->first) n++;
-        else if (large && an->run_part) run_first_parallel(s, an, parts);
+        if (large && an->run_part) run_first_parallel(s, an, parts);
         else an->run(s);
-        if (an->first && an - cw_analyzers < 16) cw_analyze_seconds[an - cw_analyzers] = mono() - t;
+        if (an - cw_analyzers < 16) cw_analyze_seconds[an - cw_analyzers] = mono() - t;
     }
     if (!large) {
         for (const cw_analyzer *an = cw_analyzers; an->name; an++)
             if (!an->first) run_timed(an, s);
         return;
     }
-    an_job *jobs = cw_xcalloc(n, sizeof *jobs);
-    size_t k = 0;
-    for (const cw_analyzer *an = cw_analyzers; an->name; an++) {
-        if (an->first) continue;
-        an_job *j = &jobs[k++];
-        j->an = an;
-        j->view = *s;
-        cw_arena_init(&j->view.arena, 4u << 20);
-        j->started = pthread_create(&j->th, NULL, an_main, j) == 0;
-        if (!j->started) run_timed(an, &j->view); /* no thread: run here */
-    }
-    for (size_t i = 0; i < n; i++) {
-        if (jobs[i].started) pthread_join(jobs[i].th, NULL);
-        cw_arena *a = cw_xmalloc(sizeof *a);
-        *a = jobs[i].view.arena;
-        if (jobs[i].an - cw_analyzers < 16) cw_analyze_bytes[jobs[i].an - cw_analyzers] += a->total;
-        cw_assets_adopt(s, a);
-    }
-    free(jobs);
+    run_rest_parallel(s, cw_cores());
 }

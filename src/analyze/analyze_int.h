@@ -68,6 +68,7 @@ void cw_an_common(cw_assets *s);
 /* The assets whose index % nparts == part (parts may run concurrently). */
 void cw_an_common_part(cw_assets *s, unsigned part, unsigned nparts);
 void cw_an_s3(cw_assets *s);
+void cw_an_s3_part(cw_assets *s, unsigned part, unsigned nparts);
 void cw_an_netreach(cw_assets *s);
 void cw_an_snapshots(cw_assets *s);
 

@@ -342,7 +342,8 @@ static void bucket(cw_assets *s, cw_asset *a, const cw_json *acct_cfg, int64_t n
     cw_arena_free(&scratch);
 }
 
-void cw_an_s3(cw_assets *s)
+/* The buckets at positions part, part + nparts, ... of the type list. */
+void cw_an_s3_part(cw_assets *s, unsigned part, unsigned nparts)
 {
     const cw_asset_list *acc = cw_assets_of_type(s, "AWS::S3::AccountPublicAccessBlock");
     cw_hmap by_acct;
@@ -355,10 +356,15 @@ void cw_an_s3(cw_assets *s)
     }
     int64_t now = cw_analyze_time();
     const cw_asset_list *bl = cw_assets_of_type(s, "AWS::S3::Bucket");
-    for (size_t i = 0; i < bl->n; i++) {
+    for (size_t i = part; i < bl->n; i += nparts) {
         cw_asset *a = bl->v[i];
         const cw_json *acfg = a->account ? cw_hmap_get(&by_acct, a->account, strlen(a->account)) : NULL;
         bucket(s, a, acfg, now);
     }
     cw_hmap_free(&by_acct);
+}
+
+void cw_an_s3(cw_assets *s)
+{
+    cw_an_s3_part(s, 0, 1);
 }
