@@ -3,14 +3,16 @@
 # items), runs `cloudwarden scan --format json` with every built-in rule, and in
 # the same run times jq answering ONE single-rule question (which buckets have a
 # public ACL grant) on the same file. Prints items/s, MB/s, peak RSS and the ratio
-# (three rounds of both tools; medians).
+# (ROUNDS rounds of both tools, default 5; medians).
 #   ITEMS=N      items to generate (default 200000)
 #   BIN=path     the binary (default build/cloudwarden)
+#   ROUNDS=N     rounds of cloudwarden then jq (default 5, odd)
 # The generated file (bench/out/snapshot-ITEMS.json, git-ignored) is reused by later runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ITEMS=${ITEMS:-200000}
 BIN=${BIN:-build/cloudwarden}
+ROUNDS=${ROUNDS:-5}
 out=bench/out
 mkdir -p "$out"
 snap="$out/snapshot-$ITEMS.json"
@@ -40,19 +42,20 @@ JQ_PROG='[.configurationItems[]
               | select(test("AllUsers|AuthenticatedUsers"))] | length > 0)
   | .ARN // .arn] | length'
 
-# Three rounds, each runs cloudwarden then jq, so that both see the same
-# machine (its speed drifts by +-15% here); medians count, and the median of
+# ROUNDS rounds, each runs cloudwarden then jq, so that both see the same
+# machine (its speed drifts by 20-50% here); medians count, and the median of
 # the per-round ratios is printed too.
 runs=(); jruns=(); ratios=()
-for i in 1 2 3; do
+for i in $(seq "$ROUNDS"); do
   read -r s kb < <(measure cw "$BIN" scan --quiet --format json -o "$out/findings.json" "$snap")
   read -r js jkb < <(measure jq jq "$JQ_PROG" "$snap")
   runs+=("$s $kb"); jruns+=("$js $jkb")
   ratios+=("$(python3 -c "print(f'{$js/max($s,1e-3):.2f}')")")
 done
-read -r cw_s cw_kb < <(printf '%s\n' "${runs[@]}" | sort -n | sed -n 2p)
-read -r jq_s jq_kb < <(printf '%s\n' "${jruns[@]}" | sort -n | sed -n 2p)
-ratio_med=$(printf '%s\n' "${ratios[@]}" | sort -n | sed -n 2p)
+mid=$(( (ROUNDS + 1) / 2 ))
+read -r cw_s cw_kb < <(printf '%s\n' "${runs[@]}" | sort -n | sed -n "${mid}p")
+read -r jq_s jq_kb < <(printf '%s\n' "${jruns[@]}" | sort -n | sed -n "${mid}p")
+ratio_med=$(printf '%s\n' "${ratios[@]}" | sort -n | sed -n "${mid}p")
 echo "cloudwarden runs (s, KB): ${runs[*]}" >&2
 echo "jq runs (s, KB): ${jruns[*]}" >&2
 echo "per-round ratios: ${ratios[*]}" >&2
