@@ -176,20 +176,46 @@ static void list_push(cw_asset_list *l, cw_asset *a)
     l->v[l->n++] = a;
 }
 
+/* Whether any live asset has this type, by the type string's address (the
+ * adapters intern them: a handful of addresses per type); a miss asks the
+ * type lists. Most relationships of an inventory name resources that were not
+ * recorded (VPCs, subnets, ...): this spares their (type, id) lookup. */
+typedef struct type_memo {
+    const char *type[64];
+    bool has[64];
+} type_memo;
+
+static bool type_present(const cw_assets *s, type_memo *m, const char *type)
+{
+    size_t h = cw_ptr_slot(type, 63);
+    if (m->type[h] != type) m->type[h] = type, m->has[h] = cw_assets_of_type(s, type)->n > 0;
+    return m->has[h];
+}
+
+/* Ids are ARNs or "type/resourceId" (model.h): a resource id with neither
+ * ':' nor '/' is no asset's id. */
+static bool may_be_id(const char *rid)
+{
+    return strpbrk(rid, ":/") != NULL;
+}
+
 /* Relationship targets: read-only lookups, each part writes only its own
  * assets' relationships, so parts can run on separate threads. */
 static void link_rels(void *ctx, unsigned part, unsigned nparts)
 {
     cw_assets *s = ctx;
+    type_memo memo;
+    memset(&memo, 0, sizeof memo);
     for (size_t i = part; i < s->n; i += nparts) {
         cw_asset *a = s->v[i];
         if (!a->live || !a->type) continue;
         for (uint32_t r = 0; r < a->nrels; r++) {
             cw_rel *rel = &a->rels[r];
             rel->target = NULL;
-            if (rel->type && rel->resource_id)
+            if (rel->type && rel->resource_id && type_present(s, &memo, rel->type))
                 rel->target = cw_assets_find_rid(s, rel->type, rel->resource_id);
-            if (!rel->target && rel->resource_id) rel->target = cw_assets_find(s, rel->resource_id);
+            if (!rel->target && rel->resource_id && may_be_id(rel->resource_id))
+                rel->target = cw_assets_find(s, rel->resource_id);
             if (rel->target && !rel->target->live) rel->target = NULL;
         }
     }
