@@ -134,6 +134,7 @@ cw_asset *cw_assets_add(cw_assets *s, const cw_asset *in)
         if (!prev->facts) prev->facts = cw_json_new_obj(&s->arena);
         if (!prev->tags) prev->tags = &empty_obj;
         if (prev->id) ix_put(&s->by_id, s, BY_ID, id_tag(prev->id), prev);
+        if (prev->id && !strpbrk(prev->id, ":/")) s->plain_ids = true;
         return prev;
     }
     /* the asset and copies of the strings every later stage reads (sort, output)
@@ -163,6 +164,7 @@ cw_asset *cw_assets_add(cw_assets *s, const cw_asset *in)
     a->index = (uint32_t)s->n;
     s->v[s->n++] = a;
     if (a->id) ix_put(&s->by_id, s, BY_ID, id_tag(a->id), a);
+    if (a->id && !strpbrk(a->id, ":/")) s->plain_ids = true;
     if (a->type && rid) ix_put(&s->by_rid, s, BY_RID, rid_tag(a->type, rid), a);
     return a;
 }
@@ -192,11 +194,12 @@ static bool type_present(const cw_assets *s, type_memo *m, const char *type)
     return m->has[h];
 }
 
-/* Ids are ARNs or "type/resourceId" (model.h): a resource id with neither
- * ':' nor '/' is no asset's id. */
-static bool may_be_id(const char *rid)
+/* Ids are ARNs or "type/resourceId" (model.h): unless an item's ARN field
+ * said otherwise (plain_ids), a resource id with neither ':' nor '/' is no
+ * asset's id. */
+static bool may_be_id(const cw_assets *s, const char *rid)
 {
-    return strpbrk(rid, ":/") != NULL;
+    return s->plain_ids || strpbrk(rid, ":/") != NULL;
 }
 
 /* Relationship targets: read-only lookups, each part writes only its own
@@ -214,7 +217,7 @@ static void link_rels(void *ctx, unsigned part, unsigned nparts)
             rel->target = NULL;
             if (rel->type && rel->resource_id && type_present(s, &memo, rel->type))
                 rel->target = cw_assets_find_rid(s, rel->type, rel->resource_id);
-            if (!rel->target && rel->resource_id && may_be_id(rel->resource_id))
+            if (!rel->target && rel->resource_id && may_be_id(s, rel->resource_id))
                 rel->target = cw_assets_find(s, rel->resource_id);
             if (rel->target && !rel->target->live) rel->target = NULL;
         }

@@ -68,6 +68,7 @@ typedef struct cw_assets {
     cw_asset_index by_rid;   /* (type, resourceId) -> asset */
     cw_hmap by_type;         /* type -> cw_asset_list* */
     uint64_t records_seen;   /* records read, including superseded ones */
+    bool plain_ids;          /* some id has neither ':' nor '/' (not an ARN nor type/resourceId) */
     cw_arena **adopted;      /* arenas of worker threads whose data assets use */
     size_t nadopted;
 } cw_assets;

@@ -72,6 +72,48 @@ static void test_snapshot_and_history(void **state)
     cw_diags_free(&d);
 }
 
+/* Relationship targets: by (type, resource id); by id when the relationship
+ * names the target by its ARN; and by an id that is neither ARN nor
+ * type/resourceId when an item's ARN field holds such a string. */
+#define ITEMR(type, id, arn, rels)                                                                              \
+    "{\"configurationItemVersion\":\"1.3\",\"awsAccountId\":\"111122223333\",\"configurationItemStatus\":\"OK\"," \
+    "\"configurationItemCaptureTime\":\"2021-01-01T00:00:00.000Z\",\"resourceType\":\"" type "\",\"resourceId\":\"" id \
+    "\",\"ARN\":\"" arn "\",\"awsRegion\":\"ap-southeast-2\",\"tags\":{},\"relationships\":" rels           \
+    ",\"configuration\":{}}"
+static void test_link_targets(void **state)
+{
+    (void)state;
+    const char *p = write_tmp(
+        "links.json",
+        "{\"configurationItems\":[\n" ITEMR("AWS::EC2::SecurityGroup", "sg-1", "arn:aws:ec2:ap-southeast-2:111122223333:security-group/sg-1", "[]")
+        ",\n" ITEMR("AWS::Custom::Thing", "t-1", "plainid", "[]")
+        ",\n" ITEMR("AWS::EC2::Instance", "i-1", "arn:aws:ec2:ap-southeast-2:111122223333:instance/i-1",
+                     "[{\"resourceType\":\"AWS::EC2::SecurityGroup\",\"resourceId\":\"sg-1\"},"
+                     "{\"resourceType\":\"AWS::EC2::VPC\",\"resourceId\":\"vpc-1\"},"
+                     "{\"resourceType\":\"AWS::Other::Type\",\"resourceId\":\"arn:aws:ec2:ap-southeast-2:111122223333:security-group/sg-1\"},"
+                     "{\"resourceType\":\"AWS::Other::Type\",\"resourceId\":\"plainid\"}]") "]}\n");
+    cw_assets s;
+    cw_assets_init(&s);
+    cw_diags d;
+    cw_diags_init(&d);
+    cw_ingest_stats st;
+    assert_int_equal(load(&s, p, &d, &st), 0);
+    cw_assets_link(&s);
+    cw_asset *i1 = cw_assets_find_rid(&s, "AWS::EC2::Instance", "i-1");
+    cw_asset *sg = cw_assets_find_rid(&s, "AWS::EC2::SecurityGroup", "sg-1");
+    cw_asset *t1 = cw_assets_find(&s, "plainid");
+    assert_non_null(i1);
+    assert_non_null(sg);
+    assert_non_null(t1);
+    assert_int_equal(i1->nrels, 4);
+    assert_ptr_equal(i1->rels[0].target, sg);   /* (type, resource id) */
+    assert_null(i1->rels[1].target);            /* not in the inventory */
+    assert_ptr_equal(i1->rels[2].target, sg);   /* by ARN */
+    assert_ptr_equal(i1->rels[3].target, t1);   /* by a plain id */
+    cw_assets_free(&s);
+    cw_diags_free(&d);
+}
+
 static void test_embedded_json_decoded(void **state)
 {
     (void)state;
@@ -335,7 +377,7 @@ static int teardown(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_snapshot_and_history), cmocka_unit_test(test_embedded_json_decoded),
+        cmocka_unit_test(test_snapshot_and_history), cmocka_unit_test(test_link_targets), cmocka_unit_test(test_embedded_json_decoded),
         cmocka_unit_test(test_notifications),        cmocka_unit_test(test_bad_records_keep_good_ones),
         cmocka_unit_test(test_not_an_inventory),     cmocka_unit_test(test_gzip_input),
         cmocka_unit_test(test_corpus),               cmocka_unit_test(test_parallel_same_as_serial),
