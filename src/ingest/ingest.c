@@ -219,8 +219,13 @@ typedef struct committer {
 
 static void commit_batch(committer *c, batch *b)
 {
+    enum { AHEAD = 8 }; /* assets whose index slots are being fetched */
+    for (size_t i = 0; i < b->n && i < AHEAD; i++)
+        if (!b->items[i].framing_error && b->items[i].result > 0) cw_assets_prefetch(c->s, &b->items[i].asset);
     for (size_t i = 0; i < b->n; i++) {
         item *it = &b->items[i];
+        if (i + AHEAD < b->n && !it[AHEAD].framing_error && it[AHEAD].result > 0)
+            cw_assets_prefetch(c->s, &it[AHEAD].asset);
         if (it->framing_error) {
             add_json_err(c->d, c->path, &it->err);
             c->st->errors++;

@@ -113,6 +113,14 @@ static void ix_put(cw_asset_index *x, const cw_assets *s, int kind, uint32_t tag
     x->slots[i] = (uint64_t)tag << 32 | (a->index + 1u);
 }
 
+void cw_assets_prefetch(const cw_assets *s, const cw_asset *in)
+{
+    const char *rid = in->resource_id ? in->resource_id : in->id;
+    if (s->by_rid.cap && in->type && rid)
+        __builtin_prefetch(&s->by_rid.slots[rid_tag(in->type, rid) & (s->by_rid.cap - 1)]);
+    if (s->by_id.cap && in->id) __builtin_prefetch(&s->by_id.slots[id_tag(in->id) & (s->by_id.cap - 1)]);
+}
+
 /* ISO 8601 timestamps of one format compare lexically. */
 static int newer(const char *a, const char *b)
 {

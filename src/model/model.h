@@ -90,6 +90,9 @@ size_t cw_assets_arena_bytes(const cw_assets *s);
  * replaces it (history files list many items per resource). Returns the
  * stored asset. */
 cw_asset *cw_assets_add(cw_assets *s, const cw_asset *a);
+/* A hint that a will be added soon: starts loading the index slots it needs
+ * (adding assets is bound by those cache misses). */
+void cw_assets_prefetch(const cw_assets *s, const cw_asset *a);
 /* After loading: build per-type lists and resolve relationships. */
 void cw_assets_link(cw_assets *s);
 cw_asset *cw_assets_find(const cw_assets *s, const char *id);
