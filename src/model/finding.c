@@ -127,13 +127,64 @@ typedef struct sort_job {
     size_t nb;
 } sort_job;
 
+/* Sorting one rule's findings by resource id: the ids of a bucket share a
+ * long prefix ("arn:aws:ec2:"), so each finding gets as key the 8 bytes after
+ * the bucket's common prefix (big-endian, zero past the end: the order of
+ * strcmp), and only equal keys compare the findings themselves. */
+typedef struct skey {
+    uint64_t key;
+    const char *rest; /* the id from the key on */
+    const cw_finding *f;
+} skey;
+
+static int cmp_skey(const void *pa, const void *pb)
+{
+    const skey *a = pa, *b = pb;
+    if (a->key != b->key) return a->key < b->key ? -1 : 1;
+    int c = a->rest == b->rest ? 0 : strcmp(a->rest, b->rest);
+    return c ? c : cmp_in_rule(a->f, b->f);
+}
+
+static void sort_bucket(cw_finding *v, size_t n)
+{
+    const char *first = v[0].asset ? v[0].asset->id : NULL;
+    size_t lcp = first ? strlen(first) : 0;
+    for (size_t i = 1; i < n && first; i++) {
+        const char *id = v[i].asset ? v[i].asset->id : NULL;
+        if (!id) first = NULL; /* a finding without an id: the plain comparison */
+        else {
+            size_t l = 0;
+            while (l < lcp && id[l] == first[l]) l++;
+            lcp = l;
+        }
+    }
+    if (!first) {
+        qsort(v, n, sizeof *v, cmp_in_rule);
+        return;
+    }
+    skey *k = cw_xmalloc(n * sizeof *k);
+    for (size_t i = 0; i < n; i++) {
+        const unsigned char *p = (const unsigned char *)v[i].asset->id + lcp;
+        uint64_t key = 0;
+        int b = 0;
+        for (; b < 8 && p[b]; b++) key = key << 8 | p[b];
+        key <<= 8 * (8 - b);
+        k[i].key = key, k[i].rest = (const char *)p, k[i].f = &v[i];
+    }
+    qsort(k, n, sizeof *k, cmp_skey);
+    cw_finding *tmp = cw_xmalloc(n * sizeof *tmp);
+    for (size_t i = 0; i < n; i++) tmp[i] = *k[i].f;
+    memcpy(v, tmp, n * sizeof *v);
+    free(tmp);
+    free(k);
+}
+
 static void sort_buckets(void *ctx, unsigned part, unsigned nparts)
 {
     (void)nparts;
     sort_job *j = ctx;
     for (size_t b = 0; b < j->nb; b++)
-        if (j->owner[b] == part && j->bcount[b] > 1)
-            qsort(j->v + j->bstart[b], j->bcount[b], sizeof *j->v, cmp_in_rule);
+        if (j->owner[b] == part && j->bcount[b] > 1) sort_bucket(j->v + j->bstart[b], j->bcount[b]);
 }
 
 

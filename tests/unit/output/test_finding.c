@@ -122,6 +122,55 @@ static void test_findings_sort_random(void **st)
     cw_findings_free(&fs);
 }
 
+/* The keyed bucket sort against qsort with cw_finding_cmp on ids of every
+ * shape: long shared prefixes, ids that are prefixes of others, ids shorter
+ * than the key, bytes >= 0x80, equal ids on different assets, and buckets
+ * with a NULL id or a NULL asset (the plain comparison). */
+static void test_findings_sort_keys(void **st)
+{
+    (void)st;
+    static cw_rule_meta rules[3] = {{.id = "k-a", .severity = CW_SEV_HIGH},
+                                    {.id = "k-b", .severity = CW_SEV_LOW},
+                                    {.id = "k-c", .severity = CW_SEV_LOW}};
+    static const char *const stems[] = {"arn:aws:ec2:us-east-1:111122223333:instance/i-",
+                                        "arn:aws:ec2:us-east-1:111122223333:instance/i-0",
+                                        "arn:aws:ec2:us-east-1:1111", "arn:aws:ec2:us-east-1:111122223333:instance/",
+                                        "arn:aws:ec2:eu-west-1:111122223333:instance/i-", "arn:aws:ec2:",
+                                        "arn:aws:ec2:us-east-1:111122223333:instance/i-\xc3\xa9",
+                                        "arn:aws:ec2:us-east-1:111122223333:instance/i-\x7f"};
+    static cw_asset assets[600];
+    static char names[600][96];
+    for (int i = 0; i < 600; i++) {
+        const char *stem = stems[i % 8];
+        if (i % 5 == 0) snprintf(names[i], sizeof names[i], "%s", stem);
+        else snprintf(names[i], sizeof names[i], "%s%x", stem, (unsigned)((i * 2654435761u) >> (i % 29)));
+        if (i % 50 == 7) snprintf(names[i], sizeof names[i], "%s", names[i - 1]); /* equal ids, other asset */
+        assets[i] = (cw_asset){.id = names[i], .source_file = i % 3 ? "a.json" : "b.json",
+                               .source_record = (uint64_t)(i % 11)};
+    }
+    assets[599].id = NULL; /* rule k-c's bucket gets it: plain comparison there */
+    static const char *const ev[] = {"x", "y", NULL};
+    cw_findings fs;
+    cw_findings_init(&fs);
+    unsigned seed = 11;
+    for (int i = 0; i < 25000; i++) {
+        seed = seed * 1103515245u + 12345u;
+        unsigned r = (seed >> 8) % 3;
+        unsigned a = (seed >> 12) % 599;
+        if (r == 2 && (seed >> 20) % 97 == 0) a = 599;
+        cw_finding f = {&rules[r], &assets[a], ev[(seed >> 22) % 3], NULL};
+        if (r == 2 && (seed >> 20) % 89 == 0) f.asset = NULL;
+        cw_findings_add(&fs, &f);
+    }
+    cw_finding *ref = malloc(fs.n * sizeof *ref);
+    memcpy(ref, fs.v, fs.n * sizeof *ref);
+    qsort(ref, fs.n, sizeof *ref, cmp_ref);
+    cw_findings_sort(&fs);
+    for (size_t i = 0; i < fs.n; i++) assert_int_equal(cw_finding_cmp(&fs.v[i], &ref[i]), 0);
+    free(ref);
+    cw_findings_free(&fs);
+}
+
 static void test_registry(void **st)
 {
     (void)st;
@@ -171,7 +220,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_severity),     cmocka_unit_test(test_categories),
-        cmocka_unit_test(test_findings_sort), cmocka_unit_test(test_findings_sort_random),
+        cmocka_unit_test(test_findings_sort), cmocka_unit_test(test_findings_sort_random), cmocka_unit_test(test_findings_sort_keys),
         cmocka_unit_test(test_registry),
         cmocka_unit_test(test_iso_to_ms),    cmocka_unit_test(test_fingerprint),
     };
