@@ -24,7 +24,7 @@ typedef struct frags {
 
 static void jstr(cw_strbuf *sb, const char *s)
 {
-    if (s) cw_sb_add_json_str(sb, s, strlen(s));
+    if (s) cw_sb_add_json_cstr(sb, s);
     else cw_sb_add(sb, "null", 4);
 }
 

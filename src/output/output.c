@@ -138,7 +138,7 @@ void cw_jw_keyn(cw_jw *w, const char *k, size_t n)
 void cw_jw_str(cw_jw *w, const char *s)
 {
     jw_pre(w);
-    if (s) cw_sb_add_json_str(w->sb, s, strlen(s));
+    if (s) cw_sb_add_json_cstr(w->sb, s);
     else cw_sb_adds(w->sb, "null");
 }
 

@@ -25,6 +25,8 @@ void cw_sb_vprintf(cw_strbuf *sb, const char *fmt, va_list ap);
 /* Append s (n bytes) as a JSON string literal, quotes included. Invalid UTF-8
  * bytes are replaced by U+FFFD so the output is always valid JSON. */
 void cw_sb_add_json_str(cw_strbuf *sb, const char *s, size_t n);
+/* The same for a NUL-terminated string, without a separate strlen pass. */
+void cw_sb_add_json_cstr(cw_strbuf *sb, const char *s);
 char *cw_sb_detach(cw_strbuf *sb);         /* caller frees; sb is reset */
 /* Length of the valid UTF-8 sequence at s (at most n bytes), 0 when invalid
  * (overlong, surrogate, beyond U+10FFFF, truncated). A byte < 0x80 is 1. */

@@ -6,6 +6,8 @@
 #include <cmocka.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 #include <stdlib.h>
 
 #include "util/arena.h"
@@ -124,6 +126,43 @@ static void test_json_escape_random(void **st)
     }
 }
 
+/* cw_sb_add_json_cstr == cw_sb_add_json_str(s, strlen(s)) at every alignment,
+ * with the string's NUL the last byte before an unreadable page (its aligned
+ * loads must not cross into it) and NULs inside the blocks it reads. */
+static void test_json_cstr(void **st)
+{
+    (void)st;
+    long pg = sysconf(_SC_PAGESIZE);
+    unsigned char *map = mmap(NULL, (size_t)pg * 2, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    assert_true(map != MAP_FAILED);
+    assert_int_equal(mprotect(map + pg, (size_t)pg, PROT_NONE), 0);
+    unsigned char *end = map + pg; /* first unreadable byte */
+    static const unsigned char pool[] = "ab\"\\\n\x01\x7f\xc3\xa9\xff";
+    unsigned seed = 11;
+    for (int round = 0; round < 20000; round++) {
+        seed = seed * 1103515245u + 12345u;
+        size_t n = (seed >> 8) % 90;
+        seed = seed * 1103515245u + 12345u;
+        int at_end = (seed >> 12) & 1;
+        unsigned char *s = at_end ? end - n - 1 : map + 64 + (seed >> 16) % 64;
+        for (size_t i = 0; i < n; i++) {
+            seed = seed * 1103515245u + 12345u;
+            s[i] = (seed >> 20) % 6 ? (unsigned char)('a' + (seed >> 8) % 26) : pool[(seed >> 8) % (sizeof pool - 1)];
+        }
+        s[n] = 0;
+        if (!at_end) memset(s + n + 1, 'z', 40); /* plain bytes after the NUL must not count */
+        cw_strbuf a = CW_STRBUF_INIT, b = CW_STRBUF_INIT;
+        cw_sb_add_json_cstr(&a, (const char *)s);
+        cw_sb_add_json_str(&b, (const char *)s, strlen((const char *)s));
+        assert_int_equal(a.len, b.len);
+        assert_memory_equal(a.buf, b.buf, a.len);
+        assert_int_equal(a.buf[a.len], 0);
+        cw_sb_free(&a);
+        cw_sb_free(&b);
+    }
+    munmap(map, (size_t)pg * 2);
+}
+
 static void test_hmap(void **st)
 {
     (void)st;
@@ -178,6 +217,7 @@ int main(void)
         cmocka_unit_test(test_strbuf_json),
         cmocka_unit_test(test_hmap),
         cmocka_unit_test(test_json_escape_random),
+        cmocka_unit_test(test_json_cstr),
         cmocka_unit_test(test_linecol),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
