@@ -15,22 +15,37 @@
 
 #include "analyze_int.h"
 
+static bool is_sep(unsigned char c) { return c == '-' || c == '_' || c == ' ' || c == '.' || c == ':'; }
+
 static void squash(const char *in, size_t n, char *out, size_t cap)
 {
     size_t j = 0;
     for (size_t i = 0; i < n && j + 1 < cap; i++) {
         unsigned char c = (unsigned char)in[i];
-        if (c == '-' || c == '_' || c == ' ' || c == '.' || c == ':') continue;
+        if (is_sep(c)) continue;
         out[j++] = (char)tolower(c);
     }
     out[j] = 0;
 }
 
+/* squash(s) == word (lower case), without building the squashed copy: every
+ * resource's tags are checked, and most keys differ at their first letter. */
+static bool squash_eq(const char *s, const char *word)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    for (;; p++) {
+        unsigned char c = *p;
+        if (is_sep(c)) continue;
+        if (c >= 'A' && c <= 'Z') c = (unsigned char)(c | 0x20);
+        if (c != (unsigned char)*word) return false;
+        if (!c) return true;
+        word++;
+    }
+}
+
 static bool class_key(const char *k)
 {
-    char b[64];
-    squash(k, strlen(k), b, sizeof b);
-    return strcmp(b, "dataclass") == 0 || strcmp(b, "dataclassification") == 0 || strcmp(b, "classification") == 0;
+    return squash_eq(k, "dataclass") || squash_eq(k, "dataclassification") || squash_eq(k, "classification");
 }
 
 static bool customer_value(const char *v)

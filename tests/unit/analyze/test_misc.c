@@ -100,7 +100,14 @@ static void test_common_facts(void **st)
                           "{'encryptionAtRestOptions':{'enabled':true}}", NULL);
     cw_asset *x = an_addq(&S, "{'resourceType':'AWS::SNS::Topic','resourceId':'t2','tags':{'classification':"
                               "'public'},'configuration':{}}");
+    /* keys compared ignoring case and - _ . : space; a longer or shorter key is not one */
+    cw_asset *y = an_addq(&S, "{'resourceType':'AWS::SNS::Topic','resourceId':'t3','tags':{'Env':'pii',"
+                              "'Data_Class.ification':'Personal'},'configuration':{}}");
+    cw_asset *z = an_addq(&S, "{'resourceType':'AWS::SNS::Topic','resourceId':'t4','tags':{'data-classes':'pii',"
+                              "'dataclas':'pii','classification2':'pii','DATA':'pii'},'configuration':{}}");
     run();
+    assert_true(an_bool(y, "data.customer"));
+    assert_false(an_bool(z, "data.customer"));
     assert_string_equal(v->account, "264683526309");
     assert_string_equal(v->region, "us-east-1");
     assert_true(an_bool(v, "data.customer"));
