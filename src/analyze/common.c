@@ -134,7 +134,13 @@ static const struct {
 
 void cw_an_common_part(cw_assets *s, unsigned part, unsigned nparts)
 {
+    const size_t ahead = 4 * (size_t)nparts; /* assets lie far apart: fetch two steps ahead */
     for (size_t i = part; i < s->n; i += nparts) {
+        if (i + 2 * ahead < s->n) __builtin_prefetch(s->v[i + 2 * ahead]);
+        if (i + ahead < s->n) {
+            const cw_asset *n = s->v[i + ahead];
+            __builtin_prefetch(n->tags), __builtin_prefetch(n->facts);
+        }
         cw_asset *a = s->v[i];
         if (!a->live || !a->type) continue;
         cw_factset fs;
