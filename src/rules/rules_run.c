@@ -129,28 +129,7 @@ static void eval_asset(run *R, const cw_rule *r, const cw_asset *as, size_t *exp
  * re-reads the whole inventory once per rule and is memory-bound). With
  * nparts > 1 only the assets whose index falls in this part are evaluated, so
  * parts can run on separate threads. */
-/* The assets of a type lie far apart in memory and the rules of the type
- * start by reading each one's item and facts: fetch them ahead in three
- * steps (the asset, then its item and facts nodes, then their members), each
- * step's pointers already in cache when the next one follows them. */
-enum { PF_AHEAD = 3 };
-static inline void prefetch_nodes(const cw_asset *as)
-{
-    __builtin_prefetch(as->raw);
-    __builtin_prefetch(as->facts);
-}
-static inline void prefetch_members(const cw_asset *as)
-{
-    if (as->raw) __builtin_prefetch(as->raw->u.members);
-    if (as->facts) __builtin_prefetch(as->facts->u.members);
-}
-
-static inline void prefetch_ahead(cw_asset *const *v, size_t n, size_t i)
-{
-    if (i + 3 * PF_AHEAD < n) __builtin_prefetch(v[i + 3 * PF_AHEAD]);
-    if (i + 2 * PF_AHEAD < n) prefetch_nodes(v[i + 2 * PF_AHEAD]);
-    if (i + PF_AHEAD < n) prefetch_members(v[i + PF_AHEAD]);
-}
+enum { PF_AHEAD = 3 }; /* assets evaluated per prefetch step */
 
 static void eval_part(run *R, const cw_rule *const *rules, size_t n, const cw_assets *s, const size_t *base,
                       size_t *hits, unsigned part, unsigned nparts)
@@ -163,7 +142,7 @@ static void eval_part(run *R, const cw_rule *const *rules, size_t n, const cw_as
     for (size_t k = 0; k < n; k++)
         if (rules[k]->all_types) grp[ng] = rules[k], gidx[ng++] = k;
     for (size_t i = 0; ng && i < s->n; i++) {
-        prefetch_ahead(s->v, s->n, i);
+        cw_assets_prefetch_ahead(s->v, s->n, i, PF_AHEAD);
         if (MINE(s->v[i]))
             for (size_t g = 0; g < ng; g++) eval_asset(R, grp[g], s->v[i], hits + base[gidx[g]]);
     }
@@ -191,7 +170,7 @@ static void eval_part(run *R, const cw_rule *const *rules, size_t n, const cw_as
             }
             const cw_asset_list *l = cw_assets_of_type(s, type);
             for (size_t i = 0; l && i < l->n; i++) {
-                prefetch_ahead(l->v, l->n, i);
+                cw_assets_prefetch_ahead(l->v, l->n, i, PF_AHEAD);
                 if (MINE(l->v[i]))
                     for (size_t g = 0; g < ng; g++) eval_asset(R, grp[g], l->v[i], hits + base[gidx[g]]);
             }
