@@ -39,14 +39,18 @@ void cw_emit_init(cw_emit *e, FILE *out)
     e->err = 0;
 }
 
+static void emit_bytes(cw_emit *e, const char *p, size_t len)
+{
+    if (len == 0 || e->err) return;
+    errno = 0;
+    size_t n = fwrite(p, 1, len, e->out);
+    if (n != len) e->err = errno ? errno : EIO;
+}
+
 static void emit_write(cw_emit *e)
 {
     if (e->sb.len == 0) return;
-    if (!e->err) {
-        errno = 0;
-        size_t n = fwrite(e->sb.buf, 1, e->sb.len, e->out);
-        if (n != e->sb.len) e->err = errno ? errno : EIO;
-    }
+    emit_bytes(e, e->sb.buf, e->sb.len);
     cw_sb_reset(&e->sb);
 }
 
@@ -386,8 +390,7 @@ static void cw_out_items_lines(cw_emit *e, cw_jw *w, const cw_findings *fs, cons
         while (!(s->ready && s->block == b)) pthread_cond_wait(&p.cv, &p.mu);
         pthread_mutex_unlock(&p.mu);
         emit_write(e); /* what the caller buffered before the array */
-        cw_sb_add(&e->sb, s->sb.buf ? s->sb.buf : "", s->sb.len);
-        emit_write(e);
+        emit_bytes(e, s->sb.buf, s->sb.len); /* the block itself, without a copy */
         pthread_mutex_lock(&p.mu);
         s->ready = 0;
         p.written = b + 1;
