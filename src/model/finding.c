@@ -168,7 +168,7 @@ static void sort_bucket(cw_finding *v, size_t n)
         uint64_t key = 0;
         int b = 0;
         for (; b < 8 && p[b]; b++) key = key << 8 | p[b];
-        key <<= 8 * (8 - b);
+        if (b && b < 8) key <<= 8 * (8 - b); /* (b == 0: key is 0; a shift by 64 is undefined) */
         k[i].key = key, k[i].rest = (const char *)p, k[i].f = &v[i];
     }
     qsort(k, n, sizeof *k, cmp_skey);
