@@ -127,8 +127,8 @@ static void eval_asset(run *R, const cw_rule *r, const cw_asset *as, size_t *exp
 /* Asset-major order: for each resource type, each asset is evaluated by
  * every rule of that type while its JSON is still in cache (rule-major order
  * re-reads the whole inventory once per rule and is memory-bound). With
- * nparts > 1 a part evaluates every nparts-th asset of each list (from its
- * part number on), so parts can run on separate threads. */
+ * nparts > 1 only the assets whose index falls in this part are evaluated, so
+ * parts can run on separate threads. */
 enum { PF_AHEAD = 3 }; /* assets evaluated per prefetch step */
 
 static void eval_part(run *R, const cw_rule *const *rules, size_t n, const cw_assets *s, const size_t *base,
@@ -136,16 +136,14 @@ static void eval_part(run *R, const cw_rule *const *rules, size_t n, const cw_as
 {
     const cw_rule **grp = cw_xmalloc((n + 1) * sizeof *grp);
     size_t *gidx = cw_xmalloc((n + 1) * sizeof *gidx);
-    /* a part takes every nparts-th asset of each list it walks (and fetches
-     * ahead only those) */
-    const size_t step = PF_AHEAD * (size_t)nparts;
+#define MINE(as) ((as)->live && (as)->index % nparts == part)
     /* rules for every type ("*") */
     size_t ng = 0;
     for (size_t k = 0; k < n; k++)
         if (rules[k]->all_types) grp[ng] = rules[k], gidx[ng++] = k;
-    for (size_t i = part; ng && i < s->n; i += nparts) {
-        cw_assets_prefetch_ahead(s->v, s->n, i, step);
-        if (s->v[i]->live)
+    for (size_t i = 0; ng && i < s->n; i++) {
+        cw_assets_prefetch_ahead(s->v, s->n, i, PF_AHEAD);
+        if (MINE(s->v[i]))
             for (size_t g = 0; g < ng; g++) eval_asset(R, grp[g], s->v[i], hits + base[gidx[g]]);
     }
     /* each distinct type once, with the rules that name it */
@@ -171,12 +169,14 @@ static void eval_part(run *R, const cw_rule *const *rules, size_t n, const cw_as
                     }
             }
             const cw_asset_list *l = cw_assets_of_type(s, type);
-            for (size_t i = part; i < l->n; i += nparts) { /* type lists hold live assets only */
-                cw_assets_prefetch_ahead(l->v, l->n, i, step);
-                for (size_t g = 0; g < ng; g++) eval_asset(R, grp[g], l->v[i], hits + base[gidx[g]]);
+            for (size_t i = 0; l && i < l->n; i++) {
+                cw_assets_prefetch_ahead(l->v, l->n, i, PF_AHEAD);
+                if (MINE(l->v[i]))
+                    for (size_t g = 0; g < ng; g++) eval_asset(R, grp[g], l->v[i], hits + base[gidx[g]]);
             }
         }
     }
+#undef MINE
     free(grp);
     free(gidx);
 }
