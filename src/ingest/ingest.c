@@ -109,6 +109,7 @@ typedef struct item {
     int result;        /* prepare: 1 asset, 0 skipped, -1 rejected; -2 did not parse */
     size_t diag_from, diag_to; /* this record's diagnostics in batch->diags */
     cw_asset asset;
+    cw_asset_keys keys; /* of asset, computed on the worker */
 } item;
 
 enum { B_FREE, B_READY, B_WORKING, B_DONE };
@@ -151,6 +152,7 @@ static void work_batch(pool *p, cw_arena *a, batch *b)
             add_json_err(&b->diags, p->path, &it->err);
         } else {
             it->result = p->ad->prepare(a, p->path, &it->rec, &b->diags, &it->asset);
+            if (it->result > 0) cw_asset_keys_of(&it->asset, &it->keys);
         }
         it->diag_to = b->diags.n;
     }
@@ -221,11 +223,12 @@ static void commit_batch(committer *c, batch *b)
 {
     enum { AHEAD = 8 }; /* assets whose index slots are being fetched */
     for (size_t i = 0; i < b->n && i < AHEAD; i++)
-        if (!b->items[i].framing_error && b->items[i].result > 0) cw_assets_prefetch(c->s, &b->items[i].asset);
+        if (!b->items[i].framing_error && b->items[i].result > 0)
+            cw_assets_prefetch(c->s, &b->items[i].asset, &b->items[i].keys);
     for (size_t i = 0; i < b->n; i++) {
         item *it = &b->items[i];
         if (i + AHEAD < b->n && !it[AHEAD].framing_error && it[AHEAD].result > 0)
-            cw_assets_prefetch(c->s, &it[AHEAD].asset);
+            cw_assets_prefetch(c->s, &it[AHEAD].asset, &it[AHEAD].keys);
         if (it->framing_error) {
             add_json_err(c->d, c->path, &it->err);
             c->st->errors++;
@@ -242,7 +245,7 @@ static void commit_batch(committer *c, batch *b)
             continue;
         }
         c->st->records++;
-        if (it->result > 0) cw_assets_add(c->s, &it->asset), c->st->assets++;
+        if (it->result > 0) cw_assets_add_keyed(c->s, &it->asset, &it->keys), c->st->assets++;
         else if (it->result == 0) c->st->skipped++;
         else c->st->errors++, c->rc = -1;
     }

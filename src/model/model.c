@@ -59,16 +59,15 @@ static const char *rid_of(const cw_asset *a)
     return a->resource_id ? a->resource_id : a->id;
 }
 
-static uint32_t id_tag(const char *id)
-{
-    return (uint32_t)cw_hmap_hash(id, strlen(id));
-}
+static uint32_t id_tag_n(const char *id, size_t n) { return (uint32_t)cw_hmap_hash(id, n); }
+static uint32_t id_tag(const char *id) { return id_tag_n(id, strlen(id)); }
 
-static uint32_t rid_tag(const char *type, const char *rid)
+static uint32_t rid_tag_n(const char *type, const char *rid, size_t rl)
 {
-    uint64_t h = cw_hmap_hash(rid, strlen(rid)) ^ (cw_hmap_hash(type, strlen(type)) * 0x9E3779B97F4A7C15ULL);
+    uint64_t h = cw_hmap_hash(rid, rl) ^ (cw_hmap_hash(type, strlen(type)) * 0x9E3779B97F4A7C15ULL);
     return (uint32_t)(h ^ (h >> 32));
 }
+static uint32_t rid_tag(const char *type, const char *rid) { return rid_tag_n(type, rid, strlen(rid)); }
 
 /* The slot holding the key, or the empty slot where it would go. */
 static size_t ix_probe(const cw_asset_index *x, const cw_assets *s, int kind, uint32_t tag, const char *type,
@@ -113,12 +112,20 @@ static void ix_put(cw_asset_index *x, const cw_assets *s, int kind, uint32_t tag
     x->slots[i] = (uint64_t)tag << 32 | (a->index + 1u);
 }
 
-void cw_assets_prefetch(const cw_assets *s, const cw_asset *in)
+void cw_asset_keys_of(const cw_asset *a, cw_asset_keys *k)
 {
-    const char *rid = in->resource_id ? in->resource_id : in->id;
-    if (s->by_rid.cap && in->type && rid)
-        __builtin_prefetch(&s->by_rid.slots[rid_tag(in->type, rid) & (s->by_rid.cap - 1)]);
-    if (s->by_id.cap && in->id) __builtin_prefetch(&s->by_id.slots[id_tag(in->id) & (s->by_id.cap - 1)]);
+    const char *const src[5] = {a->id, a->resource_id, a->name, a->account, a->region};
+    for (int i = 0; i < 5; i++) k->len[i] = src[i] ? (uint32_t)strlen(src[i]) : 0;
+    k->id_tag = a->id ? id_tag_n(a->id, k->len[0]) : 0;
+    const char *rid = rid_of(a);
+    k->rid_tag = a->type && rid ? rid_tag_n(a->type, rid, a->resource_id ? k->len[1] : k->len[0]) : 0;
+    k->plain_id = a->id && !strpbrk(a->id, ":/");
+}
+
+void cw_assets_prefetch(const cw_assets *s, const cw_asset *in, const cw_asset_keys *k)
+{
+    if (s->by_rid.cap && in->type && rid_of(in)) __builtin_prefetch(&s->by_rid.slots[k->rid_tag & (s->by_rid.cap - 1)]);
+    if (s->by_id.cap && in->id) __builtin_prefetch(&s->by_id.slots[k->id_tag & (s->by_id.cap - 1)]);
 }
 
 /* ISO 8601 timestamps of one format compare lexically. */
@@ -131,9 +138,16 @@ static int newer(const char *a, const char *b)
 
 cw_asset *cw_assets_add(cw_assets *s, const cw_asset *in)
 {
+    cw_asset_keys k;
+    cw_asset_keys_of(in, &k);
+    return cw_assets_add_keyed(s, in, &k);
+}
+
+cw_asset *cw_assets_add_keyed(cw_assets *s, const cw_asset *in, const cw_asset_keys *k)
+{
     s->records_seen++;
-    const char *rid = in->resource_id ? in->resource_id : in->id;
-    cw_asset *prev = cw_assets_find_rid(s, in->type, rid);
+    const char *rid = rid_of(in);
+    cw_asset *prev = in->type && rid ? ix_get(&s->by_rid, s, BY_RID, k->rid_tag, in->type, rid) : NULL;
     if (prev) {
         if (!newer(in->capture_time, prev->capture_time)) return prev; /* older history item */
         uint32_t idx = prev->index;
@@ -141,28 +155,28 @@ cw_asset *cw_assets_add(cw_assets *s, const cw_asset *in)
         prev->index = idx;
         if (!prev->facts) prev->facts = cw_json_new_obj(&s->arena);
         if (!prev->tags) prev->tags = &empty_obj;
-        if (prev->id) ix_put(&s->by_id, s, BY_ID, id_tag(prev->id), prev);
-        if (prev->id && !strpbrk(prev->id, ":/")) s->plain_ids = true;
+        if (prev->id) ix_put(&s->by_id, s, BY_ID, k->id_tag, prev);
+        if (k->plain_id) s->plain_ids = true;
         return prev;
     }
     /* the asset and copies of the strings every later stage reads (sort, output)
      * in one block: its fields then share cache lines instead of pointing into
      * the parse arenas */
     const char *const src[5] = {in->id, in->resource_id, in->name, in->account, in->region};
-    size_t len[5] = {0}, total = sizeof(cw_asset);
-    for (int k = 0; k < 5; k++)
-        if (src[k]) total += (len[k] = strlen(src[k])) + 1;
+    size_t total = sizeof(cw_asset);
+    for (int i = 0; i < 5; i++)
+        if (src[i]) total += k->len[i] + 1;
     cw_asset *a = cw_arena_alloc(&s->arena, total);
     *a = *in;
     char *pk = (char *)(a + 1);
     const char **dst[5] = {&a->id, &a->resource_id, &a->name, &a->account, &a->region};
-    for (int k = 0; k < 5; k++)
-        if (src[k]) {
-            memcpy(pk, src[k], len[k] + 1);
-            *dst[k] = pk;
-            pk += len[k] + 1;
+    for (int i = 0; i < 5; i++)
+        if (src[i]) {
+            memcpy(pk, src[i], k->len[i] + 1);
+            *dst[i] = pk;
+            pk += k->len[i] + 1;
         }
-    rid = a->resource_id ? a->resource_id : a->id;
+    rid = rid_of(a);
     if (!a->facts) a->facts = cw_json_new_obj(&s->arena);
     if (!a->tags) a->tags = &empty_obj;
     if (s->n == s->cap) {
@@ -171,9 +185,9 @@ cw_asset *cw_assets_add(cw_assets *s, const cw_asset *in)
     }
     a->index = (uint32_t)s->n;
     s->v[s->n++] = a;
-    if (a->id) ix_put(&s->by_id, s, BY_ID, id_tag(a->id), a);
-    if (a->id && !strpbrk(a->id, ":/")) s->plain_ids = true;
-    if (a->type && rid) ix_put(&s->by_rid, s, BY_RID, rid_tag(a->type, rid), a);
+    if (a->id) ix_put(&s->by_id, s, BY_ID, k->id_tag, a);
+    if (k->plain_id) s->plain_ids = true;
+    if (a->type && rid) ix_put(&s->by_rid, s, BY_RID, k->rid_tag, a);
     return a;
 }
 

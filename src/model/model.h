@@ -90,9 +90,19 @@ size_t cw_assets_arena_bytes(const cw_assets *s);
  * replaces it (history files list many items per resource). Returns the
  * stored asset. */
 cw_asset *cw_assets_add(cw_assets *s, const cw_asset *a);
+/* What adding an asset computes of it alone (index hashes, string lengths):
+ * loaders compute it on their parse threads and add with the result, so the
+ * one thread that adds does not. */
+typedef struct cw_asset_keys {
+    uint32_t id_tag, rid_tag; /* index hashes of id and of (type, resource id) */
+    uint32_t len[5];          /* strlen of id, resource_id, name, account, region (0 when NULL) */
+    bool plain_id;            /* the id is neither an ARN nor type/resourceId */
+} cw_asset_keys;
+void cw_asset_keys_of(const cw_asset *a, cw_asset_keys *k); /* thread-safe */
+cw_asset *cw_assets_add_keyed(cw_assets *s, const cw_asset *a, const cw_asset_keys *k);
 /* A hint that a will be added soon: starts loading the index slots it needs
  * (adding assets is bound by those cache misses). */
-void cw_assets_prefetch(const cw_assets *s, const cw_asset *a);
+void cw_assets_prefetch(const cw_assets *s, const cw_asset *a, const cw_asset_keys *k);
 /* Loops over assets are bound by cache misses (each asset, its item and its
  * facts lie far apart): called at each v[i] of a loop that steps by `step`,
  * starts loading the asset 3 steps ahead, its item, facts and tags nodes 2
