@@ -33,6 +33,7 @@
 
 typedef struct sgs {
     const cw_sgcache *cache; /* parsed permissions of every group */
+    const cw_asset *owner;   /* the resource the groups are attached to */
     cw_asset **v;
     size_t n, cap;
     cw_strlist ids, missing;
@@ -44,6 +45,14 @@ static void sgs_add(cw_assets *s, sgs *g, const char *id, cw_asset *target)
     for (size_t i = 0; i < g->ids.n; i++)
         if (strcmp(g->ids.v[i], id) == 0) return;
     cw_strlist_add(&g->ids, id);
+    /* the owner's relationships usually hold the group already resolved: a
+     * live target of that type and id is what the index would return */
+    for (uint32_t i = 0; !target && g->owner && i < g->owner->nrels; i++) {
+        cw_asset *t = g->owner->rels[i].target;
+        if (t && t->type && t->resource_id && strcmp(t->resource_id, id) == 0 &&
+            strcmp(t->type, "AWS::EC2::SecurityGroup") == 0)
+            target = t;
+    }
     if (!target) target = cw_assets_find_rid(s, "AWS::EC2::SecurityGroup", id);
     if (target && !target->live) target = NULL;
     if (!target) {
@@ -174,6 +183,7 @@ static void rds_instance(cw_assets *s, cw_asset *a, const cw_sgcache *sc)
     const cw_json *c = cw_conf(a);
     sgs g = {0};
     g.cache = sc;
+    g.owner = a;
     sgs_from_array(s, &g, cw_json_get_ci(c, "vpcSecurityGroups"), "vpcSecurityGroupId");
     sgs_from_rels(s, a, &g);
     int port = port_of(cw_get_path_ci(c, "endpoint.port"));
@@ -195,6 +205,7 @@ static void redshift(cw_assets *s, cw_asset *a, const cw_sgcache *sc)
     const cw_json *c = cw_conf(a);
     sgs g = {0};
     g.cache = sc;
+    g.owner = a;
     sgs_from_array(s, &g, cw_json_get_ci(c, "vpcSecurityGroups"), "vpcSecurityGroupId");
     sgs_from_rels(s, a, &g);
     int port = port_of(cw_get_path_ci(c, "endpoint.port"));
@@ -222,6 +233,7 @@ static void rds_cluster(cw_assets *s, cw_asset *a, const cw_hmap *instances, con
     cw_fs_init(&fs, s, a);
     sgs g = {0};
     g.cache = sc;
+    g.owner = a;
     sgs_from_array(s, &g, cw_json_get_ci(c, "vpcSecurityGroups"), "vpcSecurityGroupId");
     sgs_from_rels(s, a, &g);
     common_facts(&fs, &g, false, true);
@@ -282,6 +294,7 @@ static void ec2_instance(cw_assets *s, cw_asset *a, const cw_sgcache *sc)
     const cw_json *c = cw_conf(a);
     sgs g = {0};
     g.cache = sc;
+    g.owner = a;
     sgs_from_array(s, &g, cw_json_get_ci(c, "securityGroups"), "groupId");
     bool v4 = cw_json_str(cw_json_get_ci(c, "publicIpAddress"), "")[0] != 0, v6 = false;
     const cw_json *nis = cw_json_get_ci(c, "networkInterfaces");
@@ -338,6 +351,7 @@ static void search_domain(cw_assets *s, cw_asset *a, int64_t now)
     cw_fs_init(&fs, s, a);
     const cw_json *c = cw_conf(a);
     sgs g = {0};
+    g.owner = a;
     const cw_json *vpc = cw_json_get_ci(c, "VPCOptions");
     const cw_json *subnets = cw_json_get_ci(vpc, "SubnetIds");
     bool in_vpc = subnets && subnets->type == CW_JARR && subnets->len;
