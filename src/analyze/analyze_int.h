@@ -49,9 +49,9 @@ const cw_json *cw_supp(const cw_asset *a);  /* "supplementaryConfiguration" */
 /* Case-insensitive path "a.b.c" through objects. */
 const cw_json *cw_get_path_ci(const cw_json *root, const char *dotted);
 /* A JSON document that may still be a string holding JSON: returns the
- * parsed value (arena of s) or v itself; NULL for null/empty/unparsable.
+ * parsed value (in arena a) or v itself; NULL for null/empty/unparsable.
  * *bad is set when a string did not parse. */
-const cw_json *cw_json_doc(cw_assets *s, const cw_json *v, bool *bad);
+const cw_json *cw_json_doc(cw_arena *a, const cw_json *v, bool *bad);
 bool cw_is_true(const cw_json *v); /* true, "true", "True", 1 */
 
 /* A growable list of strings (malloc'd array, arena strings). */

@@ -330,14 +330,14 @@ const cw_json *cw_get_path_ci(const cw_json *root, const char *dotted)
     return o;
 }
 
-const cw_json *cw_json_doc(cw_assets *s, const cw_json *v, bool *bad)
+const cw_json *cw_json_doc(cw_arena *a, const cw_json *v, bool *bad)
 {
     if (bad) *bad = false;
     if (!v || v->type == CW_JNULL) return NULL;
     if (v->type != CW_JSTR) return v;
     if (!v->len) return NULL;
     cw_json_err err;
-    const cw_json *p = cw_json_parse(&s->arena, v->u.str, v->len, &err);
+    const cw_json *p = cw_json_parse(a, v->u.str, v->len, &err);
     if (!p && bad) *bad = true;
     return p;
 }

@@ -369,7 +369,7 @@ static void search_domain(cw_assets *s, cw_asset *a, int64_t now)
                                            : "internet reachable: the domain is not in a VPC, its endpoint is public");
     /* who may use it */
     bool bad = false;
-    const cw_json *doc = cw_json_doc(s, cw_json_get_ci(c, "AccessPolicies"), &bad);
+    const cw_json *doc = cw_json_doc(&s->arena, cw_json_get_ci(c, "AccessPolicies"), &bad);
     cw_policy *pol = cw_policy_compile(&s->arena, doc);
     const char *arn = a->id && strncmp(a->id, "arn:", 4) == 0 ? a->id : cw_json_str(cw_json_get_ci(c, "ARN"), NULL);
     cw_res_target t = {arn ? cw_arena_printf(&s->arena, "%s/", arn) : NULL, true};

@@ -197,7 +197,7 @@ static void bucket(cw_assets *s, cw_asset *a, const cw_json *acct_cfg, int64_t n
     bpa b = {0};
     const cw_json *bcfg = cw_json_get_ci(supp, "PublicAccessBlockConfiguration");
     if (!bcfg) bcfg = cw_json_get_ci(conf, "PublicAccessBlockConfiguration");
-    bcfg = cw_json_doc(s, bcfg, NULL);
+    bcfg = cw_json_doc(&scratch, bcfg, NULL);
     read_bpa(bcfg, b.bucket);
     read_bpa(acct_cfg, b.account);
     bool all = true, acct_all = acct_cfg != NULL;
@@ -215,14 +215,14 @@ static void bucket(cw_assets *s, cw_asset *a, const cw_json *acct_cfg, int64_t n
     /* ACL */
     acl_result acl = {0};
     bool acl_bad = false;
-    analyze_acl(s, cw_json_doc(s, cw_json_get_ci(supp, "AccessControlList"), &acl_bad), &acl);
+    analyze_acl(s, cw_json_doc(&scratch, cw_json_get_ci(supp, "AccessControlList"), &acl_bad), &acl);
     cw_fs_bool(&fs, "s3.acl.public", acl.any);
     cw_fs_strs(&fs, "s3.acl.public_grants", acl.grants.v, acl.grants.n);
 
     /* Policy */
     bool pol_bad = false;
     const cw_json *bp = cw_json_get_ci(supp, "BucketPolicy");
-    const cw_json *doc = cw_json_doc(s, bp && bp->type == CW_JOBJ ? cw_json_get_ci(bp, "policyText") : bp, &pol_bad);
+    const cw_json *doc = cw_json_doc(&scratch, bp && bp->type == CW_JOBJ ? cw_json_get_ci(bp, "policyText") : bp, &pol_bad);
     cw_policy *pol = cw_policy_compile(&scratch, doc);
     cw_fs_bool(&fs, "s3.policy.exists", pol != NULL || pol_bad);
     cw_policy_ctx ctx = {a->account, now};
@@ -325,13 +325,13 @@ static void bucket(cw_assets *s, cw_asset *a, const cw_json *acct_cfg, int64_t n
     cw_fs_str(&fs, "s3.public.reason", overall);
 
     /* Hygiene */
-    const cw_json *sse = cw_json_doc(s, cw_json_get_ci(supp, "ServerSideEncryptionConfiguration"), NULL);
+    const cw_json *sse = cw_json_doc(&scratch, cw_json_get_ci(supp, "ServerSideEncryptionConfiguration"), NULL);
     bool enc = sse && ((sse->type == CW_JOBJ && sse->len) || (sse->type == CW_JARR && sse->len));
     cw_fs_bool(&fs, "s3.encryption.enabled", enc);
-    const cw_json *lg = cw_json_doc(s, cw_json_get_ci(supp, "BucketLoggingConfiguration"), NULL);
+    const cw_json *lg = cw_json_doc(&scratch, cw_json_get_ci(supp, "BucketLoggingConfiguration"), NULL);
     const char *dest = cw_json_str(cw_json_get_ci(lg, "destinationBucketName"), NULL);
     cw_fs_bool(&fs, "s3.logging.enabled", dest && *dest);
-    const cw_json *ver = cw_json_doc(s, cw_json_get_ci(supp, "BucketVersioningConfiguration"), NULL);
+    const cw_json *ver = cw_json_doc(&scratch, cw_json_get_ci(supp, "BucketVersioningConfiguration"), NULL);
     const char *vs = cw_json_str(cw_json_get_ci(ver, "status"), "");
     cw_fs_bool(&fs, "s3.versioning.enabled", strcasecmp(vs, "Enabled") == 0);
     cw_fs_bool(&fs, "s3.versioning.mfa_delete", cw_is_true(cw_json_get_ci(ver, "isMfaDeleteEnabled")) ||

@@ -21,7 +21,7 @@ static const cw_json *attr_list(cw_assets *s, const cw_json *supp, const cw_json
     for (int pass = 0; pass < 2; pass++) {
         const cw_json *root = pass ? conf : supp;
         for (size_t i = 0; i < 4; i++) {
-            const cw_json *v = cw_json_doc(s, cw_json_get_ci(root, names[i]), NULL);
+            const cw_json *v = cw_json_doc(&s->arena, cw_json_get_ci(root, names[i]), NULL);
             if (!v) continue;
             if (v->type == CW_JARR) return v;
             if (v->type == CW_JOBJ) {
