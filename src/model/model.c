@@ -112,9 +112,17 @@ static void ix_put(cw_asset_index *x, const cw_assets *s, int kind, uint32_t tag
     x->slots[i] = (uint64_t)tag << 32 | (a->index + 1u);
 }
 
+/* The strings cw_assets_add copies next to the asset, in the order of
+ * cw_asset_keys.len. */
+static void copied_strings(const cw_asset *a, const char *v[5])
+{
+    v[0] = a->id, v[1] = a->resource_id, v[2] = a->name, v[3] = a->account, v[4] = a->region;
+}
+
 void cw_asset_keys_of(const cw_asset *a, cw_asset_keys *k)
 {
-    const char *const src[5] = {a->id, a->resource_id, a->name, a->account, a->region};
+    const char *src[5];
+    copied_strings(a, src);
     for (int i = 0; i < 5; i++) k->len[i] = src[i] ? (uint32_t)strlen(src[i]) : 0;
     k->id_tag = a->id ? id_tag_n(a->id, k->len[0]) : 0;
     const char *rid = rid_of(a);
@@ -162,14 +170,15 @@ cw_asset *cw_assets_add_keyed(cw_assets *s, const cw_asset *in, const cw_asset_k
     /* the asset and copies of the strings every later stage reads (sort, output)
      * in one block: its fields then share cache lines instead of pointing into
      * the parse arenas */
-    const char *const src[5] = {in->id, in->resource_id, in->name, in->account, in->region};
+    const char *src[5];
+    copied_strings(in, src);
     size_t total = sizeof(cw_asset);
     for (int i = 0; i < 5; i++)
         if (src[i]) total += k->len[i] + 1;
     cw_asset *a = cw_arena_alloc(&s->arena, total);
     *a = *in;
     char *pk = (char *)(a + 1);
-    const char **dst[5] = {&a->id, &a->resource_id, &a->name, &a->account, &a->region};
+    const char **dst[5] = {&a->id, &a->resource_id, &a->name, &a->account, &a->region}; /* as copied_strings */
     for (int i = 0; i < 5; i++)
         if (src[i]) {
             memcpy(pk, src[i], k->len[i] + 1);
