@@ -3,7 +3,9 @@
 large-input tests.
 
 Output: {"fileVersion": "1.0", "configSnapshotId": ..., "configurationItems": [...]},
-pretty-printed (2 spaces), optionally gzip. Items follow the shapes of the real
+pretty-printed (2 spaces) or compact (the whole file on one line, as AWS Config
+delivers snapshots), optionally gzip; one pass can write several layouts of the
+same items (--out LAYOUT=PATH, repeatable). Items follow the shapes of the real
 items in ../shared/corpora/aws-config-rdk-example-ci/: mostly the 1.3 shape
 (configurationItemVersion, awsAccountId, ARN, numeric configurationStateId),
 about 15% the 1.2 shape (version, accountId, arn). S3 ACLs and bucket policies
@@ -23,6 +25,8 @@ Counts of what was planted go to stderr with --stats (JSON).
 
     python3 bench/gen_aws_snapshot.py --items 200000 --seed 7 -o snap.json
     python3 bench/gen_aws_snapshot.py -n 5000 -o snap.json.gz     # gzip by suffix
+    python3 bench/gen_aws_snapshot.py -n 200000 --seed 7 --out pretty=p.json \
+        --out compact=c.json --out compact=c.json.gz             # same items, three files
 """
 import argparse
 import collections
@@ -764,21 +768,64 @@ class Gen:
         raise ValueError(t)
 
 
-def write(out, g, tasks, compact):
-    ind = None if compact else 2
-    out.write('{\n  "fileVersion": "1.0",\n  "configSnapshotId": "%s",\n  "configurationItems": [' % g.uid())
+LAYOUTS = ("pretty", "compact", "lines")
+
+
+def write(outs, g, tasks):
+    """Write the snapshot to every (layout, text stream) in outs from ONE pass over
+    the items, so that all layouts hold the same items byte for byte of content.
+      pretty   2-space indent, one member per line (what a person or `jq .` writes)
+      compact  the whole file on ONE line without whitespace, as AWS Config delivers
+               snapshots (and history files) to S3
+      lines    compact items, one per line (NDJSON-like readability inside the array)
+    Returns the mean compact item size in bytes."""
+    snap_id = g.uid()
+    for layout, out in outs:
+        if layout == "compact":
+            out.write('{"fileVersion":"1.0","configSnapshotId":"%s","configurationItems":[' % snap_id)
+        else:
+            out.write('{\n  "fileVersion": "1.0",\n  "configSnapshotId": "%s",\n  "configurationItems": [' % snap_id)
     first = True
     nbytes = 0
     for task in tasks:
-        s = json.dumps(g.item(task), indent=ind, ensure_ascii=False)
-        if not compact:
-            s = s.replace("\n", "\n    ")
-        s = ("\n    " if first else ",\n    ") + s
+        item = g.item(task)
+        dense = None
+        for layout, out in outs:
+            if layout == "pretty":
+                s = json.dumps(item, indent=2, ensure_ascii=False).replace("\n", "\n    ")
+                out.write(("\n    " if first else ",\n    ") + s)
+            else:
+                if dense is None:
+                    dense = json.dumps(item, separators=(",", ":"), ensure_ascii=False)
+                if layout == "compact":
+                    out.write(dense if first else "," + dense)
+                else:
+                    out.write(("\n    " if first else ",\n    ") + dense)
+        if dense is None:
+            dense = json.dumps(item, separators=(",", ":"), ensure_ascii=False)
+        nbytes += len(dense.encode())
         first = False
-        nbytes += len(s)
-        out.write(s)
-    out.write("\n  ]\n}\n")
+    for layout, out in outs:
+        out.write("]}" if layout == "compact" else "\n  ]\n}\n")
     return nbytes
+
+
+def open_out(path, gz):
+    """A text stream on path ('-' = stdout); gzip when asked or by the .gz suffix.
+    Returns (stream, closer)."""
+    gz = gz or path.endswith(".gz")
+    raw = sys.stdout.buffer if path == "-" else open(path, "wb")
+    # mtime=0 and no file name: gzip output is byte-identical across runs
+    stream = gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=6, mtime=0, filename="") if gz else raw
+    out = io.TextIOWrapper(stream, encoding="utf-8", newline="\n", write_through=False)
+
+    def close():
+        out.flush()
+        if gz:
+            stream.close()
+        if raw is not sys.stdout.buffer:
+            raw.close()
+    return out, close
 
 
 def main():
@@ -786,29 +833,33 @@ def main():
     ap.add_argument("-n", "--items", type=int, default=200000, help="configuration items (default 200000)")
     ap.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
     ap.add_argument("--accounts", type=int, default=0, help="AWS accounts (default: items/20000, 2..40)")
-    ap.add_argument("-o", "--output", default="-", help="output file (default stdout); .gz suffix = gzip")
-    ap.add_argument("--gzip", action="store_true", help="gzip the output")
-    ap.add_argument("--compact", action="store_true", help="one line per item instead of pretty-printed")
+    ap.add_argument("-o", "--output", default=None, help="output file (default stdout); .gz suffix = gzip")
+    ap.add_argument("--layout", choices=LAYOUTS, default="pretty",
+                    help="layout of -o: pretty (default), compact (one line, as AWS Config delivers), "
+                         "lines (one compact item per line)")
+    ap.add_argument("--compact", action="store_true", help="same as --layout compact")
+    ap.add_argument("--gzip", action="store_true", help="gzip -o")
+    ap.add_argument("--out", action="append", default=[], metavar="LAYOUT=PATH",
+                    help="also write LAYOUT to PATH (.gz suffix = gzip); repeatable; all outputs "
+                         "come from one pass and hold the same items")
     ap.add_argument("--stats", action="store_true", help="print counts of what was generated (JSON) to stderr")
     a = ap.parse_args()
     if a.items < 1:
         ap.error("--items must be positive")
+    targets = []
+    if a.output is not None or not a.out:
+        targets.append(("compact" if a.compact else a.layout, a.output or "-", a.gzip))
+    for spec in a.out:
+        layout, sep, path = spec.partition("=")
+        if not sep or layout not in LAYOUTS or not path:
+            ap.error("--out wants LAYOUT=PATH with LAYOUT one of %s, got %r" % ("/".join(LAYOUTS), spec))
+        targets.append((layout, path, False))
     g = Gen(a.items, a.seed, a.accounts)
     tasks = g.plan()
-    gz = a.gzip or a.output.endswith(".gz")
-    if a.output == "-":
-        raw = sys.stdout.buffer
-    else:
-        raw = open(a.output, "wb")
-    # mtime=0 and no file name: gzip output is byte-identical across runs
-    stream = gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=6, mtime=0, filename="") if gz else raw
-    out = io.TextIOWrapper(stream, encoding="utf-8", newline="\n", write_through=False)
-    nbytes = write(out, g, tasks, a.compact)
-    out.flush()
-    if gz:
-        stream.close()
-    if raw is not sys.stdout.buffer:
-        raw.close()
+    opened = [(layout,) + open_out(path, gz) for layout, path, gz in targets]
+    nbytes = write([(layout, out) for layout, out, _ in opened], g, tasks)
+    for _, _, close in opened:
+        close()
     if a.stats:
         st = dict(sorted(g.stats.items()))
         st["items"] = len(tasks)

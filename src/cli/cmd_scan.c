@@ -376,6 +376,7 @@ int cw_cmd_scan(int argc, char **argv)
         double t_out = now_s(), c_out = cpu_s();
         struct rusage ru;
         getrusage(RUSAGE_SELF, &ru);
+        size_t model = cw_assets_arena_bytes(&assets) + cw_assets_index_bytes(&assets);
         cw_strbuf an = CW_STRBUF_INIT;
         for (const cw_analyzer *a = cw_analyzers; a->name && a - cw_analyzers < 16; a++)
             cw_sb_printf(&an, "%s%s %.3fs %.0f MiB", an.len ? ", " : "", a->name, cw_analyze_seconds[a - cw_analyzers],
@@ -383,12 +384,13 @@ int cw_cmd_scan(int argc, char **argv)
         fprintf(stderr,
                 "cloudwarden: stats (wall/cpu seconds): rules %.3f, load %.3f/%.2f, link %.3f/%.2f, analyze %.3f/%.2f "
                 "(%s), evaluate %.3f/%.2f, sort %.3f/%.2f, output %.3f/%.2f; total cpu %.2fs user %.2fs sys; peak RSS "
-                "%.0f MiB; model arena %.0f MiB\n",
+                "%.0f MiB; model %.1f MiB = %.0f bytes/asset (arenas %.1f MiB, indexes %.1f MiB)\n",
                 t_rules0 - t0, t_load - t_rules0, c_load - c_rules0, t_link - t_load, c_link - c_load,
                 t_analyze - t_link, c_analyze - c_link, an.buf, t_rules - t_analyze, c_rules - c_analyze,
                 t_eval - t_rules, c_eval - c_rules, t_out - t_eval, c_out - c_eval,
                 ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6, ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6,
-                ru.ru_maxrss / 1024.0, cw_assets_arena_bytes(&assets) / 1048576.0);
+                ru.ru_maxrss / 1024.0, model / 1048576.0, (double)model / (assets.n ? assets.n : 1),
+                cw_assets_arena_bytes(&assets) / 1048576.0, cw_assets_index_bytes(&assets) / 1048576.0);
         cw_sb_free(&an);
     }
 

@@ -45,6 +45,16 @@ size_t cw_assets_arena_bytes(const cw_assets *s)
     return n;
 }
 
+size_t cw_assets_index_bytes(const cw_assets *s)
+{
+    size_t n = s->cap * sizeof *s->v + (s->by_id.cap + s->by_rid.cap) * sizeof(uint64_t) +
+               s->by_type.cap * sizeof(cw_hmap_slot);
+    size_t it = 0;
+    const cw_hmap_slot *sl;
+    while (cw_hmap_next(&s->by_type, &it, &sl)) n += ((const cw_asset_list *)sl->val)->cap * sizeof(cw_asset *);
+    return n;
+}
+
 void cw_assets_adopt(cw_assets *s, cw_arena *a)
 {
     s->adopted = cw_xrealloc(s->adopted, (s->nadopted + 1) * sizeof *s->adopted);

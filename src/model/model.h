@@ -85,6 +85,9 @@ void cw_assets_free(cw_assets *s);
 void cw_assets_adopt(cw_assets *s, cw_arena *a);
 /* Bytes the assets' arenas (own and adopted) reserved from the system. */
 size_t cw_assets_arena_bytes(const cw_assets *s);
+/* Bytes of the model outside the arenas: the asset vector, the two indexes,
+ * the type map and its lists. */
+size_t cw_assets_index_bytes(const cw_assets *s);
 /* Add an asset whose fields are filled (strings in s->arena). When an asset
  * with the same type+resource id exists, the one with the later capture_time
  * replaces it (history files list many items per resource). Returns the
