@@ -443,15 +443,14 @@ static void classify_stream(cw_cls_run *r, cw_file_report *rep, cw_reader *rd)
         len -= cut;
         s.base += cut;
         long m = cw_reader_read(rd, buf + len, cap - len);
-        if (m < 0) {
-            rep->truncated = true;
-            set_message(rep, "%s; counts cover the first %llu bytes", rd->err,
-                        (unsigned long long)(s.base + len));
-            m = 0;
-            eof = true;
-        }
+        if (m < 0) m = 0, eof = true; /* reported below */
         if ((size_t)m < cap - len) eof = true;
         len += (size_t)m;
+    }
+    /* an error met while filling the last (short) read: what was read is counted */
+    if (!rep->truncated && cw_reader_failed(rd)) {
+        rep->truncated = true;
+        set_message(rep, "%s; counts cover the first %llu bytes", rd->err, (unsigned long long)rep->bytes);
     }
     s.trk->finish(&s);
     rep->records = s.rec;

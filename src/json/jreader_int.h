@@ -4,7 +4,7 @@
 #define CW_JREADER_INT_H
 #include <stdint.h>
 #include <sys/types.h>
-#include <zlib.h>
+#include "../util/bytesrc.h"
 
 #include "jint.h"
 
@@ -23,7 +23,6 @@ cw_jr_scan_fn cw_jr_pick_scan(void);
 extern int cw_jr_sse2_only; /* tests: readers opened while set use the SSE2 scanner */
 
 #define CHUNK (4u << 20)
-#define ZCHUNK (256u << 10)
 #define MAX_MEMBERS 1024 /* header members remembered before a stream key */
 
 typedef enum { M_TOP, M_ARRAY, M_TRAILER } rmode;
@@ -34,10 +33,9 @@ typedef struct span {
 
 struct cw_jreader {
     /* source */
-    int fd, own_fd, raw_eof, src_eof, gz, gz_done;
-    z_stream zs;
-    unsigned char *zin;
-    uint64_t in_total, out_total, file_size;
+    int fd, own_fd, src_eof, gz;
+    cw_bytesrc src; /* plain or gzip bytes with the decompression limits (shared with classify) */
+    uint64_t file_size;
     const char *mem;
     size_t mem_len, mem_pos;
     cw_jreader_opts o;

@@ -82,71 +82,14 @@ int cw_jr_fatal(cw_jreader *r)
 }
 
 /* ---- source ------------------------------------------------------------ */
-static ssize_t raw_read(cw_jreader *r, void *dst, size_t want)
+/* Plain or gzip bytes, with the decompression limits: the shared byte source
+ * (src/util/bytesrc.h, also classify's). */
+static ssize_t src_read(cw_jreader *r, char *dst, size_t want, cw_json_err *err)
 {
-    if (r->mem) {
-        size_t n = r->mem_len - r->mem_pos;
-        if (n > want) n = want;
-        memcpy(dst, r->mem + r->mem_pos, n);
-        r->mem_pos += n;
-        r->in_total += n;
-        return (ssize_t)n;
-    }
-    for (;;) {
-        ssize_t n = read(r->fd, dst, want);
-        if (n < 0 && errno == EINTR) continue;
-        if (n > 0) r->in_total += (uint64_t)n;
-        return n;
-    }
-}
-
-static ssize_t gz_read(cw_jreader *r, char *dst, size_t want, cw_json_err *err)
-{
-    if (r->gz_done) return 0;
-    r->zs.next_out = (unsigned char *)dst;
-    r->zs.avail_out = (uInt)want;
-    while (r->zs.avail_out == want) {
-        if (r->zs.avail_in == 0 && !r->raw_eof) {
-            ssize_t n = raw_read(r, r->zin, ZCHUNK);
-            if (n < 0) return cw_jr_set_err(r, err, r->base + r->len, "read error: %s", strerror(errno));
-            if (n == 0) r->raw_eof = 1;
-            r->zs.next_in = r->zin;
-            r->zs.avail_in = (uInt)n;
-        }
-        int z = inflate(&r->zs, Z_NO_FLUSH);
-        if (z == Z_STREAM_END) {
-            if (r->zs.avail_in == 0 && !r->raw_eof) {
-                ssize_t n = raw_read(r, r->zin, ZCHUNK);
-                if (n <= 0) r->raw_eof = 1;
-                r->zs.next_in = r->zin;
-                r->zs.avail_in = n > 0 ? (uInt)n : 0;
-            }
-            if (r->zs.avail_in == 0 && r->raw_eof) {
-                r->gz_done = 1;
-                break;
-            }
-            inflateReset(&r->zs); /* another gzip member follows */
-            continue;
-        }
-        if (z == Z_BUF_ERROR && r->zs.avail_in == 0 && r->raw_eof)
-            return cw_jr_set_err(r, err, r->base + r->len,
-                           "truncated gzip stream: the compressed data ends before the end of the gzip member");
-        if (z != Z_OK && z != Z_BUF_ERROR)
-            return cw_jr_set_err(r, err, r->base + r->len, "corrupt gzip data: %s", r->zs.msg ? r->zs.msg : "inflate failed");
-    }
-    size_t got = want - r->zs.avail_out;
-    r->out_total += got;
-    if (r->out_total > r->o.max_decompressed)
-        return cw_jr_set_err(r, err, r->base + r->len,
-                       "gzip input decompresses to more than %llu bytes (the limit); refusing a possible "
-                       "decompression bomb",
-                       (unsigned long long)r->o.max_decompressed);
-    if (r->out_total > (64u << 20) && r->out_total / (r->in_total ? r->in_total : 1) > r->o.max_ratio)
-        return cw_jr_set_err(r, err, r->base + r->len,
-                       "gzip compression ratio exceeds %u:1 after %llu MiB of output; refusing a possible "
-                       "decompression bomb",
-                       r->o.max_ratio, (unsigned long long)(r->out_total >> 20));
-    return (ssize_t)got;
+    ssize_t n = cw_bytesrc_read(&r->src, dst, want);
+    r->gz = r->src.gz;
+    if (n >= 0) return n;
+    return cw_jr_set_err(r, err, r->base + r->len, "%s", r->src.err);
 }
 
 /* Read more input into the window, first discarding what lies before pin.
@@ -175,12 +118,7 @@ ssize_t cw_jr_more(cw_jreader *r, cw_json_err *err)
         r->buf = cw_xrealloc(r->buf, nc + CW_JSON_PADDING);
         r->cap = nc;
     }
-    ssize_t n;
-    if (r->gz) n = gz_read(r, r->buf + r->len, want, err);
-    else {
-        n = raw_read(r, r->buf + r->len, want);
-        if (n < 0) cw_jr_set_err(r, err, r->base + r->len, "read error: %s", strerror(errno));
-    }
+    ssize_t n = src_read(r, r->buf + r->len, want, err);
     if (n < 0) return cw_jr_fatal(r);
     if (n == 0) r->src_eof = 1;
     r->len += (size_t)n;
@@ -206,36 +144,15 @@ static cw_jreader *alloc_reader(const cw_jreader_opts *opts)
     return r;
 }
 
-/* Sniff gzip magic from the first raw bytes; set up inflate or keep them as data. */
-static int start_source(cw_jreader *r, cw_json_err *err)
+static void start_source(cw_jreader *r)
 {
-    r->zin = cw_xmalloc(ZCHUNK);
-    ssize_t n = raw_read(r, r->zin, 2);
-    if (n == 1) { /* one more try for a short first read */
-        ssize_t m = raw_read(r, r->zin + 1, 1);
-        if (m > 0) n += m;
-    }
-    if (n < 0) {
-        snprintf(err->msg, sizeof err->msg, "read error: %s", strerror(errno));
-        return -1;
-    }
-    if (n == 2 && r->zin[0] == 0x1f && r->zin[1] == 0x8b) {
-        r->gz = 1;
-        memset(&r->zs, 0, sizeof r->zs);
-        if (inflateInit2(&r->zs, 15 + 16) != Z_OK) {
-            snprintf(err->msg, sizeof err->msg, "cannot initialise gzip decoder");
-            return -1;
-        }
-        r->zs.next_in = r->zin;
-        r->zs.avail_in = 2;
-        return 0;
-    }
+    cw_gzlimits l = {r->o.max_decompressed, r->o.max_ratio, (uint64_t)64 << 20};
+    if (r->mem) cw_bytesrc_init_mem(&r->src, r->mem, r->mem_len, &l);
+    else cw_bytesrc_init_fd(&r->src, r->fd, &l);
+    r->gz = cw_bytesrc_is_gzip(&r->src);
     r->cap = 128 * 1024;
     r->buf = cw_xmalloc(r->cap + CW_JSON_PADDING);
-    memcpy(r->buf, r->zin, (size_t)(n > 0 ? n : 0));
-    r->len = (size_t)(n > 0 ? n : 0);
-    memset(r->buf + r->len, 0, CW_JSON_PADDING);
-    return 0;
+    memset(r->buf, 0, CW_JSON_PADDING);
 }
 
 cw_jreader *cw_jreader_open(const char *path, const cw_jreader_opts *opts, cw_json_err *err)
@@ -265,10 +182,7 @@ cw_jreader *cw_jreader_open(const char *path, const cw_jreader_opts *opts, cw_js
         posix_fadvise(r->fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 #endif
     }
-    if (start_source(r, err) < 0) {
-        cw_jreader_close(r);
-        return NULL;
-    }
+    start_source(r);
     return r;
 }
 
@@ -279,10 +193,7 @@ cw_jreader *cw_jreader_open_mem(const char *buf, size_t len, const cw_jreader_op
     r->mem = buf ? buf : "";
     r->mem_len = buf ? len : 0;
     r->file_size = len;
-    if (start_source(r, err) < 0) {
-        cw_jreader_close(r);
-        return NULL;
-    }
+    start_source(r);
     return r;
 }
 
@@ -293,9 +204,8 @@ uint64_t cw_jreader_input_size(const cw_jreader *r) { return r->gz ? 0 : r->file
 void cw_jreader_close(cw_jreader *r)
 {
     if (!r) return;
-    if (r->gz) inflateEnd(&r->zs);
+    cw_bytesrc_close(&r->src);
     if (r->own_fd && r->fd >= 0) close(r->fd);
-    free(r->zin);
     free(r->buf);
     cw_arena_free(&r->harena);
     free(r);

@@ -679,7 +679,8 @@ static void test_gzip_bomb(void **state)
     const cw_file_report *f = cw_cls_buffer(r, "bomb.csv.gz", out, outn);
     assert_true(f->gzip);
     assert_true(f->truncated);
-    assert_non_null(strstr(f->message, "gzip bomb"));
+    assert_non_null(strstr(f->message, "decompression bomb"));
+    assert_non_null(strstr(f->message, "gzip-max-ratio"));
     assert_true(f->bytes < (64u << 20));
     /* the absolute size limit */
     o.gz_max_ratio = 100000;
@@ -697,6 +698,97 @@ static void test_gzip_bomb(void **state)
     cw_cls_run_free(r);
     cw_cls_run_free(r2);
     free(out);
+}
+
+/* gzip of n bytes of text (one member) */
+static unsigned char *gz_of(const char *text, size_t n, size_t *outn)
+{
+    z_stream z;
+    memset(&z, 0, sizeof z);
+    assert_int_equal(deflateInit2(&z, 6, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY), Z_OK);
+    size_t cap = n + 1024;
+    unsigned char *out = malloc(cap);
+    z.next_in = (unsigned char *)text;
+    z.avail_in = (uInt)n;
+    z.next_out = out;
+    z.avail_out = (uInt)cap;
+    assert_int_equal(deflate(&z, Z_FINISH), Z_STREAM_END);
+    *outn = z.total_out;
+    deflateEnd(&z);
+    return out;
+}
+
+/* Issue 9 item 3: every kind of damaged gzip is an error ("truncated", exit 2), never
+ * "ok"; what inflated before the damage is still counted. */
+static void test_gzip_damage(void **state)
+{
+    (void)state;
+    size_t n = 0, cap = 400000;
+    char *text = malloc(cap);
+    n += (size_t)snprintf(text, cap, "name,email\n");
+    for (int i = 0; n + 64 < cap; i++) n += (size_t)snprintf(text + n, cap - n, "Liam Smith,liam.%d@example.com.au\n", i);
+    size_t gn;
+    unsigned char *gz = gz_of(text, n, &gn);
+    cw_cls_opts o;
+    cw_cls_opts_default(&o);
+    o.chunk = 1u << 20; /* the whole text fits one chunk: the error comes with a short read */
+    cw_cls_run *r = new_run(&o);
+    const cw_file_report *f = cw_cls_buffer(r, "ok.csv.gz", gz, gn);
+    assert_false(f->truncated);
+    assert_null(f->message);
+    uint64_t all = OCC(f, CW_CAT_EMAIL);
+    /* truncated at many points, including inside the 8-byte trailer */
+    size_t cuts[] = {gn / 5, gn / 3, gn / 2, gn - 9, gn - 8, gn - 4, gn - 1};
+    for (size_t k = 0; k < sizeof cuts / sizeof *cuts; k++) {
+        f = cw_cls_buffer(r, "cut.csv.gz", gz, cuts[k]);
+        assert_true(f->gzip);
+        assert_true(f->truncated);
+        assert_non_null(strstr(f->message, "truncated gzip"));
+        assert_true(OCC(f, CW_CAT_EMAIL) <= all);
+    }
+    f = cw_cls_buffer(r, "cut.csv.gz", gz, gn / 2);
+    assert_true(OCC(f, CW_CAT_EMAIL) > 0); /* the part read is counted */
+    /* CRC-32 and length in the trailer */
+    unsigned char *bad = malloc(gn);
+    memcpy(bad, gz, gn);
+    bad[gn - 6] ^= 0xFF;
+    f = cw_cls_buffer(r, "crc.csv.gz", bad, gn);
+    assert_true(f->truncated);
+    assert_non_null(strstr(f->message, "CRC"));
+    memcpy(bad, gz, gn);
+    bad[gn - 2] ^= 0x01;
+    f = cw_cls_buffer(r, "len.csv.gz", bad, gn);
+    assert_true(f->truncated);
+    assert_non_null(strstr(f->message, "length"));
+    /* corrupt deflate data in the middle */
+    memcpy(bad, gz, gn);
+    for (size_t i = gn / 2; i < gn / 2 + 16; i++) bad[i] ^= 0xA5;
+    f = cw_cls_buffer(r, "corrupt.csv.gz", bad, gn);
+    assert_true(f->truncated || f->skipped);
+    assert_non_null(strstr(f->message, "gzip"));
+    /* two members read in turn; zero padding after the last one is ignored */
+    unsigned char *two = malloc(2 * gn + 16);
+    memcpy(two, gz, gn);
+    memcpy(two + gn, gz, gn);
+    memset(two + 2 * gn, 0, 16);
+    f = cw_cls_buffer(r, "two.csv.gz", two, 2 * gn + 16);
+    assert_false(f->truncated);
+    assert_int_equal(OCC(f, CW_CAT_EMAIL), 2 * all);
+    /* the second member truncated */
+    f = cw_cls_buffer(r, "two-cut.csv.gz", two, gn + gn / 2);
+    assert_true(f->truncated);
+    /* the same through small chunks (the error arrives in the middle of the stream) */
+    o.chunk = 4096;
+    cw_cls_run *r2 = new_run(&o);
+    f = cw_cls_buffer(r2, "cut-small.csv.gz", gz, gn / 2);
+    assert_true(f->truncated);
+    assert_true(OCC(f, CW_CAT_EMAIL) > 0);
+    cw_cls_run_free(r);
+    cw_cls_run_free(r2);
+    free(two);
+    free(bad);
+    free(gz);
+    free(text);
 }
 
 static void test_json_output(void **state)
@@ -752,6 +844,7 @@ int main(void)
         cmocka_unit_test(test_binary_and_utf8),
         cmocka_unit_test(test_long_line),
         cmocka_unit_test(test_gzip_bomb),
+        cmocka_unit_test(test_gzip_damage),
         cmocka_unit_test(test_json_output),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
