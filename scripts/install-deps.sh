@@ -6,8 +6,9 @@ PKGS=(
   build-essential g++ meson ninja-build pkg-config
   libsimdjson-dev libyaml-dev libvectorscan-dev libpcre2-dev
   libsqlite3-dev libpq-dev libmicrohttpd-dev libcurl4-openssl-dev
-  libssl-dev zlib1g-dev libdeflate-dev libcmocka-dev
+  libssl-dev zlib1g-dev libdeflate-dev libcmocka-dev libutf8proc-dev
   clang libclang-rt-14-dev jq ripgrep python3 time
+  python3-fake-factory
 )
 missing=()
 for p in "${PKGS[@]}"; do

@@ -14,6 +14,9 @@ typedef uint16_t cw_ctx;
 #define CW_CTX_TEXT ((cw_ctx)(1u << 11))  /* free text: notes, comments, messages */
 #define CW_CTX_BIZ ((cw_ctx)(1u << 12))   /* a business/product name, not a person */
 #define CW_CTX_OTHER ((cw_ctx)(1u << 13)) /* a named field that is none of the above */
+/* with CW_CAT_PERSON_NAME: a generic key ("name", "xxxName" with an unknown qualifier): the
+ * value must look like a person's name (capitalised words, no slug), not a resource name */
+#define CW_CTX_WEAK ((cw_ctx)(1u << 14))
 #define CW_CTX_CATS ((cw_ctx)0x1FF)
 /* Categories validated field by field from context alone (the whole field is the value). */
 #define CW_CTX_FIELD_CATS                                                                              \

@@ -45,13 +45,14 @@ static void trim(const uint8_t *b, size_t *st, size_t *en)
 }
 
 /* Validate v[0..n) as cat. On success fills *cc and the normalized form's hash. */
-static bool validate_value(cw_scan *s, cw_cat cat, const char *v, size_t n, cw_cc *cc, uint64_t *nh)
+static bool validate_value(cw_scan *s, cw_cat cat, const char *v, size_t n, cw_cc *cc, uint64_t *nh, bool weak)
 {
     char norm[320];
     *cc = CW_CC_NONE;
     switch (cat) {
     case CW_CAT_PERSON_NAME:
-        if (!cw_name_valid(v, n)) return false;
+        if (!cw_name_check(v, n, weak)) return false;
+        cw_name_core(&v, &n); /* "Mr John Smith" and "John Smith" are one person */
         *nh = cw_vhash_lower(v, n);
         return true;
     case CW_CAT_POSTAL_ADDRESS:
@@ -98,7 +99,7 @@ struct cw_vcache {
     cw_vcache_ent e[CW_CAT__COUNT][1u << VC_BITS];
 };
 
-static bool value_as(cw_scan *s, cw_cat cat, size_t st, size_t en)
+static bool value_as(cw_scan *s, cw_cat cat, size_t st, size_t en, bool weak)
 {
     const uint8_t *b = s->buf;
     trim(b, &st, &en);
@@ -106,13 +107,13 @@ static bool value_as(cw_scan *s, cw_cat cat, size_t st, size_t en)
     if (n == 0 || n > 300) return false;
     const char *v = (const char *)b + st;
     if (!s->vcache) s->vcache = cw_xcalloc(1, sizeof *s->vcache);
-    uint64_t rh = cw_vhash(v, n) | 1;
+    uint64_t rh = (cw_vhash(v, n) ^ (weak ? 0x5bd1e9955bd1e995ULL : 0)) | 1;
     cw_vcache_ent *e = &s->vcache->e[cat][rh & ((1u << VC_BITS) - 1)];
     bool seen = e->raw == rh; /* accepted before in this file when ok: already counted as distinct */
     if (!seen) {
         cw_cc cc;
         uint64_t nh = 0;
-        e->ok = validate_value(s, cat, v, n, &cc, &nh);
+        e->ok = validate_value(s, cat, v, n, &cc, &nh, weak);
         e->raw = rh;
         e->norm = nh;
         e->cc = (uint8_t)cc;
@@ -128,7 +129,7 @@ void cw_scan_field(cw_scan *s, size_t start, size_t end, cw_ctx ctx)
     static const cw_cat order[] = {CW_CAT_PERSON_NAME, CW_CAT_POSTAL_ADDRESS, CW_CAT_PLATE, CW_CAT_DOB,
                                    CW_CAT_NATIONAL_ID};
     for (size_t i = 0; i < sizeof order / sizeof *order; i++)
-        if ((ctx & CW_CTX_CAT(order[i])) && value_as(s, order[i], start, end)) return;
+        if ((ctx & CW_CTX_CAT(order[i])) && value_as(s, order[i], start, end, (ctx & CW_CTX_WEAK) != 0)) return;
 }
 
 /* ---- e-mail ---- */
@@ -356,7 +357,7 @@ static void hit_title(cw_scan *s, size_t to)
         if (w + 1 < s->len && b[w] == ' ' && b[w + 1] >= 'A' && b[w + 1] <= 'Z') i = w + 1;
         else break;
     }
-    if (words) value_as(s, CW_CAT_PERSON_NAME, st, end);
+    if (words) value_as(s, CW_CAT_PERSON_NAME, st, end, false);
 }
 
 static void hit_postmark(cw_scan *s, size_t to)
@@ -364,7 +365,7 @@ static void hit_postmark(cw_scan *s, size_t to)
     const uint8_t *b = s->buf;
     size_t st = to - 3, i = to, lim = to + 160 < s->len ? to + 160 : s->len;
     while (i < lim && b[i] != '\n' && b[i] != '\r' && b[i] != '\t' && b[i] != '"' && b[i] != ',' && b[i] != '|') i++;
-    value_as(s, CW_CAT_POSTAL_ADDRESS, st, i);
+    value_as(s, CW_CAT_POSTAL_ADDRESS, st, i, false);
 }
 
 static bool in_list(const uint8_t *w, size_t n, const char *const *list, bool ci)

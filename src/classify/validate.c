@@ -2,6 +2,9 @@
 #include "validate.h"
 
 #include <string.h>
+#include <strings.h>
+
+#include "vocab.h"
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -271,35 +274,111 @@ static bool eq_ci(const char *s, size_t n, const char *lit)
     return true;
 }
 
-bool cw_name_valid(const char *s, size_t n)
+/* Title before a name ("Mr.", "คุณ", "Bapak") and honorific after it ("様", "さん"):
+ * the name is what lies between. */
+void cw_name_core(const char **ps, size_t *pn)
 {
+    const cw_vocab *v = cw_vocab_get();
+    const char *s = *ps;
+    size_t n = *pn;
     while (n && (*s == ' ')) s++, n--;
     while (n && s[n - 1] == ' ') n--;
+    for (int round = 0; round < 2; round++) { /* "Dear Mr" */
+        size_t tl = cw_vocab_prefix(v, V_TITLE, s, n, NULL);
+        if (!tl || tl >= n) break;
+        size_t k = tl;
+        if (k < n && s[k] == '.') k++;
+        bool thai = (uint8_t)s[0] >= 0x80;
+        if (k < n && (s[k] == ' ' || thai || s[k - 1] == '.')) {
+            while (k < n && s[k] == ' ') k++;
+            s += k, n -= k;
+        } else {
+            break;
+        }
+    }
+    size_t hl = cw_vocab_suffix(v, V_HONORIFIC, s, n);
+    if (hl && hl < n && (uint8_t)s[n - hl] >= 0x80) { /* CJK honorifics only: "Tan" is a name */
+        n -= hl;
+        while (n && (s[n - 1] == ' ' || (n >= 3 && memcmp(s + n - 3, "\xE3\x80\x80", 3) == 0)))
+            n -= s[n - 1] == ' ' ? 1 : 3;
+    }
+    *ps = s;
+    *pn = n;
+}
+
+static const char *const particles[] = {"bin", "binti", "bte", "bt", "b", "van", "von", "der", "den", "de",
+                                        "da", "del", "dela", "di", "du", "la", "le", "al", "el", "y", "dos",
+                                        "das", "do", "ap", "ibn", "a/l", "a/p", "s/o", "d/o", NULL};
+
+/* strict: the key only said "name" (or an unknown thing's name): Latin-script values
+ * must be two or more capitalised words, not a slug or a sentence */
+bool cw_name_check(const char *s, size_t n, bool strict)
+{
+    cw_name_core(&s, &n);
     if (n < 2 || n > 100) return false;
     static const char *junk[] = {"null", "none", "n/a", "na", "unknown", "test", "tbd", "anonymous", "nil", "undefined", "-"};
     for (size_t k = 0; k < sizeof junk / sizeof *junk; k++)
         if (eq_ci(s, n, junk[k])) return false;
-    int letters = 0, words = 1, run = 0;
+    int letters = 0, words = 1, run = 0, latin_words = 0, lower_start = 0, camel = 0;
+    bool other_script = false, word_start = true, prev_lower = false;
     const unsigned char *u = (const unsigned char *)s;
-    for (size_t i = 0; i < n;) {
-        size_t l;
-        uint32_t cp = u8dec(u + i, n - i, &l);
-        if (cp_letter(cp)) {
+    size_t ws = 0;
+    for (size_t i = 0; i <= n;) {
+        size_t l = 1;
+        uint32_t cp = i < n ? u8dec(u + i, n - i, &l) : ' ';
+        bool sep = cp == ' ' || cp == 0x3000;
+        if (i < n && cp_letter(cp)) {
             letters++;
             run = 0;
-        } else if (cp == ' ' || cp == 0x3000) {
+            bool latin = cp < 0x250 || (cp >= 0x1E00 && cp <= 0x1EFF);
+            if (!latin) other_script = true;
+            if (latin && word_start) {
+                latin_words++;
+                bool up = (cp >= 'A' && cp <= 'Z') || (cp >= 0xC0 && cp <= 0xDE);
+                if (!up) {
+                    /* a particle ("bin", "van", "de") may start lower case */
+                    size_t we = i;
+                    while (we < n && u[we] != ' ') we++;
+                    bool part = false;
+                    for (const char *const *p = particles; *p && !part; p++)
+                        part = strlen(*p) == we - i && strncasecmp(*p, s + i, we - i) == 0;
+                    if (!part) lower_start++;
+                }
+            } else if (latin && prev_lower && cp >= 'A' && cp <= 'Z') {
+                /* McDonald, MacKenzie, DeSouza: a capital after a lower-case prefix of two or three */
+                size_t wl = i - ws;
+                if (!(wl == 2 && (u[ws] == 'M' || u[ws] == 'D')) && !(wl == 3 && u[ws] == 'M')) camel++;
+            }
+            prev_lower = latin && !((cp >= 'A' && cp <= 'Z'));
+            word_start = false;
+        } else if (sep) {
+            if (i == n) break;
             if (run) return false; /* double separator */
             words++;
             run = 1;
-        } else if (cp == '-' || cp == '\'' || cp == '.' || cp == ',' || cp == 0x2019 || cp == 0x30FB) {
-            /* hyphenated, O'Brien, initials, "Smith, John", katakana middle dot */
+            word_start = true;
+            prev_lower = false;
+            ws = i + l;
+        } else if (cp == '-' || cp == '\'' || cp == '.' || cp == ',' || cp == 0x2019 || cp == 0x30FB || cp == 0x3005 ||
+                   cp == 0x30F6 || cp == 0x30FC || cp == '/') {
+            /* hyphenated, O'Brien, initials, "Smith, John", katakana middle dot, 々 (佐々木), ヶ, ー,
+             * "a/l" (anak lelaki) */
+            if (cp == '/' && strict) return false;
+            if (cp == 0x3005 || cp == 0x30F6 || cp == 0x30FC) letters++;
+            if (cp == '-' || cp == '\'' || cp == 0x2019) word_start = true, ws = i + l;
         } else {
             return false;
         }
         i += l;
     }
-    return letters >= 2 && words <= 6;
+    if (letters < 2 || words > 6) return false;
+    if (strict && !other_script) {
+        if (words < 2 || lower_start || camel) return false;
+    }
+    return true;
 }
+
+bool cw_name_valid(const char *s, size_t n) { return cw_name_check(s, n, false); }
 
 /* ---- addresses ---- */
 
@@ -507,6 +586,8 @@ bool cw_address_valid(const char *s, size_t n, cw_cc *cc)
     addr_masks m;
     addr_classify((const unsigned char *)s, n, &m);
     if (m.at) return false;
+    /* a hostname, an IP address, an ARN: Latin-script postal addresses have blanks */
+    if (!m.nonascii && !memchr(s, ' ', n)) return false;
     for (const char *c = memchr(s, ':', n); c; c = memchr(c + 1, ':', (size_t)(s + n - c - 1)))
         if (c + 2 < s + n && c[1] == '/' && c[2] == '/') return false; /* a URL */
     if (m.nonascii < 9 && !(m.digits > 0 && m.words >= 2)) return false; /* CJK / Thai address text, or digits and words */

@@ -38,6 +38,10 @@ bool cw_date_parse(const char *s, size_t n, int *y, int *m, int *d);
 
 /* ---- names and addresses (need context) ---- */
 bool cw_name_valid(const char *s, size_t n);
+/* strict: for a generic "name" key; Latin-script values must be 2+ capitalised words. */
+bool cw_name_check(const char *s, size_t n, bool strict);
+/* Narrow s[0..n) to the name without a title before it or an honorific after it. */
+void cw_name_core(const char **s, size_t *n);
 /* *cc: the address's country when valid (CW_CC_NONE otherwise). */
 bool cw_address_valid(const char *s, size_t n, cw_cc *cc);
 /* Country from an address's postcode/state/city/script, CW_CC_NONE if unsure (the

@@ -413,6 +413,7 @@ static bool ref_address_valid(const char *s, size_t n, cw_cc *cc)
             wordlen = 0;
         }
     }
+    if (!nonascii && !memchr(s, ' ', n)) return false; /* hostnames, IPs, ARNs */
     *cc = ref_country(s, n);
     if (nonascii >= 9) return true;
     return digits > 0 && words >= 2;
@@ -515,10 +516,52 @@ static void test_csv(void **state)
     cw_cls_run_free(r);
 }
 
+/* Issue 9 item 8: cloud configuration is not customer data. One case per class: a
+ * resource's name under a generic "name" key, names of things ("relationshipName",
+ * "groupName", "bucketName", tags), network endpoints under "address" keys; and the
+ * same keys holding customer data still count. */
+static void test_cloud_config_json(void **state)
+{
+    (void)state;
+    const char *cfg =
+        "{\"configurationItems\": [{\"resourceType\": \"AWS::S3::Bucket\", \"resourceName\": \"hcmg-dealer-exports\",\n"
+        " \"configuration\": {\"name\": \"hcmg-dealer-exports\", \"owner\": {\"displayName\": \"ops-team\"}},\n"
+        " \"tags\": {\"Name\": \"web-alb\", \"Owner\": \"platform\", \"Project\": \"Dealer Portal\"},\n"
+        " \"relationships\": [{\"relationshipName\": \"Is contained in Vpc\", \"resourceName\": \"Main Vpc\"}],\n"
+        " \"supplementaryConfiguration\": {\"groupName\": \"crm-app\", \"attributeName\": \"restore\",\n"
+        "   \"dBSubnetGroupName\": \"db-subnets\", \"bucketName\": \"Finance Archive\", \"roleName\": \"Admin Role\"}},\n"
+        " {\"resourceType\": \"AWS::RDS::DBInstance\", \"configuration\": {\"endpoint\": {\"address\":\n"
+        "   \"hcmg-crm-db.c9akciq32.ap-southeast-2.rds.amazonaws.com\", \"port\": 5432},\n"
+        "   \"privateIpAddress\": \"10.0.1.17\", \"macAddress\": \"0a:1b:2c:3d:4e:5f\", \"dnsName\": \"a.b.example.com\"}}]}\n";
+    cw_cls_run *r = new_run(NULL);
+    const cw_file_report *f = cw_cls_buffer(r, "snapshot.json", cfg, strlen(cfg));
+    assert_int_equal(OCC(f, CW_CAT_PERSON_NAME), 0);
+    assert_int_equal(OCC(f, CW_CAT_POSTAL_ADDRESS), 0);
+    /* the same keys with customer data */
+    const char *cust =
+        "[{\"name\": \"Liam O'Neill\", \"customerName\": \"Budi\", \"address\": \"12 George St, Sydney NSW 2000\",\n"
+        "  \"owner\": {\"name\": {\"given\": \"Aroha\", \"family\": \"Ngata\"}}, \"shippingAddress\": {\"line1\": \"5 Queen Street\"}}]\n";
+    f = cw_cls_buffer(r, "customers.json", cust, strlen(cust));
+    assert_int_equal(OCC(f, CW_CAT_PERSON_NAME), 4);
+    assert_int_equal(OCC(f, CW_CAT_POSTAL_ADDRESS), 2);
+    /* the bundled example estate (when the source tree is at hand) */
+    const char *root = getenv("CW_SOURCE_ROOT");
+    if (root) {
+        char p[4096];
+        snprintf(p, sizeof p, "%s/examples/estate/snapshot.json", root);
+        f = cw_cls_file(r, p);
+        if (!f->skipped) {
+            assert_int_equal(OCC(f, CW_CAT_PERSON_NAME), 0);
+            assert_int_equal(OCC(f, CW_CAT_POSTAL_ADDRESS), 0);
+        }
+    }
+    cw_cls_run_free(r);
+}
+
 static void test_ragged_csv(void **state)
 {
     (void)state;
-    const char *csv = "name;email\nAna Lima;ana@x.com;extra;fields\nBo\n;;;;;;\n\"unterminated;quote\n";
+    const char *csv = "name;email\nAna Lima;ana@x.com;extra;fields\nBo Li\n;;;;;;\n\"unterminated;quote\n";
     cw_cls_run *r = new_run(NULL);
     const cw_file_report *f = cw_cls_buffer(r, "ragged.csv", csv, strlen(csv));
     assert_false(f->skipped);
@@ -845,6 +888,7 @@ int main(void)
         cmocka_unit_test(test_long_line),
         cmocka_unit_test(test_gzip_bomb),
         cmocka_unit_test(test_gzip_damage),
+        cmocka_unit_test(test_cloud_config_json),
         cmocka_unit_test(test_json_output),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
