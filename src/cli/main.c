@@ -11,6 +11,8 @@ const cw_command cw_commands[] = {
     {"rules", "list, show, test and document rule packs", cw_cmd_rules, cw_cmd_rules_help},
     {"classify", "find and count customer data (PII, VINs, plates) in files", cw_cmd_classify,
      cw_cmd_classify_help},
+    {"investigate", "read access logs: did anyone outside read or copy the data", cw_cmd_investigate,
+     cw_cmd_investigate_help},
     {NULL, NULL, NULL, NULL},
 };
 

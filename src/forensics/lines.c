@@ -1,0 +1,155 @@
+/* lines.c - lines of a plain or gzip log file with bounded memory: a sliding
+ * buffer of 4 MiB (or twice the longest accepted line), never the whole file.
+ * A line longer than the limit is reported with its number and skipped up to
+ * its newline without being held. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../util/arena.h"
+#include "fx_int.h"
+
+#define READ_CHUNK (4u << 20)
+
+static void set_limits(cw_fx_lines *l)
+{
+    cw_cls_opts_default(&l->copts);
+    uint64_t mb, mr;
+    cw_fx_gz_limits(l->f->inv, &mb, &mr);
+    if (mb) l->copts.gz_max_bytes = mb;
+    if (mr) l->copts.gz_max_ratio = mr;
+}
+
+int cw_fx_lines_open(cw_fx_lines *l, cw_fx_file *f)
+{
+    memset(l, 0, sizeof *l);
+    l->f = f;
+    l->max_line = cw_fx_max_line(f->inv);
+    set_limits(l);
+    if (f->mem) {
+        cw_reader_open_mem(&l->rd, f->mem, f->mem_len, &l->copts);
+    } else if (cw_reader_open(&l->rd, f->path, &l->copts) < 0) {
+        cw_fx_bad(f, 0, 0, "%s", l->rd.err);
+        cw_reader_close(&l->rd);
+        return -1;
+    }
+    l->opened = true;
+    l->cap = READ_CHUNK > 2 * l->max_line ? READ_CHUNK : 2 * l->max_line;
+    l->buf = cw_xmalloc(l->cap + 1);
+    return 0;
+}
+
+/* Refill: keep buf[pos..len), read more after it. Returns bytes added, 0 at
+ * end, -1 on error (reported). */
+static long fill(cw_fx_lines *l)
+{
+    if (l->eof) return 0;
+    if (l->pos) {
+        memmove(l->buf, l->buf + l->pos, l->len - l->pos);
+        l->len -= l->pos;
+        l->pos = 0;
+    }
+    if (l->len == l->cap) return 0; /* caller handles the over-long line */
+    long n = cw_reader_read(&l->rd, (uint8_t *)l->buf + l->len, l->cap - l->len);
+    if (n < 0) {
+        l->eof = l->failed = true;
+        cw_fx_bad(l->f, l->lineno + 1, 0, "%s", l->rd.err[0] ? l->rd.err : "read error");
+        return -1;
+    }
+    if (n == 0) {
+        l->eof = true;
+        return 0;
+    }
+    /* a short read with an error message (gzip truncated after some output) */
+    l->len += (size_t)n;
+    return n;
+}
+
+int cw_fx_lines_next(cw_fx_lines *l, const char **p, size_t *n)
+{
+    if (!l->opened) return 0;
+    for (;;) {
+        char *s = l->buf + l->pos;
+        size_t avail = l->len - l->pos;
+        char *nl = avail ? memchr(s, '\n', avail) : NULL;
+        if (nl) {
+            size_t len = (size_t)(nl - s);
+            l->pos += len + 1;
+            l->lineno++;
+            if (len > l->max_line) {
+                cw_fx_bad(l->f, l->lineno, len, "line of %zu bytes is longer than the limit of %zu bytes; skipped",
+                          len, l->max_line);
+                continue;
+            }
+            if (len && s[len - 1] == '\r') len--;
+            *p = s, *n = len;
+            return 1;
+        }
+        if (avail > l->max_line) {
+            /* an over-long line: drop it up to its newline without holding it */
+            uint64_t dropped = 0;
+            l->lineno++;
+            for (;;) {
+                char *q = memchr(l->buf + l->pos, '\n', l->len - l->pos);
+                if (q) {
+                    dropped += (uint64_t)(q - (l->buf + l->pos));
+                    l->pos = (size_t)(q - l->buf) + 1;
+                    break;
+                }
+                dropped += l->len - l->pos;
+                l->pos = l->len = 0;
+                if (fill(l) <= 0) break;
+            }
+            cw_fx_bad(l->f, l->lineno, dropped,
+                      "line of %llu bytes is longer than the limit of %zu bytes; skipped",
+                      (unsigned long long)dropped, l->max_line);
+            continue;
+        }
+        if (l->eof) {
+            if (!avail) return l->failed ? -1 : 0;
+            /* last line without a newline */
+            l->pos = l->len;
+            l->lineno++;
+            if (avail && s[avail - 1] == '\r') avail--;
+            *p = s, *n = avail;
+            return 1;
+        }
+        if (fill(l) < 0 && l->len == l->pos) return -1;
+    }
+}
+
+void cw_fx_lines_close(cw_fx_lines *l)
+{
+    if (l->opened) cw_reader_close(&l->rd);
+    free(l->buf);
+    memset(l, 0, sizeof *l);
+}
+
+long cw_fx_head(const char *path, const void *mem, size_t mem_len, char *buf, size_t cap, char *err,
+                size_t errlen)
+{
+    cw_cls_opts o;
+    cw_cls_opts_default(&o);
+    cw_reader rd;
+    if (mem) {
+        cw_reader_open_mem(&rd, mem, mem_len, &o);
+    } else if (cw_reader_open(&rd, path, &o) < 0) {
+        snprintf(err, errlen, "%s", rd.err);
+        cw_reader_close(&rd);
+        return -1;
+    }
+    size_t got = 0;
+    while (got < cap) {
+        long n = cw_reader_read(&rd, (uint8_t *)buf + got, cap - got);
+        if (n <= 0) {
+            if (n < 0 && !got) {
+                snprintf(err, errlen, "%s", rd.err[0] ? rd.err : "read error");
+                cw_reader_close(&rd);
+                return -1;
+            }
+            break;
+        }
+        got += (size_t)n;
+    }
+    cw_reader_close(&rd);
+    return (long)got;
+}

@@ -1,0 +1,97 @@
+/* units.c - the registry of log formats and reading one input with one of them. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fx_inv.h"
+
+const cw_fx_unit *const cw_fx_units[] = {
+    &cw_fx_unit_s3, &cw_fx_unit_cloudtrail, &cw_fx_unit_ctndjson, &cw_fx_unit_gcs, &cw_fx_unit_azure, NULL,
+};
+
+const cw_fx_unit *cw_fx_unit_find(const char *name)
+{
+    for (const cw_fx_unit *const *u = cw_fx_units; *u; u++)
+        if (strcmp((*u)->name, name) == 0) return *u;
+    return NULL;
+}
+
+#define HEAD 65536
+
+static int read_one(cw_fx_inv *inv, const char *path, const void *mem, size_t len, const char *unit)
+{
+    cw_fx_file f;
+    memset(&f, 0, sizeof f);
+    f.path = path;
+    f.mem = mem;
+    f.mem_len = len;
+    f.inv = inv;
+    f.last_time = INT64_MIN;
+    f.name_hour = cw_fx_name_hour(path);
+    const cw_fx_unit *u = NULL;
+    if (unit) {
+        u = cw_fx_unit_find(unit);
+        if (!u) {
+            cw_diag_add(&inv->diags, CW_DIAG_ERROR, path, 0, 0, 0, NULL, "unknown log format '%s'", unit);
+            return -1;
+        }
+    } else {
+        char *head = cw_xmalloc(HEAD);
+        char err[320];
+        long n = cw_fx_head(path, mem, len, head, HEAD, err, sizeof err);
+        if (n < 0) {
+            free(head);
+            cw_diag_add(&inv->diags, CW_DIAG_ERROR, path, 0, 0, 0, NULL, "%s", err);
+            return -1;
+        }
+        int best = 0;
+        for (const cw_fx_unit *const *c = cw_fx_units; *c; c++) {
+            int sc = (*c)->sniff(head, (size_t)n);
+            if (sc > best) best = sc, u = *c;
+        }
+        free(head);
+        if (!u || best < 30) {
+            cw_diag_add(&inv->diags, CW_DIAG_ERROR, path, 1, 0, 0, NULL,
+                        "not a log format cloudwarden reads (expected S3 server access log lines, a CloudTrail "
+                        "file {\"Records\":[...]} or NDJSON events, a GCS usage log CSV with its header, or Azure "
+                        "Storage Analytics log lines); use --log-format to force one");
+            /* an unrecognisable file still counts as unreadable input */
+            return -1;
+        }
+    }
+    f.source = u->source;
+    fx_srcstate *s = &inv->src[u->source];
+    s->out.files++;
+    int rc = u->run(&f);
+    s->out.records += f.records;
+    s->out.records_bad += f.bad;
+    s->out.bytes_unreadable += f.bytes_bad;
+    if (rc < 0) s->out.files_unreadable++;
+    if ((rc < 0 || f.bad) && f.name_hour != INT64_MIN && cw_fx_in_window(inv, f.name_hour))
+        cw_fx_hours_mark(&s->unreadable, f.name_hour / 3600);
+    if (f.other_count)
+        cw_diag_add(&inv->diags, CW_DIAG_WARNING, path, (uint32_t)f.other_first_line, 0, 0, NULL,
+                    "%llu records of '%s' (not an investigated resource: a log of another bucket?) skipped",
+                    (unsigned long long)f.other_count, f.other_name);
+    if (f.out_of_order)
+        cw_diag_add(&inv->diags, CW_DIAG_NOTE, path, (uint32_t)f.first_ooo_line, 0, 0, NULL,
+                    "%llu records are earlier than a record before them (within an hour: normal delivery order, "
+                    "kept)",
+                    (unsigned long long)f.out_of_order);
+    return rc;
+}
+
+int cw_fx_read_file(cw_fx_inv *inv, const char *path, const char *unit)
+{
+    if (strcmp(path, "-") == 0 && !unit) {
+        cw_diag_add(&inv->diags, CW_DIAG_ERROR, "-", 0, 0, 0, NULL,
+                    "standard input needs --log-format (it cannot be sniffed and read again)");
+        return -1;
+    }
+    return read_one(inv, path, NULL, 0, unit);
+}
+
+int cw_fx_read_mem(cw_fx_inv *inv, const char *name, const void *data, size_t len, const char *unit)
+{
+    return read_one(inv, name, data ? data : "", len, unit);
+}
