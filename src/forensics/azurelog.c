@@ -6,6 +6,7 @@
  * authorization detail). Fields after those are ignored. */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "../util/arena.h"
 
@@ -106,12 +107,12 @@ static void line_event(cw_fx_file *f, const char *s, size_t n, uint64_t line, ch
     e.owner = fl[A_OWNER];
     cw_fx_str auth = fl[A_AUTH];
     cw_fx_str tenant = k > A_TENANT ? fl[A_TENANT] : cw_fx_s(NULL, 0);
-    if (cw_fx_eq(auth, "anonymous")) {
+    if (auth.n == 9 && strncasecmp(auth.p, "anonymous", 9) == 0) {
         e.who = CW_FX_WHO_ANONYMOUS;
         e.auth = CW_FX_AUTH_NONE;
     } else {
         e.who = CW_FX_WHO_NAMED;
-        e.auth = cw_fx_eq(auth, "SAS") ? CW_FX_AUTH_QUERY : CW_FX_AUTH_HEADER;
+        e.auth = auth.n == 3 && strncasecmp(auth.p, "SAS", 3) == 0 ? CW_FX_AUTH_QUERY : CW_FX_AUTH_HEADER;
         if (tenant.n) { /* OAuth: the caller's tenant */
             e.account = tenant;
             e.principal = k > A_UPN && fl[A_UPN].n ? fl[A_UPN] : fl[A_OID];

@@ -128,7 +128,11 @@ static void event(cw_fx_file *f, cw_arena *a, const cw_json *ev, uint64_t line)
     for (uint32_t i = 0; res && res->type == CW_JARR && i < res->len; i++) {
         const cw_json *r = &res->u.items[i];
         if (cw_fx_eq(jstr(r, "type"), "AWS::S3::Bucket")) {
-            cw_fx_str acct = jstr(r, "accountId");
+            cw_fx_str acct = jstr(r, "accountId"), barn = jstr(r, "ARN");
+            /* only an investigated bucket's account is the owner's (a copy names both buckets) */
+            const char *c = barn.n ? memchr(barn.p, ':', barn.n) : NULL;
+            for (int k = 0; c && k < 4; k++) c = memchr(c + 1, ':', (size_t)(barn.p + barn.n - c - 1));
+            if (!c || !cw_fx_is_resource(f->inv, cw_fx_s(c + 1, (size_t)(barn.p + barn.n - c - 1)))) continue;
             if (acct.n) {
                 cw_fx_owner_account(f->inv, acct);
                 e.owner = acct;
@@ -205,7 +209,7 @@ static int run_records(cw_fx_file *f)
     while ((rc = cw_jreader_next(r, &a, &rec, &err)) != 0) {
         last = rc;
         if (rc < 0) {
-            cw_fx_bad(f, err.line, 0, "%s", err.msg);
+            cw_fx_bad(f, err.line, 0, "column %u: %s", err.col, err.msg);
             continue;
         }
         event(f, &a, rec.value, rec.line);

@@ -230,6 +230,7 @@ typedef struct cw_fx_result {
     cw_fx_verdict verdict;
     char verdict_text[96];    /* "evidence of external access: none found (coverage 87%)" */
     uint64_t internal_requests, service_requests, duplicates, other_resource, outside_window;
+    uint64_t files_unrecognised; /* inputs of no known log format */
     uint64_t objects_read, full_copies, bytes_sent, denied;
     const cw_diags *problems; /* every problem with file and line */
 } cw_fx_result;

@@ -40,6 +40,13 @@ typedef struct fx_actor {
     bool provisional; /* an account that may turn out to be the owner's (decided at finish) */
 } fx_actor;
 
+/* An external request already counted, by request id. */
+typedef struct fx_req {
+    fx_actor *actor;
+    int64_t bytes;
+    bool counted;
+} fx_req;
+
 typedef struct fx_srcstate {
     cw_fx_source_out out;
     cw_fx_hours covered;    /* hours with a record of the resource (CloudTrail: of the trail) */
@@ -63,7 +70,7 @@ struct cw_fx_inv {
     cw_hmap sizes;        /* object id -> int64_t* largest known size */
     cw_hmap reqids;       /* request ids of external requests already counted */
     fx_srcstate src[CW_FX_SRC__COUNT];
-    uint64_t internal, service, duplicates, other_resource, outside_window;
+    uint64_t internal, service, duplicates, other_resource, outside_window, unrecognised;
     cw_diags diags;
     cw_fx_result result;
     bool finished;

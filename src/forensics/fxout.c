@@ -127,12 +127,12 @@ int cw_fx_write_json(FILE *out, const cw_fx_result *r)
     cw_sb_printf(&sb,
                  "  \"summary\": {\"actors\": %zu, \"objects_read\": %llu, \"full_copies\": %llu, \"bytes_sent\": %llu, "
                  "\"denied\": %llu, \"internal_requests\": %llu, \"service_requests\": %llu, \"duplicates\": %llu, "
-                 "\"other_resource_records\": %llu, \"outside_window_records\": %llu},\n",
+                 "\"other_resource_records\": %llu, \"outside_window_records\": %llu, \"files_unrecognised\": %llu},\n",
                  r->nactors, (unsigned long long)r->objects_read, (unsigned long long)r->full_copies,
                  (unsigned long long)r->bytes_sent, (unsigned long long)r->denied,
                  (unsigned long long)r->internal_requests, (unsigned long long)r->service_requests,
                  (unsigned long long)r->duplicates, (unsigned long long)r->other_resource,
-                 (unsigned long long)r->outside_window);
+                 (unsigned long long)r->outside_window, (unsigned long long)r->files_unrecognised);
     cw_sb_adds(&sb, "  \"problems\": [");
     for (size_t i = 0; r->problems && i < r->problems->n; i++) {
         const cw_diag *d = &r->problems->v[i];

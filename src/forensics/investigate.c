@@ -284,7 +284,8 @@ static void note_size(cw_fx_inv *inv, cw_fx_str oid, int64_t size)
     }
 }
 
-static void fold(cw_fx_inv *inv, fx_actor *a, const cw_fx_event *e)
+/* Fold a request into its actor; true when its bytes were counted. */
+static bool fold(cw_fx_inv *inv, fx_actor *a, const cw_fx_event *e)
 {
     if (e->time < a->first) a->first = e->time;
     if (e->time > a->last) a->last = e->time;
@@ -294,14 +295,14 @@ static void fold(cw_fx_inv *inv, fx_actor *a, const cw_fx_event *e)
     set_add(inv, &a->ops, e->op, NULL);
     if (e->denied) {
         a->denied++;
-        return;
+        return false;
     }
     bool ok = e->status == 0 || (e->status >= 200 && e->status < 300);
-    if (!ok) return;
+    if (!ok) return false;
     a->succeeded = true;
     if (e->bytes_sent > 0) a->bytes += (uint64_t)e->bytes_sent;
     if (e->opclass == CW_FX_OP_LIST) a->listed = true;
-    if (e->opclass != CW_FX_OP_READ || !e->key.n) return;
+    if (e->opclass != CW_FX_OP_READ || !e->key.n) return true;
     char buf[2048];
     cw_fx_str oid = object_id(inv, e, buf, sizeof buf);
     fx_obj *o = cw_hmap_get(&a->objs, oid.p, oid.n);
@@ -320,6 +321,7 @@ static void fold(cw_fx_inv *inv, fx_actor *a, const cw_fx_event *e)
     else if (!e->ranged && (e->status == 200 || e->status == 0) && e->bytes_sent >= o->max_full)
         o->max_full = e->bytes_sent < 0 ? 0 : e->bytes_sent;
     note_size(inv, oid, e->object_size);
+    return true;
 }
 
 /* Decide who is outside. Returns 0 internal, 1 AWS service, 2 external (kind
@@ -414,19 +416,32 @@ void cw_fx_add(cw_fx_file *f, const cw_fx_event *e)
         inv->service++;
         return;
     }
+    /* a request seen in two sources is counted once; what the second source
+     * knows better (S3 logs count listing bytes, CloudTrail does not) is kept */
+    fx_req *rq = NULL;
     if (e->request_id.n) {
-        if (cw_hmap_get(&inv->reqids, e->request_id.p, e->request_id.n)) {
+        rq = cw_hmap_get(&inv->reqids, e->request_id.p, e->request_id.n);
+        if (rq) {
             inv->duplicates++;
-            /* the other source may know the object's size */
             char buf[2048];
             if (e->key.n) note_size(inv, object_id(inv, e, buf, sizeof buf), e->object_size);
+            if (!e->denied && e->bytes_sent > rq->bytes && rq->actor && rq->counted) {
+                rq->actor->bytes += (uint64_t)(e->bytes_sent - rq->bytes);
+                rq->bytes = e->bytes_sent;
+            }
             return;
         }
-        cw_hmap_put(&inv->reqids, keep(inv, e->request_id), e->request_id.n, (void *)1);
+        rq = cw_arena_zalloc(&inv->arena, sizeof *rq);
+        cw_hmap_put(&inv->reqids, keep(inv, e->request_id), e->request_id.n, rq);
     }
     fx_actor *a = actor(inv, kind, id);
     if (w == 3) a->provisional = true;
-    fold(inv, a, e);
+    bool counted = fold(inv, a, e);
+    if (rq) {
+        rq->actor = a;
+        rq->bytes = e->bytes_sent > 0 ? e->bytes_sent : 0;
+        rq->counted = counted;
+    }
 }
 
 /* Learn an owner account (CloudTrail names the bucket's account). */
@@ -522,6 +537,7 @@ const cw_fx_result *cw_fx_finish(cw_fx_inv *inv)
     r->duplicates = inv->duplicates;
     r->other_resource = inv->other_resource;
     r->outside_window = inv->outside_window;
+    r->files_unrecognised = inv->unrecognised;
     for (int s = 0; s < CW_FX_SRC__COUNT; s++) r->sources[s] = inv->src[s].out;
     cw_fx_coverage(inv);
     r->problems = &inv->diags;

@@ -55,7 +55,16 @@ static int read_one(cw_fx_inv *inv, const char *path, const void *mem, size_t le
                         "not a log format cloudwarden reads (expected S3 server access log lines, a CloudTrail "
                         "file {\"Records\":[...]} or NDJSON events, a GCS usage log CSV with its header, or Azure "
                         "Storage Analytics log lines); use --log-format to force one");
-            /* an unrecognisable file still counts as unreadable input */
+            /* an unrecognisable file still counts as unreadable input: of CloudTrail
+             * when its name says so, its hour then not covered */
+            inv->unrecognised++;
+            if (strstr(path, "_CloudTrail_")) {
+                fx_srcstate *ct = &inv->src[CW_FX_SRC_CLOUDTRAIL];
+                ct->out.files++;
+                ct->out.files_unreadable++;
+                if (f.name_hour != INT64_MIN && cw_fx_in_window(inv, f.name_hour))
+                    cw_fx_hours_mark(&ct->unreadable, f.name_hour / 3600);
+            }
             return -1;
         }
     }
@@ -67,17 +76,18 @@ static int read_one(cw_fx_inv *inv, const char *path, const void *mem, size_t le
     s->out.records_bad += f.bad;
     s->out.bytes_unreadable += f.bytes_bad;
     if (rc < 0) s->out.files_unreadable++;
-    if ((rc < 0 || f.bad) && f.name_hour != INT64_MIN && cw_fx_in_window(inv, f.name_hour))
-        cw_fx_hours_mark(&s->unreadable, f.name_hour / 3600);
+    /* an unreadable file's hours, as far as its name tells them: S3 names a log
+     * object by its delivery time, which follows the requests it holds */
+    if ((rc < 0 || f.bad) && f.name_hour != INT64_MIN) {
+        for (int back = 0; back <= (u->source == CW_FX_SRC_S3); back++) {
+            int64_t t = f.name_hour - back * 3600;
+            if (cw_fx_in_window(inv, t)) cw_fx_hours_mark(&s->unreadable, t / 3600);
+        }
+    }
     if (f.other_count)
         cw_diag_add(&inv->diags, CW_DIAG_WARNING, path, (uint32_t)f.other_first_line, 0, 0, NULL,
                     "%llu records of '%s' (not an investigated resource: a log of another bucket?) skipped",
                     (unsigned long long)f.other_count, f.other_name);
-    if (f.out_of_order)
-        cw_diag_add(&inv->diags, CW_DIAG_NOTE, path, (uint32_t)f.first_ooo_line, 0, 0, NULL,
-                    "%llu records are earlier than a record before them (within an hour: normal delivery order, "
-                    "kept)",
-                    (unsigned long long)f.out_of_order);
     return rc;
 }
 
