@@ -152,39 +152,47 @@ def internal_identity(p):
             "arn": p, "accountId": acct}
 
 
-def build(g, scale, truth):
+def internal_hour(g, h, scale, ct_fraction):
+    """The organisation's own traffic and the services' in hour h."""
     r = g.r
-    # internal traffic, every hour with logging
-    for h in range(HOURS):
-        g.management(h)
-        for _ in range(int(40 * scale)):
-            t = g.at(h)
-            p = r.choice(INTERNAL)
-            key, size = r.choice(g.objects)
-            ip = r.choice(["10.1.%d.%d" % (r.randint(0, 255), r.randint(1, 254)), "54.239.%d.%d" % (
-                r.randint(0, 255), r.randint(1, 254))])
-            ua = r.choice(UAS_INTERNAL)
-            roll = r.random()
-            if roll < 0.6:
-                rid = g.s3line(t, ip, p, "REST.GET.OBJECT", key, 200, "-", size, size, ua, old=roll < 0.05)
+    g.management(h)
+    for _ in range(int(40 * scale)):
+        t = g.at(h)
+        p = r.choice(INTERNAL)
+        key, size = r.choice(g.objects)
+        ip = r.choice(["10.1.%d.%d" % (r.randint(0, 255), r.randint(1, 254)), "54.239.%d.%d" % (
+            r.randint(0, 255), r.randint(1, 254))])
+        ua = r.choice(UAS_INTERNAL)
+        roll = r.random()
+        in_ct = ct_fraction >= 1 or r.random() < ct_fraction
+        if roll < 0.6:
+            rid = g.s3line(t, ip, p, "REST.GET.OBJECT", key, 200, "-", size, size, ua, old=roll < 0.05)
+            if in_ct:
                 g.ct_event(t, "GetObject", key, internal_identity(p), ip, ua, rid, sent=size)
-            elif roll < 0.8:
-                rid = g.s3line(t, ip, p, "REST.PUT.OBJECT", key, 200, "-", 0, size, ua)
+        elif roll < 0.8:
+            rid = g.s3line(t, ip, p, "REST.PUT.OBJECT", key, 200, "-", 0, size, ua)
+            if in_ct:
                 g.ct_event(t, "PutObject", key, internal_identity(p), ip, ua, rid, size_in=size)
-            elif roll < 0.9:
-                rid = g.s3line(t, ip, p, "REST.GET.BUCKET", "-", 200, "-", r.randint(300, 90000), None, ua)
+        elif roll < 0.9:
+            rid = g.s3line(t, ip, p, "REST.GET.BUCKET", "-", 200, "-", r.randint(300, 90000), None, ua)
+            if in_ct:
                 g.ct_event(t, "ListObjects", None, internal_identity(p), ip, ua, rid)
-            else:  # presigned URL used from the trusted network
-                rid = g.s3line(t, "10.20.%d.%d" % (r.randint(0, 255), r.randint(1, 254)), INTERNAL[0],
-                               "REST.GET.OBJECT", key, 200, "-", size, size, "Mozilla/5.0", auth="QueryString")
+        else:  # presigned URL used from the trusted network
+            rid = g.s3line(t, "10.20.%d.%d" % (r.randint(0, 255), r.randint(1, 254)), INTERNAL[0],
+                           "REST.GET.OBJECT", key, 200, "-", size, size, "Mozilla/5.0", auth="QueryString")
+            if in_ct:
                 g.ct_event(t, "GetObject", key, internal_identity(INTERNAL[0]), "10.20.0.9", "Mozilla/5.0", rid,
                            sent=size, auth="QueryString")
-        # S3 lifecycle (the service itself) and an AWS service principal in CloudTrail
-        key, size = r.choice(g.objects)
-        g.s3line(g.at(h), "-", "-", "S3.TRANSITION_SIA.OBJECT", key, 200, "-", 0, size, "-", uri="-")
-        g.ct_event(g.at(h), "GetObject", key, {"type": "AWSService", "invokedBy": "s3.amazonaws.com"},
-                   "s3.amazonaws.com", "s3.amazonaws.com", g.reqid(), sent=size)
+    # S3 lifecycle (the service itself) and an AWS service principal in CloudTrail
+    key, size = r.choice(g.objects)
+    g.s3line(g.at(h), "-", "-", "S3.TRANSITION_SIA.OBJECT", key, 200, "-", 0, size, "-", uri="-")
+    g.ct_event(g.at(h), "GetObject", key, {"type": "AWSService", "invokedBy": "s3.amazonaws.com"},
+               "s3.amazonaws.com", "s3.amazonaws.com", g.reqid(), sent=size)
 
+
+def build(g, truth):
+    """The external actors (kept in memory: small) and the truth about them."""
+    r = g.r
     actors = {}
 
     def actor(kind, ident):
@@ -273,33 +281,42 @@ def build(g, scale, truth):
     truth["internal_principals"] = INTERNAL + ORG[1:]
 
 
-def write(g, out, only_s3, truth):
+def write(g, out, only_s3, truth, scale, ct_fraction):
+    """Hour by hour: the hour's internal traffic joins the external requests of
+    that hour, is written as the hour's log objects, and is dropped."""
     os.makedirs(os.path.join(out, "s3"), exist_ok=True)
-    os.makedirs(os.path.join(out, "cloudtrail"), exist_ok=True)
-    r = g.r
-    s3bytes = 0
-    for h in sorted(g.s3):
-        if h < S3_FIRST_HOUR or S3_GAP[0] <= h < S3_GAP[1]:
-            continue  # not logged / not delivered
-        lines = sorted(g.s3[h], key=lambda x: x[0])
-        # delivery jitter: neighbours swapped (S3 does not promise order)
-        for i in range(1, len(lines) - 1, 7):
-            lines[i], lines[i + 1] = lines[i + 1], lines[i]
-        t = START + timedelta(hours=h + 1, minutes=r.randint(0, 20), seconds=r.randint(0, 59))
-        name = "%s-%016X" % (t.strftime("%Y-%m-%d-%H-%M-%S"), r.getrandbits(64))
-        data = ("\n".join(l for _, l in lines) + "\n").encode()
-        s3bytes += len(data)
-        with open(os.path.join(out, "s3", name), "wb") as f:
-            f.write(data)
     if not only_s3:
-        for h in sorted(g.ct):
-            recs = g.ct[h]
+        os.makedirs(os.path.join(out, "cloudtrail"), exist_ok=True)
+    r = g.r
+    s3bytes = ctbytes = 0
+    for h in range(HOURS):
+        internal_hour(g, h, scale, ct_fraction)
+        lines = g.s3.pop(h, [])
+        if h >= S3_FIRST_HOUR and not S3_GAP[0] <= h < S3_GAP[1]:  # else not logged / not delivered
+            lines.sort(key=lambda x: x[0])
+            # delivery jitter: neighbours swapped (S3 does not promise order)
+            for i in range(1, len(lines) - 1, 7):
+                lines[i], lines[i + 1] = lines[i + 1], lines[i]
+            # one log object per ~20,000 records, named by delivery time
+            for part in range(0, len(lines), 20000):
+                t = START + timedelta(hours=h + 1, minutes=r.randint(0, 20), seconds=r.randint(0, 59))
+                name = "%s-%016X" % (t.strftime("%Y-%m-%d-%H-%M-%S"), r.getrandbits(64))
+                data = ("\n".join(l for _, l in lines[part:part + 20000]) + "\n").encode()
+                s3bytes += len(data)
+                with open(os.path.join(out, "s3", name), "wb") as f:
+                    f.write(data)
+        recs = g.ct.pop(h, [])
+        if not only_s3 and recs:
             r.shuffle(recs)
-            t = START + timedelta(hours=h, minutes=5)
-            name = "%s_CloudTrail_us-east-1_%s_%s.json.gz" % (OWNER_ACCT, t.strftime("%Y%m%dT%H%MZ"),
-                                                              "%016x" % r.getrandbits(64))
-            with gzip.open(os.path.join(out, "cloudtrail", name), "wb", compresslevel=6) as f:
-                f.write(json.dumps({"Records": recs}, separators=(",", ":")).encode())
+            for part in range(0, len(recs), 5000):
+                t = START + timedelta(hours=h, minutes=5 + part // 5000)
+                name = "%s_CloudTrail_us-east-1_%s_%s.json.gz" % (OWNER_ACCT, t.strftime("%Y%m%dT%H%MZ"),
+                                                                  "%016x" % r.getrandbits(64))
+                data = json.dumps({"Records": recs[part:part + 5000]}, separators=(",", ":")).encode()
+                ctbytes += len(data)
+                with gzip.open(os.path.join(out, "cloudtrail", name), "wb", compresslevel=6) as f:
+                    f.write(data)
+    truth["cloudtrail_bytes"] = ctbytes
     truth["s3_bytes"] = s3bytes
     truth["window"] = "%s..%s" % (iso(START), iso(START + timedelta(hours=HOURS)))
     truth["resource"] = BUCKET
@@ -326,11 +343,13 @@ def main():
     ap.add_argument("--objects", type=int, default=120)
     ap.add_argument("--scale", type=float, default=1.0)
     ap.add_argument("--only-s3", action="store_true")
+    ap.add_argument("--ct-fraction", type=float, default=1.0,
+                    help="share of the internal requests also written to CloudTrail (default all)")
     a = ap.parse_args()
     g = Gen(a.seed, a.objects)
     truth = {}
-    build(g, a.scale, truth)
-    write(g, a.out, a.only_s3, truth)
+    build(g, truth)
+    write(g, a.out, a.only_s3, truth, a.scale, a.ct_fraction)
     if a.truth:
         with open(a.truth, "w") as f:
             json.dump(truth, f, indent=1, sort_keys=True)

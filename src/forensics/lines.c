@@ -1,5 +1,5 @@
 /* lines.c - lines of a plain or gzip log file with bounded memory: a sliding
- * buffer of 4 MiB (or twice the longest accepted line), never the whole file.
+ * buffer growing to 4 MiB (or twice the longest accepted line), never the whole file.
  * A line longer than the limit is reported with its number and skipped up to
  * its newline without being held. */
 #include <stdlib.h>
@@ -33,7 +33,7 @@ int cw_fx_lines_open(cw_fx_lines *l, cw_fx_file *f)
         return -1;
     }
     l->opened = true;
-    l->cap = READ_CHUNK > 2 * l->max_line ? READ_CHUNK : 2 * l->max_line;
+    l->cap = 64 * 1024; /* grows to READ_CHUNK (or twice the longest line) as the input needs */
     l->buf = cw_xmalloc(l->cap + 1);
     return 0;
 }
@@ -47,6 +47,12 @@ static long fill(cw_fx_lines *l)
         memmove(l->buf, l->buf + l->pos, l->len - l->pos);
         l->len -= l->pos;
         l->pos = 0;
+    }
+    size_t maxcap = READ_CHUNK > 2 * l->max_line ? READ_CHUNK : 2 * l->max_line;
+    /* a line that does not fit yet, or a big input: read more at a time */
+    if (l->cap < maxcap && (l->len == l->cap || l->rd.out_total >= l->cap)) {
+        l->cap = l->cap * 2 > maxcap ? maxcap : l->cap * 2;
+        l->buf = cw_xrealloc(l->buf, l->cap + 1);
     }
     if (l->len == l->cap) return 0; /* caller handles the over-long line */
     long n = cw_reader_read(&l->rd, (uint8_t *)l->buf + l->len, l->cap - l->len);
