@@ -5,14 +5,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../classify/reader.h"
+#include "../util/bytesrc.h"
 #include "forensics.h"
 
 /* ---- lines.c: a line source over a plain or gzip file ------------------ */
 typedef struct cw_fx_lines {
     cw_fx_file *f;
-    cw_reader rd;
-    cw_cls_opts copts; /* only the gzip limits are used */
+    cw_bytesrc rd;
+    cw_gzlimits lim;
+    int fd;            /* -1: memory */
     char *buf;
     size_t cap, len, pos;
     size_t max_line;

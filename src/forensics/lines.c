@@ -2,35 +2,66 @@
  * buffer growing to 4 MiB (or twice the longest accepted line), never the whole file.
  * A line longer than the limit is reported with its number and skipped up to
  * its newline without being held. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "../util/arena.h"
 #include "fx_int.h"
 
 #define READ_CHUNK (4u << 20)
 
-static void set_limits(cw_fx_lines *l)
+/* Gzip bomb limits: the investigation's, else 64 GiB and 200:1 past 16 MiB. */
+static void set_limits(const cw_fx_inv *inv, cw_gzlimits *lim)
 {
-    cw_cls_opts_default(&l->copts);
     uint64_t mb, mr;
-    cw_fx_gz_limits(l->f->inv, &mb, &mr);
-    if (mb) l->copts.gz_max_bytes = mb;
-    if (mr) l->copts.gz_max_ratio = mr;
+    cw_fx_gz_limits(inv, &mb, &mr);
+    lim->max_bytes = mb ? mb : (64ULL << 30);
+    lim->max_ratio = mr ? mr : 200;
+    lim->ratio_after = 16u << 20;
+}
+
+/* Open path ("-" = stdin) for reading; -1 with a message in err. */
+static int open_input(const char *path, char *err, size_t errlen)
+{
+    if (strcmp(path, "-") == 0) return 0;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        snprintf(err, errlen, "cannot open: %s", strerror(errno));
+        return -1;
+    }
+    struct stat st;
+    if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+        snprintf(err, errlen, "is a directory, expected a log file");
+        close(fd);
+        return -1;
+    }
+#ifdef POSIX_FADV_SEQUENTIAL
+    posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+#endif
+    return fd;
 }
 
 int cw_fx_lines_open(cw_fx_lines *l, cw_fx_file *f)
 {
     memset(l, 0, sizeof *l);
     l->f = f;
+    l->fd = -1;
     l->max_line = cw_fx_max_line(f->inv);
-    set_limits(l);
+    set_limits(f->inv, &l->lim);
     if (f->mem) {
-        cw_reader_open_mem(&l->rd, f->mem, f->mem_len, &l->copts);
-    } else if (cw_reader_open(&l->rd, f->path, &l->copts) < 0) {
-        cw_fx_bad(f, 0, 0, "%s", l->rd.err);
-        cw_reader_close(&l->rd);
-        return -1;
+        cw_bytesrc_init_mem(&l->rd, f->mem, f->mem_len, &l->lim);
+    } else {
+        char err[300];
+        if ((l->fd = open_input(f->path, err, sizeof err)) < 0) {
+            cw_fx_bad(f, 0, 0, "%s", err);
+            return -1;
+        }
+        cw_bytesrc_init_fd(&l->rd, l->fd, &l->lim);
     }
     l->opened = true;
     l->cap = 64 * 1024; /* grows to READ_CHUNK (or twice the longest line) as the input needs */
@@ -55,7 +86,7 @@ static long fill(cw_fx_lines *l)
         l->buf = cw_xrealloc(l->buf, l->cap + 1);
     }
     if (l->len == l->cap) return 0; /* caller handles the over-long line */
-    long n = cw_reader_read(&l->rd, (uint8_t *)l->buf + l->len, l->cap - l->len);
+    ssize_t n = cw_bytesrc_read(&l->rd, l->buf + l->len, l->cap - l->len);
     if (n < 0) {
         l->eof = l->failed = true;
         cw_fx_bad(l->f, l->lineno + 1, 0, "%s", l->rd.err[0] ? l->rd.err : "read error");
@@ -125,7 +156,8 @@ int cw_fx_lines_next(cw_fx_lines *l, const char **p, size_t *n)
 
 void cw_fx_lines_close(cw_fx_lines *l)
 {
-    if (l->opened) cw_reader_close(&l->rd);
+    if (l->opened) cw_bytesrc_close(&l->rd);
+    if (l->fd > 0) close(l->fd);
     free(l->buf);
     memset(l, 0, sizeof *l);
 }
@@ -133,29 +165,21 @@ void cw_fx_lines_close(cw_fx_lines *l)
 long cw_fx_head(const char *path, const void *mem, size_t mem_len, char *buf, size_t cap, char *err,
                 size_t errlen)
 {
-    cw_cls_opts o;
-    cw_cls_opts_default(&o);
-    cw_reader rd;
+    cw_gzlimits lim = {64ULL << 30, 0, 0};
+    cw_bytesrc rd;
+    int fd = -1;
     if (mem) {
-        cw_reader_open_mem(&rd, mem, mem_len, &o);
-    } else if (cw_reader_open(&rd, path, &o) < 0) {
-        snprintf(err, errlen, "%s", rd.err);
-        cw_reader_close(&rd);
-        return -1;
+        cw_bytesrc_init_mem(&rd, mem, mem_len, &lim);
+    } else {
+        if ((fd = open_input(path, err, errlen)) < 0) return -1;
+        cw_bytesrc_init_fd(&rd, fd, &lim);
     }
-    size_t got = 0;
-    while (got < cap) {
-        long n = cw_reader_read(&rd, (uint8_t *)buf + got, cap - got);
-        if (n <= 0) {
-            if (n < 0 && !got) {
-                snprintf(err, errlen, "%s", rd.err[0] ? rd.err : "read error");
-                cw_reader_close(&rd);
-                return -1;
-            }
-            break;
-        }
-        got += (size_t)n;
+    /* a damaged gzip still shows its first bytes: sniff what was inflated */
+    ssize_t n = cw_bytesrc_read(&rd, buf, cap);
+    if (n < 0) {
+        snprintf(err, errlen, "%s", rd.err[0] ? rd.err : "read error");
     }
-    cw_reader_close(&rd);
-    return (long)got;
+    cw_bytesrc_close(&rd);
+    if (fd > 0) close(fd);
+    return n < 0 ? -1 : (long)n;
 }
