@@ -1,5 +1,4 @@
 /* cmd_classify.c - `cloudwarden classify`: find and count customer data in files. */
-#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,9 +9,9 @@
 #include "../classify/classify.h"
 #include "../util/arena.h"
 #include "../util/diag.h"
+#include "../util/walk.h"
 #include "cli.h"
 
-#define WALK_MAXDEPTH 64
 
 void cw_cmd_classify_help(FILE *out)
 {
@@ -72,47 +71,6 @@ static void pl_add(pathlist *p, const char *s)
         p->v = cw_xrealloc(p->v, p->cap * sizeof *p->v);
     }
     p->v[p->n++] = cw_xstrdup(s);
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Files under dir, sorted, recursively; symlinked directories are not followed. */
-static int walk(const char *dir, pathlist *out, int depth)
-{
-    if (depth > WALK_MAXDEPTH) {
-        cw_warn("%s: directories nested deeper than %d; not descending", dir, WALK_MAXDEPTH);
-        return 0;
-    }
-    DIR *d = opendir(dir);
-    if (!d) {
-        cw_error("%s: cannot open directory: %s", dir, strerror(errno));
-        return -1;
-    }
-    pathlist names = {0};
-    struct dirent *e;
-    while ((e = readdir(d)))
-        if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) pl_add(&names, e->d_name);
-    closedir(d);
-    qsort(names.v, names.n, sizeof *names.v, cmp_str);
-    int rc = 0;
-    for (size_t i = 0; i < names.n; i++) {
-        size_t l = strlen(dir) + strlen(names.v[i]) + 2;
-        char *p = cw_xmalloc(l);
-        snprintf(p, l, "%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/", names.v[i]);
-        struct stat st;
-        if (lstat(p, &st) == 0 && S_ISDIR(st.st_mode)) {
-            if (walk(p, out, depth + 1) < 0) rc = -1;
-        } else if (lstat(p, &st) == 0 && (S_ISREG(st.st_mode) || (S_ISLNK(st.st_mode) && stat(p, &st) == 0 && S_ISREG(st.st_mode)))) {
-            pl_add(out, p);
-        }
-        free(p);
-        free(names.v[i]);
-    }
-    free(names.v);
-    return rc;
 }
 
 int cw_cmd_classify(int argc, char **argv)
@@ -194,20 +152,25 @@ int cw_cmd_classify(int argc, char **argv)
         return CW_EXIT_USAGE;
     }
     int rc = CW_EXIT_OK;
-    pathlist files = {0};
-    for (size_t i = 0; i < inputs.n; i++) {
-        struct stat st;
-        if (strcmp(inputs.v[i], "-") != 0 && stat(inputs.v[i], &st) == 0 && S_ISDIR(st.st_mode)) {
-            if (walk(inputs.v[i], &files, 0) < 0) rc = CW_EXIT_USAGE;
-        } else {
-            pl_add(&files, inputs.v[i]);
-        }
-    }
     FILE *out = stdout;
     if (output && !(out = fopen(output, "w"))) {
         cw_error("classify: cannot write %s: %s", output, strerror(errno));
         return CW_EXIT_USAGE;
     }
+    /* the walker scan uses: symlink loops, FIFOs and devices, unreadable
+     * directories (classify reads every regular file, hidden ones too) */
+    cw_walk_list files = {0};
+    cw_diags wd;
+    cw_diags_init(&wd);
+    cw_walk_opts wo = {.hidden = true, .skip_why = "a report this run writes (--output, --profile)"};
+    cw_walk_id own[2];
+    struct stat ost;
+    if (output && fstat(fileno(out), &ost) == 0 && S_ISREG(ost.st_mode)) own[wo.nskip++] = (cw_walk_id){ost.st_dev, ost.st_ino};
+    if (profile && stat(profile, &ost) == 0 && S_ISREG(ost.st_mode)) own[wo.nskip++] = (cw_walk_id){ost.st_dev, ost.st_ino};
+    wo.skip = own;
+    if (cw_walk((const char *const *)inputs.v, inputs.n, &wo, &files, &wd)) rc = CW_EXIT_USAGE;
+    cw_diags_print(&wd);
+    cw_diags_free(&wd);
     if (!strcmp(format, "spans")) o.spans = out;
     char err[256];
     cw_classifier *c = cw_classifier_new(err, sizeof err);
@@ -259,7 +222,7 @@ int cw_cmd_classify(int argc, char **argv)
     cw_cls_run_free(r);
     cw_classifier_free(c);
     for (size_t i = 0; i < inputs.n; i++) free(inputs.v[i]);
-    for (size_t i = 0; i < files.n; i++) free(files.v[i]);
+    cw_walk_list_free(&files);
     free(inputs.v);
     free(files.v);
     return rc;

@@ -11,12 +11,14 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "scan_inputs.h"
 #include "../analyze/analyze.h"
 #include "../ingest/ingest.h"
 #include "../output/output.h"
 #include "../rules/rules.h"
 #include "../util/diag.h"
 #include "../util/strbuf.h"
+#include "../util/walk.h"
 
 void cw_cmd_scan_help(FILE *out)
 {
@@ -91,56 +93,6 @@ static void on_progress(void *ctx, uint64_t done, uint64_t total)
     else
         fprintf(stderr, "\r\033[Kreading %s: %.0f MB", p->file, done / 1e6);
     p->shown = 1;
-}
-
-static int has_input_ext(const char *n)
-{
-    static const char *const ext[] = {".json", ".json.gz", ".ndjson", ".ndjson.gz", ".jsonl", ".jsonl.gz", NULL};
-    size_t l = strlen(n);
-    for (const char *const *e = ext; *e; e++) {
-        size_t el = strlen(*e);
-        if (l > el && strcmp(n + l - el, *e) == 0) return 1;
-    }
-    return 0;
-}
-
-static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
-
-/* Expand directories (recursively, sorted) into the list of files. */
-static void collect(const char *path, char ***files, size_t *n, size_t *cap, cw_diags *d, int depth)
-{
-    struct stat st;
-    if (strcmp(path, "-") != 0 && stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-        if (depth > 32) return;
-        DIR *dir = opendir(path);
-        if (!dir) {
-            cw_diag_add(d, CW_DIAG_ERROR, path, 0, 0, 0, NULL, "cannot open directory: %s", strerror(errno));
-            return;
-        }
-        char **names = NULL;
-        size_t nn = 0, nc = 0;
-        struct dirent *e;
-        while ((e = readdir(dir))) {
-            if (e->d_name[0] == '.') continue;
-            if (nn == nc) names = cw_xrealloc(names, (nc = nc ? nc * 2 : 16) * sizeof *names);
-            names[nn++] = cw_xstrdup(e->d_name);
-        }
-        closedir(dir);
-        qsort(names, nn, sizeof *names, cmp_str);
-        for (size_t i = 0; i < nn; i++) {
-            cw_strbuf sb = CW_STRBUF_INIT;
-            cw_sb_printf(&sb, "%s/%s", path, names[i]);
-            struct stat cs;
-            if (stat(sb.buf, &cs) == 0 && (S_ISDIR(cs.st_mode) || has_input_ext(names[i])))
-                collect(sb.buf, files, n, cap, d, depth + 1);
-            cw_sb_free(&sb);
-            free(names[i]);
-        }
-        free(names);
-        return;
-    }
-    if (*n == *cap) *files = cw_xrealloc(*files, (*cap = *cap ? *cap * 2 : 16) * sizeof **files);
-    (*files)[(*n)++] = cw_xstrdup(path);
 }
 
 static void iso_now(char *buf, size_t n)
@@ -282,11 +234,12 @@ int cw_cmd_scan(int argc, char **argv)
 
     /* 2. inputs */
     double t_rules0 = now_s(), c_rules0 = o.stats ? cpu_s() : 0;
-    char **files = NULL;
-    size_t nfiles = 0, capf = 0;
     cw_diags d;
     cw_diags_init(&d);
-    for (int i = first; i < argc; i++) collect(argv[i], &files, &nfiles, &capf, &d, 0);
+    cw_walk_list wl = {0};
+    cw_scan_walk((const char *const *)argv + first, (size_t)(argc - first), to_file ? &of : NULL, NULL, NULL, &wl, &d);
+    char **files = wl.v;
+    size_t nfiles = wl.n;
     if (to_file) cw_outfile_prepare(&of, files, nfiles);
     cw_assets assets;
     cw_assets_init(&assets);
@@ -298,10 +251,11 @@ int cw_cmd_scan(int argc, char **argv)
     size_t input_errors = d.errors;
     for (size_t i = 0; i < nfiles; i++) {
         pg.file = files[i];
-        size_t before = d.errors;
+        size_t before = d.errors, from = d.n;
         cw_ingest_file(&assets, files[i], o.input_format, proj, &d, &st, on_progress, &pg);
         if (pg.shown) fprintf(stderr, "\r\033[K"), pg.shown = 0;
-        for (size_t k = before; k < d.n; k++) {
+        cw_diags_collapse_notes(&d, from, 3); /* 10,000 compliance notifications: 3 notes and a count */
+        for (size_t k = from; k < d.n; k++) {
             char *s = cw_diag_format(&d.v[k]);
             fprintf(stderr, "%s\n", s);
             free(s);
@@ -328,6 +282,7 @@ int cw_cmd_scan(int argc, char **argv)
     cw_rules_eval(rs, &assets, &fa, &fs, &ed);
     double t_rules = now_s(), c_rules = o.stats ? cpu_s() : 0;
     cw_diags_print(&ed);
+    size_t eval_errors = ed.errors;
     cw_diags_free(&ed);
     if (o.min_sev >= 0) {
         size_t k = 0;
@@ -419,9 +374,12 @@ int cw_cmd_scan(int argc, char **argv)
         if (input_errors)
             fprintf(stderr, "cloudwarden: %zu input error%s (see above); findings cover the records that loaded\n",
                     input_errors, input_errors == 1 ? "" : "s");
+        if (eval_errors)
+            fprintf(stderr, "cloudwarden: %zu rule evaluation error%s (see above); the findings may be incomplete\n",
+                    eval_errors, eval_errors == 1 ? "" : "s");
     }
     if (rc == CW_EXIT_OK) {
-        if (input_errors) rc = CW_EXIT_USAGE;
+        if (input_errors || eval_errors) rc = CW_EXIT_USAGE;
         else if (o.fail_on >= 0 && worst >= o.fail_on) rc = CW_EXIT_FINDINGS;
     }
     free(metas);
@@ -430,8 +388,7 @@ int cw_cmd_scan(int argc, char **argv)
     cw_assets_free(&assets);
     cw_rules_free(rs);
     cw_arena_free(&pa);
-    for (size_t i = 0; i < nfiles; i++) free(files[i]);
-    free(files);
+    cw_walk_list_free(&wl);
     cw_diags_free(&d);
     free(o.rules);
     return rc;

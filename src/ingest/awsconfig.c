@@ -15,6 +15,7 @@
 
 #include "ingest.h"
 #include "awsconfig.h"
+#include "../util/strbuf.h"
 
 #define MAX_UNWRAP 4
 
@@ -100,28 +101,128 @@ int cw_awsconfig_is_item(const cw_json *v)
                   cw_json_get(v, "resourceId"));
 }
 
+/* Every message type AWS Config sends (to SNS, to EventBridge as the
+ * detail, and to rule Lambdas), from AWS Config's developer guide
+ * ("Notifications that AWS Config sends to an Amazon SNS topic" and its
+ * examples). Only ConfigurationItemChangeNotification carries an item; the
+ * others are skipped with a note that says what they were, and oversized
+ * ones with a warning naming the resource whose full item must be fetched. */
+enum { MSG_ITEM, MSG_OVERSIZED, MSG_INFO };
+static const struct msg_type {
+    const char *name;
+    int kind;
+    const char *what;
+} msg_types[] = {
+    {"ConfigurationItemChangeNotification", MSG_ITEM, "a configuration item change"},
+    {"OversizedConfigurationItemChangeNotification", MSG_OVERSIZED, "an oversized configuration item change"},
+    {"OversizedConfigurationItemChangeDeliveryFailed", MSG_OVERSIZED,
+     "an oversized configuration item change whose delivery to S3 failed"},
+    {"ConfigurationSnapshotDeliveryStarted", MSG_INFO, "a configuration snapshot delivery start"},
+    {"ConfigurationSnapshotDeliveryCompleted", MSG_INFO, "a configuration snapshot delivery"},
+    {"ConfigurationSnapshotDeliveryFailed", MSG_INFO, "a failed configuration snapshot delivery"},
+    {"ConfigurationHistoryDeliveryCompleted", MSG_INFO, "a configuration history delivery"},
+    {"ConfigurationHistoryDeliveryFailed", MSG_INFO, "a failed configuration history delivery"},
+    {"ComplianceChangeNotification", MSG_INFO, "a Config rule compliance change"},
+    {"ConfigRulesEvaluationStarted", MSG_INFO, "a Config rules evaluation start"},
+    {"ScheduledNotification", MSG_INFO, "a periodic Config rule trigger"},
+    {NULL, 0, NULL},
+};
+
+static const struct msg_type *msg_type_of(const char *mt)
+{
+    for (const struct msg_type *t = msg_types; mt && t->name; t++)
+        if (strcmp(t->name, mt) == 0) return t;
+    return NULL;
+}
+
+int cw_awsconfig_message_known(const char *mt) { return msg_type_of(mt) != NULL; }
+
+/* The note for a message that carries no item (on d, at the record). */
+static void skipped_message(cw_diags *d, const char *file, const cw_jrecord *rec, const cw_json *v, const char *mt,
+                            const struct msg_type *t)
+{
+    if (t && t->kind == MSG_OVERSIZED) {
+        const cw_json *sum = cw_json_get(v, "configurationItemSummary");
+        const cw_json *del = cw_json_get(v, "s3DeliverySummary");
+        const char *type = jstr(sum, "resourceType", NULL), *rid = jstr(sum, "resourceId", NULL);
+        const char *arn = jstr(sum, "ARN", "arn"), *when = jstr(sum, "configurationItemCaptureTime", NULL);
+        const char *loc = jstr(del, "s3BucketLocation", NULL), *ec = jstr(del, "errorCode", NULL);
+        cw_strbuf sb = CW_STRBUF_INIT;
+        cw_sb_printf(&sb, "AWS Config %s message (%s) carries only a summary: the state of %s %s", mt, t->what,
+                     type ? type : "(no resourceType)", rid ? rid : "(no resourceId)");
+        if (arn) cw_sb_printf(&sb, " (%s)", arn);
+        if (when) cw_sb_printf(&sb, " captured at %s", when);
+        cw_sb_adds(&sb, " is not known until its full configuration item is fetched");
+        if (loc) cw_sb_printf(&sb, " from %s", loc);
+        if (ec) cw_sb_printf(&sb, " (delivery to S3 failed: %s)", ec);
+        if (type && rid)
+            cw_sb_printf(&sb, " or with 'aws configservice get-resource-config-history --resource-type %s "
+                              "--resource-id %s --limit 1'", type, rid);
+        cw_sb_adds(&sb, " and scanned");
+        cw_diag_add(d, CW_DIAG_WARNING, file, rec->line, rec->col, rec->index, NULL, "%s", sb.buf);
+        cw_sb_free(&sb);
+        return;
+    }
+    if (t) {
+        const char *extra = NULL;
+        const char *bucket = jstr(v, "s3Bucket", NULL), *key = jstr(v, "s3ObjectKey", NULL);
+        if (bucket && key) extra = "s3";
+        cw_diag_add(d, CW_DIAG_NOTE, file, rec->line, rec->col, rec->index, NULL,
+                    "AWS Config %s message (%s) carries no configuration item; skipped%s%s%s%s%s", mt,
+                    t->what, extra ? " (the delivered file is s3://" : "", extra ? bucket : "", extra ? "/" : "",
+                    extra ? key : "", extra ? ": scan that file)" : "");
+        return;
+    }
+    cw_diag_add(d, CW_DIAG_NOTE, file, rec->line, rec->col, rec->index, NULL,
+                "AWS Config message type '%s' is not one cloudwarden knows and carries no configuration item; "
+                "skipped", mt);
+}
+
 /* Unwrap notification envelopes down to a configuration item. Returns the
- * item, NULL when the record is a known non-item message (*skip set), or NULL
- * with *why set when the shape is not understood. */
-static cw_json *unwrap(cw_arena *a, cw_json *v, int *skip, const char **why)
+ * item, NULL when the record is a message that carries none (*skip set, a
+ * note added to d), or NULL with *why set when the shape is not understood.
+ * The message type is looked at before anything else: a compliance change
+ * names a resourceType and resourceId too, and is not an item. */
+static cw_json *unwrap(cw_arena *a, cw_json *v, const char *file, const cw_jrecord *rec, cw_diags *d, int *skip,
+                       const char **why)
 {
     for (int depth = 0; depth < MAX_UNWRAP && v; depth++) {
         if (v->type != CW_JOBJ) {
             *why = "expected a configuration item object";
             return NULL;
         }
-        if (cw_awsconfig_is_item(v)) return v;
+        const char *mt = jstr(v, "messageType", NULL);
+        const struct msg_type *t = msg_type_of(mt);
+        if (mt && (!t || t->kind != MSG_ITEM)) {
+            skipped_message(d, file, rec, v, mt, t);
+            *skip = 1;
+            return NULL;
+        }
         cw_json *ci = cw_json_getm(v, "configurationItem");
         if (ci) {
             v = ci;
             continue;
         }
+        if (t) { /* a ConfigurationItemChangeNotification with no item */
+            *why = "ConfigurationItemChangeNotification without a configurationItem object";
+            return NULL;
+        }
+        if (cw_awsconfig_is_item(v)) return v;
+        const char *dt = jstr(v, "detail-type", NULL);
         cw_json *detail = cw_json_getm(v, "detail");
-        if (detail && cw_json_get(v, "detail-type")) {
+        if (detail && dt) {
+            if (detail->type == CW_JOBJ && !cw_json_get(detail, "messageType") &&
+                !cw_json_get(detail, "configurationItem") && !cw_awsconfig_is_item(detail) &&
+                strncmp(dt, "Config ", 7) == 0) {
+                cw_diag_add(d, CW_DIAG_NOTE, file, rec->line, rec->col, rec->index, NULL,
+                            "EventBridge event '%s' from AWS Config carries no configuration item; skipped", dt);
+                *skip = 1;
+                return NULL;
+            }
             v = detail;
             continue;
         }
-        const cw_json *msg = cw_json_get(v, "Message");
+        cw_json *msg = cw_json_getm(v, "Message");
         if (msg && msg->type == CW_JSTR) {
             cw_json_err err;
             v = cw_json_parse(a, msg->u.str, msg->len, &err);
@@ -131,10 +232,9 @@ static cw_json *unwrap(cw_arena *a, cw_json *v, int *skip, const char **why)
             }
             continue;
         }
-        const char *mt = jstr(v, "messageType", NULL);
-        if (mt) { /* ScheduledNotification, ConfigurationSnapshotDeliveryCompleted, Oversized... */
-            *skip = 1;
-            return NULL;
+        if (msg && msg->type == CW_JOBJ) { /* as AWS's documentation prints it */
+            v = msg;
+            continue;
         }
         *why = "expected an AWS Config configuration item (an object with resourceType and "
                "configurationItemCaptureTime), a change notification, or a snapshot file";
@@ -231,6 +331,39 @@ static const char *sval2(const cw_json *v, const cw_json *alt)
     return s ? s : sval(alt);
 }
 
+/* The capture time, parsed once: ISO 8601 text as AWS Config writes it
+ * (2024-01-01T00:00:00.000Z; other tools write +00:00 offsets, no fraction,
+ * or more digits), or epoch seconds as the Config API returns them (then
+ * also formatted as text for the outputs). A time that does not parse is
+ * kept as text, with a warning: it loses to any known time. */
+static void capture_time(cw_arena *a, const cw_json *v, const char *file, const cw_jrecord *rec, cw_diags *d,
+                         cw_asset *as)
+{
+    as->capture_time = NULL;
+    as->capture_us = CW_TIME_UNKNOWN;
+    if (v && v->type == CW_JNUM) {
+        double secs = v->u.num;
+        if (secs > -1e11 && secs < 1e11) {
+            as->capture_us = (int64_t)(secs * 1e6 + (secs < 0 ? -0.5 : 0.5));
+            char buf[48];
+            cw_time_format(as->capture_us, buf, sizeof buf);
+            as->capture_time = cw_arena_strdup(a, buf);
+        } else {
+            cw_diag_add(d, CW_DIAG_WARNING, file, rec->line, rec->col, rec->index, NULL,
+                        "configurationItemCaptureTime %g is not a time in epoch seconds; this item loses to any "
+                        "other capture of the same resource", secs);
+        }
+        return;
+    }
+    if (!(as->capture_time = sval(v))) return;
+    as->capture_us = cw_time_parse(v->u.str, v->len);
+    if (as->capture_us == CW_TIME_UNKNOWN)
+        cw_diag_add(d, CW_DIAG_WARNING, file, rec->line, rec->col, rec->index, NULL,
+                    "configurationItemCaptureTime '%.*s%s' is not an ISO 8601 time; this item loses to any other "
+                    "capture of the same resource",
+                    (int)(v->len > 60 ? 60 : v->len), v->u.str, v->len > 60 ? "..." : "");
+}
+
 /* Fill *as from a configuration item; allocations in a only (thread-safe). */
 static int item_prepare(cw_arena *a, cw_json *item, const char *file, const cw_jrecord *rec, cw_diags *d,
                         cw_asset *out)
@@ -245,6 +378,7 @@ static int item_prepare(cw_arena *a, cw_json *item, const char *file, const cw_j
                       {"configurationItemStatus", f.status}, {"configurationItemCaptureTime", f.ctime}};
     for (size_t i = 0; i < sizeof str_fields / sizeof str_fields[0]; i++) {
         const cw_json *v = str_fields[i].v;
+        if (v == f.ctime && v && v->type == CW_JNUM) continue; /* the Config API's epoch seconds */
         if (v && v->type != CW_JSTR && v->type != CW_JNULL)
             return field_type_error(d, file, rec, str_fields[i].name, "a string");
     }
@@ -267,7 +401,7 @@ static int item_prepare(cw_arena *a, cw_json *item, const char *file, const cw_j
     as.account = sval2(f.acct, f.acct12);
     as.region = sval(f.region);
     as.status = sval(f.status);
-    as.capture_time = sval(f.ctime);
+    capture_time(a, f.ctime, file, rec, d, &as);
     const char *arn = sval2(f.ARN, f.arn);
     if (arn) as.id = arn;
     else if (as.resource_id) as.id = cw_arena_printf(a, "%s/%s", type, as.resource_id);
@@ -323,9 +457,16 @@ static int sniff(const cw_json *header, const cw_json *first)
         const char *dt = cw_json_str(cw_json_get(first, "detail-type"), "");
         if (strstr(dt, "Config")) return 90;
     }
-    if (first && first->type == CW_JOBJ && cw_json_get(first, "Message") &&
-        strstr(cw_json_str(cw_json_get(first, "Message"), ""), "configurationItem"))
-        return 90;
+    if (first && first->type == CW_JOBJ && msg_type_of(jstr(first, "messageType", NULL))) return 100;
+    const cw_json *msg = first && first->type == CW_JOBJ ? cw_json_get(first, "Message") : NULL;
+    if (msg && msg->type == CW_JSTR) {
+        const char *m = msg->u.str;
+        if (strstr(m, "configurationItem")) return 90;
+        if (strstr(m, "\"messageType\""))
+            for (const struct msg_type *t = msg_types; t->name; t++)
+                if (strstr(m, t->name)) return 90;
+    }
+    if (msg && msg->type == CW_JOBJ && msg_type_of(jstr(msg, "messageType", NULL))) return 90;
     return 0;
 }
 
@@ -333,7 +474,7 @@ static int prepare(cw_arena *a, const char *file, const cw_jrecord *rec, cw_diag
 {
     int skip = 0;
     const char *why = NULL;
-    cw_json *item = unwrap(a, rec->value, &skip, &why);
+    cw_json *item = unwrap(a, rec->value, file, rec, d, &skip, &why);
     if (!item) {
         if (skip) return 0;
         cw_diag_add(d, CW_DIAG_ERROR, file, rec->line, rec->col, rec->index, NULL, "%s", why);
@@ -352,7 +493,8 @@ static void project(cw_arena *a, cw_jproj *item)
     static const char *const whole[] = {"resourceType", "resourceId", "resourceName", "ARN", "arn", "awsRegion",
                                         "awsAccountId", "accountId", "configurationItemStatus",
                                         "configurationItemCaptureTime", "relationships", "tags", "detail-type",
-                                        "Message", "messageType", NULL};
+                                        "Message", "messageType", "configurationItemSummary",
+                                        "s3DeliverySummary", "s3Bucket", "s3ObjectKey", NULL};
     for (const char *const *k = whole; *k; k++) cw_jproj_keep(a, item, *k);
     static const char *const present[] = {"configuration", "supplementaryConfiguration", "configurationItemDiff",
                                           NULL};

@@ -48,6 +48,12 @@ static const cw_adapter *sniff(const cw_json *header, const cw_json *first)
 
 static void not_recognised(cw_diags *d, const char *path, const cw_jrecord *rec)
 {
+    const char *report = cw_ingest_findings_report(NULL, rec->value);
+    if (report) {
+        cw_diag_add(d, CW_DIAG_NOTE, path, rec->line, rec->col, 0, NULL,
+                    "%s, not an inventory; skipped", report);
+        return;
+    }
     cw_diag_add(d, CW_DIAG_ERROR, path, rec->line, rec->col, rec->index, NULL,
                 "not a recognised inventory: expected an AWS Config snapshot or history file "
                 "(fileVersion + configurationItems), a configuration item, or a change notification");
@@ -80,6 +86,7 @@ static int ingest_serial(cw_assets *s, cw_jreader *r, const char *path, const cw
         st->records++;
         if (!ad && !(ad = sniff(cw_jreader_header(r), rec.value))) {
             not_recognised(d, path, &rec);
+            if (cw_ingest_findings_report(NULL, rec.value)) return 0;
             st->errors++;
             return -1;
         }
@@ -281,12 +288,16 @@ static int ingest_parallel(cw_assets *s, cw_jreader *r, const char *path, const 
         cw_jrecord r0 = rec;
         r0.value = cw_jrecord_parse(&tmp, text, len, &rec, &pe);
         if (r0.value) ad = sniff(cw_jreader_header(r), r0.value);
-        cw_arena_free(&tmp);
         if (r0.value && !ad) {
+            rec.value = r0.value;
             not_recognised(d, path, &rec);
+            int report = cw_ingest_findings_report(NULL, r0.value) != NULL;
+            cw_arena_free(&tmp);
+            if (report) return 0;
             st->errors++;
             return -1;
         }
+        cw_arena_free(&tmp);
         if (!ad) ad = &cw_adapter_awsconfig; /* a first record that does not parse: errors come from the batch */
     }
 
@@ -385,6 +396,7 @@ void cw_ingest_project(cw_arena *a, cw_jproj *item)
 {
     for (const cw_adapter *const *ad = cw_adapters; *ad; ad++)
         if ((*ad)->project) (*ad)->project(a, item);
+    cw_ingest_reports_project(a, item);
 }
 
 int cw_ingest_file(cw_assets *s, const char *path, const char *format, const cw_jproj *proj, cw_diags *d,

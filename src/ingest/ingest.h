@@ -48,6 +48,13 @@ extern const cw_adapter *const cw_adapters[]; /* NULL-terminated */
 int cw_ingest_file(cw_assets *s, const char *path, const char *format, const cw_jproj *proj, cw_diags *d,
                    cw_ingest_stats *st, cw_progress_fn progress, void *progress_ctx);
 
+/* A findings report (cloudwarden's JSON, SARIF or OCSF output, another
+ * scanner's) rather than an inventory: what it is, or NULL (reports.c). Such
+ * files are skipped with a note. The fields it reads are added to the
+ * projection by cw_ingest_project. */
+const char *cw_ingest_findings_report(const cw_json *header, const cw_json *first);
+void cw_ingest_reports_project(cw_arena *a, cw_jproj *item);
+
 /* Add every adapter's envelopes to a projection of items (see project above;
  * the whole projection is made by cw_rules_projection). */
 void cw_ingest_project(cw_arena *a, cw_jproj *item);

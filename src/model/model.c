@@ -146,12 +146,16 @@ void cw_assets_prefetch(const cw_assets *s, const cw_asset *in, const cw_asset_k
     if (s->by_id.cap && in->id) __builtin_prefetch(&s->by_id.slots[k->id_tag & (s->by_id.cap - 1)]);
 }
 
-/* ISO 8601 timestamps of one format compare lexically. */
-static int newer(const char *a, const char *b)
+/* Whether a (being added) replaces b: instants compare, not their spellings
+ * ("...23:00:00Z" is earlier than "...23:00:00.900Z" and than
+ * "...09:00:00.5+10:00"). A known time beats an unknown one; between two
+ * unknown ones, or equal instants, the one added last wins. */
+static int newer(const cw_asset *a, const cw_asset *b)
 {
-    if (!a) return 0;
-    if (!b) return 1;
-    return strcmp(a, b) >= 0;
+    int64_t ta = a->capture_time ? a->capture_us : CW_TIME_UNKNOWN;
+    int64_t tb = b->capture_time ? b->capture_us : CW_TIME_UNKNOWN;
+    if (ta == CW_TIME_UNKNOWN) return tb == CW_TIME_UNKNOWN && a->capture_time;
+    return tb == CW_TIME_UNKNOWN || ta >= tb;
 }
 
 cw_asset *cw_assets_add(cw_assets *s, const cw_asset *in)
@@ -167,7 +171,7 @@ cw_asset *cw_assets_add_keyed(cw_assets *s, const cw_asset *in, const cw_asset_k
     const char *rid = rid_of(in);
     cw_asset *prev = in->type && rid ? ix_get(&s->by_rid, s, BY_RID, k->rid_tag, in->type, rid) : NULL;
     if (prev) {
-        if (!newer(in->capture_time, prev->capture_time)) return prev; /* older history item */
+        if (!newer(in, prev)) return prev; /* older history item */
         uint32_t idx = prev->index;
         *prev = *in;
         prev->index = idx;

@@ -18,6 +18,7 @@
 #include "../json/json.h"
 #include "../util/arena.h"
 #include "../util/hmap.h"
+#include "../util/timeutil.h"
 
 typedef struct cw_asset cw_asset;
 
@@ -43,10 +44,12 @@ struct cw_asset {
     cw_json *facts;          /* analyzer facts (object); created empty by cw_assets_add */
     const cw_json *tags;     /* object key -> string value (normalised), never NULL */
     cw_rel *rels;
-    uint32_t nrels;
     /* provenance */
     const char *source_file;
     uint64_t source_record;  /* 1-based record number in source_file */
+    int64_t capture_us;      /* capture_time parsed once by the adapter (µs since the epoch, UTC);
+                                CW_TIME_UNKNOWN (INT64_MIN) when absent or not a timestamp */
+    uint32_t nrels;
     uint32_t source_line;    /* line where the record starts */
     uint32_t index;          /* position in cw_assets.v */
     bool live;               /* false for ResourceDeleted / ResourceNotRecorded */
@@ -89,8 +92,9 @@ size_t cw_assets_arena_bytes(const cw_assets *s);
  * the type map and its lists. */
 size_t cw_assets_index_bytes(const cw_assets *s);
 /* Add an asset whose fields are filled (strings in s->arena). When an asset
- * with the same type+resource id exists, the one with the later capture_time
- * replaces it (history files list many items per resource). Returns the
+ * with the same type+resource id exists, the one with the later capture
+ * instant (capture_us: offsets and fractions normalised; an unknown time
+ * loses to a known one, ties go to the one added last) replaces it (history files list many items per resource). Returns the
  * stored asset. */
 cw_asset *cw_assets_add(cw_assets *s, const cw_asset *a);
 /* What adding an asset computes of it alone (index hashes, string lengths):

@@ -25,6 +25,32 @@ void cw_ectx_init(cw_ectx *x, int64_t today)
     x->today = today;
     x->md = pcre2_match_data_create(1, NULL);
     if (!x->md) cw_bug("out of memory (pcre2 match data)");
+    /* PCRE2's default JIT stack (32 KiB) fails `^(?:a|b)+$` on a value of
+     * 2,000 characters; configuration values (policies, certificates, user
+     * data) run to hundreds of KB. The stack is reserved, and only touched as
+     * a match needs it. */
+    x->mctx = pcre2_match_context_create(NULL);
+    x->jit = pcre2_jit_stack_create(32 * 1024, CW_REGEX_JIT_STACK_MAX, NULL);
+    if (!x->mctx) cw_bug("out of memory (pcre2 match context)");
+    if (x->jit) pcre2_jit_stack_assign(x->mctx, NULL, x->jit);
+}
+
+int cw_ectx_regex_error(cw_ectx *x, const char *rule_id, cw_diags *d)
+{
+    if (!x->re_err) return 0;
+    PCRE2_UCHAR msg[256];
+    if (pcre2_get_error_message(x->re_err, msg, sizeof msg) < 0) snprintf((char *)msg, sizeof msg, "error");
+    const cw_cnode *n = x->re_node;
+    const cw_asset *as = x->asset;
+    const char *id = as && as->id ? as->id : "?";
+    int idlen = (int)strnlen(id, 240); /* a resource id can be as long as its value: cut for the message */
+    cw_cond_error(d, n->src, n->oppos ? n->oppos : n->pos,
+                  "rule %s: the regular expression could not be evaluated on resource %.*s%s (a %zu-byte value): %s "
+                  "(PCRE2 error %d); it is counted as not matching, so the rule's result for this resource may be wrong",
+                  rule_id, idlen, id, id[idlen] ? "..." : "", x->re_len, (const char *)msg, x->re_err);
+    x->re_err = 0;
+    x->re_node = NULL;
+    return 1;
 }
 
 void cw_ectx_free(cw_ectx *x)
@@ -34,6 +60,8 @@ void cw_ectx_free(cw_ectx *x)
         free(b);
     }
     pcre2_match_data_free(x->md);
+    pcre2_match_context_free(x->mctx);
+    pcre2_jit_stack_free(x->jit);
     memset(x, 0, sizeof *x);
 }
 
@@ -373,9 +401,13 @@ bool cw_eval_bool(const cw_cnode *n, cw_ectx *x)
     case CN_ENDS:
         return a->type == CW_JSTR && b->type == CW_JSTR && a->len >= b->len &&
                memcmp(a->u.str + a->len - b->len, b->u.str, b->len) == 0;
-    case CN_MATCHES:
-        return a->type == CW_JSTR && n->re &&
-               pcre2_match(n->re, (PCRE2_SPTR)a->u.str, a->len, 0, 0, x->md, NULL) >= 0;
+    case CN_MATCHES: {
+        if (a->type != CW_JSTR || !n->re) return false;
+        int rc = pcre2_match(n->re, (PCRE2_SPTR)a->u.str, a->len, 0, 0, x->md, x->mctx);
+        if (rc >= 0) return true;
+        if (rc != PCRE2_ERROR_NOMATCH && !x->re_err) x->re_err = rc, x->re_node = n, x->re_len = a->len;
+        return false;
+    }
     default: return false;
     }
 }

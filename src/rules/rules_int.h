@@ -201,6 +201,14 @@ struct cw_ectx {
     int32_t vidx[CW_MAX_VARS]; /* index of the bound element (for explanations) */
     const cw_cnode *vdom[CW_MAX_VARS]; /* domain the variable ranges over */
     pcre2_match_data *md;
+    pcre2_match_context *mctx; /* with a JIT stack large enough for long values */
+    pcre2_jit_stack *jit;
+    /* the first regex of this evaluation that could not be evaluated
+     * (match limit, JIT stack, ...): the result is unknown, reported by the
+     * caller with the rule and the resource (cw_ectx_regex_error) */
+    int re_err;
+    const cw_cnode *re_node;
+    size_t re_len;
     int64_t today; /* days since 1970-01-01 */
     cw_scratch_blk *blk, *first;
     size_t used;
@@ -210,6 +218,12 @@ void cw_ectx_free(cw_ectx *x);
 void cw_ectx_reset(cw_ectx *x);
 void *cw_ectx_alloc(cw_ectx *x, size_t n);
 bool cw_eval_bool(const cw_cnode *n, cw_ectx *x);
+/* Report x's regex failure (if any) as an error located at the regex in its
+ * rule pack, naming the rule and the resource, and clear it. Returns 1 when
+ * one was reported. */
+int cw_ectx_regex_error(cw_ectx *x, const char *rule_id, cw_diags *d);
+/* The largest JIT stack a regex match may use (bytes). */
+#define CW_REGEX_JIT_STACK_MAX (64u << 20)
 /* Value of n; NULL when absent. May return tmp (filled) or memory of the asset. */
 const cw_json *cw_eval_val(const cw_cnode *n, cw_ectx *x, cw_json *tmp);
 bool cw_json_truthy(const cw_json *v);

@@ -97,24 +97,41 @@ typedef struct run {
     cw_arena *a;
     cw_findings *out;
     int64_t today;
+    cw_diags diags;           /* evaluation errors (regexes that could not run) */
+    size_t re_failed, re_shown; /* resources whose regex failed; how many are in diags */
 } run;
+
+enum { RE_SHOWN_MAX = 20 }; /* regex failures reported one by one per run */
+
+static void regex_check(run *R, const cw_rule *r)
+{
+    if (!R->x.re_err) return;
+    R->re_failed++;
+    if (R->re_shown < RE_SHOWN_MAX) R->re_shown += (size_t)cw_ectx_regex_error(&R->x, r->meta.id, &R->diags);
+    R->x.re_err = 0;
+}
 
 static void eval_asset(run *R, const cw_rule *r, const cw_asset *as, size_t *expired_hits)
 {
     cw_ectx_reset(&R->x);
     R->x.asset = as;
-    if (!cw_eval_bool(r->cond, &R->x)) return;
+    bool hit = cw_eval_bool(r->cond, &R->x);
+    regex_check(R, r);
+    if (!hit) return;
     const char *supp = NULL;
     for (size_t e = 0; e < r->nexc; e++) {
         const cw_rexc *ex = &r->exc[e];
         if (ex->expires && ex->expires_days < R->today) {
             if (cw_eval_bool(ex->cond, &R->x)) expired_hits[e]++;
+            regex_check(R, r);
             continue;
         }
         if (!supp && cw_eval_bool(ex->cond, &R->x)) supp = ex->name;
+        regex_check(R, r);
     }
     cw_sb_reset(&R->sb);
     render(r, &R->x, &R->sb);
+    R->x.re_err = 0; /* explaining re-evaluates what already failed above */
     cw_finding f = {
         .rule = &r->meta,
         .asset = as,
@@ -210,11 +227,31 @@ static size_t *exc_base(const cw_rule *const *rules, size_t n)
     return base;
 }
 
+/* The evaluation errors of the runs, in run order, then the count of those
+ * not shown one by one (itself an error: the exit code must say so). */
+static void flush_eval_errors(run *const *runs, size_t nruns, cw_diags *d)
+{
+    size_t failed = 0, shown = 0;
+    for (size_t i = 0; i < nruns; i++) {
+        const cw_diags *e = &runs[i]->diags;
+        for (size_t k = 0; k < e->n && shown < RE_SHOWN_MAX; k++, shown++) {
+            const cw_diag *g = &e->v[k];
+            cw_diag_add(d, g->level, g->file, g->line, g->col, g->record, g->source_line, "%s", g->msg);
+        }
+        failed += runs[i]->re_failed;
+    }
+    if (failed > shown)
+        cw_diag_add(d, CW_DIAG_ERROR, NULL, 0, 0, 0, NULL,
+                    "%zu more rule evaluations where a regular expression could not be evaluated (not shown)",
+                    failed - shown);
+}
+
 static void eval_rules(run *R, const cw_rule *const *rules, size_t n, const cw_assets *s, cw_diags *d)
 {
     size_t *base = exc_base(rules, n);
     size_t *hits = cw_xcalloc(base[n] + 1, sizeof *hits);
     eval_part(R, rules, n, s, base, hits, 0, 1);
+    flush_eval_errors(&R, 1, d);
     warn_expired(R, rules, n, base, hits, d);
     free(hits);
     free(base);
@@ -273,6 +310,10 @@ static void eval_rules_parallel(const cw_ruleset *rs, const cw_assets *s, cw_are
         if (p > 0)
             for (size_t e = 0; e < base[n]; e++) jobs[0].hits[e] += j->hits[e];
     }
+    run **runs = cw_xcalloc(nparts, sizeof *runs);
+    for (unsigned p = 0; p < nparts; p++) runs[p] = &jobs[p].R;
+    flush_eval_errors(runs, nparts, d);
+    free(runs);
     warn_expired(&jobs[0].R, rules, n, base, jobs[0].hits, d);
     for (unsigned p = 0; p < nparts; p++) {
         run_free(&jobs[p].R);
@@ -290,6 +331,8 @@ static void run_init(run *R, int64_t today, cw_arena *a, cw_findings *out)
     R->today = today;
     cw_ectx_init(&R->x, today);
     cw_sb_init(&R->sb);
+    cw_diags_init(&R->diags);
+    R->re_failed = R->re_shown = 0;
     R->a = a;
     R->out = out;
 }
@@ -298,6 +341,7 @@ static void run_free(run *R)
 {
     cw_ectx_free(&R->x);
     cw_sb_free(&R->sb);
+    cw_diags_free(&R->diags);
 }
 
 void cw_rules_eval(const cw_ruleset *rs, const cw_assets *s, cw_arena *a, cw_findings *out, cw_diags *d)

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "arena.h"
+#include "hmap.h"
 #include "strbuf.h"
 
 void cw_diags_init(cw_diags *d) { memset(d, 0, sizeof *d); }
@@ -41,6 +42,52 @@ void cw_diag_add(cw_diags *d, cw_diag_level lvl, const char *file, uint32_t line
     g->msg = cw_sb_detach(&sb);
     if (lvl == CW_DIAG_ERROR) d->errors++;
     else if (lvl == CW_DIAG_WARNING) d->warnings++;
+}
+
+void cw_diags_collapse_notes(cw_diags *d, size_t from, size_t keep)
+{
+    if (keep < 1) keep = 1; /* the first of each text is kept: it is the map's key */
+    if (d->n <= from + keep) return;
+    typedef struct text_count {
+        const char *msg, *file;
+        size_t total, kept;
+    } text_count;
+    cw_hmap seen;
+    cw_hmap_init(&seen);
+    text_count *tc = NULL;
+    size_t ntc = 0;
+    for (size_t i = from; i < d->n; i++) { /* count; slots are indexes + 1 into tc */
+        if (d->v[i].level != CW_DIAG_NOTE) continue;
+        const char *m = d->v[i].msg;
+        uintptr_t ix = (uintptr_t)cw_hmap_get(&seen, m, strlen(m));
+        if (!ix) {
+            tc = cw_xrealloc(tc, (ntc + 1) * sizeof *tc);
+            tc[ntc] = (text_count){m, d->v[i].file, 0, 0};
+            ix = ++ntc;
+            cw_hmap_put(&seen, m, strlen(m), (void *)ix);
+        }
+        tc[ix - 1].total++;
+    }
+    size_t w = from;
+    for (size_t i = from; i < d->n; i++) {
+        cw_diag *g = &d->v[i];
+        if (g->level == CW_DIAG_NOTE) {
+            text_count *t = &tc[(uintptr_t)cw_hmap_get(&seen, g->msg, strlen(g->msg)) - 1];
+            if (t->kept == keep) {
+                free(g->file), free(g->msg), free(g->source_line);
+                continue;
+            }
+            t->kept++;
+        }
+        d->v[w++] = *g;
+    }
+    d->n = w;
+    for (size_t t = 0; t < ntc; t++)
+        if (tc[t].total > tc[t].kept)
+            cw_diag_add(d, CW_DIAG_NOTE, tc[t].file, 0, 0, 0, NULL, "... and %zu more notes like \"%.160s%s\"",
+                        tc[t].total - tc[t].kept, tc[t].msg, strlen(tc[t].msg) > 160 ? "..." : "");
+    cw_hmap_free(&seen);
+    free(tc);
 }
 
 static const char *lvl_name(cw_diag_level l)

@@ -45,6 +45,11 @@ void cw_diags_free(cw_diags *d);
 void cw_diag_add(cw_diags *d, cw_diag_level lvl, const char *file, uint32_t line, uint32_t col,
                  uint64_t record, const char *source_line, const char *fmt, ...)
     __attribute__((format(printf, 8, 9)));
+/* Among d->v[from..n), keep the first `keep` notes of each text and drop the
+ * other notes with the same text, adding one note per text that says how
+ * many were dropped ("... and 998 more like it in FILE"). Errors and
+ * warnings are never dropped. */
+void cw_diags_collapse_notes(cw_diags *d, size_t from, size_t keep);
 /* Print all as "file:line:col: error: msg" (+ source line and caret) to stderr. */
 void cw_diags_print(const cw_diags *d);
 /* Format one diagnostic into a malloc'd string (without trailing newline). */

@@ -41,6 +41,7 @@ static inline cw_asset *an_add(cw_assets *s, const char *text)
     a.region = an_str(j, "awsRegion");
     a.status = "OK";
     a.capture_time = an_str(j, "configurationItemCaptureTime");
+    a.capture_us = a.capture_time ? cw_time_parse(a.capture_time, strlen(a.capture_time)) : CW_TIME_UNKNOWN;
     const char *arn = an_str(j, "ARN") ? an_str(j, "ARN") : an_str(j, "arn");
     a.id = arn ? arn : cw_arena_printf(&s->arena, "%s/%s", a.type, a.resource_id);
     if (!a.resource_id) a.resource_id = a.name ? a.name : a.id;
