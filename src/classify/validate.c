@@ -158,81 +158,152 @@ bool cw_email_valid(const char *s, size_t n, cw_cc *cc)
 }
 
 /* ---- dates ---- */
-static const char *months[] = {"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"};
-
-static int month_name(const char *s, size_t n)
-{
-    if (n < 3) return 0;
-    for (int i = 0; i < 12; i++)
-        if ((s[0] | 0x20) == months[i][0] && (s[1] | 0x20) == months[i][1] && (s[2] | 0x20) == months[i][2])
-            return i + 1;
-    return 0;
-}
-
 static bool ymd_ok(int y, int m, int d)
 {
-    static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    return y >= 1900 && y <= 2030 && m >= 1 && m <= 12 && d >= 1 && d <= mdays[m - 1];
+    static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (y < 1900 || y > 2030 || m < 1 || m > 12 || d < 1) return false;
+    int md = mdays[m - 1] + (m == 2 && (y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)));
+    return d <= md;
+}
+
+/* Japanese eras: first year and length (years). */
+static int era_len(int first)
+{
+    switch (first) {
+    case 1868: return 45; /* 明治 */
+    case 1912: return 15; /* 大正 */
+    case 1926: return 64; /* 昭和 */
+    case 1989: return 31; /* 平成 */
+    case 2019: return 30; /* 令和 (open) */
+    default: return 0;
+    }
+}
+
+static bool is3(const unsigned char *u, size_t i, size_t n, const char *lit)
+{
+    return i + 3 <= n && memcmp(u + i, lit, 3) == 0;
 }
 
 bool cw_date_parse(const char *s, size_t n, int *py, int *pm, int *pd)
 {
-    /* tokens: up to 3 numbers and one month name */
-    int num[3], nlen[3], nn = 0, mon = 0;
-    size_t i = 0;
+    const cw_vocab *v = cw_vocab_get();
+    const unsigned char *u = (const unsigned char *)s;
+    int num[3], nlen[3], nn = 0, mon = 0, era = 0, era_n = -1;
+    bool be = false, marks = false;
     while (n && (s[n - 1] == ' ')) n--;
     /* an ISO time part after the date: cut at 'T' or ' ' followed by hh:mm */
-    for (size_t k = 8; k + 2 < n; k++)
-        if ((s[k] == 'T' || s[k] == ' ') && is_digit((unsigned char)s[k + 1]) && is_digit((unsigned char)s[k + 2]) &&
-            k + 3 < n && s[k + 3] == ':') {
+    for (size_t k = 6; k + 3 < n; k++)
+        if ((s[k] == 'T' || s[k] == ' ') && is_digit(u[k + 1]) && is_digit(u[k + 2]) && s[k + 3] == ':') {
             n = k;
             break;
         }
-    if (n < 6 || n > 40) return false;
+    if (n < 6 || n > 48) return false;
+    size_t i = 0;
     while (i < n) {
-        unsigned char c = (unsigned char)s[i];
-        if (is_digit(c)) {
+        unsigned char c = u[i];
+        bool thai_digit = c == 0xE0 && i + 2 < n && u[i + 1] == 0xB9 && u[i + 2] >= 0x90 && u[i + 2] <= 0x99;
+        if (is_digit(c) || thai_digit) {
             if (nn == 3) return false;
-            int v = 0, l = 0;
-            while (i < n && is_digit((unsigned char)s[i]) && l < 9) v = v * 10 + (s[i++] - '0'), l++;
-            if (i < n && is_digit((unsigned char)s[i])) return false;
-            num[nn] = v;
+            int val = 0, l = 0;
+            for (;;) {
+                if (i < n && is_digit(u[i])) val = val * 10 + (u[i] - '0'), i++;
+                else if (i + 2 < n && u[i] == 0xE0 && u[i + 1] == 0xB9 && u[i + 2] >= 0x90 && u[i + 2] <= 0x99)
+                    val = val * 10 + (u[i + 2] - 0x90), i += 3; /* Thai digits ๐-๙ */
+                else break;
+                if (++l > 8) return false;
+            }
+            /* an ordinal after the day: 12th, 1st */
+            if (i + 1 < n && ((s[i] == 's' && s[i + 1] == 't') || (s[i] == 'n' && s[i + 1] == 'd') ||
+                              (s[i] == 'r' && s[i + 1] == 'd') || (s[i] == 't' && s[i + 1] == 'h')) &&
+                l <= 2 && (i + 2 == n || !is_alpha(u[i + 2])))
+                i += 2;
+            if (era && era_n < 0 && nn == 0) {
+                era_n = val; /* the era's year */
+                continue;
+            }
+            num[nn] = val;
             nlen[nn++] = l;
-        } else if (is_alpha(c)) {
-            size_t j = i;
-            while (j < n && is_alpha((unsigned char)s[j])) j++;
-            if (mon || !(mon = month_name(s + i, j - i)) || j - i > 9) return false;
-            i = j;
-        } else if (c == '-' || c == '/' || c == '.' || c == ' ' || c == ',') {
-            i++;
-        } else if (c == 0xE5 && i + 2 < n && (unsigned char)s[i + 1] == 0xB9 && (unsigned char)s[i + 2] == 0xB4) {
-            i += 3; /* 年 */
-        } else if (c == 0xE6 && i + 2 < n && (unsigned char)s[i + 1] == 0x9C && (unsigned char)s[i + 2] == 0x88) {
-            i += 3; /* 月 */
-        } else if (c == 0xE6 && i + 2 < n && (unsigned char)s[i + 1] == 0x97 && (unsigned char)s[i + 2] == 0xA5) {
-            i += 3; /* 日 */
-        } else {
-            return false;
+            continue;
         }
+        if (c == '-' || c == '/' || c == '.' || c == ' ' || c == ',') {
+            i++;
+            continue;
+        }
+        if (is3(u, i, n, "\xE5\xB9\xB4") || is3(u, i, n, "\xE6\x9C\x88") || is3(u, i, n, "\xE6\x97\xA5")) {
+            i += 3; /* 年 月 日 */
+            marks = true;
+            continue;
+        }
+        if (is3(u, i, n, "\xE5\x85\x83") && era && era_n < 0) { /* 元年: the first year of the era */
+            era_n = 1;
+            i += 3;
+            continue;
+        }
+        if (is3(u, i, n, "\xE3\x80\x80")) { /* ideographic space */
+            i += 3;
+            continue;
+        }
+        /* พ.ศ. / B.E. before or after the year: Buddhist era */
+        if (i + 12 <= n && memcmp(u + i, "\xE0\xB8\x9E.\xE0\xB8\xA8.", 8) == 0) {
+            be = true;
+            i += 8;
+            continue;
+        }
+        if (i + 8 <= n && memcmp(u + i, "\xE0\xB8\x9E.\xE0\xB8\xA8", 7) == 0) {
+            be = true;
+            i += 7;
+            continue;
+        }
+        if (i + 2 <= n && (s[i] == 'B' || s[i] == 'b') && (s[i + 1] == 'E' || s[i + 1] == 'e' || s[i + 1] == '.') &&
+            (i + 2 == n || !is_alpha(u[i + 2]) || ((s[i + 2] == 'E' || s[i + 2] == 'e') && s[i + 1] == '.'))) {
+            be = true;
+            i += s[i + 1] == '.' ? (i + 3 < n && s[i + 3] == '.' ? 4 : 3) : 2;
+            continue;
+        }
+        const cw_vterm *t = NULL;
+        if (!era && nn == 0 && cw_vocab_prefix(v, V_ERA, s + i, n - i, &t)) {
+            /* an era letter (S60.3.12) must be followed by its year's digits */
+            if (!t->ascii || (i + t->nlen < n && is_digit(u[i + t->nlen]))) {
+                era = t->era_year;
+                i += t->nlen;
+                continue;
+            }
+        }
+        size_t ml = cw_vocab_prefix(v, V_MONTH, s + i, n - i, &t);
+        if (ml && !mon && t->month) {
+            mon = t->month;
+            i += ml;
+            while (i < n && s[i] == '.') i++;
+            continue;
+        }
+        return false;
     }
     int y, m, d;
-    if (mon) {
+    if (era) {
+        if (era_n < 1 || era_n > era_len(era) || nn != 2 || mon) return false;
+        y = era + era_n - 1, m = num[0], d = num[1];
+    } else if (mon) {
         if (nn != 2) return false;
         m = mon;
-        if (nlen[1] == 4) d = num[0], y = num[1];
-        else if (nlen[0] == 4) y = num[0], d = num[1];
+        if (nlen[1] == 4 && nlen[0] <= 2) d = num[0], y = num[1];
+        else if (nlen[0] == 4 && nlen[1] <= 2) y = num[0], d = num[1];
         else return false;
-    } else if (nn == 1 && nlen[0] == 8) {
+    } else if (nn == 1 && nlen[0] == 8 && !marks) {
         y = num[0] / 10000, m = num[0] / 100 % 100, d = num[0] % 100;
     } else if (nn == 3) {
-        if (nlen[0] == 4) y = num[0], m = num[1], d = num[2];
-        else if (nlen[2] == 4) {
+        if (nlen[0] == 4 && nlen[1] <= 2 && nlen[2] <= 2) y = num[0], m = num[1], d = num[2];
+        else if (nlen[2] == 4 && nlen[0] <= 2 && nlen[1] <= 2 && !marks) {
             y = num[2];
             d = num[0], m = num[1];
             if (m > 12 && d <= 12) d = num[1], m = num[0]; /* US order */
         } else return false;
     } else {
         return false;
+    }
+    /* Thai Buddhist era: BE = CE + 543 (a year past 2400 is never a CE birth year) */
+    if (!era && (be || (y >= 2443 && y <= 2573))) {
+        if (y < 2443 || y > 2573) return false;
+        y -= 543;
     }
     if (!ymd_ok(y, m, d)) return false;
     if (py) *py = y;
