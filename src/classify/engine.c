@@ -455,6 +455,7 @@ static void classify_stream(cw_cls_run *r, cw_file_report *rep, cw_reader *rd)
     s.trk->finish(&s);
     rep->records = s.rec;
     free(s.hits);
+    free(s.hitterm);
     free(s.rhits);
     free(s.vcache);
     free(s.csvmap);

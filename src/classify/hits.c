@@ -10,31 +10,12 @@
 #include "validate.h"
 #include "../util/arena.h"
 #include "counters.h"
+#include "vocab.h"
 
-#define NEAR_BYTES 40
 
 static inline bool dig(uint8_t c) { return (uint8_t)(c - '0') < 10; }
 static inline bool alpha(uint8_t c) { return (uint8_t)((c | 0x20) - 'a') < 26; }
 static inline bool alnum(uint8_t c) { return dig(c) || alpha(c); }
-
-/* Free text, or a field whose name says nothing about its content. */
-static inline bool textish(const cw_scan *s)
-{
-    cw_ctx c = s->ctx;
-    if (c & ~(CW_CTX_TEXT | CW_CTX_OTHER)) return false;
-    if (c == 0 && (s->fmt == CW_IN_JSON || s->fmt == CW_IN_NDJSON)) return false;
-    return true;
-}
-
-/* Was a keyword of context want seen shortly before chunk position p, on the same line? */
-static bool kw_near(const cw_scan *s, size_t p, cw_ctx want)
-{
-    if (!(s->kw_ctx & want)) return false;
-    uint64_t ap = s->base + p;
-    if (s->kw_end > ap || ap - s->kw_end > NEAR_BYTES || s->kw_end < s->base) return false;
-    size_t k = (size_t)(s->kw_end - s->base);
-    return !memchr(s->buf + k, '\n', p - k);
-}
 
 /* ---- field-level (context-driven) categories ---- */
 
@@ -99,13 +80,59 @@ struct cw_vcache {
     cw_vcache_ent e[CW_CAT__COUNT][1u << VC_BITS];
 };
 
-static bool value_as(cw_scan *s, cw_cat cat, size_t st, size_t en, bool weak)
+/* The value of a quoted SQL string (mysqldump writes 'Liam O\\'Neill') or a JSON string
+ * ("Jos\\u00e9") as text: n <= 300 bytes in, the text into out (320 bytes); 0 on a bad
+ * escape. */
+static size_t unescape(const char *v, size_t n, char *out, bool sql)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        char c = v[i];
+        if (c != '\\' || i + 1 == n) {
+            out[k++] = c;
+            continue;
+        }
+        char e = v[++i];
+        switch (e) {
+        case 'n': out[k++] = ' '; break;
+        case 't': out[k++] = ' '; break;
+        case 'r': out[k++] = ' '; break;
+        case '0': if (!sql) return 0; out[k++] = ' '; break;
+        case 'b': case 'f': out[k++] = ' '; break;
+        case 'u': {
+            if (sql || i + 4 >= n) return 0;
+            unsigned cp = 0;
+            for (int j = 1; j <= 4; j++) {
+                char h = v[i + j];
+                cp = cp * 16 + (unsigned)(h >= '0' && h <= '9' ? h - '0' : (h | 0x20) >= 'a' && (h | 0x20) <= 'f' ? (h | 0x20) - 'a' + 10 : 99);
+                if (cp > 0xFFFF) return 0;
+            }
+            i += 4;
+            if (cp >= 0xD800 && cp <= 0xDFFF) return 0; /* surrogates: not needed for names */
+            if (cp < 0x80) out[k++] = (char)cp;
+            else if (cp < 0x800) out[k++] = (char)(0xC0 | cp >> 6), out[k++] = (char)(0x80 | (cp & 0x3F));
+            else out[k++] = (char)(0xE0 | cp >> 12), out[k++] = (char)(0x80 | ((cp >> 6) & 0x3F)), out[k++] = (char)(0x80 | (cp & 0x3F));
+            break;
+        }
+        default: out[k++] = e; break; /* \' \" \\ \/ */
+        }
+    }
+    return k;
+}
+
+bool cw_scan_value(cw_scan *s, cw_cat cat, size_t st, size_t en, bool weak)
 {
     const uint8_t *b = s->buf;
     trim(b, &st, &en);
     size_t n = en - st;
     if (n == 0 || n > 300) return false;
     const char *v = (const char *)b + st;
+    char unesc[320];
+    if ((s->fmt == CW_IN_SQL || s->fmt == CW_IN_JSON || s->fmt == CW_IN_NDJSON) && memchr(v, '\\', n)) {
+        n = unescape(v, n, unesc, s->fmt == CW_IN_SQL);
+        v = unesc;
+        if (!n) return false;
+    }
     if (!s->vcache) s->vcache = cw_xcalloc(1, sizeof *s->vcache);
     uint64_t rh = (cw_vhash(v, n) ^ (weak ? 0x5bd1e9955bd1e995ULL : 0)) | 1;
     cw_vcache_ent *e = &s->vcache->e[cat][rh & ((1u << VC_BITS) - 1)];
@@ -129,7 +156,7 @@ void cw_scan_field(cw_scan *s, size_t start, size_t end, cw_ctx ctx)
     static const cw_cat order[] = {CW_CAT_PERSON_NAME, CW_CAT_POSTAL_ADDRESS, CW_CAT_PLATE, CW_CAT_DOB,
                                    CW_CAT_NATIONAL_ID};
     for (size_t i = 0; i < sizeof order / sizeof *order; i++)
-        if ((ctx & CW_CTX_CAT(order[i])) && value_as(s, order[i], start, end, (ctx & CW_CTX_WEAK) != 0)) return;
+        if ((ctx & CW_CTX_CAT(order[i])) && cw_scan_value(s, order[i], start, end, (ctx & CW_CTX_WEAK) != 0)) return;
 }
 
 /* ---- e-mail ---- */
@@ -179,11 +206,12 @@ static void hit_vin(cw_scan *s, size_t to)
     const char *v = (const char *)b + st;
     cw_vin_result r = cw_vin_validate(v);
     if (r == CW_VIN_BAD) return;
-    if (r == CW_VIN_OK_UNCHECKED && !(s->ctx & CW_CTX_CAT(CW_CAT_VIN)) && !kw_near(s, st, CW_CTX_CAT(CW_CAT_VIN)))
-        return;
-    /* the validator checked the characters and position 10; CW_RX_VIN adds only that
-     * position 9 (the check digit) is a digit or X */
-    if (!dig((uint8_t)v[8]) && v[8] != 'X') return;
+    bool ctx = (s->ctx & CW_CTX_CAT(CW_CAT_VIN)) || cw_kw_near(s, st, CW_CTX_CAT(CW_CAT_VIN));
+    /* outside North America the check digit is optional and position 9 may be a
+     * letter (ISO 3779): such a VIN needs context */
+    if (r == CW_VIN_OK_UNCHECKED && !ctx) return;
+    /* a 17-character hex trace id or hash that happens to pass the check digit */
+    if (!ctx && cw_vin_hexlike(v)) return;
     cw_scan_accept(s, CW_CAT_VIN, st, to, CW_CC_NONE, v, 17);
 }
 
@@ -202,6 +230,7 @@ static bool try_card(cw_scan *s, size_t st, size_t en)
         }
     }
     if (nd < 13 || !cw_card_issuer(d, nd) || !cw_luhn(d, nd)) return false;
+    if (s->no_bare_card && en - st == nd) return false;
     if (!cw_shape_card((const char *)s->buf + st, en - st)) return false;
     cw_scan_accept(s, CW_CAT_CARD, st, en, CW_CC_NONE, d, nd);
     return true;
@@ -211,8 +240,20 @@ static bool try_phone(cw_scan *s, size_t st, size_t en, bool ctx)
 {
     cw_phone ph;
     const char *v = (const char *)s->buf + st;
-    if (!cw_phone_check(v, en - st, !ctx, &ph)) return false;
-    if (!cw_shape_phone(v, en - st)) return false;
+    char alt[48];
+    size_t n = en - st;
+    /* "(+62) 258 0686 543": the country code in brackets */
+    if (n > 4 && n < sizeof alt && v[0] == '(' && v[1] == '+') {
+        const char *cl = memchr(v, ')', n);
+        if (!cl || cl - v > 5) return false;
+        size_t k = 0;
+        for (const char *p = v + 1; p < cl; p++) alt[k++] = *p;
+        for (const char *p = cl + 1; p < v + n; p++) alt[k++] = *p;
+        v = alt;
+        n = k;
+    }
+    if (!cw_phone_check(v, n, !ctx, &ph)) return false;
+    if (!cw_shape_phone(v, n)) return false;
     cw_scan_accept(s, CW_CAT_PHONE, st, en, ph.cc, ph.e164, ph.e164_len);
     return true;
 }
@@ -282,11 +323,15 @@ static void hit_digits(cw_scan *s, size_t term)
     if ((ts > 1 && (b[ts - 1] == '-' || b[ts - 1] == '/') && alnum(b[ts - 2])) ||
         (te + 1 < s->len && (b[te] == '-' || b[te] == '/') && alnum(b[te + 1])))
         return; /* SN-1234-5678, 2024-1234-99/7: a code, not a number */
-    bool phone_ctx = (ctx & CW_CTX_CAT(CW_CAT_PHONE)) || kw_near(s, ts, CW_CTX_CAT(CW_CAT_PHONE));
-    bool card_ctx = (ctx & CW_CTX_CAT(CW_CAT_CARD)) && !(ctx & CW_CTX_CAT(CW_CAT_NATIONAL_ID));
-    bool id_ctx = (ctx & CW_CTX_CAT(CW_CAT_NATIONAL_ID)) || kw_near(s, ts, CW_CTX_CAT(CW_CAT_NATIONAL_ID));
+    /* "IMEI 490154203237518", "order 4539 1488 0343 6467": an identifier, whatever its digits pass */
+    if (cw_kw_near(s, ts, CW_CTX_IDENT)) return;
+    bool phone_ctx = (ctx & CW_CTX_CAT(CW_CAT_PHONE)) || cw_kw_near(s, ts, CW_CTX_CAT(CW_CAT_PHONE));
+    bool card_ctx = ((ctx & CW_CTX_CAT(CW_CAT_CARD)) && !(ctx & CW_CTX_CAT(CW_CAT_NATIONAL_ID))) ||
+                    cw_kw_near(s, ts, CW_CTX_CAT(CW_CAT_CARD));
+    s->no_bare_card = !card_ctx && cw_textish(s); /* free text: an ungrouped 16-digit number is an order number */
+    bool id_ctx = (ctx & CW_CTX_CAT(CW_CAT_NATIONAL_ID)) || cw_kw_near(s, ts, CW_CTX_CAT(CW_CAT_NATIONAL_ID));
     if (try_span(s, ts, te, phone_ctx, card_ctx, id_ctx)) return;
-    if (!phone_ctx || !textish(s)) return;
+    if (!phone_ctx || !cw_textish(s)) return;
     /* text may glue numbers together: try without the first or the last group */
     size_t f = ts;
     while (f < te && !sepch(b[f])) f++;
@@ -296,140 +341,29 @@ static void hit_digits(cw_scan *s, size_t term)
     if (l > ts && try_phone(s, ts, l - 1, true)) return;
 }
 
-/* ---- text context: key=value, keywords, titles, postal mark ---- */
-static size_t value_end(const uint8_t *b, size_t v, size_t lim)
-{
-    if (v < lim && (b[v] == '"' || b[v] == '\'')) {
-        const uint8_t *q = memchr(b + v + 1, b[v], lim - v - 1);
-        const uint8_t *nl = memchr(b + v + 1, '\n', lim - v - 1);
-        if (q && (!nl || q < nl)) return (size_t)(q - b);
-        return v;
-    }
-    size_t i = v;
-    while (i < lim) {
-        uint8_t c = b[i];
-        if (c == '\n' || c == '\r' || c == '\t' || c == ',' || c == ';' || c == '|' || c == '&' || c == '"' || c == '<')
-            break;
-        if (c == ' ') {
-            /* stop before " word=" / " word:" */
-            size_t k = i + 1;
-            while (k < lim && (alnum(b[k]) || b[k] == '_' || b[k] == '.' || b[k] == '-')) k++;
-            if (k > i + 1 && k < lim && (b[k] == '=' || b[k] == ':')) break;
-            if (i + 1 < lim && b[i + 1] == ' ') break;
-        }
-        i++;
-    }
-    return i;
-}
-
-/* key[ks..ke) followed by ':' or '=' ending at `to` (exclusive): remember the context; for
- * field-level categories take the value that follows. */
-static void keyval(cw_scan *s, size_t ks, size_t ke, size_t to)
-{
-    const uint8_t *b = s->buf;
-    cw_ctx kc = cw_ctx_of_name((const char *)b + ks, ke - ks, NULL, 0);
-    s->kw_end = s->base + to;
-    s->kw_ctx = kc;
-    if (!(kc & CW_CTX_FIELD_CATS)) return;
-    size_t v = to;
-    while (v < s->len && b[v] == ' ') v++;
-    size_t lim = v + 300 < s->len ? v + 300 : s->len;
-    size_t ve = value_end(b, v, lim);
-    size_t vs = v;
-    if (vs < ve && (b[vs] == '"' || b[vs] == '\'')) vs++;
-    else if (ve == v && v < lim && (b[v] == '"' || b[v] == '\'')) return;
-    s->kv_start = s->base + vs;
-    s->kv_end = s->base + ve;
-    cw_scan_field(s, vs, ve, kc & CW_CTX_FIELD_CATS);
-}
-
-static void hit_title(cw_scan *s, size_t to)
-{
-    const uint8_t *b = s->buf;
-    size_t st = to - 1, i = st, words = 0, end = st;
-    while (i < s->len && words < 3) {
-        if (!(b[i] >= 'A' && b[i] <= 'Z')) break;
-        size_t w = i + 1;
-        while (w < s->len && (alpha(b[w]) || b[w] == '\'' || b[w] == '-')) w++;
-        if (w - i < 2) break;
-        words++;
-        end = w;
-        if (w + 1 < s->len && b[w] == ' ' && b[w + 1] >= 'A' && b[w + 1] <= 'Z') i = w + 1;
-        else break;
-    }
-    if (words) value_as(s, CW_CAT_PERSON_NAME, st, end, false);
-}
-
-static void hit_postmark(cw_scan *s, size_t to)
-{
-    const uint8_t *b = s->buf;
-    size_t st = to - 3, i = to, lim = to + 160 < s->len ? to + 160 : s->len;
-    while (i < lim && b[i] != '\n' && b[i] != '\r' && b[i] != '\t' && b[i] != '"' && b[i] != ',' && b[i] != '|') i++;
-    value_as(s, CW_CAT_POSTAL_ADDRESS, st, i, false);
-}
-
-static bool in_list(const uint8_t *w, size_t n, const char *const *list, bool ci)
-{
-    for (; *list; list++) {
-        size_t l = strlen(*list);
-        if (l != n) continue;
-        size_t i = 0;
-        while (i < n && (ci ? (w[i] | 0x20) == (uint8_t)(*list)[i] : w[i] == (uint8_t)(*list)[i])) i++;
-        if (i == n) return true;
-    }
-    return false;
-}
-
-static const char *const titles[] = {"Mr", "Mrs", "Ms", "Miss", "Mdm", "Dr", "Dear", "Khun", "Bapak", "Ibu", "Encik",
-                                     "Puan", "Shri", "Smt", NULL};
-static const char *const phone_words[] = {"call", "called", "calling", "phone", "telephone", "tel", "mobile", "mob",
-                                          "cell", "sms", "whatsapp", "fax", "contact", "ring", "dial", NULL};
-
-/* A context word ended at to-1 (the byte at to-1 follows it). */
-static void hit_word(cw_scan *s, size_t to)
-{
-    const uint8_t *b = s->buf;
-    size_t we = to - 1, ws = we;
-    while (ws > 0 && alpha(b[ws - 1])) ws--;
-    bool bound = ws == 0 || !alnum(b[ws - 1]);
-    /* key = value / key: value (the key may be a compound: owner_name, customer.email) */
-    size_t k = we;
-    while (k < s->len && k < we + 3 && (b[k] == '"' || b[k] == '\'' || b[k] == ' ')) k++;
-    if (k < s->len && (b[k] == ':' || b[k] == '=')) {
-        size_t ks = we, lo = we > 40 ? we - 40 : 0;
-        while (ks > lo && (alnum(b[ks - 1]) || b[ks - 1] == '_' || b[ks - 1] == '-' || b[ks - 1] == '.')) ks--;
-        keyval(s, ks, we, k + 1);
-        return;
-    }
-    if (!bound) return;
-    if (in_list(b + ws, we - ws, titles, false)) {
-        size_t n = we;
-        if (n < s->len && b[n] == '.') n++;
-        size_t nx = n + 1, nxe = nx; /* "Dear Mr Smith": the next title takes it */
-        while (nxe < s->len && alpha(b[nxe])) nxe++;
-        if (nxe > nx && in_list(b + nx, nxe - nx, titles, false)) return;
-        if (n + 1 < s->len && b[n] == ' ' && b[n + 1] >= 'A' && b[n + 1] <= 'Z') hit_title(s, n + 2);
-        return;
-    }
-    if (in_list(b + ws, we - ws, phone_words, true)) {
-        s->kw_end = s->base + we;
-        s->kw_ctx = CW_CTX_CAT(CW_CAT_PHONE);
-    }
-}
-
 int cw_scan_collect(unsigned id, unsigned long long from, unsigned long long to, unsigned flags, void *ctx)
 {
     (void)from;
     (void)flags;
     cw_scan *s = ctx;
-    if (id == CW_T_VIN) { /* a long run of VIN characters fires at every byte: keep non-overlapping ones */
-        if (s->last_vin_to && to < (unsigned long long)s->last_vin_to + 17) return 0;
-        s->last_vin_to = (uint32_t)to;
+    uint32_t term = UINT32_MAX;
+    if (id >= CW_T_TERM0) {
+        term = id - CW_T_TERM0;
+        id = CW_T_WORD;
+        /* terms ending at the same byte ("date of birth", "birth"): keep the longest */
+        if (s->nhits && (s->hits[s->nhits - 1] >> 3) == (uint32_t)to && (s->hits[s->nhits - 1] & 7) == CW_T_WORD) {
+            const cw_vocab *v = cw_vocab_get();
+            if (cw_vocab_term(v, term)->nlen > cw_vocab_term(v, s->hitterm[s->nhits - 1])->nlen)
+                s->hitterm[s->nhits - 1] = term;
+            return 0;
+        }
     }
     if (s->nhits == s->caphits) {
         s->caphits = s->caphits ? s->caphits * 2 : 65536;
         s->hits = cw_xrealloc(s->hits, s->caphits * sizeof *s->hits);
+        s->hitterm = cw_xrealloc(s->hitterm, s->caphits * sizeof *s->hitterm);
     }
+    s->hitterm[s->nhits] = term;
     s->hits[s->nhits++] = ((uint32_t)to << 3) | id;
     return 0;
 }
@@ -440,7 +374,8 @@ void cw_scan_hits(cw_scan *s)
     size_t i = 0, j = 0;
     while (i < s->nhits || j < s->nrhits) {
         uint32_t h;
-        if (j == s->nrhits || (i < s->nhits && s->hits[i] <= s->rhits[j])) h = s->hits[i++];
+        uint32_t term = UINT32_MAX;
+        if (j == s->nrhits || (i < s->nhits && s->hits[i] <= s->rhits[j])) term = s->hitterm[i], h = s->hits[i++];
         else h = s->rhits[j++];
         unsigned id = h & 7;
         size_t to = h >> 3;
@@ -454,10 +389,10 @@ void cw_scan_hits(cw_scan *s)
         case CW_T_VIN: hit_vin(s, to); break;
         case CW_T_DIGITS: hit_digits(s, end); break;
         case CW_T_WORD:
-            if (textish(s)) hit_word(s, to);
+            if (cw_textish(s)) cw_scan_word(s, to, term);
             break;
         case CW_T_POSTMARK:
-            if (textish(s)) hit_postmark(s, to);
+            if (cw_textish(s)) cw_scan_postmark(s, to);
             break;
         default: break;
         }

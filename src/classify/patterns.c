@@ -3,7 +3,12 @@
 #include "patterns.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "../util/arena.h"
+#include "../util/strbuf.h"
+#include "vocab.h"
 
 typedef struct trigger_def {
     cw_trigger id;
@@ -11,19 +16,37 @@ typedef struct trigger_def {
     const char *re;
 } trigger_def;
 
-/* Every trigger is case-sensitive ASCII unless it says (?i); none needs start of match. */
-static const trigger_def triggers[] = {
-    /* CW_T_VIN and CW_T_DIGITS (bounded repeats of dense classes) and CW_T_EMAIL
-     * ([A-Za-z0-9._%+-]@[A-Za-z0-9], a single byte class around '@') are found by runs.c */
-    /* one literal set for every context word keeps the text triggers cheap: the handler
-     * tells key=value, phone words and titles apart and checks word boundaries */
-    {CW_T_WORD, HS_FLAG_CASELESS,
-     "(?:name|customer|owner|holder|address|addr|street|rego|plate|registration|regno|reg_no|dob|birth|"
-     "birthday|born|nric|tfn|ird|aadhaar|aadhar|nik|ktp|mykad|passport|national_id|nationalid|ssn|sss|vin|"
-     "chassis|call|called|calling|phone|telephone|tel|mobile|mob|cell|sms|whatsapp|fax|contact|ring|dial|"
-     "mr|mrs|ms|miss|mdm|dr|dear|khun|bapak|ibu|encik|puan|shri|smt)[ :=\"'.]"},
+/* CW_T_VIN and CW_T_DIGITS (bounded repeats of dense classes) and CW_T_EMAIL
+ * ([A-Za-z0-9._%+-]@[A-Za-z0-9], a single byte class around '@') are found by runs.c.
+ * The context words are the vocabulary's terms (vocab.h), one literal pattern each
+ * with id CW_T_TERM0 + term index: ASCII terms case-insensitive and followed by a byte
+ * that is not a letter, digit or '_' (the handler checks the start), other scripts as
+ * written (no word boundaries). */
+static const struct {
+    cw_trigger id;
+    unsigned flags;
+    const char *re;
+} triggers[] = {
     {CW_T_POSTMARK, 0, "\xE3\x80\x92"},
 };
+
+/* classes whose terms are triggers in text */
+#define TRIGGER_CLASSES                                                                                       \
+    (V_KW_ANY | VB(V_TITLE) | VB(V_EMAIL) | VB(V_DOB) | VB(V_VIN) | VB(V_PHONE) | VB(V_NATID) | VB(V_CARD) |   \
+     VB(V_PLATE) | VB(V_ADDRESS) | VB(V_NAME) | VB(V_PERSON))
+
+static char *term_regex(const cw_vterm *t)
+{
+    cw_strbuf sb = CW_STRBUF_INIT;
+    for (uint32_t i = 0; i < t->nlen; i++) {
+        uint8_t c = (uint8_t)t->norm[i];
+        if (t->ascii && c == ' ') cw_sb_adds(&sb, "[ _-]");
+        else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) cw_sb_addc(&sb, (char)c);
+        else cw_sb_printf(&sb, "\\x%02X", c);
+    }
+    if (t->ascii) cw_sb_adds(&sb, "[^A-Za-z0-9_]");
+    return cw_sb_detach(&sb);
+}
 
 typedef struct rx_def {
     cw_rx_id id;
@@ -66,18 +89,35 @@ static const rx_def rxs[] = {
 bool cw_patterns_build(cw_patterns *p, char *err, size_t errlen)
 {
     memset(p, 0, sizeof *p);
-    size_t nt = sizeof triggers / sizeof *triggers;
-    const char *exprs[sizeof triggers / sizeof *triggers];
-    unsigned flags[sizeof triggers / sizeof *triggers], ids[sizeof triggers / sizeof *triggers];
-    for (size_t i = 0; i < nt; i++) {
-        exprs[i] = triggers[i].re;
-        flags[i] = triggers[i].flags;
-        ids[i] = (unsigned)triggers[i].id;
+    const cw_vocab *v = cw_vocab_get();
+    size_t nterms = cw_vocab_nterms(v);
+    size_t cap = sizeof triggers / sizeof *triggers + nterms, nt = 0;
+    char **exprs = cw_xcalloc(cap, sizeof *exprs);
+    unsigned *flags = cw_xcalloc(cap, sizeof *flags), *ids = cw_xcalloc(cap, sizeof *ids);
+    for (size_t i = 0; i < sizeof triggers / sizeof *triggers; i++, nt++) {
+        exprs[nt] = cw_xstrdup(triggers[i].re);
+        flags[nt] = triggers[i].flags;
+        ids[nt] = (unsigned)triggers[i].id;
+    }
+    for (size_t i = 0; i < nterms; i++) {
+        const cw_vterm *t = cw_vocab_term(v, i);
+        if (!(t->classes & TRIGGER_CLASSES) || t->exact) continue;
+        if (t->ascii && t->nlen < 2 && !(t->classes & V_KW_ANY)) continue;
+        exprs[nt] = term_regex(t);
+        flags[nt] = t->ascii ? HS_FLAG_CASELESS : 0;
+        ids[nt] = CW_T_TERM0 + (unsigned)i;
+        nt++;
     }
     hs_compile_error_t *ce = NULL;
-    if (hs_compile_multi(exprs, flags, ids, (unsigned)nt, HS_MODE_BLOCK, NULL, &p->db, &ce) != HS_SUCCESS) {
-        snprintf(err, errlen, "internal: trigger %d does not compile: %s", ce ? ce->expression : -1,
-                 ce ? ce->message : "?");
+    hs_error_t rc = hs_compile_multi((const char *const *)exprs, flags, ids, (unsigned)nt, HS_MODE_BLOCK, NULL, &p->db, &ce);
+    if (rc != HS_SUCCESS)
+        snprintf(err, errlen, "internal: trigger %s does not compile: %s",
+                 ce && ce->expression >= 0 ? exprs[ce->expression] : "?", ce ? ce->message : "?");
+    for (size_t i = 0; i < nt; i++) free(exprs[i]);
+    free(exprs);
+    free(flags);
+    free(ids);
+    if (rc != HS_SUCCESS) {
         hs_free_compile_error(ce);
         return false;
     }

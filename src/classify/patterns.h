@@ -18,10 +18,11 @@ typedef enum {
     CW_T_EMAIL,    /* local-part char, '@', domain char */
     CW_T_VIN,      /* 17 VIN characters */
     CW_T_DIGITS,   /* >= 8 chars of digits and separators, then a non-digit */
-    CW_T_WORD,     /* a context word (key of key=value, phone word, title) and the byte after it */
+    CW_T_WORD,     /* a vocabulary term (key of key=value, keyword, title): Vectorscan ids CW_T_TERM0 + term */
     CW_T_POSTMARK, /* Japanese postal mark before an address */
     CW_T__COUNT
 } cw_trigger;
+#define CW_T_TERM0 8u /* Vectorscan id of vocabulary term 0 */
 
 typedef enum {
     CW_RX_EMAIL,

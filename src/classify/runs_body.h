@@ -56,7 +56,10 @@ static RUNS_ATTR void RUNS_NAME(const uint8_t *b, size_t n, uint32_t **hits, siz
                  * and dashes when the byte at p-8 is not a digit */
                 size_t q = p - 8;
                 while (!((uint8_t)(b[q] - '0') < 10)) {
-                    if (q == 0 || !(b[q - 1] == ' ' || b[q - 1] == '-' || (uint8_t)(b[q - 1] - '0') < 10)) break;
+                    /* "(0572) 8625055": the run may continue inside a bracketed area code */
+                    if (q == 0 || !(b[q - 1] == ' ' || b[q - 1] == '-' || b[q - 1] == ')' ||
+                                    (uint8_t)(b[q - 1] - '0') < 10))
+                        break;
                     q--;
                 }
                 if ((uint8_t)(b[q] - '0') < 10) push(hits, nhits, caphits, (uint32_t)((p + 1) << 3) | CW_T_DIGITS);

@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "classify.h"
 #include "context.h"
@@ -53,6 +54,7 @@ struct cw_scan {
     /* matching */
     cw_pat_scratch *ps;
     uint32_t *hits;   /* Vectorscan hits: (end offset << 3) | trigger, in end-offset order */
+    uint32_t *hitterm; /* the vocabulary term of each CW_T_WORD hit (UINT32_MAX for others) */
     size_t nhits, caphits;
     uint32_t *rhits;  /* runs.c hits (VIN, digits), same encoding and order */
     size_t nrhits, caprhits;
@@ -62,6 +64,7 @@ struct cw_scan {
     char csv_delim;   /* set by cw_csv_init */
     struct cw_vcache *vcache; /* verdicts of recent field values (names, dates... repeat) */
     size_t email_done, vin_done, digits_done; /* dedup: end of the last candidate span */
+    bool no_bare_card; /* the digit run being tried is in free text without card context */
     uint64_t kw_end; /* file offset just after the last keyword hit */
     cw_ctx kw_ctx;
     uint64_t kv_start, kv_end; /* value span consumed by the last key=value hit */
@@ -88,6 +91,35 @@ void cw_json_init(cw_scan *s, bool ndjson);
 void cw_sql_init(cw_scan *s);
 void cw_text_init(cw_scan *s);
 void cw_trackers_free(cw_scan *s);
+
+/* Validate chunk bytes [st, en) as a value of cat (a field-level category) and count
+ * it when valid (hits.c). weak: a generic key, the value must look the part. */
+bool cw_scan_value(cw_scan *s, cw_cat cat, size_t st, size_t en, bool weak);
+/* Free-text handlers (textctx.c): a vocabulary term ended at chunk position to
+ * (ASCII terms: the byte after it is at to - 1); the Japanese postal mark. */
+void cw_scan_word(cw_scan *s, size_t to, uint32_t term);
+void cw_scan_postmark(cw_scan *s, size_t to);
+
+/* Free text, or a field whose name says nothing about its content. */
+static inline bool cw_textish(const cw_scan *s)
+{
+    cw_ctx c = s->ctx;
+    if (c & ~(CW_CTX_TEXT | CW_CTX_OTHER)) return false;
+    if (c == 0 && (s->fmt == CW_IN_JSON || s->fmt == CW_IN_NDJSON)) return false;
+    return true;
+}
+
+/* The keyword window (docs/classify.md): a keyword of context want ended at most
+ * CW_NEAR_BYTES before chunk position p, on the same line. */
+#define CW_NEAR_BYTES 40
+static inline bool cw_kw_near(const cw_scan *s, size_t p, cw_ctx want)
+{
+    if (!(s->kw_ctx & want)) return false;
+    uint64_t ap = s->base + p;
+    if (s->kw_end > ap || ap - s->kw_end > CW_NEAR_BYTES || s->kw_end < s->base) return false;
+    size_t k = (size_t)(s->kw_end - s->base);
+    return !memchr(s->buf + k, '\n', p - k);
+}
 
 /* Count one validated value (engine.c): span [start, end) of the chunk, its country,
  * and its normalized form (for distinct counting). */

@@ -32,6 +32,13 @@ char cw_vin_check_digit(const char *v)
     return r == 10 ? 'X' : (char)('0' + r);
 }
 
+bool cw_vin_hexlike(const char *v)
+{
+    for (int i = 0; i < 17; i++)
+        if (!((v[i] >= '0' && v[i] <= '9') || (v[i] >= 'A' && v[i] <= 'F'))) return false;
+    return true;
+}
+
 bool cw_vin_na(const char *v)
 {
     return v[0] >= '1' && v[0] <= '5';
@@ -60,9 +67,14 @@ cw_vin_result cw_vin_validate(const char *v)
     if (digits == 17 || digits < 3) return CW_VIN_BAD; /* needs letters and digits */
     /* position 10 (model year) is never U, Z or 0; no region starts with 0 */
     if (v[9] == 'U' || v[9] == 'Z' || v[9] == '0' || v[0] == '0') return CW_VIN_BAD;
+    /* ISO 3779: the last four characters of the VIS (positions 14-17) are numeric */
+    for (int i = 13; i < 17; i++)
+        if (v[i] < '0' || v[i] > '9') return CW_VIN_BAD;
     unsigned r = sum % 11;
     char check = r == 10 ? 'X' : (char)('0' + r);
     if (check == v[8]) return CW_VIN_OK_CHECKED;
+    /* North America (49 CFR 565): the check digit is mandatory; elsewhere ISO 3779 has
+     * no check digit and position 9 is part of the VDS (a letter is allowed) */
     if (cw_vin_na(v)) return CW_VIN_BAD;
     return CW_VIN_OK_UNCHECKED;
 }

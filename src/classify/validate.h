@@ -19,6 +19,8 @@ cw_vin_result cw_vin_validate(const char *v);
 /* True when the WMI (first character 1-5) is North American: check digit mandatory. */
 bool cw_vin_na(const char *v);
 char cw_vin_check_digit(const char *v);
+/* Only hexadecimal characters (0-9, A-F): a trace id or hash more likely than a VIN. */
+bool cw_vin_hexlike(const char *v);
 
 /* ---- payment cards ---- */
 bool cw_luhn(const char *digits, size_t n);

@@ -73,7 +73,7 @@ size_t cw_nfkc_fold(const char *s, size_t n, char *out, size_t cap)
 static const char *const class_names[V__COUNT] = {
     "email", "dob", "vin", "phone", "natid", "card", "plate", "license", "address", "name",
     "person", "namepart", "nameok", "biz", "ident", "text", "dateword", "netaddr",
-    "kw_phone", "kw_dob", "kw_plate", "kw_name", "kw_address", "kw_natid", "kw_vin", "kw_card",
+    "kw_phone", "kw_dob", "kw_plate", "kw_name", "kw_address", "kw_natid", "kw_vin", "kw_card", "kw_ident",
     "title", "honorific", "th_province", "id_region", NULL, NULL,
 };
 

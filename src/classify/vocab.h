@@ -13,14 +13,14 @@
 typedef enum {
     V_EMAIL, V_DOB, V_VIN, V_PHONE, V_NATID, V_CARD, V_PLATE, V_LICENSE, V_ADDRESS, V_NAME,
     V_PERSON, V_NAMEPART, V_NAMEOK, V_BIZ, V_IDENT, V_TEXT, V_DATEWORD, V_NETADDR,
-    V_KW_PHONE, V_KW_DOB, V_KW_PLATE, V_KW_NAME, V_KW_ADDRESS, V_KW_NATID, V_KW_VIN, V_KW_CARD,
+    V_KW_PHONE, V_KW_DOB, V_KW_PLATE, V_KW_NAME, V_KW_ADDRESS, V_KW_NATID, V_KW_VIN, V_KW_CARD, V_KW_IDENT,
     V_TITLE, V_HONORIFIC, V_TH_PROVINCE, V_ID_REGION, V_MONTH, V_ERA,
     V__COUNT
 } cw_vclass;
 #define VB(c) ((uint64_t)1 << (c))
 #define V_KW_ANY                                                                                              \
     (VB(V_KW_PHONE) | VB(V_KW_DOB) | VB(V_KW_PLATE) | VB(V_KW_NAME) | VB(V_KW_ADDRESS) | VB(V_KW_NATID) |      \
-     VB(V_KW_VIN) | VB(V_KW_CARD))
+     VB(V_KW_VIN) | VB(V_KW_CARD) | VB(V_KW_IDENT))
 
 typedef struct cw_vterm {
     const char *norm; /* NFKC + case folded, NUL-terminated */

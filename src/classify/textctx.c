@@ -1,0 +1,314 @@
+/* textctx.c - free text (logs, service notes, a notes column): what the vocabulary's
+ * words announce.
+ *
+ *   key=value, key: value, key：value   the key's context (the column-name rules of
+ *                                        context.c) applies to the value up to the next
+ *                                        delimiter or " word=" / " word:"
+ *   a keyword in a sentence               within a bounded window (docs/classify.md):
+ *     phone, national id, VIN, card, identifier words: digit runs (VIN tokens) that end
+ *       at most CW_NEAR_BYTES (40) after the keyword on the same line get its context;
+ *     date of birth, plate, name, address words: the value must start within
+ *       CW_KW_SKIP (24) bytes after the keyword on the same line (blanks, ':', '-', '#',
+ *       '(' and filler words such as "is", "no." skipped), and is the longest run of at
+ *       most 5 tokens (dates, plates), 4 capitalised or non-Latin words (names) or up to
+ *       the end of the sentence, 160 bytes at most (addresses), that validates;
+ *   a title (Mr, Khun, คุณ, Bapak)        the capitalised words (or Thai/CJK words) after it
+ *                                        are a name; a name already taken with its key is
+ *                                        not counted again.
+ */
+#include <string.h>
+
+#include "scan.h"
+#include "validate.h"
+#include "vocab.h"
+
+#define CW_KW_SKIP 24
+
+static inline bool dig(uint8_t c) { return (uint8_t)(c - '0') < 10; }
+static inline bool alpha(uint8_t c) { return (uint8_t)((c | 0x20) - 'a') < 26; }
+static inline bool alnum(uint8_t c) { return dig(c) || alpha(c); }
+static inline bool upper(uint8_t c) { return (uint8_t)(c - 'A') < 26; }
+
+static bool fw_colon(const uint8_t *b, size_t i, size_t n) /* '：' U+FF1A */
+{
+    return i + 3 <= n && b[i] == 0xEF && b[i + 1] == 0xBC && b[i + 2] == 0x9A;
+}
+static bool ideo_space(const uint8_t *b, size_t i, size_t n) /* U+3000 */
+{
+    return i + 3 <= n && b[i] == 0xE3 && b[i + 1] == 0x80 && b[i + 2] == 0x80;
+}
+
+/* ---- key=value ---- */
+static size_t value_end(const uint8_t *b, size_t v, size_t lim)
+{
+    if (v < lim && (b[v] == '"' || b[v] == '\'')) {
+        const uint8_t *q = memchr(b + v + 1, b[v], lim - v - 1);
+        const uint8_t *nl = memchr(b + v + 1, '\n', lim - v - 1);
+        if (q && (!nl || q < nl)) return (size_t)(q - b);
+        return v;
+    }
+    size_t i = v;
+    while (i < lim) {
+        uint8_t c = b[i];
+        if (c == '\n' || c == '\r' || c == '\t' || c == ',' || c == ';' || c == '|' || c == '&' || c == '"' || c == '<')
+            break;
+        if (fw_colon(b, i, lim) || (c == 0xE3 && i + 2 < lim && b[i + 1] == 0x80 && (b[i + 2] == 0x81 || b[i + 2] == 0x82)))
+            break; /* '：' '、' '。' */
+        if (c == ' ') {
+            /* stop before " word=" / " word:" */
+            size_t k = i + 1;
+            while (k < lim && (alnum(b[k]) || b[k] == '_' || b[k] == '.' || b[k] == '-' || b[k] >= 0x80) && !fw_colon(b, k, lim)) k++;
+            if (k > i + 1 && k < lim && (b[k] == '=' || b[k] == ':' || fw_colon(b, k, lim))) break;
+            if (i + 1 < lim && b[i + 1] == ' ') break;
+        }
+        i++;
+    }
+    return i;
+}
+
+static void mark_taken(cw_scan *s, size_t vs, size_t ve)
+{
+    s->kv_start = s->base + vs;
+    s->kv_end = s->base + ve;
+}
+
+/* key[ks..ke) followed by ':' or '=' ending at `to` (exclusive): remember the context; for
+ * field-level categories take the value that follows. */
+static void keyval(cw_scan *s, size_t ks, size_t ke, size_t to)
+{
+    const uint8_t *b = s->buf;
+    cw_ctx kc = cw_ctx_of_name((const char *)b + ks, ke - ks, NULL, 0);
+    s->kw_end = s->base + to;
+    s->kw_ctx = kc;
+    if (!(kc & CW_CTX_FIELD_CATS)) return;
+    size_t v = to;
+    while (v < s->len && (b[v] == ' ' || ideo_space(b, v, s->len))) v += b[v] == ' ' ? 1 : 3;
+    size_t lim = v + 300 < s->len ? v + 300 : s->len;
+    size_t ve = value_end(b, v, lim);
+    size_t vs = v;
+    if (vs < ve && (b[vs] == '"' || b[vs] == '\'')) vs++;
+    else if (ve == v && v < lim && (b[v] == '"' || b[v] == '\'')) return;
+    mark_taken(s, vs, ve);
+    cw_scan_field(s, vs, ve, kc & (CW_CTX_FIELD_CATS | CW_CTX_WEAK));
+}
+
+/* ---- a keyword in a sentence ---- */
+static const char *const fillers[] = {"is", "was", "of", "on", "at", "no", "no.", "nr", "number", "nomor", "nombor",
+                                      "ke", "adalah", "the", "registered", "reg", NULL};
+
+/* Position of the value after a keyword that ends at p, or SIZE_MAX. */
+static size_t value_start(const cw_scan *s, size_t p)
+{
+    const uint8_t *b = s->buf;
+    size_t lim = p + CW_KW_SKIP < s->len ? p + CW_KW_SKIP : s->len;
+    size_t i = p;
+    while (i < lim) {
+        uint8_t c = b[i];
+        if (c == '\n' || c == '\r') return SIZE_MAX;
+        if (c == ' ' || c == ':' || c == '=' || c == '-' || c == '#' || c == '(' || c == '\t' || c == '"' || c == '\'') {
+            i++;
+            continue;
+        }
+        if (fw_colon(b, i, s->len) || ideo_space(b, i, s->len)) {
+            i += 3;
+            continue;
+        }
+        if (alpha(c)) { /* a filler word */
+            size_t w = i;
+            while (w < s->len && (alpha(b[w]) || b[w] == '.')) w++;
+            bool f = false;
+            for (const char *const *q = fillers; *q && !f; q++)
+                f = strlen(*q) == w - i && strncasecmp(*q, (const char *)b + i, w - i) == 0;
+            if (f && w < s->len && (b[w] == ' ' || b[w] == ':')) {
+                i = w;
+                continue;
+            }
+        }
+        return i;
+    }
+    return SIZE_MAX;
+}
+
+/* Ends of up to max blank-separated tokens from v (same line, at most maxlen bytes). */
+static int token_ends(const cw_scan *s, size_t v, int max, size_t maxlen, bool commas, size_t *ends)
+{
+    const uint8_t *b = s->buf;
+    size_t lim = v + maxlen < s->len ? v + maxlen : s->len;
+    int n = 0;
+    size_t i = v;
+    while (i < lim && n < max) {
+        uint8_t c = b[i];
+        if (c == '\n' || c == '\r' || c == '\t' || c == ';' || c == '|' || c == '"' || c == '(' || c == ')' ||
+            (c == ',' && !commas) || fw_colon(b, i, lim) || (c == 0xE3 && i + 2 < lim && b[i + 1] == 0x80 && (b[i + 2] == 0x81 || b[i + 2] == 0x82)))
+            break;
+        if (c == ' ' || ideo_space(b, i, lim)) {
+            if (i > v && b[i - 1] != ' ') ends[n++] = i;
+            i += c == ' ' ? 1 : 3;
+            continue;
+        }
+        i++;
+    }
+    if (n < max && i > v && b[i - 1] != ' ') ends[n++] = i;
+    return n;
+}
+
+static size_t strip_punct(const uint8_t *b, size_t v, size_t e)
+{
+    while (e > v && (b[e - 1] == '.' || b[e - 1] == ',' || b[e - 1] == ':' || b[e - 1] == '!' || b[e - 1] == '?')) {
+        /* keep a dot that ends a Thai month abbreviation or an initial: only strip the last one */
+        if (b[e - 1] == '.' && e - v >= 2 && b[e - 2] >= 0x80) break;
+        e--;
+    }
+    return e;
+}
+
+/* The longest of the first `max` tokens from v that validates as cat. */
+static bool take_tokens(cw_scan *s, size_t v, cw_cat cat, int max, bool commas)
+{
+    size_t ends[8];
+    int n = token_ends(s, v, max, 64, commas, ends);
+    for (int k = n; k >= 1; k--) {
+        size_t e = strip_punct(s->buf, v, ends[k - 1]);
+        if (e > v && cw_scan_value(s, cat, v, e, false)) {
+            mark_taken(s, v, e);
+            return true;
+        }
+    }
+    return false;
+}
+
+/* A name at v: capitalised Latin words (particles allowed inside), or words of another
+ * script (Thai, CJK); at most 4. */
+static bool take_name(cw_scan *s, size_t v, bool titled)
+{
+    const uint8_t *b = s->buf;
+    size_t ends[8];
+    int n = token_ends(s, v, 4, 80, false, ends), ok = 0;
+    size_t st = v;
+    for (int k = 0; k < n; k++) {
+        size_t ws = k ? ends[k - 1] + 1 : v;
+        while (ws < ends[k] && b[ws] == ' ') ws++;
+        if (ws >= ends[k]) break;
+        bool good = upper(b[ws]) || b[ws] >= 0x80;
+        if (!good && k > 0 && k + 1 < n) { /* bin, binti, van, de ... between capitalised words */
+            size_t l = ends[k] - ws;
+            good = (l == 3 && !strncmp((const char *)b + ws, "bin", 3)) || (l == 5 && !strncmp((const char *)b + ws, "binti", 5)) ||
+                   (l == 3 && !strncmp((const char *)b + ws, "van", 3)) || (l == 2 && !strncmp((const char *)b + ws, "de", 2)) ||
+                   (l == 3 && !strncmp((const char *)b + ws, "del", 3)) || (l == 2 && !strncmp((const char *)b + ws, "da", 2));
+        }
+        if (!good) break;
+        ok = k + 1;
+    }
+    for (int k = ok; k >= 1; k--) {
+        size_t e = strip_punct(b, st, ends[k - 1]);
+        if (e > st && cw_scan_value(s, CW_CAT_PERSON_NAME, st, e, !titled && k < 2)) {
+            mark_taken(s, st, e);
+            return true;
+        }
+    }
+    return false;
+}
+
+/* An address at v: to the end of the sentence (". " before a capital), the line, or a
+ * field delimiter; at most 160 bytes. */
+static bool take_address(cw_scan *s, size_t v)
+{
+    const uint8_t *b = s->buf;
+    size_t lim = v + 160 < s->len ? v + 160 : s->len, i = v;
+    while (i < lim) {
+        uint8_t c = b[i];
+        if (c == '\n' || c == '\r' || c == '\t' || c == ';' || c == '|' || c == '"') break;
+        if (c == '.' && i + 2 < lim && b[i + 1] == ' ' && upper(b[i + 2])) break;
+        if (c == 0xE3 && i + 2 < lim && b[i + 1] == 0x80 && b[i + 2] == 0x82) break; /* '。' */
+        i++;
+    }
+    size_t e = strip_punct(b, v, i);
+    if (e > v && cw_scan_value(s, CW_CAT_POSTAL_ADDRESS, v, e, false)) {
+        mark_taken(s, v, e);
+        return true;
+    }
+    return false;
+}
+
+static bool in_taken(const cw_scan *s, size_t p)
+{
+    uint64_t a = s->base + p;
+    return a >= s->kv_start && a < s->kv_end;
+}
+
+void cw_scan_word(cw_scan *s, size_t to, uint32_t term)
+{
+    const cw_vocab *v = cw_vocab_get();
+    const cw_vterm *t = cw_vocab_term(v, term);
+    if (!t) return;
+    const uint8_t *b = s->buf;
+    size_t we = t->ascii ? to - 1 : to;
+    if (we < t->nlen) return;
+    size_t ws = we - t->nlen;
+    if (in_taken(s, ws)) return; /* inside a value already counted ("customer: Mr John Smith") */
+    /* key = value / key: value (the key may be a compound: owner_name, customer.email, お客様氏名) */
+    size_t k = we;
+    while (k < s->len && k < we + 3 && (b[k] == '"' || b[k] == '\'' || b[k] == ' ')) k++;
+    if (k < s->len && (b[k] == ':' || b[k] == '=' || fw_colon(b, k, s->len))) {
+        size_t ks = ws, lo = ws > 40 ? ws - 40 : 0;
+        while (ks > lo && (alnum(b[ks - 1]) || b[ks - 1] == '_' || b[ks - 1] == '-' || b[ks - 1] == '.' || b[ks - 1] >= 0x80)) ks--;
+        keyval(s, ks, we, k + (b[k] == ':' || b[k] == '=' ? 1 : 3));
+        return;
+    }
+    if (t->ascii && ws > 0 && (alnum(b[ws - 1]) || b[ws - 1] == '_' || b[ws - 1] == '@' || b[ws - 1] == '.')) return;
+    uint64_t c = t->classes;
+    if (c & VB(V_TITLE)) {
+        size_t n = we;
+        if (t->ascii) {
+            /* "Mr. John Smith", "Dear Mr Smith" (the next title takes it) */
+            if (n < s->len && b[n] == '.') n++;
+            if (n >= s->len || b[n] != ' ') return;
+            size_t nx = n + 1;
+            const cw_vterm *t2;
+            if (cw_vocab_prefix(v, V_TITLE, (const char *)b + nx, s->len - nx, &t2)) return;
+            if (nx < s->len && upper(b[nx])) take_name(s, nx, true);
+            return;
+        }
+        /* คุณสมชาย ใจดี: Thai titles are written without a blank */
+        while (n < s->len && b[n] == ' ') n++;
+        if (n < s->len && b[n] >= 0x80) take_name(s, n, true);
+        return;
+    }
+    if (c & VB(V_KW_IDENT)) {
+        s->kw_end = s->base + we;
+        s->kw_ctx = CW_CTX_IDENT;
+    }
+    if (c & (VB(V_KW_PHONE) | VB(V_KW_NATID) | VB(V_KW_VIN) | VB(V_KW_CARD))) {
+        s->kw_end = s->base + we;
+        s->kw_ctx = (c & VB(V_KW_PHONE) ? CW_CTX_CAT(CW_CAT_PHONE) : 0) |
+                    (c & VB(V_KW_NATID) ? CW_CTX_CAT(CW_CAT_NATIONAL_ID) : 0) |
+                    (c & VB(V_KW_VIN) ? CW_CTX_CAT(CW_CAT_VIN) : 0) | (c & VB(V_KW_CARD) ? CW_CTX_CAT(CW_CAT_CARD) : 0);
+    }
+    if (!(c & (VB(V_KW_DOB) | VB(V_KW_PLATE) | VB(V_KW_NAME) | VB(V_KW_ADDRESS)))) return;
+    size_t vs = value_start(s, we);
+    if (vs == SIZE_MAX) return;
+    if ((c & VB(V_KW_DOB)) && take_tokens(s, vs, CW_CAT_DOB, 5, true)) return;
+    if ((c & VB(V_KW_PLATE)) && take_tokens(s, vs, CW_CAT_PLATE, 5, false)) return;
+    if (c & VB(V_KW_NAME)) {
+        /* "customer Mr John Smith": the title's handler takes it */
+        const cw_vterm *t2;
+        size_t tl = cw_vocab_prefix(v, V_TITLE, (const char *)b + vs, s->len - vs, &t2);
+        if (tl) {
+            size_t n = vs + tl;
+            if (n < s->len && b[n] == '.') n++;
+            while (n < s->len && b[n] == ' ') n++;
+            vs = n;
+        }
+        if (take_name(s, vs, tl != 0)) return;
+    }
+    if (c & VB(V_KW_ADDRESS)) take_address(s, vs);
+}
+
+void cw_scan_postmark(cw_scan *s, size_t to)
+{
+    const uint8_t *b = s->buf;
+    size_t st = to - 3, i = to, lim = to + 160 < s->len ? to + 160 : s->len;
+    if (in_taken(s, st)) return;
+    while (i < lim && b[i] != '\n' && b[i] != '\r' && b[i] != '\t' && b[i] != '"' && b[i] != ',' && b[i] != '|') i++;
+    if (cw_scan_value(s, CW_CAT_POSTAL_ADDRESS, st, i, false)) mark_taken(s, st, i);
+}
