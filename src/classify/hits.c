@@ -150,14 +150,17 @@ bool cw_scan_value(cw_scan *s, cw_cat cat, size_t st, size_t en, bool weak)
     return true;
 }
 
-void cw_scan_field(cw_scan *s, size_t start, size_t end, cw_ctx ctx)
+bool cw_scan_field_ok(cw_scan *s, size_t start, size_t end, cw_ctx ctx)
 {
-    if (s->in_header || end <= start || end > s->len) return;
+    if (s->in_header || end <= start || end > s->len) return false;
     static const cw_cat order[] = {CW_CAT_PERSON_NAME, CW_CAT_POSTAL_ADDRESS, CW_CAT_PLATE, CW_CAT_DOB,
                                    CW_CAT_NATIONAL_ID};
     for (size_t i = 0; i < sizeof order / sizeof *order; i++)
-        if ((ctx & CW_CTX_CAT(order[i])) && cw_scan_value(s, order[i], start, end, (ctx & CW_CTX_WEAK) != 0)) return;
+        if ((ctx & CW_CTX_CAT(order[i])) && cw_scan_value(s, order[i], start, end, (ctx & CW_CTX_WEAK) != 0)) return true;
+    return false;
 }
+
+void cw_scan_field(cw_scan *s, size_t start, size_t end, cw_ctx ctx) { (void)cw_scan_field_ok(s, start, end, ctx); }
 
 /* ---- e-mail ---- */
 static const uint8_t *local_set(void)
@@ -229,7 +232,10 @@ static bool try_card(cw_scan *s, size_t st, size_t en)
             return false;
         }
     }
-    if (nd < 13 || !cw_card_issuer(d, nd) || !cw_luhn(d, nd)) return false;
+    if (nd < 12 || !cw_luhn(d, nd)) return false;
+    /* Maestro's whole range (50, 56-58; 12-19 digits) only where a column or keyword says "card" */
+    bool maestro_wide = s->card_ctx && nd >= 12 && (d[0] == '5' && (d[1] == '0' || (d[1] >= '6' && d[1] <= '8')));
+    if (!cw_card_issuer(d, nd) && !maestro_wide) return false;
     if (s->no_bare_card && en - st == nd) return false;
     if (!cw_shape_card((const char *)s->buf + st, en - st)) return false;
     cw_scan_accept(s, CW_CAT_CARD, st, en, CW_CC_NONE, d, nd);
@@ -281,7 +287,7 @@ static bool try_span(cw_scan *s, size_t st, size_t en, bool phone_ctx, bool card
 }
 
 static inline bool tokch(uint8_t c) { return dig(c) || c == '(' || c == ')' || c == '+'; }
-static inline bool sepch(uint8_t c) { return c == ' ' || c == '-'; }
+static inline bool sepch(uint8_t c) { return c == ' ' || c == '-' || c == '.'; }
 
 static void hit_digits(cw_scan *s, size_t term)
 {
@@ -328,7 +334,8 @@ static void hit_digits(cw_scan *s, size_t term)
     bool phone_ctx = (ctx & CW_CTX_CAT(CW_CAT_PHONE)) || cw_kw_near(s, ts, CW_CTX_CAT(CW_CAT_PHONE));
     bool card_ctx = ((ctx & CW_CTX_CAT(CW_CAT_CARD)) && !(ctx & CW_CTX_CAT(CW_CAT_NATIONAL_ID))) ||
                     cw_kw_near(s, ts, CW_CTX_CAT(CW_CAT_CARD));
-    s->no_bare_card = !card_ctx && cw_textish(s); /* free text: an ungrouped 16-digit number is an order number */
+    s->no_bare_card = !card_ctx && cw_textish(s);
+    s->card_ctx = card_ctx; /* free text: an ungrouped 16-digit number is an order number */
     bool id_ctx = (ctx & CW_CTX_CAT(CW_CAT_NATIONAL_ID)) || cw_kw_near(s, ts, CW_CTX_CAT(CW_CAT_NATIONAL_ID));
     if (try_span(s, ts, te, phone_ctx, card_ctx, id_ctx)) return;
     if (!phone_ctx || !cw_textish(s)) return;

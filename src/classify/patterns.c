@@ -63,7 +63,7 @@ static const rx_def rxs[] = {
      "(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)+[A-Za-z]{2,24}"},
     {CW_RX_VIN, false, "[A-HJ-NPR-Z0-9]{8}[0-9X][A-HJ-NPR-TV-Y1-9][A-HJ-NPR-Z0-9]{7}"},
     {CW_RX_CARD, false,
-     "(?:\\d{4}([ -]?)\\d{4}\\1\\d{4}\\1\\d{4}(?:\\1?\\d{1,3})?|\\d{4}([ -]?)\\d{6}\\2\\d{4,5}|\\d{13,19})"},
+     "(?:\\d{4}([ -]?)\\d{4}\\1\\d{4}\\1\\d{4}(?:\\1?\\d{1,3})?|\\d{4}([ -]?)\\d{6}\\2\\d{4,5}|\\d{12,19})"},
     {CW_RX_PHONE, false,
      "(?:\\+\\d{1,3}[ .-]?)?(?:\\(0?\\d{1,4}\\)[ .-]?)?\\d{1,5}(?:[ .-]?\\d{1,5}){0,6}"},
     /* groups: 1 SG, 2 IN, 3 AU-only, 4 ID, 5 shared by AU/NZ/PH/MY, 6 MY */
@@ -218,7 +218,7 @@ bool cw_shape_card(const char *s, size_t n)
     }
     if (!len) return false;
     g[ng++] = len;
-    if (ng == 1) return len >= 13 && len <= 19;
+    if (ng == 1) return len >= 12 && len <= 19;
     if (ng == 3 && g[0] == 4 && g[1] == 6 && (g[2] == 4 || g[2] == 5)) return true;
     if (ng < 4 || ng > 5 || g[0] != 4 || g[1] != 4 || g[2] != 4) return false;
     if (ng == 4) return g[3] >= 4 && g[3] <= 7;

@@ -97,7 +97,7 @@ static uint16_t ascii_mask(const char *raw, size_t rn, const char *c, size_t n, 
         shape(c, n, "DDDLLD") || shape(c, n, "DLLLDDD") || shape(c, n, "SDDDLLL") || shape(c, n, "LDDLL"))
         m |= M(CW_CC_AU);
     if (shape(c, n, "LLLDDD")) m |= M(CW_CC_AU) | M(CW_CC_NZ) | M(CW_CC_PH);
-    if (shape(c, n, "LLDDDD")) m |= M(CW_CC_NZ);
+    if (shape(c, n, "LLDDDD") || shape(c, n, "LLDDD") || shape(c, n, "LLDD")) m |= M(CW_CC_NZ); /* pre-2001: 2 letters, 1-4 digits */
     if (shape(c, n, "LLLDDDD")) m |= M(CW_CC_PH);
     runs3 r;
     runs_of(c, n, &r);

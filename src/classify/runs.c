@@ -27,14 +27,14 @@ static inline __attribute__((always_inline)) void classify64(const uint8_t *p, m
     uint64_t at = 0;
     const __m128i lo0 = _mm_set1_epi8('0' - 1), hi9 = _mm_set1_epi8('9' + 1);
     const __m128i loa = _mm_set1_epi8('a' - 1), hiz = _mm_set1_epi8('z' + 1), c20 = _mm_set1_epi8(0x20);
-    const __m128i sp = _mm_set1_epi8(' '), da = _mm_set1_epi8('-');
+    const __m128i sp = _mm_set1_epi8(' '), da = _mm_set1_epi8('-'), dt = _mm_set1_epi8('.');
     for (int k = 0; k < 4; k++) {
         __m128i v = _mm_loadu_si128((const __m128i *)(p + 16 * k));
         /* signed compares: bytes >= 0x80 are negative, so neither digits nor letters */
         __m128i dv = _mm_and_si128(_mm_cmpgt_epi8(v, lo0), _mm_cmplt_epi8(v, hi9));
         __m128i l = _mm_or_si128(v, c20);
         __m128i av = _mm_and_si128(_mm_cmpgt_epi8(l, loa), _mm_cmplt_epi8(l, hiz));
-        __m128i sv = _mm_or_si128(_mm_cmpeq_epi8(v, sp), _mm_cmpeq_epi8(v, da));
+        __m128i sv = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, sp), _mm_cmpeq_epi8(v, da)), _mm_cmpeq_epi8(v, dt));
         d |= (uint64_t)(uint16_t)_mm_movemask_epi8(dv) << (16 * k);
         a |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_or_si128(av, dv)) << (16 * k);
         s |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_or_si128(sv, dv)) << (16 * k);
@@ -58,7 +58,7 @@ static inline __attribute__((always_inline)) void classify64(const uint8_t *p, m
         bool isl = (uint8_t)((c | 0x20) - 'a') < 26;
         if (isd) d |= bit;
         if (isd || isl) a |= bit;
-        if (isd || c == ' ' || c == '-') s |= bit;
+        if (isd || c == ' ' || c == '-' || c == '.') s |= bit;
         if (csv && (c == delim || c == '\n' || c == '"')) cs |= bit;
         if (c == '@') at |= bit;
     }
@@ -79,7 +79,7 @@ static inline __attribute__((always_inline, target("avx2"))) void classify64_avx
     uint64_t d = 0, a = 0, s = 0, cs = 0, at = 0;
     const __m256i lo0 = _mm256_set1_epi8('0' - 1), hi9 = _mm256_set1_epi8('9' + 1);
     const __m256i loa = _mm256_set1_epi8('a' - 1), hiz = _mm256_set1_epi8('z' + 1), c20 = _mm256_set1_epi8(0x20);
-    const __m256i sp = _mm256_set1_epi8(' '), da = _mm256_set1_epi8('-'), atc = _mm256_set1_epi8('@');
+    const __m256i sp = _mm256_set1_epi8(' '), da = _mm256_set1_epi8('-'), atc = _mm256_set1_epi8('@'), dt = _mm256_set1_epi8('.');
     const __m256i dl = _mm256_set1_epi8((char)delim), nl = _mm256_set1_epi8('\n'), qu = _mm256_set1_epi8('"');
     for (int k = 0; k < 2; k++) {
         __m256i v = _mm256_loadu_si256((const __m256i *)(p + 32 * k));
@@ -87,7 +87,7 @@ static inline __attribute__((always_inline, target("avx2"))) void classify64_avx
         __m256i dv = _mm256_and_si256(_mm256_cmpgt_epi8(v, lo0), _mm256_cmpgt_epi8(hi9, v));
         __m256i l = _mm256_or_si256(v, c20);
         __m256i av = _mm256_and_si256(_mm256_cmpgt_epi8(l, loa), _mm256_cmpgt_epi8(hiz, l));
-        __m256i sv = _mm256_or_si256(_mm256_cmpeq_epi8(v, sp), _mm256_cmpeq_epi8(v, da));
+        __m256i sv = _mm256_or_si256(_mm256_or_si256(_mm256_cmpeq_epi8(v, sp), _mm256_cmpeq_epi8(v, da)), _mm256_cmpeq_epi8(v, dt));
         d |= (uint64_t)(uint32_t)_mm256_movemask_epi8(dv) << (32 * k);
         a |= (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_or_si256(av, dv)) << (32 * k);
         s |= (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_or_si256(sv, dv)) << (32 * k);

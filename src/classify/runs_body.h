@@ -57,7 +57,7 @@ static RUNS_ATTR void RUNS_NAME(const uint8_t *b, size_t n, uint32_t **hits, siz
                 size_t q = p - 8;
                 while (!((uint8_t)(b[q] - '0') < 10)) {
                     /* "(0572) 8625055": the run may continue inside a bracketed area code */
-                    if (q == 0 || !(b[q - 1] == ' ' || b[q - 1] == '-' || b[q - 1] == ')' ||
+                    if (q == 0 || !(b[q - 1] == ' ' || b[q - 1] == '-' || b[q - 1] == '.' || b[q - 1] == ')' ||
                                     (uint8_t)(b[q - 1] - '0') < 10))
                         break;
                     q--;

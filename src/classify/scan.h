@@ -64,7 +64,7 @@ struct cw_scan {
     char csv_delim;   /* set by cw_csv_init */
     struct cw_vcache *vcache; /* verdicts of recent field values (names, dates... repeat) */
     size_t email_done, vin_done, digits_done; /* dedup: end of the last candidate span */
-    bool no_bare_card; /* the digit run being tried is in free text without card context */
+    bool no_bare_card, card_ctx; /* the digit run being tried is in free text without card context */
     uint64_t kw_end; /* file offset just after the last keyword hit */
     cw_ctx kw_ctx;
     uint64_t kv_start, kv_end; /* value span consumed by the last key=value hit */
@@ -78,6 +78,8 @@ struct cw_scan {
 
 /* A completed field [start, end) with context ctx (tracker -> engine). */
 void cw_scan_field(cw_scan *s, size_t start, size_t end, cw_ctx ctx);
+/* Same; true when the value was counted. */
+bool cw_scan_field_ok(cw_scan *s, size_t start, size_t end, cw_ctx ctx);
 /* A record ends at the current position (tracker -> engine). */
 static inline void cw_scan_record_end(cw_scan *s)
 {

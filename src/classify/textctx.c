@@ -66,6 +66,10 @@ static size_t value_end(const uint8_t *b, size_t v, size_t lim)
     return i;
 }
 
+static bool take_tokens(cw_scan *s, size_t v, cw_cat cat, int max, bool commas);
+static bool take_address(cw_scan *s, size_t v);
+static bool take_name(cw_scan *s, size_t v, bool titled);
+
 static void mark_taken(cw_scan *s, size_t vs, size_t ve)
 {
     s->kv_start = s->base + vs;
@@ -88,8 +92,16 @@ static void keyval(cw_scan *s, size_t ks, size_t ke, size_t to)
     size_t vs = v;
     if (vs < ve && (b[vs] == '"' || b[vs] == '\'')) vs++;
     else if (ve == v && v < lim && (b[v] == '"' || b[v] == '\'')) return;
-    mark_taken(s, vs, ve);
-    cw_scan_field(s, vs, ve, kc & (CW_CTX_FIELD_CATS | CW_CTX_WEAK));
+    if (cw_scan_field_ok(s, vs, ve, kc & (CW_CTX_FIELD_CATS | CW_CTX_WEAK))) {
+        mark_taken(s, vs, ve);
+        return;
+    }
+    /* "Date of birth: 14 Apr 1952. VIN ...", "alamat: No. 22, Jalan ...": the value is a
+     * prefix of what follows (sentence rules below) */
+    if ((kc & CW_CTX_CAT(CW_CAT_DOB)) && take_tokens(s, vs, CW_CAT_DOB, 5, true)) return;
+    if ((kc & CW_CTX_CAT(CW_CAT_PLATE)) && take_tokens(s, vs, CW_CAT_PLATE, 5, false)) return;
+    if ((kc & CW_CTX_CAT(CW_CAT_POSTAL_ADDRESS)) && take_address(s, vs)) return;
+    if (kc & CW_CTX_CAT(CW_CAT_PERSON_NAME)) take_name(s, vs, false);
 }
 
 /* ---- a keyword in a sentence ---- */
@@ -179,9 +191,12 @@ static bool take_tokens(cw_scan *s, size_t v, cw_cat cat, int max, bool commas)
 
 /* A name at v: capitalised Latin words (particles allowed inside), or words of another
  * script (Thai, CJK); at most 4. */
+static bool in_taken(const cw_scan *s, size_t p);
+
 static bool take_name(cw_scan *s, size_t v, bool titled)
 {
     const uint8_t *b = s->buf;
+    if (in_taken(s, v)) return false; /* "Owner Mr Smith": the keyword took it already */
     size_t ends[8];
     int n = token_ends(s, v, 4, 80, false, ends), ok = 0;
     size_t st = v;
@@ -218,7 +233,12 @@ static bool take_address(cw_scan *s, size_t v)
     while (i < lim) {
         uint8_t c = b[i];
         if (c == '\n' || c == '\r' || c == '\t' || c == ';' || c == '|' || c == '"') break;
-        if (c == '.' && i + 2 < lim && b[i + 1] == ' ' && upper(b[i + 2])) break;
+        if (c == '.' && i + 1 < lim && b[i + 1] == ' ') {
+            /* "St. Michael", "No. 22", "Jl. Sudirman": an abbreviation; "Selangor. Called": the end */
+            size_t w = i;
+            while (w > v && alpha(b[w - 1])) w--;
+            if (!(i - w <= 4 && i > w && upper(b[w]))) break;
+        }
         if (c == 0xE3 && i + 2 < lim && b[i + 1] == 0x80 && b[i + 2] == 0x82) break; /* '。' */
         i++;
     }

@@ -117,7 +117,8 @@ bool cw_card_issuer(const char *d, size_t n)
     if (p2 == 60 || p2 == 81 || p2 == 82 || p3 == 508) return n == 16;          /* RuPay */
     if (p4 == 5018 || p4 == 5020 || p4 == 5038 || p4 == 5893 || p4 == 6304 || p4 == 6759 ||
         (p4 >= 6761 && p4 <= 6763))
-        return n >= 16 && n <= 19;                                              /* Maestro */
+        return n >= 12 && n <= 19;                                              /* Maestro (12-19 digits) */
+    if ((p4 == 2131 || p4 == 1800) && n == 15) return true;                     /* JCB, 15-digit series */
     return false;
 }
 
@@ -398,7 +399,7 @@ static const char *const particles[] = {"bin", "binti", "bte", "bt", "b", "van",
 bool cw_name_check(const char *s, size_t n, bool strict)
 {
     cw_name_core(&s, &n);
-    if (n < 2 || n > 100) return false;
+    if (n < 2 || n > 200) return false; /* bytes: 60 Thai or CJK characters */
     static const char *junk[] = {"null", "none", "n/a", "na", "unknown", "test", "tbd", "anonymous", "nil", "undefined", "-"};
     for (size_t k = 0; k < sizeof junk / sizeof *junk; k++)
         if (eq_ci(s, n, junk[k])) return false;
