@@ -357,14 +357,17 @@ int cw_scan_collect(unsigned id, unsigned long long from, unsigned long long to,
     if (id >= CW_T_TERM0) {
         term = id - CW_T_TERM0;
         id = CW_T_WORD;
-        /* terms ending at the same byte ("date of birth", "birth"): keep the longest */
-        if (s->nhits && (s->hits[s->nhits - 1] >> 3) == (uint32_t)to && (s->hits[s->nhits - 1] & 7) == CW_T_WORD) {
+        /* terms ending at the same byte: keep the longest */
+        if (s->nhits && (s->hits[s->nhits - 1] >> 3) == (uint32_t)to && (s->hits[s->nhits - 1] & 7) == CW_T_WORD &&
+            s->hitterm[s->nhits - 1] != UINT32_MAX) {
             const cw_vocab *v = cw_vocab_get();
             if (cw_vocab_term(v, term)->nlen > cw_vocab_term(v, s->hitterm[s->nhits - 1])->nlen)
                 s->hitterm[s->nhits - 1] = term;
             return 0;
         }
     }
+    if (id == CW_T_WORD && term == UINT32_MAX && s->nhits && s->hits[s->nhits - 1] == (((uint32_t)to << 3) | CW_T_WORD))
+        return 0; /* the ASCII set reports each end once per alternative that ends there */
     if (s->nhits == s->caphits) {
         s->caphits = s->caphits ? s->caphits * 2 : 65536;
         s->hits = cw_xrealloc(s->hits, s->caphits * sizeof *s->hits);

@@ -22,31 +22,10 @@ typedef struct trigger_def {
  * with id CW_T_TERM0 + term index: ASCII terms case-insensitive and followed by a byte
  * that is not a letter, digit or '_' (the handler checks the start), other scripts as
  * written (no word boundaries). */
-static const struct {
-    cw_trigger id;
-    unsigned flags;
-    const char *re;
-} triggers[] = {
-    {CW_T_POSTMARK, 0, "\xE3\x80\x92"},
-};
-
 /* classes whose terms are triggers in text */
 #define TRIGGER_CLASSES                                                                                       \
     (V_KW_ANY | VB(V_TITLE) | VB(V_EMAIL) | VB(V_DOB) | VB(V_VIN) | VB(V_PHONE) | VB(V_NATID) | VB(V_CARD) |   \
      VB(V_PLATE) | VB(V_ADDRESS) | VB(V_NAME) | VB(V_PERSON))
-
-static char *term_regex(const cw_vterm *t)
-{
-    cw_strbuf sb = CW_STRBUF_INIT;
-    for (uint32_t i = 0; i < t->nlen; i++) {
-        uint8_t c = (uint8_t)t->norm[i];
-        if (t->ascii && c == ' ') cw_sb_adds(&sb, "[ _-]");
-        else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) cw_sb_addc(&sb, (char)c);
-        else cw_sb_printf(&sb, "\\x%02X", c);
-    }
-    if (t->ascii) cw_sb_adds(&sb, "[^A-Za-z0-9_]");
-    return cw_sb_detach(&sb);
-}
 
 typedef struct rx_def {
     cw_rx_id id;
@@ -91,30 +70,40 @@ bool cw_patterns_build(cw_patterns *p, char *err, size_t errlen)
     memset(p, 0, sizeof *p);
     const cw_vocab *v = cw_vocab_get();
     size_t nterms = cw_vocab_nterms(v);
-    size_t cap = sizeof triggers / sizeof *triggers + nterms, nt = 0;
+    /* every trigger is a literal: the postal mark and the vocabulary's terms (ASCII ones
+     * case-insensitive, a phrase also with '_' and '-' between its words); literal sets
+     * compile in milliseconds and scan with Vectorscan's literal matchers */
+    size_t cap = 1 + 3 * nterms, nt = 0;
     char **exprs = cw_xcalloc(cap, sizeof *exprs);
+    size_t *lens = cw_xcalloc(cap, sizeof *lens);
     unsigned *flags = cw_xcalloc(cap, sizeof *flags), *ids = cw_xcalloc(cap, sizeof *ids);
-    for (size_t i = 0; i < sizeof triggers / sizeof *triggers; i++, nt++) {
-        exprs[nt] = cw_xstrdup(triggers[i].re);
-        flags[nt] = triggers[i].flags;
-        ids[nt] = (unsigned)triggers[i].id;
-    }
+    exprs[nt] = cw_xstrdup("\xE3\x80\x92"); /* 〒 */
+    lens[nt] = 3;
+    ids[nt++] = CW_T_POSTMARK;
     for (size_t i = 0; i < nterms; i++) {
         const cw_vterm *t = cw_vocab_term(v, i);
         if (!(t->classes & TRIGGER_CLASSES) || t->exact) continue;
         if (t->ascii && t->nlen < 2 && !(t->classes & V_KW_ANY)) continue;
-        exprs[nt] = term_regex(t);
-        flags[nt] = t->ascii ? HS_FLAG_CASELESS : 0;
-        ids[nt] = CW_T_TERM0 + (unsigned)i;
-        nt++;
+        static const char seps[] = {' ', '_', '-'};
+        for (int k = 0; k < (t->ascii && t->nwords > 1 ? 3 : 1); k++) {
+            char *e = cw_xstrdup(t->norm);
+            for (char *q = e; *q; q++)
+                if (*q == ' ') *q = seps[k];
+            exprs[nt] = e;
+            lens[nt] = t->nlen;
+            flags[nt] = t->ascii ? HS_FLAG_CASELESS : 0;
+            ids[nt++] = CW_T_TERM0 + (unsigned)i;
+        }
     }
     hs_compile_error_t *ce = NULL;
-    hs_error_t rc = hs_compile_multi((const char *const *)exprs, flags, ids, (unsigned)nt, HS_MODE_BLOCK, NULL, &p->db, &ce);
+    hs_error_t rc = hs_compile_lit_multi((const char *const *)exprs, flags, ids, lens, (unsigned)nt, HS_MODE_BLOCK,
+                                         NULL, &p->db, &ce);
     if (rc != HS_SUCCESS)
         snprintf(err, errlen, "internal: trigger %s does not compile: %s",
                  ce && ce->expression >= 0 ? exprs[ce->expression] : "?", ce ? ce->message : "?");
     for (size_t i = 0; i < nt; i++) free(exprs[i]);
     free(exprs);
+    free(lens);
     free(flags);
     free(ids);
     if (rc != HS_SUCCESS) {

@@ -18,7 +18,7 @@ typedef enum {
     CW_T_EMAIL,    /* local-part char, '@', domain char */
     CW_T_VIN,      /* 17 VIN characters */
     CW_T_DIGITS,   /* >= 8 chars of digits and separators, then a non-digit */
-    CW_T_WORD,     /* a vocabulary term (key of key=value, keyword, title): Vectorscan ids CW_T_TERM0 + term */
+    CW_T_WORD,     /* a vocabulary term (key of key=value, keyword, title): Vectorscan ids CW_T_TERM0 + term, end offset just past it */
     CW_T_POSTMARK, /* Japanese postal mark before an address */
     CW_T__COUNT
 } cw_trigger;

@@ -256,13 +256,46 @@ static bool in_taken(const cw_scan *s, size_t p)
     return a >= s->kv_start && a < s->kv_end;
 }
 
+/* The ASCII term that ends at we (exclusive): the longest run of up to 4 words joined by
+ * ' ', '_' or '-' that the vocabulary knows. */
+static const cw_vterm *ascii_term_at(const cw_vocab *v, const uint8_t *b, size_t we)
+{
+    size_t starts[4];
+    int nw = 0;
+    size_t i = we;
+    while (nw < 4) {
+        size_t w = i;
+        while (w > 0 && (alnum(b[w - 1]) || b[w - 1] == '.' || b[w - 1] == '/') && i - w < 24) w--;
+        while (w < i && b[w] == '.') w++;
+        if (w == i) break;
+        starts[nw++] = w;
+        if (w == 0 || !(b[w - 1] == ' ' || b[w - 1] == '_' || b[w - 1] == '-') || w < 2 || !alnum(b[w - 2])) break;
+        i = w - 1;
+    }
+    for (int k = nw; k >= 1; k--) {
+        size_t st = starts[k - 1], n = we - st;
+        char norm[104];
+        if (n >= sizeof norm) continue;
+        for (size_t j = 0; j < n; j++) {
+            uint8_t c = b[st + j];
+            norm[j] = (char)(c == '_' || c == '-' ? ' ' : (uint8_t)(c - 'A') < 26 ? c | 0x20 : c);
+        }
+        /* "date of birth", "d.o.b", "dob": the longest known suffix of the words */
+        long idx = cw_vocab_find(v, norm, n);
+        if (idx >= 0) return cw_vocab_term(v, (size_t)idx);
+    }
+    return NULL;
+}
+
 void cw_scan_word(cw_scan *s, size_t to, uint32_t term)
 {
     const cw_vocab *v = cw_vocab_get();
-    const cw_vterm *t = cw_vocab_term(v, term);
-    if (!t) return;
     const uint8_t *b = s->buf;
-    size_t we = t->ascii ? to - 1 : to;
+    const cw_vterm *t = term == UINT32_MAX ? ascii_term_at(v, b, to) : cw_vocab_term(v, term);
+    if (!t) return;
+    size_t we = to;
+    /* an ASCII term is a whole word: not "hp" in "hpq", nor "tel" in "tel_no"'s "telx" */
+    if (t->ascii && to < s->len && (alnum(b[to]) || b[to] == '_')) return;
     if (we < t->nlen) return;
     size_t ws = we - t->nlen;
     if (in_taken(s, ws)) return; /* inside a value already counted ("customer: Mr John Smith") */

@@ -340,3 +340,14 @@ bool cw_vocab_is(const cw_vocab *v, cw_vclass c, const char *s, size_t n)
     }
     return false;
 }
+
+long cw_vocab_find(const cw_vocab *v, const char *norm, size_t n)
+{
+    uint32_t *sl = slot_of((cw_vocab *)v, norm, n, false);
+    if (*sl) return (long)*sl - 1;
+    for (size_t k = 0; k < v->nphr; k++) {
+        const cw_vterm *t = &v->t[v->phr[k]];
+        if (t->nlen == n && memcmp(t->norm, norm, n) == 0) return (long)v->phr[k];
+    }
+    return -1;
+}

@@ -48,6 +48,8 @@ const cw_vterm *cw_vocab_term(const cw_vocab *v, size_t i);
  * used) or does not fit. */
 size_t cw_nfkc_fold(const char *s, size_t n, char *out, size_t cap);
 
+/* Index of the term whose normalised text is norm[0..n) (not '=' terms), -1 if none. */
+long cw_vocab_find(const cw_vocab *v, const char *norm, size_t n);
 /* Classes of one normalised word (a single-word term), 0 if none. */
 uint64_t cw_vocab_word(const cw_vocab *v, const char *w, size_t n);
 

@@ -23,7 +23,6 @@
 #include "classify/vocab.h"
 
 static cw_classifier *g_cls;
-static cw_cls_run *g_run;
 
 static int setup(void **state)
 {
@@ -38,13 +37,6 @@ static int teardown(void **state)
     (void)state;
     cw_classifier_free(g_cls);
     return 0;
-}
-
-static cw_cls_run *run(void)
-{
-    cw_cls_opts o;
-    cw_cls_opts_default(&o);
-    return cw_cls_run_new(g_cls, &o);
 }
 
 #define OCC(f, c) ((f)->cats[c].occurrences)
