@@ -67,15 +67,23 @@ static int nthreads(void)
 }
 
 /* ---- serial path ------------------------------------------------------- */
-static int ingest_serial(cw_assets *s, cw_jreader *r, const char *path, const cw_adapter *ad, cw_diags *d,
+static int ingest_serial(cw_assets *s, cw_jreader *r, const char *path, const cw_adapter *ad, const cw_jproj *proj,
+                         cw_diags *d,
                          cw_ingest_stats *st, cw_progress_fn progress, void *pctx)
 {
     int rc = 0, n;
     uint64_t done_at = 0;
     cw_jrecord rec;
     cw_json_err err;
+    /* each record is parsed and prepared in scratch memory; the model keeps a
+     * compact copy of what rules and analyzers read (cw_asset_keep) */
+    cw_arena scratch;
+    cw_arena_init(&scratch, 256u << 10);
+    cw_jshare *sh = cw_jshare_new(&s->arena);
+    const cw_jproj *model = cw_jproj_model(proj);
     for (;;) {
-        n = cw_jreader_next(r, &s->arena, &rec, &err);
+        cw_arena_reset(&scratch);
+        n = cw_jreader_next(r, &scratch, &rec, &err);
         if (n == 0) break;
         if (n < 0) {
             add_json_err(d, path, &err);
@@ -88,11 +96,12 @@ static int ingest_serial(cw_assets *s, cw_jreader *r, const char *path, const cw
             not_recognised(d, path, &rec);
             if (cw_ingest_findings_report(NULL, rec.value)) return 0;
             st->errors++;
-            return -1;
+            rc = -1;
+            break;
         }
         cw_asset as;
-        int k = ad->prepare(&s->arena, path, &rec, d, &as);
-        if (k > 0) cw_assets_add(s, &as), st->assets++;
+        int k = ad->prepare(&scratch, path, &rec, d, &as);
+        if (k > 0) cw_asset_keep(&as, sh, model), cw_assets_add(s, &as), st->assets++;
         else if (k == 0) st->skipped++;
         else st->errors++, rc = -1;
         if (progress && cw_jreader_bytes_read(r) - done_at >= (8u << 20)) {
@@ -100,6 +109,8 @@ static int ingest_serial(cw_assets *s, cw_jreader *r, const char *path, const cw
             progress(pctx, done_at, cw_jreader_input_size(r));
         }
     }
+    cw_jshare_free(sh);
+    cw_arena_free(&scratch);
     return rc;
 }
 
@@ -127,6 +138,7 @@ typedef struct batch {
     item *items;
     size_t n, cap_items;
     cw_diags diags;
+    cw_arena scratch; /* the batch's trees, until it is committed */
     int state;
     uint64_t seq;
 } batch;
@@ -143,12 +155,19 @@ typedef struct pool {
 
 typedef struct worker {
     pool *p;
-    cw_arena *arena;
+    cw_arena *arena; /* what the model keeps (adopted by the asset set) */
+    cw_jshare *share;
     pthread_t th;
 } worker;
 
-static void work_batch(pool *p, cw_arena *a, batch *b)
+/* Records are parsed and prepared in the batch's scratch arena (reused batch
+ * after batch); the model keeps a compact copy (cw_asset_keep) in the
+ * worker's arena. The strings adding copies stay in scratch until then. */
+static void work_batch(pool *p, worker *w, batch *b)
 {
+    cw_arena *a = &b->scratch;
+    cw_arena_reset(a);
+    const cw_jproj *model = cw_jproj_model(p->proj);
     for (size_t i = 0; i < b->n; i++) {
         item *it = &b->items[i];
         if (it->framing_error) continue;
@@ -159,8 +178,12 @@ static void work_batch(pool *p, cw_arena *a, batch *b)
             add_json_err(&b->diags, p->path, &it->err);
         } else {
             it->result = p->ad->prepare(a, p->path, &it->rec, &b->diags, &it->asset);
-            if (it->result > 0) cw_asset_keys_of(&it->asset, &it->keys);
+            if (it->result > 0) {
+                cw_asset_keep(&it->asset, w->share, model);
+                cw_asset_keys_of(&it->asset, &it->keys);
+            }
         }
+        it->rec.value = NULL; /* in scratch */
         it->diag_to = b->diags.n;
     }
 }
@@ -181,7 +204,7 @@ static void *worker_main(void *arg)
         }
         pick->state = B_WORKING;
         pthread_mutex_unlock(&p->mu);
-        work_batch(p, w->arena, pick);
+        work_batch(p, w, pick);
         pthread_mutex_lock(&p->mu);
         pick->state = B_DONE;
         pthread_cond_broadcast(&p->cv_done);
@@ -309,12 +332,16 @@ static int ingest_parallel(cw_assets *s, cw_jreader *r, const char *path, const 
     p.ad = ad;
     p.proj = proj;
     p.path = path;
-    for (int i = 0; i < NSLOTS; i++) cw_diags_init(&p.slots[i].diags);
+    for (int i = 0; i < NSLOTS; i++) {
+        cw_diags_init(&p.slots[i].diags);
+        cw_arena_init(&p.slots[i].scratch, 1u << 20);
+    }
     worker *ws = cw_xcalloc((size_t)nw, sizeof *ws);
     for (int i = 0; i < nw; i++) {
         ws[i].p = &p;
         ws[i].arena = cw_xmalloc(sizeof(cw_arena));
         cw_arena_init(ws[i].arena, 4u << 20);
+        ws[i].share = cw_jshare_new(ws[i].arena);
         if (pthread_create(&ws[i].th, NULL, worker_main, &ws[i]) != 0) cw_bug("cannot start a worker thread");
     }
 
@@ -378,6 +405,7 @@ static int ingest_parallel(cw_assets *s, cw_jreader *r, const char *path, const 
     pthread_mutex_unlock(&p.mu);
     for (int i = 0; i < nw; i++) {
         pthread_join(ws[i].th, NULL);
+        cw_jshare_free(ws[i].share);
         cw_assets_adopt(s, ws[i].arena);
     }
     free(ws);
@@ -385,6 +413,7 @@ static int ingest_parallel(cw_assets *s, cw_jreader *r, const char *path, const 
         free(p.slots[i].buf);
         free(p.slots[i].items);
         cw_diags_free(&p.slots[i].diags);
+        cw_arena_free(&p.slots[i].scratch);
     }
     pthread_cond_destroy(&p.cv_work);
     pthread_cond_destroy(&p.cv_done);
@@ -421,7 +450,7 @@ int cw_ingest_file(cw_assets *s, const char *path, const char *format, const cw_
     if (nw > 1 && (size == 0 || size >= cw_ingest_parallel_min))
         rc = ingest_parallel(s, r, path, ad, proj, d, st, progress, progress_ctx, nw);
     else
-        rc = ingest_serial(s, r, path, ad, d, st, progress, progress_ctx);
+        rc = ingest_serial(s, r, path, ad, proj, d, st, progress, progress_ctx);
     st->bytes += cw_jreader_bytes_read(r);
     cw_jreader_close(r);
     return rc;

@@ -36,6 +36,7 @@ struct cw_jproj {
     uint32_t *slots; /* open addressing: index + 1, 0 = empty */
     uint32_t mask;
     uint64_t serial;
+    const cw_jproj *model; /* cw_jproj_set_model */
 };
 
 #ifdef CW_PROJ_CHECK

@@ -136,6 +136,9 @@ int cw_jproj_lookup(const cw_jproj *p, const char *key, size_t n, const cw_jproj
 
 bool cw_jproj_keeps_rest(const cw_jproj *p) { return p->keep_rest; }
 
+void cw_jproj_set_model(cw_jproj *p, const cw_jproj *model) { p->model = model; }
+const cw_jproj *cw_jproj_model(const cw_jproj *p) { return p ? p->model : NULL; }
+
 /* ---- applying a projection to a built tree ------------------------------ */
 void cw_json_project(cw_arena *a, cw_json *v, const cw_jproj *p)
 {

@@ -181,6 +181,37 @@ void cw_json_project(cw_arena *a, cw_json *v, const cw_jproj *p);
 /* Parse with a projection (NULL = keep everything). */
 cw_json *cw_json_parse_proj(cw_arena *a, const char *buf, size_t len, const cw_jproj *p, cw_json_err *err);
 
+/* The projection of what the model keeps of an item once its adapter has
+ * read it (what rules and analyzers read; the adapter's own fields are in p
+ * only): NULL when none was set (keep everything p keeps). */
+void cw_jproj_set_model(cw_jproj *p, const cw_jproj *model);
+const cw_jproj *cw_jproj_model(const cw_jproj *p);
+
+/* ---- compact copies (jshare.c) ------------------------------------------- */
+/* Copies trees into a long-lived arena: only what a projection keeps, short
+ * strings interned, containers equal to one copied before shared (the copy is
+ * a DAG: never modify it). One per thread and arena; bounded tables, so each
+ * value costs a bounded probe. Readers see exactly the same values. */
+typedef struct cw_jshare cw_jshare;
+typedef struct cw_jshare_stats {
+    uint64_t strings_shared, strings_copied, containers_shared, containers_copied;
+} cw_jshare_stats;
+cw_jshare *cw_jshare_new(cw_arena *a);
+void cw_jshare_free(cw_jshare *sh);
+/* A copy of *v keeping what p keeps (NULL = everything), in the arena. ctx
+ * (< CW_JSHARE_CTX) names where roots come from (items, tags...): whether a
+ * kind of root repeats is judged per ctx, as it is per field inside. */
+#define CW_JSHARE_CTX 4
+cw_json *cw_jshare_copy(cw_jshare *sh, const cw_json *v, const cw_jproj *p, unsigned ctx);
+void cw_jshare_copy_into(cw_jshare *sh, const cw_json *v, const cw_jproj *p, unsigned ctx, cw_json *out);
+/* A string s[0..n) in the arena, shared when short (NUL-terminated; s NULL: NULL). */
+const char *cw_jshare_str(cw_jshare *sh, const char *s, size_t n);
+const cw_jshare_stats *cw_jshare_stats_of(const cw_jshare *sh);
+cw_arena *cw_jshare_arena(cw_jshare *sh);
+/* Tests: every container goes to one slot per type and is told apart from the one
+ * before by the equality checks alone (not by its hash). */
+void cw_jshare_collide_for_tests(cw_jshare *sh);
+
 /* ---- serialising ------------------------------------------------------ */
 struct cw_strbuf;
 /* Compact JSON (indent < 0) or pretty with that many spaces per level. */

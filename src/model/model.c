@@ -170,11 +170,17 @@ cw_asset *cw_assets_add_keyed(cw_assets *s, const cw_asset *in, const cw_asset_k
     s->records_seen++;
     const char *rid = rid_of(in);
     cw_asset *prev = in->type && rid ? ix_get(&s->by_rid, s, BY_RID, k->rid_tag, in->type, rid) : NULL;
+    const char *src[5];
+    copied_strings(in, src);
     if (prev) {
         if (!newer(in, prev)) return prev; /* older history item */
         uint32_t idx = prev->index;
         *prev = *in;
         prev->index = idx;
+        /* the strings in may point into memory that is reused (a scratch arena) */
+        const char **dst[5] = {&prev->id, &prev->resource_id, &prev->name, &prev->account, &prev->region};
+        for (int i = 0; i < 5; i++)
+            if (src[i]) *dst[i] = cw_arena_strndup(&s->arena, src[i], k->len[i]);
         if (!prev->facts) prev->facts = cw_json_new_obj(&s->arena);
         if (!prev->tags) prev->tags = &empty_obj;
         if (prev->id) ix_put(&s->by_id, s, BY_ID, k->id_tag, prev);
@@ -184,8 +190,6 @@ cw_asset *cw_assets_add_keyed(cw_assets *s, const cw_asset *in, const cw_asset_k
     /* the asset and copies of the strings every later stage reads (sort, output)
      * in one block: its fields then share cache lines instead of pointing into
      * the parse arenas */
-    const char *src[5];
-    copied_strings(in, src);
     size_t total = sizeof(cw_asset);
     for (int i = 0; i < 5; i++)
         if (src[i]) total += k->len[i] + 1;
@@ -212,6 +216,31 @@ cw_asset *cw_assets_add_keyed(cw_assets *s, const cw_asset *in, const cw_asset_k
     if (k->plain_id) s->plain_ids = true;
     if (a->type && rid) ix_put(&s->by_rid, s, BY_RID, k->rid_tag, a);
     return a;
+}
+
+void cw_asset_keep(cw_asset *a, cw_jshare *sh, const cw_jproj *model)
+{
+    a->type = a->type ? cw_jshare_str(sh, a->type, strlen(a->type)) : NULL;
+    a->status = a->status ? cw_jshare_str(sh, a->status, strlen(a->status)) : NULL;
+    a->capture_time = a->capture_time ? cw_jshare_str(sh, a->capture_time, strlen(a->capture_time)) : NULL;
+    if (a->raw) a->raw = cw_jshare_copy(sh, a->raw, model, 0);
+    if (a->tags) a->tags = cw_jshare_copy(sh, a->tags, NULL, 1);
+    if (a->nrels) {
+        cw_rel *r = cw_arena_alloc(cw_jshare_arena(sh), a->nrels * sizeof *r);
+        for (uint32_t i = 0; i < a->nrels; i++) {
+            const cw_rel *o = &a->rels[i];
+            r[i].name = o->name ? cw_jshare_str(sh, o->name, strlen(o->name)) : NULL;
+            r[i].type = o->type ? cw_jshare_str(sh, o->type, strlen(o->type)) : NULL;
+            r[i].resource_id = o->resource_id ? cw_jshare_str(sh, o->resource_id, strlen(o->resource_id)) : NULL;
+            r[i].resource_name = o->resource_name == o->resource_id ? r[i].resource_id
+                                 : o->resource_name ? cw_jshare_str(sh, o->resource_name, strlen(o->resource_name))
+                                                    : NULL;
+            r[i].target = NULL;
+        }
+        a->rels = r;
+    } else {
+        a->rels = NULL;
+    }
 }
 
 static void list_push(cw_asset_list *l, cw_asset *a)

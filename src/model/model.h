@@ -107,6 +107,13 @@ typedef struct cw_asset_keys {
 } cw_asset_keys;
 void cw_asset_keys_of(const cw_asset *a, cw_asset_keys *k); /* thread-safe */
 cw_asset *cw_assets_add_keyed(cw_assets *s, const cw_asset *a, const cw_asset_keys *k);
+/* Move what the model keeps of a prepared asset out of the memory it was
+ * parsed in (a scratch arena) into sh's arena, compactly (json.h, jshare.c):
+ * its item as far as the model projection keeps it (NULL: all of it), tags,
+ * relationships, type, status and capture time. The id, resource id, name,
+ * account and region stay where they are: adding the asset copies them next
+ * to it. Thread-safe per sh. */
+void cw_asset_keep(cw_asset *a, cw_jshare *sh, const cw_jproj *model);
 /* A hint that a will be added soon: starts loading the index slots it needs
  * (adding assets is bound by those cache misses). */
 void cw_assets_prefetch(const cw_assets *s, const cw_asset *a, const cw_asset_keys *k);

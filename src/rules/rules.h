@@ -37,7 +37,9 @@ void cw_rules_eval(const cw_ruleset *rs, const cw_assets *s, cw_arena *a, cw_fin
 /* The projection a scan with rs parses records with (see cw_jproj in
  * json.h), frozen, in a: what any rule (enabled or not), evidence template or
  * exception reads, what the analyzers declare and what the adapters read
- * (with their envelopes). */
+ * (with their envelopes). Its model projection (cw_jproj_model) is the same
+ * without the adapters' reads: what the model keeps of an item after its
+ * adapter ran. */
 const cw_jproj *cw_rules_projection(const cw_ruleset *rs, cw_arena *a);
 /* ---- introspection (`rules show`, `rules doc`, `rules test`) ------------- */
 size_t cw_rules_total(const cw_ruleset *rs); /* all rules, disabled ones included */

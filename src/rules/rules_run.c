@@ -398,9 +398,9 @@ static void project_node(const cw_cnode *n, cw_arena *a, cw_jproj *item, int dep
     for (uint32_t i = 0; i < n->nargs; i++) project_node(n->args[i], a, item, depth + 1);
 }
 
-const cw_jproj *cw_rules_projection(const cw_ruleset *rs, cw_arena *a)
+/* What rules (conditions, evidence, exceptions) and analyzers read. */
+static void project_reads(const cw_ruleset *rs, cw_arena *a, cw_jproj *item)
 {
-    cw_jproj *item = cw_jproj_new(a, false);
     for (size_t i = 0; rs && i < rs->nrules; i++) {
         const cw_rule *r = rs->rules[i];
         project_node(r->cond, a, item, 0);
@@ -408,7 +408,19 @@ const cw_jproj *cw_rules_projection(const cw_ruleset *rs, cw_arena *a)
         for (size_t k = 0; k < r->nexc; k++) project_node(r->exc[k].cond, a, item, 0);
     }
     cw_analyze_project(a, item);
+}
+
+const cw_jproj *cw_rules_projection(const cw_ruleset *rs, cw_arena *a)
+{
+    /* parsing also builds what the adapter reads; the model then keeps only
+     * what rules and analyzers read */
+    cw_jproj *model = cw_jproj_new(a, false);
+    project_reads(rs, a, model);
+    cw_jproj_freeze(a, model);
+    cw_jproj *item = cw_jproj_new(a, false);
+    project_reads(rs, a, item);
     cw_ingest_project(a, item);
+    cw_jproj_set_model(item, model);
     cw_jproj_freeze(a, item);
     return item;
 }

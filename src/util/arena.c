@@ -78,21 +78,43 @@ void cw_arena_init(cw_arena *a, size_t block_size)
 {
     a->gen = ++arena_gen;
     a->head = NULL;
+    a->spare = NULL;
     a->block_size = block_size ? block_size : 64 * 1024;
     a->total = 0;
 }
 
 void cw_arena_free(cw_arena *a)
 {
+    for (int list = 0; list < 2; list++) {
+        cw_arena_block *b = list ? a->spare : a->head;
+        while (b) {
+            cw_arena_block *n = b->next;
+            block_free(b);
+            b = n;
+        }
+    }
+    a->head = a->spare = NULL;
+    a->total = 0;
+    a->gen = ++arena_gen;
+}
+
+void cw_arena_reset(cw_arena *a)
+{
     cw_arena_block *b = a->head;
     while (b) {
         cw_arena_block *n = b->next;
-        block_free(b);
+        if (b->size == a->block_size) {
+            b->used = 0;
+            b->next = a->spare;
+            a->spare = b;
+        } else {
+            a->total -= b->size;
+            block_free(b);
+        }
         b = n;
     }
     a->head = NULL;
-    a->total = 0;
-    a->gen = ++arena_gen;
+    a->gen = ++arena_gen; /* caches keyed on the arena forget its strings */
 }
 
 void *cw_arena_alloc(cw_arena *a, size_t n)
@@ -121,13 +143,18 @@ void *cw_arena_alloc(cw_arena *a, size_t n)
             }
             return nb->data;
         }
-        cw_arena_block *nb = block_alloc(sizeof *nb + sz);
-        if (!nb) oom(sz);
-        nb->size = sz;
+        cw_arena_block *nb = a->spare;
+        if (nb) {
+            a->spare = nb->next;
+        } else {
+            nb = block_alloc(sizeof *nb + sz);
+            if (!nb) oom(sz);
+            nb->size = sz;
+            a->total += sz;
+        }
         nb->used = 0;
         nb->next = b;
         a->head = nb;
-        a->total += sz;
         b = nb;
     }
     void *p = b->data + b->used;

@@ -13,6 +13,7 @@ extern "C" {
 typedef struct cw_arena_block cw_arena_block;
 typedef struct cw_arena {
     cw_arena_block *head;
+    cw_arena_block *spare; /* blocks kept by cw_arena_reset for reuse */
     size_t block_size; /* default size of new blocks */
     size_t total;      /* bytes reserved from the system */
     unsigned long long gen; /* unique per init/free cycle (caches keyed on an arena use it) */
@@ -20,6 +21,9 @@ typedef struct cw_arena {
 
 void cw_arena_init(cw_arena *a, size_t block_size); /* 0 = 64 KiB */
 void cw_arena_free(cw_arena *a);                    /* frees all blocks; a is reusable after init */
+/* Forget everything allocated, keeping the blocks of the default size for
+ * reuse (a scratch arena refilled per batch: no new pages to fault in). */
+void cw_arena_reset(cw_arena *a);
 void *cw_arena_alloc(cw_arena *a, size_t n);        /* 16-byte aligned, uninitialised */
 void *cw_arena_zalloc(cw_arena *a, size_t n);       /* zero-filled */
 void *cw_arena_alloc_align(cw_arena *a, size_t n, size_t align); /* align: power of two <= 16 */

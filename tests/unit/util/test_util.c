@@ -35,6 +35,35 @@ static void test_arena(void **st)
 }
 
 /* The fast path (text, %s and integers) of cw_arena_printf gives what vsnprintf gives. */
+/* reset keeps the default-size blocks and hands them out again: no new memory
+ * for a scratch arena refilled with the same amount; big blocks are freed */
+static void test_arena_reset(void **st)
+{
+    (void)st;
+    cw_arena a;
+    cw_arena_init(&a, 4096);
+    for (int i = 0; i < 100; i++) memset(cw_arena_alloc(&a, 100), 1, 100);
+    (void)cw_arena_alloc(&a, 100000); /* a block of its own */
+    size_t total = a.total;
+    unsigned long long gen = a.gen;
+    cw_arena_reset(&a);
+    assert_true(a.gen != gen);
+    assert_int_equal(a.total, total - 100000);
+    for (int round = 0; round < 5; round++) {
+        for (int i = 0; i < 100; i++) {
+            char *p = cw_arena_alloc(&a, 100);
+            memset(p, 2, 100);
+            assert_int_equal(((uintptr_t)p) & 15, 0);
+        }
+        char *s = cw_arena_strdup(&a, "kept until the next reset");
+        assert_string_equal(s, "kept until the next reset");
+        assert_int_equal(a.total, total - 100000);
+        cw_arena_reset(&a);
+    }
+    cw_arena_free(&a);
+    assert_int_equal(a.total, 0);
+}
+
 static void test_arena_printf_strs(void **state)
 {
     (void)state;
@@ -213,6 +242,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_arena),
+        cmocka_unit_test(test_arena_reset),
         cmocka_unit_test(test_arena_printf_strs),
         cmocka_unit_test(test_strbuf_json),
         cmocka_unit_test(test_hmap),
