@@ -13,6 +13,8 @@ const cw_command cw_commands[] = {
      cw_cmd_classify_help},
     {"investigate", "read access logs: did anyone outside read or copy the data", cw_cmd_investigate,
      cw_cmd_investigate_help},
+    {"report", "the incident report: exposure, data, actors, gaps, who must be told by when", cw_cmd_report,
+     cw_cmd_report_help},
     {NULL, NULL, NULL, NULL},
 };
 
