@@ -8,16 +8,25 @@ PKGS=(
   libsqlite3-dev libpq-dev libmicrohttpd-dev libcurl4-openssl-dev
   libssl-dev zlib1g-dev libdeflate-dev libcmocka-dev libutf8proc-dev
   clang libclang-rt-14-dev jq ripgrep python3 time
+  chromium nodejs mawk
   python3-fake-factory
 )
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
+# playwright-core for the report's browser test (tests/report/package.json; node_modules is not committed)
+npm_deps() {
+  local d; d="$(cd "$(dirname "$0")/.." && pwd)/tests/report"
+  if command -v npm >/dev/null && [ -f "$d/package-lock.json" ] && [ ! -d "$d/node_modules/playwright-core" ]; then
+    (cd "$d" && npm ci --no-audit --no-fund --loglevel=error >&2) || echo "npm ci in tests/report failed" >&2
+  fi
+}
+if [ ${#missing[@]} -eq 0 ]; then npm_deps; exit 0; fi
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 echo "installing: ${missing[*]}" >&2
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+npm_deps

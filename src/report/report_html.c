@@ -88,8 +88,8 @@ static void timeline(cw_strbuf *sb, const cw_rpt *r)
         int64_t v = s.lo + (s.hi - s.lo) * k / 5;
         double x = X(&s, v);
         cw_sb_printf(sb, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"30\" y2=\"%d\" stroke=\"#d9dde5\"/>"
-                         "<text class=\"tl-axis\" x=\"%.1f\" y=\"22\" text-anchor=\"middle\">%.16s</text>",
-                     x, x, height - 20, x, t(v, a, sizeof a));
+                         "<text class=\"tl-axis\" x=\"%.1f\" y=\"22\" text-anchor=\"%s\">%.16s</text>",
+                     x, x, height - 20, x, k == 5 ? "end" : "middle", t(v, a, sizeof a));
     }
     for (size_t i = 0; i < r->nwindows; i++) {
         const cw_rpt_window *w = &r->windows[i];
@@ -286,11 +286,13 @@ int cw_rpt_write_html(FILE *out, const cw_rpt *r)
         num_cell(&sb, x->bytes_sent);
         num_cell(&sb, x->denied);
         cw_sb_adds(&sb, "<td class=\"small\">");
-        for (size_t k = 0; k < x->nobjects; k++) {
+        size_t shown = x->nobjects < 5 ? x->nobjects : 5;
+        uint64_t all = x->full_copies ? x->full_copies : x->objects_read;
+        for (size_t k = 0; k < shown; k++) {
             if (k) cw_sb_adds(&sb, "<br>");
             h(&sb, x->objects[k]);
         }
-        if (x->nobjects < (x->full_copies ? x->full_copies : x->objects_read)) cw_sb_adds(&sb, "<br>&hellip;");
+        if (shown < all) cw_sb_printf(&sb, "<br>&hellip; %llu more (see the JSON report)", (unsigned long long)(all - shown));
         cw_sb_adds(&sb, "</td></tr>");
     }
     cw_sb_adds(&sb, "</tbody></table><h2>What the logs cannot show</h2><table id=\"gaps\" class=\"sortable\"><thead><tr><th>investigation</th>"
