@@ -61,7 +61,7 @@ echo "load before: $(cut -d' ' -f1-3 /proc/loadavg) ($(nproc) cores)"
 for r in $(seq 1 "$ROUNDS"); do
   timed s3 "$BIN" investigate "${args[@]}" "$s3"
   timed mawk sh -c "cat '$s3'/* | mawk '\$2 == \"dealer-exports\" && \$6 == \"-\" && \$8 == \"REST.GET.OBJECT\" {n++} END {print n+0}'"
-  timed mawkf mawk '$2 == "dealer-exports" && $6 == "-" && $8 == "REST.GET.OBJECT" {n++} END {print n+0}' "$s3"/
+  timed mawkf mawk '$2 == "dealer-exports" && $6 == "-" && $8 == "REST.GET.OBJECT" {n++} END {print n+0}' "$s3"/*
   timed ct "$BIN" investigate "${args[@]}" "$ct"
   timed half "$BIN" investigate "${args[@]}" "$half"
 done

@@ -11,6 +11,7 @@
 #include "../json/json.h"
 #include "../util/arena.h"
 #include "../util/diag.h"
+#include "../util/walk.h"
 #include "cli.h"
 
 void cw_cmd_investigate_help(FILE *out)
@@ -170,55 +171,6 @@ static int list_or_file(const char *opt, const char *arg, strlist *out)
     return 0;
 }
 
-static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
-
-/* Log files under a directory, sorted, recursively (symlinked directories are
- * not followed). */
-static int walk(const char *dir, strlist *out, int depth);
-
-static int add_input(const char *p, strlist *out, int depth)
-{
-    struct stat st;
-    if (strcmp(p, "-") != 0 && stat(p, &st) == 0 && S_ISDIR(st.st_mode)) return walk(p, out, depth);
-    sl_add(out, p, strlen(p));
-    return 0;
-}
-
-#include <dirent.h>
-static int walk(const char *dir, strlist *out, int depth)
-{
-    if (depth > 64) {
-        cw_warn("%s: directories nested deeper than 64; not descending", dir);
-        return 0;
-    }
-    DIR *d = opendir(dir);
-    if (!d) {
-        cw_error("%s: cannot open directory: %s", dir, strerror(errno));
-        return -1;
-    }
-    strlist names = {0};
-    struct dirent *e;
-    while ((e = readdir(d)))
-        if (e->d_name[0] != '.') sl_add(&names, e->d_name, strlen(e->d_name));
-    closedir(d);
-    qsort(names.v, names.n, sizeof *names.v, cmp_str);
-    int rc = 0;
-    for (size_t i = 0; i < names.n; i++) {
-        size_t l = strlen(dir) + strlen(names.v[i]) + 2;
-        char *p = cw_xmalloc(l);
-        snprintf(p, l, "%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/", names.v[i]);
-        struct stat st;
-        if (lstat(p, &st) == 0 && S_ISDIR(st.st_mode)) {
-            if (walk(p, out, depth + 1) < 0) rc = -1;
-        } else if (stat(p, &st) == 0 && S_ISREG(st.st_mode)) {
-            sl_add(out, p, strlen(p));
-        }
-        free(p);
-    }
-    sl_free(&names);
-    return rc;
-}
-
 int cw_cmd_investigate(int argc, char **argv)
 {
     strlist res = {0}, org = {0}, trusted = {0}, inputs = {0};
@@ -239,7 +191,7 @@ int cw_cmd_investigate(int argc, char **argv)
         val = argv[++i];                                                                               \
     } while (0)
         if (dashdash || a[0] != '-' || strcmp(a, "-") == 0) {
-            if (add_input(a, &inputs, 0) < 0) goto out;
+            sl_add(&inputs, a, strlen(a));
         } else if (strcmp(a, "--") == 0) {
             dashdash = true;
         } else if (strcmp(a, "--resource") == 0) {
@@ -316,6 +268,14 @@ int cw_cmd_investigate(int argc, char **argv)
     if (!org.n && !quiet)
         cw_warn("investigate: no --org-accounts: only the resource owner's account (as CloudTrail names it) is "
                 "internal; every other account counts as external");
+    /* files and directories (walked as scan and classify walk them) */
+    cw_walk_list files = {0};
+    cw_diags wd;
+    cw_diags_init(&wd);
+    cw_walk_opts wo = {0};
+    size_t werr = cw_walk((const char *const *)inputs.v, inputs.n, &wo, &files, &wd);
+    if (wd.n && !quiet) cw_diags_print(&wd);
+    cw_diags_free(&wd);
     cw_fx_opts o = {0};
     o.resources = (const char *const *)res.v, o.nresources = res.n;
     o.windows = wins, o.nwindows = nwins;
@@ -327,11 +287,13 @@ int cw_cmd_investigate(int argc, char **argv)
     cw_fx_inv *inv = cw_fx_inv_new(&o, err, sizeof err);
     if (!inv) {
         cw_error("investigate: %s", err);
+        cw_walk_list_free(&files);
         goto out;
     }
-    int unreadable = 0;
-    for (size_t i = 0; i < inputs.n; i++)
-        if (cw_fx_read_file(inv, inputs.v[i], unit) < 0) unreadable++;
+    int unreadable = (int)werr;
+    for (size_t i = 0; i < files.n; i++)
+        if (cw_fx_read_file(inv, files.v[i], unit) < 0) unreadable++;
+    cw_walk_list_free(&files);
     const cw_fx_result *r = cw_fx_finish(inv);
     if (!quiet && r->problems->n) cw_diags_print(r->problems);
     FILE *out = stdout;
