@@ -32,6 +32,7 @@ void cw_rpt_free(cw_rpt *r)
     free(r->cats);
     free(r->countries);
     free(r->actors);
+    for (size_t i = 0; i < r->ninvs; i++) free(r->invs[i].gaps);
     free(r->invs);
     free(r->findings);
     free(r->obls);
