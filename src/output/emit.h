@@ -81,7 +81,9 @@ extern size_t cw_out_parallel_min;
 typedef void (*cw_out_item_fn)(cw_jw *w, const cw_finding *f, const void *ctx);
 void cw_out_items(cw_emit *e, cw_jw *w, const cw_findings *fs, const cw_output_opts *o, cw_out_item_fn fn,
                   const void *ctx);
-/* Stable 128-bit fingerprint of (rule id, resource id) as 32 lowercase hex digits. */
+/* Stable 128-bit fingerprint of (rule id, resource type, resource id, id, account,
+ * region) as 32 lowercase hex digits: unique per finding of a scan, the same
+ * across scans (SARIF fingerprints, OCSF finding_info.uid, baselines). */
 void cw_out_fingerprint(const cw_finding *f, char out[33]);
 /* Parse ISO 8601 UTC ("2026-01-01T00:00:00Z", fraction and +hh:mm offset
  * accepted) to milliseconds since the epoch; -1 when malformed. */

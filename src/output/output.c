@@ -189,12 +189,19 @@ const char *cw_out_resource_id(const cw_finding *f)
 
 void cw_out_fingerprint(const cw_finding *f, char out[33])
 {
-    const char *r = cw_out_rule_id(f), *id = cw_out_resource_id(f);
-    size_t rl = strlen(r), il = strlen(id);
+    /* everything that identifies the finding: the rule, and the asset as the
+     * model keys it (type + resource id) plus its canonical id, account and
+     * region. Not the evidence (its wording may change between versions).
+     * An Elasticsearch and an OpenSearch domain share an ARN; their type
+     * tells them apart. */
+    const cw_asset *a = f->asset;
+    const char *parts[6] = {cw_out_rule_id(f), a && a->type ? a->type : "", a && a->resource_id ? a->resource_id : "",
+                            cw_out_resource_id(f), a && a->account ? a->account : "", a && a->region ? a->region : ""};
     cw_strbuf sb = CW_STRBUF_INIT;
-    cw_sb_add(&sb, r, rl);
-    cw_sb_addc(&sb, '\x1f');
-    cw_sb_add(&sb, id, il);
+    for (int i = 0; i < 6; i++) {
+        if (i) cw_sb_addc(&sb, '\x1f');
+        cw_sb_adds(&sb, parts[i]);
+    }
     uint64_t h1 = cw_hash_bytes(sb.buf, sb.len);
     cw_sb_addc(&sb, '\x1e'); /* a second, independent-enough hash for 128 bits */
     uint64_t h2 = cw_hash_bytes(sb.buf, sb.len);

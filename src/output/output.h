@@ -28,6 +28,9 @@ typedef struct cw_output_fmt {
     int (*write)(FILE *out, const cw_scan_info *info, const cw_findings *f, const cw_output_opts *o);
 } cw_output_fmt;
 
+/* The finding's stable fingerprint (32 hex digits), as SARIF and OCSF write it. */
+void cw_out_fingerprint(const cw_finding *f, char out[33]);
+
 extern const cw_output_fmt cw_output_formats[]; /* terminated by {NULL} */
 const cw_output_fmt *cw_output_find(const char *name);
 #endif

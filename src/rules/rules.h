@@ -34,6 +34,13 @@ const cw_rule_meta *cw_rules_find(const cw_ruleset *rs, const char *id);
  * Expired exceptions produce a warning diagnostic once each. */
 void cw_rules_eval(const cw_ruleset *rs, const cw_assets *s, cw_arena *a, cw_findings *out,
                    cw_diags *d);
+/* Narrow the enabled rules to those keep() accepts (scan --rule, --skip-rule,
+ * --category): done once, after loading and before evaluating. Returns the
+ * number of rules still enabled. */
+size_t cw_rules_select(cw_ruleset *rs, bool (*keep)(const cw_rule_meta *m, void *ctx), void *ctx);
+/* Up to max ids of rules (enabled or not) closest to id by edit distance
+ * (for "did you mean"); returns how many were written. */
+size_t cw_rules_suggest(const cw_ruleset *rs, const char *id, const char **out, size_t max);
 /* The projection a scan with rs parses records with (see cw_jproj in
  * json.h), frozen, in a: what any rule (enabled or not), evidence template or
  * exception reads, what the analyzers declare and what the adapters read

@@ -15,6 +15,7 @@
 
 #include "../analyze/analyze.h"
 #include "rules_int.h"
+#include "../ingest/aws_types.h"
 
 enum { F_TITLE, F_DESC, F_SEV, F_CAT, F_RES, F_COND, F_EVID, F_REMED, F_REFS, F_COMPL, F_ENABLED, NF };
 static const char *const rule_keys[] = {"title", "description", "severity", "category", "resource",
@@ -364,6 +365,21 @@ static void do_rule(loader *L, const cw_ynode *it)
                 if (!valid_type(tn->str)) {
                     YERR(L, tn, "resource type '%s' should look like AWS::Service::Type (or be \"*\")", tn->str);
                     ok = false;
+                } else if (strcmp(tn->str, "*") != 0 && strncmp(tn->str, "AWS::", 5) == 0 &&
+                           !cw_aws_type_known(tn->str)) {
+                    /* a near miss of a type AWS Config records is a typo (the rule would never
+                     * match); a type far from every known one may be newer than our list */
+                    const char *near = cw_aws_type_suggest(tn->str);
+                    if (near) {
+                        YERR(L, tn, "resource type '%s' is not one AWS Config records; did you mean '%s'?",
+                             tn->str, near);
+                        ok = false;
+                    } else {
+                        cw_ydiag(L->d, CW_DIAG_WARNING, tn->src, tn->off,
+                                 "resource type '%s' is not in cloudwarden's list of the types AWS Config records "
+                                 "(see 'cloudwarden types --all'); the rule matches only if inventories use it",
+                                 tn->str);
+                    }
                 }
             }
             if (!ok) {

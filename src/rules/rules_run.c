@@ -32,6 +32,38 @@ const cw_rule_meta *cw_rules_meta(const cw_ruleset *rs, size_t i)
     return rs && i < rs->nenabled ? &rs->enabled[i]->meta : NULL;
 }
 
+size_t cw_rules_select(cw_ruleset *rs, bool (*keep)(const cw_rule_meta *m, void *ctx), void *ctx)
+{
+    if (!rs) return 0;
+    size_t k = 0;
+    for (size_t i = 0; i < rs->nenabled; i++)
+        if (keep(&rs->enabled[i]->meta, ctx)) rs->enabled[k++] = rs->enabled[i];
+    rs->nenabled = k;
+    return k;
+}
+
+size_t cw_rules_suggest(const cw_ruleset *rs, const char *id, const char **out, size_t max)
+{
+    if (!rs || !max) return 0;
+    size_t il = strlen(id), n = 0;
+    size_t best[8];
+    if (max > 8) max = 8;
+    for (size_t i = 0; i < rs->nrules; i++) {
+        const char *c = rs->rules[i]->meta.id;
+        size_t cl = strlen(c);
+        size_t dist = cw_edit_distance(id, il, c, cl);
+        /* close enough to be a typo: a third of the length, or a shared prefix/suffix */
+        bool near = dist <= (il > cl ? il : cl) / 3 || (il >= 6 && (strstr(c, id) || strstr(id, c)));
+        if (!near) continue;
+        size_t j = n < max ? n++ : max;
+        if (j == max && dist >= best[max - 1]) continue;
+        if (j == max) j = max - 1;
+        while (j > 0 && best[j - 1] > dist) best[j] = best[j - 1], out[j] = out[j - 1], j--;
+        best[j] = dist, out[j] = c;
+    }
+    return n;
+}
+
 const cw_rule_meta *cw_rules_find(const cw_ruleset *rs, const char *id)
 {
     cw_rule *r = rs ? cw_hmap_get(&rs->by_id, id, strlen(id)) : NULL;

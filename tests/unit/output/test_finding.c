@@ -214,6 +214,16 @@ static void test_fingerprint(void **st)
     assert_int_equal(strlen(h1), 32);
     assert_string_equal(h1, h1b);
     assert_string_not_equal(h1, h2); /* "ab"+"c" vs "a"+"bc": separator matters */
+    /* issue 9 item 12: an Elasticsearch and an OpenSearch domain with one ARN */
+    const char *arn = "arn:aws:es:eu-west-1:111122223333:domain/dealers";
+    cw_rule_meta pub = {.id = "aws-search-domain-public"};
+    cw_asset es = {.type = "AWS::Elasticsearch::Domain", .id = arn, .resource_id = "dealers"};
+    cw_asset os = {.type = "AWS::OpenSearch::Domain", .id = arn, .resource_id = "dealers"};
+    cw_finding fe = {&pub, &es, NULL, NULL}, fo = {&pub, &os, NULL, NULL};
+    char he[33], ho[33];
+    cw_out_fingerprint(&fe, he);
+    cw_out_fingerprint(&fo, ho);
+    assert_string_not_equal(he, ho);
 }
 
 int main(void)
