@@ -11,13 +11,16 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "config_file.h"
 #include "scan_inputs.h"
+#include "scan_select.h"
 #include "../analyze/analyze.h"
 #include "../ingest/ingest.h"
 #include "../output/output.h"
 #include "../rules/rules.h"
 #include "../util/diag.h"
 #include "../util/strbuf.h"
+#include "../util/timeutil.h"
 #include "../util/walk.h"
 
 void cw_cmd_scan_help(FILE *out)
@@ -47,6 +50,24 @@ void cw_cmd_scan_help(FILE *out)
             "      --full-records      build every field of every record (by default fields that no\n"
             "                          rule or analyzer reads are skipped while parsing)\n"
             "      --stats             print the time of each stage and the peak memory on standard error\n"
+            "\n"
+            "selecting (GLOB: shell pattern, * ? [..]; each option repeatable):\n"
+            "      --rule GLOB         run only the rules whose id matches\n"
+            "      --skip-rule GLOB    do not run the rules whose id matches\n"
+            "      --category GLOB     run only the rules of a category (public-access, encryption, ...)\n"
+            "      --type GLOB         report only findings on resources of a type (AWS::S3::*)\n"
+            "      --account GLOB      report only findings on resources of an account\n"
+            "      --region GLOB       report only findings on resources of a region\n"
+            "      --include GLOB      in directories, read only files whose name (or path below the\n"
+            "                          directory, when GLOB has a '/') matches; ** spans directories\n"
+            "      --exclude GLOB      in directories, skip matching files and directories\n"
+            "      --ignore-file FILE  suppress findings listed in FILE (rule, resource, reason, expires);\n"
+            "                          default: .cloudwarden-ignore.yaml when it exists\n"
+            "      --no-ignore-file    do not read .cloudwarden-ignore.yaml\n"
+            "      --baseline FILE     report only findings that are not in FILE (from --baseline-out)\n"
+            "      --baseline-out FILE record this scan's findings in FILE as a baseline\n"
+            "      --config FILE       read options from FILE (default: .cloudwarden.yaml when it exists)\n"
+            "      --no-config         do not read .cloudwarden.yaml\n"
             "  -q, --quiet             no progress and no summary on standard error\n"
             "  -h, --help              this help\n"
             "\n"
@@ -61,6 +82,7 @@ typedef struct scan_opts {
     size_t nrules;
     int builtin, quiet, show_suppressed, stats, full_records;
     int fail_on, min_sev; /* -1 = unset */
+    cw_scan_select *sel;  /* filters, ignore file, baseline (scan_select.c) */
 } scan_opts;
 
 typedef struct progress {
@@ -103,22 +125,30 @@ static void iso_now(char *buf, size_t n)
     strftime(buf, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
+static const struct option scan_lo[] = {
+    {"format", required_argument, 0, 'f'},     {"output", required_argument, 0, 'o'},
+    {"rules", required_argument, 0, 'r'},      {"no-builtin", no_argument, 0, 1},
+    {"fail-on", required_argument, 0, 2},      {"min-severity", required_argument, 0, 3},
+    {"input-format", required_argument, 0, 4}, {"show-suppressed", no_argument, 0, 5},
+    {"today", required_argument, 0, 6},        {"color", required_argument, 0, 7},
+    {"quiet", no_argument, 0, 'q'},            {"threads", required_argument, 0, 8},
+    {"stats", no_argument, 0, 9},              {"full-records", no_argument, 0, 10},
+    {"rule", required_argument, 0, 200},      {"skip-rule", required_argument, 0, 201},
+    {"category", required_argument, 0, 202},  {"type", required_argument, 0, 203},
+    {"account", required_argument, 0, 204},   {"region", required_argument, 0, 205},
+    {"include", required_argument, 0, 206},   {"exclude", required_argument, 0, 207},
+    {"ignore-file", required_argument, 0, 208}, {"no-ignore-file", no_argument, 0, 209},
+    {"baseline", required_argument, 0, 210},  {"baseline-out", required_argument, 0, 211},
+    {"config", required_argument, 0, 212},    {"no-config", no_argument, 0, 213},
+    {0, 0, 0, 0},
+};
+
 static int parse_opts(int argc, char **argv, scan_opts *o, int *first_input)
 {
-    static const struct option lo[] = {
-        {"format", required_argument, 0, 'f'},     {"output", required_argument, 0, 'o'},
-        {"rules", required_argument, 0, 'r'},      {"no-builtin", no_argument, 0, 1},
-        {"fail-on", required_argument, 0, 2},      {"min-severity", required_argument, 0, 3},
-        {"input-format", required_argument, 0, 4}, {"show-suppressed", no_argument, 0, 5},
-        {"today", required_argument, 0, 6},        {"color", required_argument, 0, 7},
-        {"quiet", no_argument, 0, 'q'},            {"threads", required_argument, 0, 8},
-        {"stats", no_argument, 0, 9},              {"full-records", no_argument, 0, 10},
-        {0, 0, 0, 0},
-    };
     optind = 1;
     opterr = 0;
     int c;
-    while ((c = getopt_long(argc, argv, "f:o:r:q", lo, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "f:o:r:q", scan_lo, NULL)) != -1) {
         cw_severity sev;
         switch (c) {
         case 'f': o->format = optarg; break;
@@ -141,10 +171,8 @@ static int parse_opts(int argc, char **argv, scan_opts *o, int *first_input)
         case 4: o->input_format = optarg; break;
         case 5: o->show_suppressed = 1; break;
         case 6: {
-            int y, m, dd;
-            char extra;
-            if (sscanf(optarg, "%4d-%2d-%2d%c", &y, &m, &dd, &extra) != 3 || m < 1 || m > 12 || dd < 1 || dd > 31) {
-                cw_error("--today: '%s' is not a date; expected YYYY-MM-DD", optarg);
+            if (strlen(optarg) != 10 || cw_time_parse(optarg, 10) == CW_TIME_UNKNOWN) {
+                cw_error("--today: '%s' is not a date; expected YYYY-MM-DD (a day that exists)", optarg);
                 return -1;
             }
             o->today = optarg;
@@ -170,6 +198,19 @@ static int parse_opts(int argc, char **argv, scan_opts *o, int *first_input)
             cw_ingest_threads = (int)t;
             break;
         }
+        case 200: cw_strv_push(&o->sel->rule, optarg); break;
+        case 201: cw_strv_push(&o->sel->skip_rule, optarg); break;
+        case 202: cw_strv_push(&o->sel->category, optarg); break;
+        case 203: cw_strv_push(&o->sel->type, optarg); break;
+        case 204: cw_strv_push(&o->sel->account, optarg); break;
+        case 205: cw_strv_push(&o->sel->region, optarg); break;
+        case 206: cw_strv_push(&o->sel->include, optarg); break;
+        case 207: cw_strv_push(&o->sel->exclude, optarg); break;
+        case 208: o->sel->ignore_file = optarg; break;
+        case 209: o->sel->no_ignore_file = true; break;
+        case 210: o->sel->baseline = optarg; break;
+        case 211: o->sel->baseline_out = optarg; break;
+        case 212: case 213: break; /* read by cw_config_apply */
         default:
             if (optopt) cw_error("scan: option '-%c' %s; see 'cloudwarden scan --help'", optopt,
                                  strchr("for", optopt) ? "needs a value" : "is unknown");
@@ -182,15 +223,19 @@ static int parse_opts(int argc, char **argv, scan_opts *o, int *first_input)
     return 0;
 }
 
-int cw_cmd_scan(int argc, char **argv)
+static int scan_run(int argc, char **argv, const cw_config *cfg, cw_scan_select *sel)
 {
-    scan_opts o = {.format = "table", .builtin = 1, .fail_on = -1, .min_sev = -1, .color = "auto"};
+    scan_opts o = {.format = "table", .builtin = 1, .fail_on = -1, .min_sev = -1, .color = "auto", .sel = sel};
     int first;
     if (parse_opts(argc, argv, &o, &first) < 0) {
+        cw_config_blame(cfg, optind - 1);
         free(o.rules);
         return CW_EXIT_USAGE;
     }
-    if (first >= argc) {
+    const char *const *inputs = (const char *const *)argv + first; /* or the config file's */
+    size_t ninputs = (size_t)(argc - first);
+    if (!ninputs && cfg->ninputs) inputs = (const char *const *)cfg->inputs, ninputs = cfg->ninputs;
+    if (!ninputs) {
         cw_error("scan: no input; usage: cloudwarden scan [options] INPUT... (see --help)");
         free(o.rules);
         return CW_EXIT_USAGE;
@@ -221,6 +266,20 @@ int cw_cmd_scan(int argc, char **argv)
         return CW_EXIT_USAGE;
     }
     cw_diags_free(&rd);
+    /* filters, ignore file and baseline: every error now, before any work */
+    if (cw_scan_select_prepare(sel, cw_scan_today(o.today)) < 0 || cw_scan_select_rules(sel, rs) < 0) {
+        cw_rules_free(rs);
+        free(o.rules);
+        return CW_EXIT_USAGE;
+    }
+    cw_scan_select_check_types(sel, rs);
+    if (cw_rules_count(rs) == 0) {
+        cw_error("scan: no rule to run (%s); nothing scanned", o.builtin ? "every rule is disabled"
+                                                                        : "--no-builtin and no --rules pack");
+        cw_rules_free(rs);
+        free(o.rules);
+        return CW_EXIT_USAGE;
+    }
 
     /* the output file: one that cannot be written fails now, not after the scan */
     cw_outfile of = {.fd = -1};
@@ -237,7 +296,7 @@ int cw_cmd_scan(int argc, char **argv)
     cw_diags d;
     cw_diags_init(&d);
     cw_walk_list wl = {0};
-    cw_scan_walk((const char *const *)argv + first, (size_t)(argc - first), to_file ? &of : NULL, NULL, NULL, &wl, &d);
+    cw_scan_walk(inputs, ninputs, to_file ? &of : NULL, sel->include.v, sel->exclude.v, &wl, &d);
     char **files = wl.v;
     size_t nfiles = wl.n;
     if (to_file) cw_outfile_prepare(&of, files, nfiles);
@@ -283,6 +342,7 @@ int cw_cmd_scan(int argc, char **argv)
     double t_rules = now_s(), c_rules = o.stats ? cpu_s() : 0;
     cw_diags_print(&ed);
     size_t eval_errors = ed.errors;
+    int rc_select = CW_EXIT_OK;
     cw_diags_free(&ed);
     if (o.min_sev >= 0) {
         size_t k = 0;
@@ -290,6 +350,7 @@ int cw_cmd_scan(int argc, char **argv)
             if ((int)fs.v[i].rule->severity >= o.min_sev) fs.v[k++] = fs.v[i];
         fs.n = k;
     }
+    if (cw_scan_select_findings(sel, &fs, started) < 0) rc_select = CW_EXIT_USAGE;
     cw_findings_sort(&fs);
     double t_eval = now_s(), c_eval = o.stats ? cpu_s() : 0;
 
@@ -298,8 +359,8 @@ int cw_cmd_scan(int argc, char **argv)
     const cw_rule_meta **metas = cw_xcalloc(nrules + 1, sizeof *metas);
     for (size_t i = 0; i < nrules; i++) metas[i] = cw_rules_meta(rs, i);
     size_t live = cw_assets_live_count(&assets);
-    cw_scan_info info = {.tool_version = CW_VERSION, .started = started, .inputs = (const char *const *)argv + first,
-                         .ninputs = (size_t)(argc - first), .assets = live, .rules = metas, .nrules = nrules};
+    cw_scan_info info = {.tool_version = CW_VERSION, .started = started, .inputs = inputs,
+                         .ninputs = ninputs, .assets = live, .rules = metas, .nrules = nrules};
     FILE *out = stdout;
     int rc = CW_EXIT_OK;
     if (to_file) {
@@ -370,14 +431,16 @@ int cw_cmd_scan(int argc, char **argv)
                 live, live == 1 ? "" : "s", nfiles, nfiles == 1 ? "" : "s", st.bytes / 1e6, nrules, t1 - t0,
                 t_load - t0, t_eval - t_load, shown, shown == 1 ? "" : "s", by_sev[4], by_sev[3], by_sev[2],
                 by_sev[1], by_sev[0], suppressed ? "" : "\n");
-        if (suppressed) fprintf(stderr, ", %zu suppressed by exceptions\n", suppressed);
+        if (suppressed) fprintf(stderr, ", %zu suppressed (exceptions, ignore file, baseline; --show-suppressed lists them)\n", suppressed);
         if (input_errors)
             fprintf(stderr, "cloudwarden: %zu input error%s (see above); findings cover the records that loaded\n",
                     input_errors, input_errors == 1 ? "" : "s");
         if (eval_errors)
             fprintf(stderr, "cloudwarden: %zu rule evaluation error%s (see above); the findings may be incomplete\n",
                     eval_errors, eval_errors == 1 ? "" : "s");
+        cw_scan_select_summary(sel);
     }
+    if (rc == CW_EXIT_OK && rc_select) rc = rc_select;
     if (rc == CW_EXIT_OK) {
         if (input_errors || eval_errors) rc = CW_EXIT_USAGE;
         else if (o.fail_on >= 0 && worst >= o.fail_on) rc = CW_EXIT_FINDINGS;
@@ -391,5 +454,17 @@ int cw_cmd_scan(int argc, char **argv)
     cw_walk_list_free(&wl);
     cw_diags_free(&d);
     free(o.rules);
+    return rc;
+}
+
+int cw_cmd_scan(int argc, char **argv)
+{
+    cw_config cfg; /* .cloudwarden.yaml or --config: its options come first */
+    if (cw_config_apply(&cfg, argc, argv, scan_lo) < 0) return CW_EXIT_USAGE;
+    cw_scan_select sel;
+    cw_scan_select_init(&sel);
+    int rc = scan_run(cfg.argc, cfg.argv, &cfg, &sel);
+    cw_scan_select_free(&sel);
+    cw_config_free(&cfg);
     return rc;
 }

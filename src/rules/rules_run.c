@@ -42,6 +42,30 @@ size_t cw_rules_select(cw_ruleset *rs, bool (*keep)(const cw_rule_meta *m, void 
     return k;
 }
 
+/* Every '-'-separated word of a (at least two) is a word of b:
+ * "aws-s3-versioning" and "aws-s3-bucket-versioning-disabled". */
+static bool words_within(const char *a, const char *b)
+{
+    int words = 0;
+    for (const char *p = a; *p;) {
+        const char *e = strchr(p, '-');
+        size_t n = e ? (size_t)(e - p) : strlen(p);
+        if (n) {
+            bool found = false;
+            for (const char *q = b; *q && !found;) {
+                const char *f = strchr(q, '-');
+                size_t m = f ? (size_t)(f - q) : strlen(q);
+                found = m == n && memcmp(p, q, n) == 0;
+                q += m + (f != NULL);
+            }
+            if (!found) return false;
+            words++;
+        }
+        p += n + (e != NULL);
+    }
+    return words >= 2;
+}
+
 size_t cw_rules_suggest(const cw_ruleset *rs, const char *id, const char **out, size_t max)
 {
     if (!rs || !max) return 0;
@@ -53,7 +77,8 @@ size_t cw_rules_suggest(const cw_ruleset *rs, const char *id, const char **out, 
         size_t cl = strlen(c);
         size_t dist = cw_edit_distance(id, il, c, cl);
         /* close enough to be a typo: a third of the length, or a shared prefix/suffix */
-        bool near = dist <= (il > cl ? il : cl) / 3 || (il >= 6 && (strstr(c, id) || strstr(id, c)));
+        bool near = dist <= (il > cl ? il : cl) / 3 || (il >= 6 && (strstr(c, id) || strstr(id, c))) ||
+                    words_within(id, c);
         if (!near) continue;
         size_t j = n < max ? n++ : max;
         if (j == max && dist >= best[max - 1]) continue;
