@@ -21,6 +21,8 @@ void cw_cmd_scan_help(FILE *out);
 int cw_cmd_rules(int argc, char **argv);
 void cw_cmd_rules_help(FILE *out);
 int cw_cmd_classify(int argc, char **argv);
+int cw_cmd_types(int argc, char **argv);
+void cw_cmd_types_help(FILE *out);
 void cw_cmd_classify_help(FILE *out);
 int cw_cmd_investigate(int argc, char **argv);
 void cw_cmd_investigate_help(FILE *out);

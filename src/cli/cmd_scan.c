@@ -14,6 +14,7 @@
 #include "config_file.h"
 #include "scan_inputs.h"
 #include "scan_select.h"
+#include "types_cover.h"
 #include "../analyze/analyze.h"
 #include "../ingest/ingest.h"
 #include "../output/output.h"
@@ -439,6 +440,13 @@ static int scan_run(int argc, char **argv, const cw_config *cfg, cw_scan_select 
             fprintf(stderr, "cloudwarden: %zu rule evaluation error%s (see above); the findings may be incomplete\n",
                     eval_errors, eval_errors == 1 ? "" : "s");
         cw_scan_select_summary(sel);
+        cw_types_cov cov;
+        cw_types_coverage(&assets, rs, &cov);
+        if (cov.uncovered_types)
+            fprintf(stderr,
+                    "cloudwarden: %zu of %zu resource types in the inputs (%zu of %zu assets) have no rule; "
+                    "'cloudwarden types INPUT...' lists them\n",
+                    cov.uncovered_types, cov.types, cov.uncovered_assets, cov.assets);
     }
     if (rc == CW_EXIT_OK && rc_select) rc = rc_select;
     if (rc == CW_EXIT_OK) {

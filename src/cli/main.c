@@ -9,6 +9,8 @@ const cw_command cw_commands[] = {
     {"scan", "evaluate rule packs over cloud inventories and report findings", cw_cmd_scan,
      cw_cmd_scan_help},
     {"rules", "list, show, test and document rule packs", cw_cmd_rules, cw_cmd_rules_help},
+    {"types", "the resource types understood, with their rules; or those of inventories", cw_cmd_types,
+     cw_cmd_types_help},
     {"classify", "find and count customer data (PII, VINs, plates) in files", cw_cmd_classify,
      cw_cmd_classify_help},
     {"investigate", "read access logs: did anyone outside read or copy the data", cw_cmd_investigate,

@@ -284,6 +284,31 @@ def _():
     assert re.search(re.escape(bad3) + r":2:1: error: YAML:", err), err
 
 
+@case("types")
+def _():
+    rc, out, err = run(["types"])
+    ok(rc, err, 0)
+    assert re.search(r"^AWS::S3::Bucket +\d+ +.*aws-s3-bucket-public-read", out, re.M), out
+    rc, out, err = run(["types", "--all", "-f", "json"])
+    ok(rc, err, 0)
+    doc = json.loads(out)
+    assert len(doc["types"]) > 500 and doc["uncovered"] > 400, (len(doc["types"]), doc["uncovered"])
+    assert {"type": "AWS::SQS::Queue", "known_to_aws_config": True, "rules": [], "facts": []} in doc["types"]
+    # an inventory with a type no rule covers: counted by `types INPUT` and by the scan summary
+    snap = json.loads(open(os.path.join(ESTATE, "snapshot.json")).read())
+    extra = dict(snap["configurationItems"][0], resourceType="AWS::SQS::Queue", resourceId="q1",
+                 ARN="arn:aws:sqs:us-east-1:111122223333:q1", configuration={})
+    snap["configurationItems"].append(extra)
+    inp = write("types/snap.json", json.dumps(snap))
+    rc, out, err = run(["types", "-f", "json", inp])
+    ok(rc, err, 0)
+    doc = json.loads(out)
+    q = [t for t in doc["types"] if t["type"] == "AWS::SQS::Queue"]
+    assert q and q[0]["assets"] == 1 and q[0]["rules"] == [] and doc["uncovered_assets"] == 1, doc
+    rc, out, err = run(["scan", "--no-config", "--no-ignore-file", inp])
+    assert re.search(r"1 of \d+ resource types in the inputs \(1 of \d+ assets\) have no rule", err), err
+
+
 @case("usage-small")
 def _():
     rc, out, err = run(["scan", "--no-config", "--today", "2026-02-31", ESTATE])
