@@ -157,11 +157,13 @@ int cw_config_apply(cw_config *c, int argc, char **argv, const struct option *lo
         if (named && stat(file, &st) != 0) {
             cw_error("--config: cannot read '%s': %s", file, strerror(errno));
             free(b.v), free(b.origin);
+            cw_config_free(c);
             return -1;
         }
         c->file = cw_arena_strdup(&c->a, file);
         if (read_file(c, lo, &b) < 0) {
             free(b.v), free(b.origin);
+            cw_config_free(c);
             return -1;
         }
     }

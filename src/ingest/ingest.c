@@ -94,7 +94,7 @@ static int ingest_serial(cw_assets *s, cw_jreader *r, const char *path, const cw
         st->records++;
         if (!ad && !(ad = sniff(cw_jreader_header(r), rec.value))) {
             not_recognised(d, path, &rec);
-            if (cw_ingest_findings_report(NULL, rec.value)) return 0;
+            if (cw_ingest_findings_report(NULL, rec.value)) break; /* skipped with a note */
             st->errors++;
             rc = -1;
             break;
