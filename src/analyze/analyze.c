@@ -17,6 +17,7 @@
 #define SG "AWS::EC2::SecurityGroup"
 #define SNAP "AWS::RDS::DBSnapshot,AWS::RDS::DBClusterSnapshot,AWS::Redshift::ClusterSnapshot"
 #define OS "AWS::Elasticsearch::Domain,AWS::OpenSearch::Domain"
+#define ACCESS_TYPES S3
 
 const cw_fact_def cw_fact_defs[] = {
     /* common */
@@ -45,9 +46,15 @@ const cw_fact_def cw_fact_defs[] = {
     {"s3.policy.public", CW_VT_BOOL, S3,
      "The bucket policy alone lets outsiders perform some S3 action (before RestrictPublicBuckets)."},
     {"s3.policy.reason", CW_VT_STR, S3, "Why the bucket policy is or is not public."},
-    {"s3.policy.cross_account", CW_VT_BOOL, S3, "The bucket policy grants access to named principals of other accounts."},
+    {"s3.policy.cross_account", CW_VT_BOOL, S3,
+     "The bucket policy grants access to named principals of other accounts, and RestrictPublicBuckets does not block "
+     "it (it does when S3 rates the policy public)."},
     {"s3.policy.external_principals", CW_VT_LIST, S3,
      "Accounts, IAM ARNs and identity providers outside the owner account named by Allow statements."},
+    {"s3.policy.bpa_public", CW_VT_BOOL, S3,
+     "S3's own verdict on the bucket policy (Block Public Access, \"The meaning of public\"): it grants a bad action or an "
+     "unsupported one to anyone but fixed principals or fixed values. RestrictPublicBuckets applies only to such "
+     "policies; it can be true while no stranger gets through (s3.policy.public false)."},
     {"s3.policy.tls_only", CW_VT_BOOL, S3,
      "A Deny for everyone on all S3 actions when aws:SecureTransport is false covers the bucket and its objects."},
     {"s3.block.block_public_acls", CW_VT_BOOL, S3, "BlockPublicAcls is on at bucket or account level (new ACLs only)."},
@@ -63,6 +70,10 @@ const cw_fact_def cw_fact_defs[] = {
     {"s3.logging.enabled", CW_VT_BOOL, S3, "Server access logging has a destination bucket."},
     {"s3.versioning.enabled", CW_VT_BOOL, S3, "Versioning status is Enabled."},
     {"s3.versioning.mfa_delete", CW_VT_BOOL, S3, "MFA delete is enabled."},
+    /* every resource policy */
+    {"access.reevaluate_at", CW_VT_STR, ACCESS_TYPES,
+     "The next instant (ISO 8601, UTC) at which a time condition (aws:CurrentTime, aws:EpochTime) of the resource "
+     "policy changes truth: the access verdicts may change then with no configuration change (re-evaluate then)."},
     /* security groups */
     {"sg.open_to_internet", CW_VT_BOOL, SG, "Some inbound port or protocol is open to every public address."},
     {"sg.internet_ports", CW_VT_LIST, SG,

@@ -64,6 +64,9 @@ void cw_analyze_all(cw_assets *s);
 extern double cw_analyze_seconds[16];
 /* Bytes their arenas took on large inventories (threaded runs; 0 otherwise). */
 extern size_t cw_analyze_bytes[16];
+/* Evaluate time conditions (aws:CurrentTime) at 00:00:00Z of a YYYY-MM-DD day
+ * instead of the real time (`scan --today`); NULL = real time again. */
+void cw_analyze_set_today(const char *day);
 /* Add every analyzer's reads to a projection of configuration items. */
 void cw_analyze_project(cw_arena *a, cw_jproj *item);
 #endif

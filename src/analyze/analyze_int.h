@@ -76,6 +76,11 @@ void cw_an_snapshots(cw_assets *s);
 struct cw_sgcache;
 void cw_an_netreach_sg(cw_assets *s, const struct cw_sgcache *cache);
 
+/* "2030-01-01T00:00:00Z" for epoch seconds t (arena). */
+const char *cw_time_text(cw_arena *a, int64_t t);
+/* The sentence for a verdict that a time condition changes at t (arena). */
+const char *cw_time_change_note(cw_arena *a, int64_t t);
+
 /* The clock analyzers use for aws:CurrentTime (epoch seconds, real time). */
 int64_t cw_analyze_time(void);
 #endif

@@ -6,10 +6,32 @@
 #include <time.h>
 
 #include "analyze_int.h"
+#include "../util/timeutil.h"
+
+static int64_t fixed_now = INT64_MIN;
+
+void cw_analyze_set_today(const char *day)
+{
+    int64_t us = day ? cw_time_parse(day, strlen(day)) : CW_TIME_UNKNOWN;
+    fixed_now = us == CW_TIME_UNKNOWN ? INT64_MIN : us / 1000000;
+}
 
 int64_t cw_analyze_time(void)
 {
-    return (int64_t)time(NULL);
+    return fixed_now != INT64_MIN ? fixed_now : (int64_t)time(NULL);
+}
+
+const char *cw_time_text(cw_arena *a, int64_t t)
+{
+    char buf[48];
+    cw_time_format(t * 1000000, buf, sizeof buf);
+    return cw_arena_strdup(a, buf);
+}
+
+const char *cw_time_change_note(cw_arena *a, int64_t t)
+{
+    return cw_arena_printf(a, "a time condition changes this verdict at %s (aws:CurrentTime, no configuration change)",
+                           cw_time_text(a, t));
 }
 
 /* Walk/create the parent objects of a dotted name; returns the parent and

@@ -190,7 +190,6 @@ static const struct {
     {"aws:sourceorgid", KC_RESTRICT},
     {"aws:sourceorgpaths", KC_RESTRICT_PATH},
     {"aws:userid", KC_RESTRICT_UID},
-    {"aws:username", KC_RESTRICT},
     {"aws:principalservicename", KC_RESTRICT},
     {"aws:principalservicenameslist", KC_RESTRICT},
     {"aws:principalisawsservice", KC_RESTRICT_FALSE},
@@ -325,9 +324,27 @@ static const char *instance(cw_arena *a, const char *pat)
     return o;
 }
 
-/* Can a stranger present a value matching this wildcard pattern? */
-static bool pattern_is_strangers(int cls, const char *pat)
+/* The class of a key under a mode: S3's Block Public Access definition counts
+ * neither aws:CurrentTime (a grant that starts next week is public already)
+ * nor, since the user guide dropped it, the KMS key-id header as a
+ * restriction. */
+static int mode_class(const iam_key *k, int mode)
 {
+    if (mode == CW_POLICY_REACH) return k->cls;
+    if (k->cls == KC_TIME) return KC_FREE;
+    if (strcmp(k->name, "s3:x-amz-server-side-encryption-aws-kms-key-id") == 0) return KC_FREE;
+    return k->cls;
+}
+
+/* Can a stranger present a value matching this wildcard pattern? Under S3's
+ * definition only fixed values restrict: any wildcard is the stranger's, except
+ * the role-id prefix of aws:userid ("AROAID:*") and, in bucket policies, an
+ * access point name under a fixed account in s3:DataAccessPointArn. */
+static bool pattern_is_strangers(int cls, const char *pat, int mode, const char *key)
+{
+    if (mode != CW_POLICY_REACH && cls != KC_RESTRICT_UID &&
+        !(mode == CW_POLICY_S3_BPA && strcmp(key, "s3:dataaccesspointarn") == 0))
+        return true;
     if (cls == KC_RESTRICT) return true;
     if (cls == KC_RESTRICT_UID || cls == KC_RESTRICT_PATH) {
         const char *colon = strchr(pat, cls == KC_RESTRICT_UID ? ':' : '/');
@@ -363,12 +380,21 @@ static bool collides(const cand_vec *lits, const char *s)
     return false;
 }
 
+bool iam_ip_broad(const iam_val *v)
+{
+    if (v->fam == 4) return v->hi - v->lo > 0xFFFFFFu;
+    if (v->fam == 6) return v->hi - v->lo > (((cw_u128)1 << 96) - 1);
+    return false;
+}
+
 /* The owner's address space for aws:SourceIp: the ranges of the clauses that
  * pin callers to addresses (IpAddress in an Allow, NotIpAddress in a Deny)
  * when a clause's ranges do not cover every public address of the family by
- * themselves; nothing when all of them together do (the policy then admits
- * the whole internet, e.g. 0.0.0.0/1 and 128.0.0.0/1 in two statements).
- * Strangers have addresses outside it. */
+ * themselves, leaving out ranges broader than /8 (IPv4) or /32 (IPv6), which
+ * S3 counts as public ("The meaning of public"); nothing when all of them
+ * together cover the internet (256 /8s in two statements). RFC 1918 ranges
+ * are /8 or narrower and hold no internet caller anyway. Strangers have
+ * addresses outside it. */
 static void owner_space(const cw_policy *p, int ki, int fam, cw_ipset *r)
 {
     cw_ipset one;
@@ -379,8 +405,11 @@ static void owner_space(const cw_policy *p, int ki, int fam, cw_ipset *r)
             const iam_clause *c = &st->conds[ci];
             if (c->key != ki || c->op != OP_IP || c->negated == st->allow) continue;
             cw_ipset_clear(&one);
+            /* a range broader than /8 (IPv4) or /32 (IPv6) is nobody's own:
+             * strangers have addresses in it */
             for (size_t vi = 0; vi < c->nvals; vi++)
-                if (c->vals[vi].fam == fam) cw_ipset_add(&one, c->vals[vi].lo, c->vals[vi].hi);
+                if (c->vals[vi].fam == fam && !iam_ip_broad(&c->vals[vi]))
+                    cw_ipset_add(&one, c->vals[vi].lo, c->vals[vi].hi);
             cw_ipset_normalize(&one);
             if (!cw_ipset_covers_public(&one)) cw_ipset_add_set(r, &one);
         }
@@ -455,7 +484,14 @@ static void ip_candidates(cand_vec *cv, cw_arena *a, const iam_key *k, const cw_
     }
 }
 
-static void build_key(cw_policy *p, iam_key *k, cw_arena *a, int64_t now)
+static const char *fixed_value(const cw_policy_ctx *ctx, const char *lower)
+{
+    for (size_t i = 0; ctx && i < ctx->nfixed; i++)
+        if (strcasecmp(ctx->fixed[i].key, lower) == 0) return ctx->fixed[i].value;
+    return NULL;
+}
+
+static void build_key(cw_policy *p, iam_key *k, cw_arena *a, int64_t now, int mode, const char *fixed)
 {
     cand_vec cv = {0}, lits = {0};
     bool has_bool = false, has_ip = false;
@@ -474,11 +510,20 @@ static void build_key(cw_policy *p, iam_key *k, cw_arena *a, int64_t now)
             }
         }
     }
-    int cls = k->cls;
+    int cls = mode_class(k, mode);
     iam_cand absent = {0};
     absent.absent = true;
     absent.s = "";
-    if (cls == KC_TIME) {
+    if (fixed) {
+        iam_cand c = {0};
+        c.s = fixed;
+        c.num = parse_num(fixed);
+        c.date = parse_date(fixed);
+        int fam;
+        cw_u128 lo, hi;
+        if (cw_ip_parse_cidr(fixed, &fam, &lo, &hi) == 0) c.fam = fam, c.ip = lo;
+        cpush(&cv, &c);
+    } else if (cls == KC_TIME) {
         cpush_str(&cv, cw_arena_printf(a, "%lld", (long long)now), false);
     } else if (cls == KC_IP_PUBLIC || cls == KC_IP_ANY) {
         if (cls == KC_IP_ANY) cpush(&cv, &absent);
@@ -497,7 +542,7 @@ static void build_key(cw_policy *p, iam_key *k, cw_arena *a, int64_t now)
         cpush_str(&cv, f, true);
         for (size_t i = 0; i < lits.n; i++) {
             const char *s = lits.v[i].s;
-            if ((strpbrk(s, "*?") || strstr(s, "${")) && pattern_is_strangers(cls, s))
+            if ((strpbrk(s, "*?") || strstr(s, "${")) && pattern_is_strangers(cls, s, mode, k->name))
                 cpush_str(&cv, instance(a, s), true);
         }
     } else { /* KC_FREE, KC_PRESENT */
@@ -526,19 +571,30 @@ static void build_key(cw_policy *p, iam_key *k, cw_arena *a, int64_t now)
         }
         if (has_ip) ip_candidates(&cv, a, k, p, false);
     }
-    k->cands = cw_arena_alloc(a, (cv.n ? cv.n : 1) * sizeof *k->cands);
-    if (cv.n) memcpy(k->cands, cv.v, cv.n * sizeof *cv.v);
-    k->ncands = cv.n;
+    k->mcands[mode] = cw_arena_alloc(a, (cv.n ? cv.n : 1) * sizeof *k->cands);
+    if (cv.n) memcpy(k->mcands[mode], cv.v, cv.n * sizeof *cv.v);
+    k->nmcands[mode] = cv.n;
     free(cv.v);
     free(lits.v);
 }
 
-void iam_build_candidates(cw_policy *p, cw_arena *a, int64_t now)
+void iam_build_candidates(cw_policy *p, cw_arena *a, const cw_policy_ctx *ctx)
 {
-    if (p->cands_ready && p->cands_now == now) return;
-    for (size_t i = 0; i < p->nkeys; i++) build_key(p, &p->keys[i], a, now);
-    p->cands_ready = true;
-    p->cands_now = now;
+    int mode = ctx && ctx->mode > 0 && ctx->mode < IAM_NMODES ? ctx->mode : 0;
+    int64_t now = ctx ? ctx->now : 0;
+    const void *fx = ctx && ctx->nfixed ? (const void *)ctx->fixed : NULL;
+    if (!(p->cands_ready[mode] && p->cands_now[mode] == now && p->cands_fixed[mode] == fx)) {
+        for (size_t i = 0; i < p->nkeys; i++)
+            build_key(p, &p->keys[i], a, now, mode, fixed_value(ctx, p->keys[i].name));
+        p->cands_ready[mode] = true;
+        p->cands_now[mode] = now;
+        p->cands_fixed[mode] = fx;
+    }
+    p->mode = mode;
+    for (size_t i = 0; i < p->nkeys; i++) {
+        p->keys[i].cands = p->keys[i].mcands[mode];
+        p->keys[i].ncands = p->keys[i].nmcands[mode];
+    }
 }
 
 /* ---- search --------------------------------------------------------------- */
@@ -663,6 +719,13 @@ const char *iam_describe_choice(const cw_policy *p, cw_arena *a, const iam_stmt 
             seen[key] = true;
             const iam_key *k = &p->keys[key];
             const iam_cand *c = &k->cands[choice[key]];
+            if (k->cls == KC_TIME && !c->absent && !isnan(c->num)) {
+                char buf[48];
+                cw_time_format((int64_t)c->num * 1000000, buf, sizeof buf);
+                out = cw_arena_printf(a, "%s%s%s=%s%s", out, *out ? ", " : "", k->display, buf,
+                                      p->mode == CW_POLICY_REACH ? " (the time of the scan)" : "");
+                continue;
+            }
             const char *v = c->absent        ? "absent"
                             : !c->foreign    ? c->s
                             : k->cls >= KC_RESTRICT ? "set to its own value"
@@ -672,4 +735,27 @@ const char *iam_describe_choice(const cw_policy *p, cw_arena *a, const iam_stmt 
         }
     }
     return out;
+}
+
+/* ---- time ------------------------------------------------------------------ */
+int64_t cw_policy_next_time_change(const cw_policy *p, int64_t now)
+{
+    double best = 0;
+    for (size_t si = 0; p && si < p->nst; si++) {
+        const iam_stmt *st = &p->st[si];
+        for (size_t ci = 0; ci < st->nconds; ci++) {
+            const iam_clause *c = &st->conds[ci];
+            if (p->keys[c->key].cls != KC_TIME) continue;
+            bool numeric = c->op >= OP_NUM_EQ && c->op <= OP_NUM_GE;
+            for (size_t vi = 0; vi < c->nvals; vi++) {
+                double t = numeric ? c->vals[vi].num : c->vals[vi].date;
+                if (isnan(t)) continue;
+                /* "greater than t" turns true just after t */
+                if (c->op == OP_DATE_GT || c->op == OP_NUM_GT || c->op == OP_DATE_EQ || c->op == OP_NUM_EQ) t += 1;
+                t = ceil(t);
+                if (t > (double)now && (best == 0 || t < best)) best = t;
+            }
+        }
+    }
+    return (int64_t)best;
 }

@@ -59,12 +59,18 @@ typedef struct iam_cand {  /* a representative value a caller may present */
     cw_u128 ip;
 } iam_cand;
 
+/* Evaluation modes (cw_policy_ctx.mode): reachability, and S3's own
+ * Block Public Access definition for bucket and access point policies. */
+#define IAM_NMODES 3
+
 typedef struct iam_key {
     const char *name;       /* lower-case */
     const char *display;    /* as first written */
-    int cls;                /* KC_* */
-    iam_cand *cands;
+    int cls;                /* KC_* (reachability) */
+    iam_cand *cands;        /* the candidates of the mode last built (points into mcands) */
     size_t ncands;
+    iam_cand *mcands[IAM_NMODES];
+    size_t nmcands[IAM_NMODES];
 } iam_key;
 
 typedef struct iam_stmt {
@@ -72,6 +78,8 @@ typedef struct iam_stmt {
     const char *sid;
     bool allow;
     bool has_principal, not_principal, principal_all; /* principal_all: "*" listed */
+    bool fed_any, fed_web;  /* a Federated principal; one that is a public web identity provider */
+    const char *fed_name;   /* the first public web identity provider named */
     const char **principals; /* "AWS:x", "Service:x", "CanonicalUser:x", "Federated:x" */
     size_t nprincipals;
     const char **actions;
@@ -90,16 +98,22 @@ struct cw_policy {
     size_t nst;
     iam_key *keys;
     size_t nkeys;
-    bool cands_ready;
-    int64_t cands_now;
+    bool cands_ready[IAM_NMODES];
+    int64_t cands_now[IAM_NMODES];
+    const void *cands_fixed[IAM_NMODES]; /* the fixed context they were built with */
+    int mode;                            /* the mode of keys[].cands */
 };
 
 /* iam_cond.c */
 int iam_parse_operator(const char *name, iam_clause *c); /* 0 ok, -1 unknown (op = OP_UNKNOWN) */
 void iam_parse_value(cw_arena *a, const cw_json *v, iam_val *out);
 int iam_key_class(const char *lower_name);
-/* Build every key's representative values (once per policy and time). */
-void iam_build_candidates(cw_policy *p, cw_arena *a, int64_t now);
+/* Build every key's representative values for a mode (once per policy, mode,
+ * time and fixed context) and make them the current ones (keys[].cands). */
+void iam_build_candidates(cw_policy *p, cw_arena *a, const cw_policy_ctx *ctx);
+/* An IPv4 range broader than /8 or an IPv6 range broader than /32: S3 counts
+ * aws:SourceIp conditions on such ranges as public ("The meaning of public"). */
+bool iam_ip_broad(const iam_val *v);
 /* Clause truth for a candidate; in_deny picks the side unknown operators fall on. */
 bool iam_clause_eval(const iam_clause *c, const iam_cand *v, bool in_deny);
 /* Search: is there a choice of values satisfying every clause of allow and

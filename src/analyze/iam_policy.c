@@ -212,7 +212,19 @@ static void parse_principal(cw_arena *a, iam_stmt *st, const cw_json *pr)
         const char **vals;
         size_t n = str_list(a, &pr->u.members[i].val, &vals);
         bool aws = strcasecmp(kind, "AWS") == 0;
+        bool fed = strcasecmp(kind, "Federated") == 0;
         for (size_t j = 0; j < n; j++) {
+            /* a web identity provider (graph.facebook.com, accounts.google.com,
+             * cognito-identity.amazonaws.com, ...) admits anyone who signs in
+             * with it; a SAML or OIDC provider ARN admits that account's
+             * identity provider's users */
+            if (fed) {
+                st->fed_any = true;
+                if (strncmp(vals[j], "arn:", 4) != 0 && !st->fed_web) {
+                    st->fed_web = true;
+                    st->fed_name = vals[j];
+                }
+            }
             /* "*" admits everyone; AWS rejects other wildcards in principals,
              * so one here is read as everyone too */
             if (aws && strpbrk(vals[j], "*?")) {
@@ -347,10 +359,63 @@ static bool action_meets(const iam_stmt *st, const char *pat)
     return false;
 }
 
-static bool admits_stranger(const iam_stmt *st)
+static bool admits_stranger(const iam_stmt *st, int mode)
+{
+    if (!st->has_principal) return false;
+    if (st->not_principal) return !st->principal_all;
+    return st->principal_all || (mode == CW_POLICY_REACH ? st->fed_web : st->fed_any);
+}
+
+/* a Deny refuses a stranger only when it names everyone */
+static bool denies_stranger(const iam_stmt *st)
 {
     if (!st->has_principal) return false;
     return st->not_principal ? !st->principal_all : st->principal_all;
+}
+
+bool cw_policy_admits_strangers(const cw_policy *p, int mode)
+{
+    for (size_t i = 0; p && i < p->nst; i++)
+        if (p->st[i].allow && admits_stranger(&p->st[i], mode)) return true;
+    return false;
+}
+
+size_t cw_policy_stranger_actions(const cw_policy *p, int mode, const char *prefix, bool instances, cw_arena *a,
+                                  const char ***out)
+{
+    const char **v = NULL;
+    size_t n = 0, cap = 0;
+    size_t pl = prefix ? strlen(prefix) : 0;
+    for (size_t i = 0; p && i < p->nst; i++) {
+        const iam_stmt *st = &p->st[i];
+        if (!st->allow || !admits_stranger(st, mode)) continue;
+        for (size_t k = 0; k < st->nactions; k++) {
+            const char *ac = st->actions[k];
+            bool wild = strpbrk(ac, "*?") != NULL;
+            if (wild && (!instances || st->not_action)) continue;
+            if (pl && strncasecmp(ac, prefix, pl) != 0) continue;
+            const char *name = ac;
+            if (wild) {
+                size_t m = strlen(ac);
+                char *o = cw_arena_alloc(a, m * 2 + 3);
+                size_t j = 0;
+                for (size_t c = 0; c < m; c++) {
+                    if (ac[c] == '*') o[j++] = 'c', o[j++] = 'w';
+                    else o[j++] = ac[c] == '?' ? 'x' : ac[c];
+                }
+                o[j] = 0;
+                name = o;
+            }
+            if (n == cap) {
+                size_t nc = cap ? cap * 2 : 8;
+                v = cw_arena_realloc(a, v, cap * sizeof *v, nc * sizeof *v);
+                cap = nc;
+            }
+            v[n++] = name;
+        }
+    }
+    *out = v;
+    return n;
 }
 
 static bool all_stars(const char *p)
@@ -423,9 +488,14 @@ static const char *stmt_label(cw_arena *a, const iam_stmt *st)
                    : cw_arena_printf(a, "statement #%d", st->index + 1);
 }
 
-static const char *who(const iam_stmt *st)
+static const char *who(cw_arena *a, const iam_stmt *st, int mode)
 {
-    return st->not_principal ? "everyone not listed in its NotPrincipal" : "everyone (Principal \"*\")";
+    if (st->not_principal) return "everyone not listed in its NotPrincipal";
+    if (st->principal_all) return "everyone (Principal \"*\")";
+    if (st->fed_web)
+        return cw_arena_printf(a, "anyone who signs in with %s (Principal Federated)", st->fed_name);
+    (void)mode;
+    return "the users of the identity provider it names (Principal Federated)";
 }
 
 /* Keys of allow's conditions no stranger can satisfy. */
@@ -461,7 +531,8 @@ bool cw_policy_is_public(const cw_policy *pc, const cw_policy_ctx *ctx, const ch
         if (out) *out = v;
         return false;
     }
-    iam_build_candidates(p, p->arena, ctx ? ctx->now : 0);
+    iam_build_candidates(p, p->arena, ctx);
+    const int mode = p->mode;
     /* small policies (nearly all) work on the stack: this runs a dozen times per bucket */
     const iam_stmt *denies_local[32];
     int choice_local[32];
@@ -470,12 +541,13 @@ bool cw_policy_is_public(const cw_policy *pc, const cw_policy_ctx *ctx, const ch
     const char *first_fail = NULL;
     for (size_t i = 0; i < p->nst && !v.is_public; i++) {
         const iam_stmt *s = &p->st[i];
-        if (!s->allow || !admits_stranger(s) || !action_matches(s, action) || !res_reaches(s, target)) continue;
+        if (!s->allow || !admits_stranger(s, mode) || !action_matches(s, action) || !res_reaches(s, target))
+            continue;
         size_t nd = 0;
         const iam_stmt *hard = NULL;
         for (size_t j = 0; j < p->nst; j++) {
             const iam_stmt *d = &p->st[j];
-            if (d->allow || !admits_stranger(d) || !action_matches(d, action) || !deny_covers(d, s, target))
+            if (d->allow || !denies_stranger(d) || !action_matches(d, action) || !deny_covers(d, s, target))
                 continue;
             if (!d->nconds && !hard) hard = d;
             denies[nd++] = d;
@@ -483,7 +555,7 @@ bool cw_policy_is_public(const cw_policy *pc, const cw_policy_ctx *ctx, const ch
         if (hard) {
             if (!first_fail && a)
                 first_fail = cw_arena_printf(a, "%s allows %s to %s, but %s denies it to everyone without conditions",
-                                             stmt_label(a, s), action, who(s), stmt_label(a, hard));
+                                             stmt_label(a, s), action, who(a, s, mode), stmt_label(a, hard));
             continue;
         }
         int r = iam_search(p, s, denies, nd, choice);
@@ -493,10 +565,10 @@ bool cw_policy_is_public(const cw_policy *pc, const cw_policy_ctx *ctx, const ch
             int r2 = nd ? iam_search(p, s, NULL, 0, choice) : 0;
             if (!nd || r2 == 0)
                 first_fail = cw_arena_printf(a, "%s allows %s to %s only when %s hold, which no outsider can meet",
-                                             stmt_label(a, s), action, who(s), pinned_keys(p, a, s));
+                                             stmt_label(a, s), action, who(a, s, mode), pinned_keys(p, a, s));
             else
                 first_fail = cw_arena_printf(a, "%s allows %s to %s, but %s refuse%s it to every outsider",
-                                             stmt_label(a, s), action, who(s), deny_labels(a, denies, nd),
+                                             stmt_label(a, s), action, who(a, s, mode), deny_labels(a, denies, nd),
                                              nd == 1 ? "s" : "");
             continue;
         }
@@ -504,7 +576,7 @@ bool cw_policy_is_public(const cw_policy *pc, const cw_policy_ctx *ctx, const ch
         v.stmt = s->index;
         v.sid = s->sid;
         if (!a) break;
-        const char *w = cw_arena_printf(a, "%s allows %s to %s", stmt_label(a, s), action, who(s));
+        const char *w = cw_arena_printf(a, "%s allows %s to %s", stmt_label(a, s), action, who(a, s, mode));
         if (r < 0) {
             w = cw_arena_printf(a, "%s; its conditions are too complex to prove a restriction", w);
         } else {
@@ -562,6 +634,8 @@ size_t cw_policy_external_principals(const cw_policy *p, const cw_policy_ctx *ct
                 if (cw_principal_account(val, acct) && owner && strcmp(acct, owner) == 0) continue;
                 add_unique(a, &v, &n, &cap, val);
             } else if (strncasecmp(pr, "Federated:", 10) == 0) {
+                /* an identity provider of the owner account is the owner's */
+                if (cw_principal_account(val, acct) && owner && strcmp(acct, owner) == 0) continue;
                 add_unique(a, &v, &n, &cap, val);
             }
         }

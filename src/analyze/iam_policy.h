@@ -54,9 +54,37 @@ typedef struct cw_res_target {
     bool subtree;
 } cw_res_target;
 
+/* What "public" means for a query:
+ *   CW_POLICY_REACH     - reachability (the default): is there a stranger who
+ *                         really gets through (see above);
+ *   CW_POLICY_S3_BPA    - S3's own definition for bucket policies (Block
+ *                         Public Access, "The meaning of public"): only FIXED
+ *                         values of the identity and origin keys restrict (a
+ *                         wildcard or policy variable never does, except
+ *                         "AROAID:*" in aws:userid and an access point name in
+ *                         s3:DataAccessPointArn when the account is fixed);
+ *                         s3:x-amz-server-side-encryption-aws-kms-key-id and
+ *                         aws:CurrentTime restrict nothing; every Federated
+ *                         principal is public;
+ *   CW_POLICY_S3_BPA_AP - the same for access point policies, where a
+ *                         wildcard in s3:DataAccessPointArn is public too.
+ * S3 applies RestrictPublicBuckets (and BlockPublicPolicy) to policies that
+ * are public in its own sense, so both answers matter. */
+enum { CW_POLICY_REACH = 0, CW_POLICY_S3_BPA = 1, CW_POLICY_S3_BPA_AP = 2 };
+
+/* A context key whose value is known for every request the query is about
+ * (requests through an access point carry its s3:DataAccessPointArn). */
+typedef struct cw_ctx_value {
+    const char *key;   /* any case: "s3:DataAccessPointArn" */
+    const char *value;
+} cw_ctx_value;
+
 typedef struct cw_policy_ctx {
     const char *owner_account; /* account owning the resource, may be NULL */
     int64_t now;               /* epoch seconds used for aws:CurrentTime / aws:EpochTime */
+    int mode;                  /* CW_POLICY_* */
+    const cw_ctx_value *fixed; /* keys with a known value (the array must outlive the queries) */
+    size_t nfixed;
 } cw_policy_ctx;
 
 typedef struct cw_policy_verdict {
@@ -87,6 +115,23 @@ size_t cw_policy_external_principals(const cw_policy *p, const cw_policy_ctx *ct
  * (its other conditions, if any, hold for every plain-HTTP request). */
 bool cw_policy_denies_insecure_transport(const cw_policy *p, const char *action_probe,
                                          const cw_res_target *target);
+
+/* Does some Allow statement apply to a stranger under mode (Principal "*",
+ * NotPrincipal without "*", a public Federated provider)? A quick test that
+ * lets callers skip the per-action queries. */
+bool cw_policy_admits_strangers(const cw_policy *p, int mode);
+
+/* The actions the policy's Allow statements for strangers name, and for each
+ * wildcard pattern among them an instance of it (an action S3 may add in
+ * future, "s3:Put*" -> "s3:Putcw"), restricted to names starting with prefix
+ * (case-insensitive; NULL = all). Arena array; returns the count. */
+size_t cw_policy_stranger_actions(const cw_policy *p, int mode, const char *prefix, bool instances, cw_arena *a,
+                                  const char ***out);
+
+/* The first instant after now at which a time condition (aws:CurrentTime,
+ * aws:EpochTime) of the policy changes truth: every verdict may change then
+ * with no configuration change. 0 when there is none. */
+int64_t cw_policy_next_time_change(const cw_policy *p, int64_t now);
 
 /* Account id named by a principal string ("123456789012", an IAM/STS ARN);
  * writes 12 digits + NUL into acct and returns true. */

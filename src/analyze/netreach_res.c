@@ -373,7 +373,7 @@ static void search_domain(cw_assets *s, cw_asset *a, int64_t now)
     cw_policy *pol = cw_policy_compile(&s->arena, doc);
     const char *arn = a->id && strncmp(a->id, "arn:", 4) == 0 ? a->id : cw_json_str(cw_json_get_ci(c, "ARN"), NULL);
     cw_res_target t = {arn ? cw_arena_printf(&s->arena, "%s/", arn) : NULL, true};
-    cw_policy_ctx ctx = {a->account, now};
+    cw_policy_ctx ctx = {.owner_account = a->account, .now = now};
     cw_policy_verdict v = {0};
     bool pol_public = false;
     for (size_t i = 0; pol && i < sizeof es_actions / sizeof es_actions[0] && !pol_public; i++)

@@ -23,46 +23,14 @@
 #include <string.h>
 #include <strings.h>
 
-#include "analyze_int.h"
-#include "iam_policy.h"
+#include "s3_int.h"
 
-enum { D_READ, D_LIST, D_WRITE, D_ACL, D_N };
+enum { D_READ = CW_S3_READ, D_LIST = CW_S3_LIST, D_WRITE = CW_S3_WRITE, D_ACL = CW_S3_ACL, D_N = CW_S3_NDIM };
 static const char *const dim_fact[D_N] = {"s3.public.read", "s3.public.list", "s3.public.write", "s3.public.acl"};
 static const char *const dim_reason[D_N] = {"s3.public.read_reason", "s3.public.list_reason",
                                             "s3.public.write_reason", "s3.public.acl_reason"};
 static const char *const dim_words[D_N] = {"read objects", "list objects", "write or delete objects",
                                            "read or change access control lists"};
-
-/* Representative actions per dimension, and whether each targets objects. */
-static const struct {
-    int dim;
-    const char *action;
-    bool object;
-} dim_actions[] = {
-    {D_READ, "s3:GetObject", true},
-    {D_READ, "s3:GetObjectVersion", true},
-    {D_LIST, "s3:ListBucket", false},
-    {D_LIST, "s3:ListBucketVersions", false},
-    {D_WRITE, "s3:PutObject", true},
-    {D_WRITE, "s3:DeleteObject", true},
-    {D_ACL, "s3:GetBucketAcl", false},
-    {D_ACL, "s3:PutBucketAcl", false},
-    {D_ACL, "s3:GetObjectAcl", true},
-    {D_ACL, "s3:PutObjectAcl", true},
-};
-
-/* Further "bad actions" (Get*, List*, Put*, Delete*, AbortMultipartUpload,
- * RestoreObject) that make a policy public in S3's own sense. */
-static const struct {
-    const char *action;
-    bool object;
-} other_actions[] = {
-    {"s3:GetObjectTagging", true},     {"s3:GetObjectAttributes", true}, {"s3:GetBucketPolicy", false},
-    {"s3:GetBucketLocation", false},   {"s3:ListMultipartUploadParts", true},
-    {"s3:ListBucketMultipartUploads", false}, {"s3:PutBucketPolicy", false}, {"s3:PutObjectTagging", true},
-    {"s3:PutLifecycleConfiguration", false},  {"s3:DeleteBucket", false},    {"s3:DeleteBucketPolicy", false},
-    {"s3:DeleteObjectVersion", true},  {"s3:AbortMultipartUpload", true},  {"s3:RestoreObject", true},
-};
 
 static const char *const s3_any_actions[] = {"s3:*", NULL};
 
@@ -93,20 +61,45 @@ typedef struct acl_result {
     bool any;
     cw_strlist grants;     /* "AllUsers:READ" */
     const char *why[D_N];  /* first grant per dimension */
+    const char *rewrite;   /* a WRITE_ACP or FULL_CONTROL grant: anyone can rewrite the ACL */
 } acl_result;
+
+/* A group grantee by its exact name: AWS Config writes the group as its
+ * GroupGrantee name ("AllUsers", "AuthenticatedUsers", "LogDelivery"); the S3
+ * API and other exports write the group URI. Canonical users (id,
+ * displayName) and e-mail grantees are never public, whatever their names. */
+static const char *group_name(const char *s)
+{
+    static const char *const groups[] = {"AllUsers", "AuthenticatedUsers"};
+    static const char uri[] = "http://acs.amazonaws.com/groups/global/";
+    for (size_t i = 0; i < 2; i++) {
+        if (strcasecmp(s, groups[i]) == 0) return groups[i];
+        if ((strncasecmp(s, uri, sizeof uri - 1) == 0 && strcmp(s + sizeof uri - 1, groups[i]) == 0) ||
+            (strncasecmp(s, "https://", 8) == 0 && strncasecmp(s + 8, uri + 7, sizeof uri - 8) == 0 &&
+             strcmp(s + 8 + sizeof uri - 8, groups[i]) == 0))
+            return groups[i];
+    }
+    return NULL;
+}
 
 static const char *public_grantee(const cw_json *g)
 {
     if (!g) return NULL;
-    if (g->type == CW_JSTR) {
-        if (strcasestr(g->u.str, "AllUsers")) return "AllUsers";
-        if (strcasestr(g->u.str, "AuthenticatedUsers")) return "AuthenticatedUsers";
-        return NULL;
-    }
+    if (g->type == CW_JSTR) return group_name(g->u.str);
     if (g->type != CW_JOBJ) return NULL;
-    for (uint32_t i = 0; i < g->len; i++) {
-        const char *r = public_grantee(&g->u.members[i].val);
-        if (r) return r;
+    /* {"URI": ...} (S3 API), {"uri": ...}, {"typeIdentifier": "uri", "identifier": ...} */
+    static const char *const keys[] = {"URI", "uri", "identifier"};
+    for (size_t i = 0; i < 3; i++) {
+        const cw_json *v = cw_json_get(g, keys[i]);
+        if (i == 2) {
+            if (!v) v = cw_json_get(g, "Identifier");
+            const char *ti = cw_json_str(cw_json_get_ci(g, "typeIdentifier"), "uri");
+            if (strcasecmp(ti, "uri") != 0) continue;
+        }
+        if (v && v->type == CW_JSTR) {
+            const char *r = group_name(v->u.str);
+            if (r && (i < 2 || strchr(v->u.str, '/'))) return r;
+        }
     }
     return NULL;
 }
@@ -149,14 +142,15 @@ static void acl_grant(cw_assets *s, acl_result *r, const cw_json *grant)
         return;
     }
     r->any = true;
+    const char *whom = strcmp(who, "AllUsers") == 0 ? "anyone on the internet" : "anyone with an AWS account";
+    if (!r->rewrite && (strcmp(np, "fullcontrol") == 0 || strcmp(np, "writeacp") == 0))
+        r->rewrite = cw_arena_printf(&s->arena, "the bucket ACL grants %s to %s (%s)", label, who, whom);
     const char *g = cw_arena_printf(&s->arena, "%s:%s", who, label);
     cw_strlist_add_unique(&r->grants, g);
     for (int d = 0; d < D_N; d++) {
         if (!dims[d] || r->why[d]) continue;
         r->dim[d] = true;
-        r->why[d] = cw_arena_printf(&s->arena, "the bucket ACL grants %s to %s (%s)", label, who,
-                                    strcmp(who, "AllUsers") == 0 ? "anyone on the internet"
-                                                                 : "anyone with an AWS account");
+        r->why[d] = cw_arena_printf(&s->arena, "the bucket ACL grants %s to %s (%s)", label, who, whom);
     }
 }
 
@@ -210,7 +204,7 @@ static void bucket(cw_assets *s, cw_asset *a, const cw_json *acct_cfg, int64_t n
     cw_fs_bool(&fs, "s3.block.all", all);
     cw_fs_bool(&fs, "s3.block.account_all", acct_all);
     cw_fs_bool(&fs, "s3.block.account_recorded", acct_cfg != NULL);
-    bool ignore_acls = b.v[1], restrict_policy = b.v[3];
+    bool restrict_policy = b.v[3];
 
     /* ACL */
     acl_result acl = {0};
@@ -225,84 +219,126 @@ static void bucket(cw_assets *s, cw_asset *a, const cw_json *acct_cfg, int64_t n
     const cw_json *doc = cw_json_doc(&scratch, bp && bp->type == CW_JOBJ ? cw_json_get_ci(bp, "policyText") : bp, &pol_bad);
     cw_policy *pol = cw_policy_compile(&scratch, doc);
     cw_fs_bool(&fs, "s3.policy.exists", pol != NULL || pol_bad);
-    cw_policy_ctx ctx = {a->account, now};
-    bool pdim[D_N] = {false}, pol_public = false;
-    const char *pwhy[D_N] = {NULL};
+    cw_policy_ctx ctx = {.owner_account = a->account, .now = now};
+    cw_res_target tb = {barn, false}, to = {oarn, true};
+    cw_s3_polres pr;
+    cw_s3_policy_eval(pol, &ctx, CW_POLICY_S3_BPA, &tb, &to, ar, "bucket policy", &pr);
+    /* S3 applies RestrictPublicBuckets to policies public in its own sense:
+     * then only AWS services and the owner account get through, cross-account
+     * grants included; otherwise the policy works as written */
+    bool rpb = restrict_policy && pr.bpa_pub;
+    bool pol_live = !rpb;
     const char *pol_reason = pol_bad ? "the bucket policy text is not valid JSON" : NULL;
+    const char *bpa_note = NULL; /* S3 calls the policy public, reachability does not */
     if (pol) {
-        cw_res_target tb = {barn, false}, to = {oarn, true};
-        /* sentences only for what is reported: public grants, and why reads are not */
-        for (size_t i = 0; i < sizeof dim_actions / sizeof dim_actions[0]; i++) {
-            int d = dim_actions[i].dim;
-            if (pdim[d]) continue;
-            const cw_res_target *t = dim_actions[i].object ? &to : &tb;
-            cw_policy_verdict v;
-            if (cw_policy_is_public(pol, &ctx, dim_actions[i].action, t, NULL, &v)) {
-                cw_policy_is_public(pol, &ctx, dim_actions[i].action, t, ar, &v);
-                pdim[d] = pol_public = true;
-                pwhy[d] = cw_arena_printf(ar, "bucket policy %s", v.why);
-            }
-        }
-        for (size_t i = 0; !pol_public && i < sizeof other_actions / sizeof other_actions[0]; i++) {
-            const cw_res_target *t = other_actions[i].object ? &to : &tb;
-            cw_policy_verdict v;
-            if (cw_policy_is_public(pol, &ctx, other_actions[i].action, t, NULL, &v)) {
-                cw_policy_is_public(pol, &ctx, other_actions[i].action, t, ar, &v);
-                pol_public = true;
-                pol_reason = cw_arena_printf(ar, "bucket policy %s", v.why);
-            }
-        }
-        if (!pol_public && !pol_reason) {
+        if (pr.pub) {
+            for (int d = 0; d < D_N && !pol_reason; d++) pol_reason = pr.why[d];
+            if (!pol_reason) pol_reason = pr.pub_why;
+        } else if (pr.bpa_pub) {
+            /* reachability and S3's definition differ: say both, briefly */
+            bpa_note = cw_arena_printf(ar, "no stranger gets through today, but S3 rates the policy public: %s; %s",
+                                       pr.bpa_why,
+                                       rpb ? cw_arena_printf(ar, "RestrictPublicBuckets (%s) therefore cuts off its "
+                                                                 "cross-account grants",
+                                                             bpa_where(&b, 3))
+                                           : "BlockPublicPolicy would refuse it, RestrictPublicBuckets would cut off "
+                                             "its cross-account grants");
+            pol_reason = bpa_note;
+        } else {
             cw_policy_verdict v;
             cw_policy_is_public(pol, &ctx, "s3:GetObject", &to, ar, &v);
             pol_reason = cw_arena_printf(ar, "bucket policy: %s", v.why);
         }
-        for (int d = 0; d < D_N && pol_public; d++)
-            if (pwhy[d]) {
-                pol_reason = pwhy[d];
-                break;
-            }
+        if (pr.changes_at && !pr.pub)
+            pol_reason = cw_arena_printf(ar, "%s; %s", cw_time_change_note(ar, pr.changes_at), pol_reason);
+        else if (pr.changes_at)
+            pol_reason = cw_arena_printf(ar, "%s; %s", pol_reason, cw_time_change_note(ar, pr.changes_at));
         const char **ext;
         size_t next = cw_policy_external_principals(pol, &ctx, s3_any_actions, ar, &ext);
         for (size_t i = 0; i < next; i++) ext[i] = cw_arena_strdup(ar, ext[i]); /* may point into the policy */
-        cw_fs_bool(&fs, "s3.policy.cross_account", next > 0);
+        if (rpb && next && pr.pub)
+            pol_reason = cw_arena_printf(ar, "%s; RestrictPublicBuckets (%s) applies to the policy, so its grants to "
+                                             "other accounts (%s%s) are blocked too",
+                                         pol_reason, bpa_where(&b, 3), ext[0], next > 1 ? ", ..." : "");
+        cw_fs_bool(&fs, "s3.policy.cross_account", next > 0 && pol_live);
         cw_fs_strs(&fs, "s3.policy.external_principals", ext, next);
         cw_fs_bool(&fs, "s3.policy.tls_only",
                      cw_policy_denies_insecure_transport(pol, "s3:*", &tb) &&
                          cw_policy_denies_insecure_transport(pol, "s3:*", &to));
+        if (pr.changes_at) cw_fs_str(&fs, "access.reevaluate_at", cw_time_text(ar, pr.changes_at));
     } else {
         cw_fs_bool(&fs, "s3.policy.cross_account", false);
         cw_fs_strs(&fs, "s3.policy.external_principals", NULL, 0);
         cw_fs_bool(&fs, "s3.policy.tls_only", false);
     }
-    cw_fs_bool(&fs, "s3.policy.public", pol_public);
+    cw_fs_bool(&fs, "s3.policy.public", pr.pub);
+    cw_fs_bool(&fs, "s3.policy.bpa_public", pr.bpa_pub);
     cw_fs_str(&fs, "s3.policy.reason", pol_reason ? pol_reason : (pol ? NULL : "the bucket has no policy"));
 
-    /* Effective access */
+    /* Effective access. Anyone allowed s3:PutBucketPublicAccessBlock can
+     * delete the bucket's own settings: then only the account's count. */
+    bool eff[4];
+    const char *bpa_removed = NULL;
+    if (pol_live && pr.esc[CW_S3_PUT_BPA]) {
+        bool any_bucket = false;
+        for (int i = 0; i < 4; i++) any_bucket |= b.bucket[i] && !b.account[i];
+        if (any_bucket)
+            bpa_removed = cw_arena_printf(ar, "%s, so anyone can delete the bucket's own Block Public Access settings "
+                                              "and only the account-level ones count",
+                                          pr.esc_why[CW_S3_PUT_BPA]);
+    }
+    for (int i = 0; i < 4; i++) eff[i] = bpa_removed ? b.account[i] : b.v[i];
+    bool acl_live = !eff[1], new_public_acl_ok = !eff[0] && !eff[1];
+    const char *esc[D_N] = {NULL};
+    /* whoever may rewrite the bucket ACL can grant themselves READ and WRITE */
+    const char *acl_rewrite = acl.rewrite && acl_live ? acl.rewrite
+                              : pol_live && pr.esc[CW_S3_PUT_BUCKET_ACL] ? pr.esc_why[CW_S3_PUT_BUCKET_ACL]
+                                                                         : NULL;
+    if (acl_rewrite && new_public_acl_ok) {
+        const char *w = cw_arena_printf(ar, "%s, who can rewrite the bucket ACL to grant themselves READ and WRITE "
+                                            "(BlockPublicAcls and IgnorePublicAcls are off)",
+                                        acl_rewrite);
+        esc[D_LIST] = esc[D_WRITE] = esc[D_ACL] = w;
+    }
+    if (pol_live && pr.esc[CW_S3_PUT_OBJECT_ACL] && new_public_acl_ok)
+        esc[D_READ] = cw_arena_printf(ar, "%s, so anyone can make objects public-read through their ACLs "
+                                          "(BlockPublicAcls and IgnorePublicAcls are off)",
+                                      pr.esc_why[CW_S3_PUT_OBJECT_ACL]);
+    if (pol_live && pr.esc[CW_S3_PUT_POLICY] && !eff[2]) {
+        const char *w = cw_arena_printf(ar, "%s, so anyone can replace the policy with one granting themselves "
+                                            "everything (BlockPublicPolicy is off)",
+                                        pr.esc_why[CW_S3_PUT_POLICY]);
+        for (int d = 0; d < D_N; d++)
+            if (!esc[d]) esc[d] = w;
+    }
     bool any = false;
     const char *overall = NULL, *neutralised = NULL;
     for (int d = 0; d < D_N; d++) {
         const char *why = NULL;
         if (acl.dim[d]) {
-            if (ignore_acls) {
+            if (!acl_live) {
                 neutralised = join(s, neutralised, cw_arena_printf(ar, "%s, but IgnorePublicAcls (%s) neutralises it",
                                                                    acl.why[d], bpa_where(&b, 1)));
             } else {
                 why = cw_arena_printf(ar, "%s; IgnorePublicAcls is off%s", acl.why[d],
-                                      b.v[0] ? " (BlockPublicAcls only refuses new public ACLs)" : "");
+                                      eff[0] ? " (BlockPublicAcls only refuses new public ACLs)" : "");
             }
         }
-        if (pdim[d]) {
-            if (restrict_policy) {
+        if (pr.dim[d]) {
+            if (!pol_live) {
                 neutralised = join(s, neutralised,
                                    cw_arena_printf(ar, "%s, but RestrictPublicBuckets (%s) limits it to AWS services "
-                                                       "and the owner account", pwhy[d], bpa_where(&b, 3)));
+                                                       "and the owner account", pr.why[d], bpa_where(&b, 3)));
             } else {
-                why = join(s, why, cw_arena_printf(ar, "%s; RestrictPublicBuckets is off%s", pwhy[d],
-                                                   b.v[2] ? " (BlockPublicPolicy only refuses new public policies)"
+                why = join(s, why, cw_arena_printf(ar, "%s; RestrictPublicBuckets is off%s", pr.why[d],
+                                                   eff[2] ? " (BlockPublicPolicy only refuses new public policies)"
                                                           : ""));
             }
         }
+        if (!why && esc[d]) why = esc[d];
+        if (why && bpa_removed) why = cw_arena_printf(ar, "%s; %s", why, bpa_removed);
+        if (why && pr.changes_at && (pr.dim[d] || (esc[d] && why == esc[d])))
+            why = cw_arena_printf(ar, "%s; %s", why, cw_time_change_note(ar, pr.changes_at));
         cw_fs_bool(&fs, dim_fact[d], why != NULL);
         if (why) {
             cw_fs_str(&fs, dim_reason[d], why);
@@ -320,7 +356,10 @@ static void bucket(cw_assets *s, cw_asset *a, const cw_json *acct_cfg, int64_t n
         if (!acct_cfg && !all)
             overall = cw_arena_printf(ar, "%s (the account-level Block Public Access setting is not recorded)",
                                       overall);
+        if (bpa_note) overall = cw_arena_printf(ar, "%s; %s", overall, bpa_note);
     }
+    if (pr.changes_at && !any)
+        overall = cw_arena_printf(ar, "%s; %s", overall, cw_time_change_note(ar, pr.changes_at));
     if (acl_bad) overall = cw_arena_printf(ar, "%s; the ACL text is not valid JSON", overall);
     cw_fs_str(&fs, "s3.public.reason", overall);
 

@@ -258,6 +258,7 @@ static int scan_run(int argc, char **argv, const cw_config *cfg, cw_scan_select 
     cw_diags rd;
     cw_diags_init(&rd);
     cw_rules_opts ro = {.builtin = o.builtin, .paths = o.rules, .npaths = o.nrules, .today = o.today};
+    if (o.today) cw_analyze_set_today(o.today); /* aws:CurrentTime is that day's 00:00:00Z */
     cw_ruleset *rs = cw_rules_load(&ro, &rd);
     cw_diags_print(&rd);
     if (!rs) {

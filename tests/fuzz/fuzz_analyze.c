@@ -40,7 +40,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (v) {
         cw_policy *p = cw_policy_compile(&s.arena, v);
         if (p) {
-            cw_policy_ctx ctx = {"111122223333", 1700000000};
+            cw_policy_ctx ctx = {.owner_account = "111122223333", .now = 1700000000};
             cw_res_target t = {"arn:aws:s3:::b/", true};
             cw_policy_verdict vd;
             cw_policy_is_public(p, &ctx, "s3:GetObject", &t, &s.arena, &vd);

@@ -143,7 +143,9 @@ def acl_string(owner_id, grants):
     'LogDelivery' or a canonical user id. permission: FullControl Read Write ReadAcp WriteAcp."""
     gl = [{"grantee": {"id": owner_id, "displayName": None}, "permission": "FullControl"}]
     for g, p in grants:
-        if g in ("AllUsers", "AuthenticatedUsers", "LogDelivery"):
+        if isinstance(g, dict):  # a grantee object as written (S3 API group URI, canonical user with a name)
+            gl.append({"grantee": g, "permission": p})
+        elif g in ("AllUsers", "AuthenticatedUsers", "LogDelivery"):
             gl.append({"grantee": g, "permission": p})
         else:
             gl.append({"grantee": {"id": g, "displayName": None}, "permission": p})

@@ -166,6 +166,78 @@ def buckets():
     n = "pub-pol-ignorepublicacls-only"
     add(B, n, policy=allow_get(n), pab={"IgnorePublicAcls", "BlockPublicAcls"})
 
+    # ---- issue 9 items 15-16: S3's "meaning of public", clause by clause
+    # aws:SourceIp ranges broader than /8 (IPv4) or /32 (IPv6) are public
+    n = "pub-pol-sourceip-slash1"
+    add(B, n, policy=allow_get(n, {"IpAddress": {"aws:SourceIp": "0.0.0.0/1"}}))
+    n = "pub-pol-sourceip-slash7"
+    add(B, n, policy=allow_get(n, {"IpAddress": {"aws:SourceIp": ["52.0.0.0/7", "198.51.100.0/24"]}}))
+    n = "pub-pol-sourceip-ipv6-slash16"
+    add(B, n, policy=allow_get(n, {"IpAddress": {"aws:SourceIp": "2600::/16"}}))
+    n = "priv-pol-sourceip-slash8"
+    add(B, n, policy=allow_get(n, {"IpAddress": {"aws:SourceIp": "54.0.0.0/8"}}))
+    n = "priv-pol-sourceip-ipv6-slash32"
+    add(B, n, policy=allow_get(n, {"IpAddress": {"aws:SourceIp": "2600:1f00::/32"}}))
+    n = "pub-pol-deny-outside-broad-range"
+    add(B, n, policy=policy(
+        stmt("Allow", "*", "s3:GetObject", obj(n)),
+        stmt("Deny", "*", "s3:*", [bucket_arn(n), obj(n)], {"NotIpAddress": {"aws:SourceIp": "0.0.0.0/2"}})))
+    # any account can create a user named alice
+    n = "pub-pol-username-condition"
+    add(B, n, policy=allow_get(n, {"StringEquals": {"aws:username": "alice"}}))
+    # bad actions are classes: s3:Put*, s3:Delete*, ...
+    n = "pub-pol-putbucketwebsite"
+    add(B, n, policy=policy(stmt("Allow", "*", "s3:PutBucketWebsite", bucket_arn(n))))
+    n = "pub-pol-deleteobjecttagging"
+    add(B, n, policy=policy(stmt("Allow", "*", "s3:DeleteObjectTagging", obj(n))))
+    n = "pub-pol-putobjectretention"
+    add(B, n, policy=policy(stmt("Allow", "*", "s3:PutObjectRetention", obj(n))))
+    n = "pub-pol-putobjectversionacl"
+    add(B, n, policy=policy(stmt("Allow", "*", "s3:PutObjectVersionAcl", obj(n))))
+    # anyone may delete the bucket's own block: the ignored ACL counts again
+    n = "pub-pol-anyone-removes-bucket-block"
+    add(B, n, grants=[("AllUsers", "Read")], pab={"IgnorePublicAcls", "BlockPublicAcls"},
+        policy=policy(stmt("Allow", "*", "s3:PutBucketPublicAccessBlock", bucket_arn(n))))
+    # an action S3 does not support: public for S3, nothing anyone can do
+    n = "priv-pol-unsupported-action"
+    add(B, n, policy=policy(stmt("Allow", "*", "s3:ExportAllObjects", obj(n))))
+    # ACL grantees matched exactly, not by substring
+    add(B, "priv-acl-canonical-user-named-smallusers",
+        grants=[({"id": canonical_id(OTHER), "displayName": "smallusers-team"}, "Read")])
+    add(B, "priv-acl-canonical-user-named-allusers",
+        grants=[({"id": canonical_id("x" + OTHER), "displayName": "AllUsers"}, "FullControl")])
+    add(B, "pub-acl-group-uri-read",
+        grants=[({"Type": "Group", "URI": "http://acs.amazonaws.com/groups/global/AllUsers"}, "Read")])
+    # Federated principals: the page's graph.facebook.com example
+    n = "pub-pol-federated-web-identity"
+    add(B, n, policy=policy(stmt("Allow", {"Federated": "graph.facebook.com"}, "s3:PutObject", "*")))
+    n = "priv-pol-federated-saml-provider"
+    add(B, n, policy=policy(stmt("Allow", {"Federated": "arn:aws:iam::%s:saml-provider/corp-idp" % B},
+                                 "s3:GetObject", obj(n))))
+    # a fixed account with a wildcard role name: only that account's roles
+    n = "priv-pol-principalarn-account-wildcard-role"
+    add(B, n, policy=allow_get(n, {"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::%s:role/*" % OTHER}}))
+    # aws:CurrentTime: a grant that starts later is not public today; one that ends later is
+    n = "priv-pol-grant-starts-2030"
+    add(B, n, policy=allow_get(n, {"DateGreaterThan": {"aws:CurrentTime": "2030-01-01T00:00:00Z"}}))
+    n = "pub-pol-grant-ends-2030"
+    add(B, n, policy=allow_get(n, {"DateLessThan": {"aws:CurrentTime": "2030-01-01T00:00:00Z"}}))
+    # RestrictPublicBuckets: the page's Account-2 example. With statement 3
+    # public, RestrictPublicBuckets also cuts off Account-2; without it,
+    # Account-2 keeps its access
+    def account2(n, public):
+        sts = [stmt("Allow", {"Service": "cloudtrail.amazonaws.com"}, "s3:PutObject", obj(n),
+                    {"StringEquals": {"aws:SourceAccount": B}}, sid="CloudTrail"),
+               stmt("Allow", {"AWS": "arn:aws:iam::%s:root" % OTHER}, ["s3:GetObject", "s3:ListBucket"],
+                    [bucket_arn(n), obj(n)], sid="Account2")]
+        if public:
+            sts.append(stmt("Allow", "*", "s3:GetObject", obj(n), sid="Public"))
+        return policy(*sts)
+    n = "priv-pol-account2-blocked-by-restrict"
+    add(B, n, policy=account2(n, True), pab={"RestrictPublicBuckets"})
+    n = "priv-pol-account2-kept-under-restrict"
+    add(B, n, policy=account2(n, False), pab={"RestrictPublicBuckets"})
+
     # ---- account-level blocks
     add(A, "priv-acl-ignored-by-account-block", grants=[("AllUsers", "Read")])
     add(A, "priv-acl-authusers-ignored-by-account-block", grants=[("AuthenticatedUsers", "FullControl")], region=R2)

@@ -43,7 +43,7 @@ static cw_policy *compile(const char *text)
 static bool pub_on(const char *policy, const char *action, const char *arn, bool subtree)
 {
     cw_policy *p = compile(policy);
-    cw_policy_ctx ctx = {OWNER, NOW};
+    cw_policy_ctx ctx = {.owner_account = OWNER, .now = NOW};
     cw_res_target t = {arn, subtree};
     cw_policy_verdict v;
     bool r = cw_policy_is_public(p, &ctx, action, &t, &A, &v);
@@ -86,7 +86,7 @@ static void test_principal_named(void **st)
                                       "arn:aws:iam::444455556666:role/reader']}");
     assert_false(GET(pol));
     cw_policy *p = compile(pol);
-    cw_policy_ctx ctx = {OWNER, NOW};
+    cw_policy_ctx ctx = {.owner_account = OWNER, .now = NOW};
     const char **ext;
     size_t n = cw_policy_external_principals(p, &ctx, NULL, &A, &ext);
     assert_int_equal(n, 2); /* the owner account is not external */
@@ -99,7 +99,13 @@ static void test_principal_service_canonical_federated(void **st)
     (void)st;
     assert_false(GET(ALLOW_PRINCIPAL("{'Service':'cloudfront.amazonaws.com'}")));
     assert_false(GET(ALLOW_PRINCIPAL("{'CanonicalUser':'79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be'}")));
-    assert_false(GET(ALLOW_PRINCIPAL("{'Federated':'cognito-identity.amazonaws.com'}")));
+    /* a web identity provider admits anyone who signs in with it ("The meaning
+     * of public": the graph.facebook.com example is public) */
+    assert_true(GET(ALLOW_PRINCIPAL("{'Federated':'cognito-identity.amazonaws.com'}")));
+    assert_non_null(strstr(last_why, "signs in with cognito-identity.amazonaws.com"));
+    assert_true(GET(ALLOW_PRINCIPAL("{'Federated':'graph.facebook.com'}")));
+    /* a SAML provider of a fixed account admits that account's IdP users */
+    assert_false(GET(ALLOW_PRINCIPAL("{'Federated':'arn:aws:iam::222233334444:saml-provider/corp'}")));
 }
 
 static void test_not_principal(void **st)
@@ -224,7 +230,7 @@ static void test_principal_arn_keys(void **st)
     assert_false(GET(ALLOW_IF("{'StringEquals':{'aws:PrincipalAccount':'444455556666'}}")));
     /* external principal named through the condition */
     cw_policy *p = compile(ALLOW_IF("{'StringEquals':{'aws:PrincipalAccount':['444455556666','111122223333']}}"));
-    cw_policy_ctx ctx = {OWNER, NOW};
+    cw_policy_ctx ctx = {.owner_account = OWNER, .now = NOW};
     const char **ext;
     assert_int_equal(cw_policy_external_principals(p, &ctx, NULL, &A, &ext), 1);
     assert_string_equal(ext[0], "444455556666");
@@ -248,7 +254,8 @@ static void test_userid(void **st)
     /* "AROAID:*" pins the role id; the session name is free */
     assert_false(GET(ALLOW_IF("{'StringLike':{'aws:userid':'AROAEXAMPLEID:*'}}")));
     assert_true(GET(ALLOW_IF("{'StringLike':{'aws:userid':'*:alice'}}")));
-    assert_false(GET(ALLOW_IF("{'StringEquals':{'aws:username':'alice'}}")));
+    /* any AWS account can create a user named alice: aws:username restricts nothing */
+    assert_true(GET(ALLOW_IF("{'StringEquals':{'aws:username':'alice'}}")));
 }
 
 static void test_principal_is_aws_service(void **st)
@@ -274,7 +281,16 @@ static void test_sourceip_ranges(void **st)
     (void)st;
     assert_false(GET(ALLOW_IF("{'IpAddress':{'aws:SourceIp':'10.0.0.0/8'}}")));
     assert_false(GET(ALLOW_IF("{'IpAddress':{'aws:SourceIp':['54.240.143.0/24','2001:DB8:1234:5678::/64']}}")));
-    assert_false(GET(ALLOW_IF("{'IpAddress':{'aws:SourceIp':'0.0.0.0/1'}}"))); /* half the internet: pinned */
+    /* S3: ranges broader than /8 (IPv4) or /32 (IPv6) are public */
+    assert_true(GET(ALLOW_IF("{'IpAddress':{'aws:SourceIp':'0.0.0.0/1'}}")));
+    assert_true(GET(ALLOW_IF("{'IpAddress':{'aws:SourceIp':'52.0.0.0/7'}}")));
+    assert_false(GET(ALLOW_IF("{'IpAddress':{'aws:SourceIp':'52.0.0.0/8'}}"))); /* /8 is not broader than /8 */
+    assert_true(GET(ALLOW_IF("{'IpAddress':{'aws:SourceIp':'2001:db0::/28'}}")));
+    assert_false(GET(ALLOW_IF("{'IpAddress':{'aws:SourceIp':'2600:1f00::/32'}}")));
+    assert_false(GET(ALLOW_IF("{'IpAddress':{'aws:SourceIp':['10.0.0.0/8','172.16.0.0/12','192.168.0.0/16']}}")));
+    /* a Deny outside a broad range leaves the strangers inside it */
+    assert_true(GET(DENY_IF("{'NotIpAddress':{'aws:SourceIp':'0.0.0.0/2'}}")));
+    assert_false(GET(DENY_IF("{'NotIpAddress':{'aws:SourceIp':'54.0.0.0/8'}}")));
     assert_true(GET(ALLOW_IF("{'IpAddress':{'aws:SourceIp':'0.0.0.0/0'}}")));
     assert_true(GET(ALLOW_IF("{'IpAddress':{'aws:SourceIp':'::/0'}}")));
     assert_true(GET(ALLOW_IF("{'IpAddress':{'aws:SourceIp':['10.0.0.0/8','::/0']}}")));
@@ -292,8 +308,10 @@ static void test_sourceip_unions(void **st)
                     "'arn:aws:s3:::b/*','Condition':{'IpAddress':{'aws:SourceIp':'0.0.0.0/1'}}},{'Effect':'Allow',"
                     "'Principal':'*','Action':'s3:GetObject','Resource':'arn:aws:s3:::b/*','Condition':{'IpAddress':"
                     "{'aws:SourceIp':'128.0.0.0/1'}}}]}"));
-    /* a hole in the public space restricts: 0/1 + 128/2 misses 192.0.0.0/2 */
-    assert_false(GET(ALLOW_IF("{'IpAddress':{'aws:SourceIp':['0.0.0.0/1','128.0.0.0/2']}}")));
+    /* broad ranges are public even with a hole in the public space */
+    assert_true(GET(ALLOW_IF("{'IpAddress':{'aws:SourceIp':['0.0.0.0/1','128.0.0.0/2']}}")));
+    /* narrow ranges that leave a hole restrict: 1.0.0.0/8 + 2.0.0.0/8 */
+    assert_false(GET(ALLOW_IF("{'IpAddress':{'aws:SourceIp':['1.0.0.0/8','2.0.0.0/8']}}")));
 }
 
 static void test_notipaddress_in_allow(void **st)
@@ -532,6 +550,115 @@ static void test_glob_prefix_viable_random(void **st)
     }
 }
 
+/* ---- S3's own definition (Block Public Access) vs reachability ------------------- */
+static bool pub_mode(const char *policy, int mode, const char *action)
+{
+    cw_policy *p = compile(policy);
+    cw_policy_ctx ctx = {.owner_account = OWNER, .now = NOW, .mode = mode};
+    cw_res_target t = {"arn:aws:s3:::b/", true};
+    cw_policy_verdict v;
+    bool r = cw_policy_is_public(p, &ctx, action, &t, &A, &v);
+    last_why = v.why;
+    return r;
+}
+#define BPA(pol) pub_mode(pol, CW_POLICY_S3_BPA, "s3:GetObject")
+#define REACH(pol) pub_mode(pol, CW_POLICY_REACH, "s3:GetObject")
+
+static void test_bpa_mode(void **st)
+{
+    (void)st;
+    /* a fixed account with a wildcard role name: only that account's roles get
+     * through, but S3 calls any wildcard public */
+    const char *arn = ALLOW_IF("{'ArnLike':{'aws:PrincipalArn':'arn:aws:iam::111122223333:role/*'}}");
+    assert_false(REACH(arn));
+    assert_true(BPA(arn));
+    /* fixed values restrict under both */
+    const char *vpce = ALLOW_IF("{'StringEquals':{'aws:SourceVpce':'vpce-1a2b3c4d'}}");
+    assert_false(REACH(vpce));
+    assert_false(BPA(vpce));
+    /* aws:userid "AROAID:*" is fixed enough for S3 too */
+    const char *uid = ALLOW_IF("{'StringLike':{'aws:userid':'AROAEXAMPLEID:*'}}");
+    assert_false(BPA(uid));
+    /* org paths with a wildcard: pinned to the organization, public for S3 */
+    const char *paths = ALLOW_IF("{'ForAnyValue:StringLike':{'aws:PrincipalOrgPaths':'o-a1b2c3/r-ab12/*'}}");
+    assert_false(REACH(paths));
+    assert_true(BPA(paths));
+    /* the KMS key-id header: a stranger cannot use the owner's key, but the
+     * user guide no longer lists it */
+    const char *kms = "{'Statement':[{'Effect':'Allow','Principal':'*','Action':'s3:PutObject','Resource':"
+                      "'arn:aws:s3:::b/*','Condition':{'StringEquals':{'s3:x-amz-server-side-encryption-aws-kms-key-id':"
+                      "'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab'}}}]}";
+    assert_false(pub_mode(kms, CW_POLICY_REACH, "s3:PutObject"));
+    assert_true(pub_mode(kms, CW_POLICY_S3_BPA, "s3:PutObject"));
+    /* a time window: public for S3 whatever the time, for callers only inside it */
+    const char *later = ALLOW_IF("{'DateGreaterThan':{'aws:CurrentTime':'2030-01-01T00:00:00Z'}}");
+    assert_false(REACH(later));
+    assert_true(BPA(later));
+    /* every Federated principal is public for S3 */
+    const char *saml = ALLOW_PRINCIPAL("{'Federated':'arn:aws:iam::222233334444:saml-provider/corp'}");
+    assert_false(REACH(saml));
+    assert_true(BPA(saml));
+    /* access points: a wildcard access point name under a fixed account is not
+     * public in a bucket policy, but is in an access point policy */
+    const char *ap = ALLOW_IF("{'ArnLike':{'s3:DataAccessPointArn':'arn:aws:s3:us-west-2:111122223333:accesspoint/*'}}");
+    assert_false(BPA(ap));
+    assert_true(pub_mode(ap, CW_POLICY_S3_BPA_AP, "s3:GetObject"));
+    assert_false(REACH(ap));
+    /* the same policy compiled once answers each mode in turn */
+    cw_policy *p = compile(arn);
+    cw_res_target t = {"arn:aws:s3:::b/", true};
+    for (int i = 0; i < 4; i++) {
+        cw_policy_ctx c = {.owner_account = OWNER, .now = NOW, .mode = i % 2};
+        assert_true(cw_policy_is_public(p, &c, "s3:GetObject", &t, NULL, NULL) == (i % 2 == 1));
+    }
+}
+
+static void test_fixed_context(void **st)
+{
+    (void)st;
+    /* a bucket policy delegating to the owner's access points: direct callers
+     * cannot present the owner's access point, callers through it do */
+    cw_policy *p = compile(ALLOW_IF("{'StringEquals':{'s3:DataAccessPointAccount':'111122223333'}}"));
+    cw_res_target t = {"arn:aws:s3:::b/", true};
+    cw_policy_ctx direct = {.owner_account = OWNER, .now = NOW};
+    assert_false(cw_policy_is_public(p, &direct, "s3:GetObject", &t, NULL, NULL));
+    static const cw_ctx_value via[] = {{"s3:DataAccessPointAccount", "111122223333"},
+                                       {"s3:DataAccessPointArn", "arn:aws:s3:us-east-1:111122223333:accesspoint/ap"}};
+    cw_policy_ctx through = {.owner_account = OWNER, .now = NOW, .fixed = via, .nfixed = 2};
+    assert_true(cw_policy_is_public(p, &through, "s3:GetObject", &t, NULL, NULL));
+    static const cw_ctx_value other[] = {{"s3:DataAccessPointAccount", "999988887777"}};
+    cw_policy_ctx foreign = {.owner_account = OWNER, .now = NOW, .fixed = other, .nfixed = 1};
+    assert_false(cw_policy_is_public(p, &foreign, "s3:GetObject", &t, NULL, NULL));
+}
+
+static void test_next_time_change(void **st)
+{
+    (void)st;
+    cw_policy *p = compile(ALLOW_IF("{'DateGreaterThan':{'aws:CurrentTime':'2030-01-01T00:00:00Z'},"
+                                    "'DateLessThan':{'aws:CurrentTime':'2031-01-01T00:00:00Z'}}"));
+    assert_int_equal(cw_policy_next_time_change(p, NOW), 1893456001); /* just after 2030-01-01T00:00:00Z */
+    assert_int_equal(cw_policy_next_time_change(p, 1893456001), 1924992000);
+    assert_int_equal(cw_policy_next_time_change(p, 1924992000), 0);
+    assert_int_equal(cw_policy_next_time_change(compile(ALLOW_IF("{'Bool':{'aws:SecureTransport':'true'}}")), NOW), 0);
+}
+
+static void test_stranger_actions(void **st)
+{
+    (void)st;
+    cw_policy *p = compile("{'Statement':[{'Effect':'Allow','Principal':'*','Action':['s3:GetObject','s3:Put*'],"
+                           "'Resource':'*'},{'Effect':'Allow','Principal':{'AWS':'arn:aws:iam::222233334444:root'},"
+                           "'Action':'s3:DeleteBucket','Resource':'*'}]}");
+    const char **v;
+    size_t n = cw_policy_stranger_actions(p, CW_POLICY_REACH, "s3:", true, &A, &v);
+    assert_int_equal(n, 2);
+    assert_string_equal(v[0], "s3:GetObject");
+    assert_string_equal(v[1], "s3:Putcw");
+    assert_int_equal(cw_policy_stranger_actions(p, CW_POLICY_REACH, "s3:", false, &A, &v), 1);
+    assert_true(cw_policy_admits_strangers(p, CW_POLICY_REACH));
+    assert_false(cw_policy_admits_strangers(compile(ALLOW_PRINCIPAL("{'AWS':'arn:aws:iam::222233334444:root'}")),
+                                            CW_POLICY_S3_BPA));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -566,6 +693,10 @@ int main(void)
         cmocka_unit_test(test_tls_only),
         cmocka_unit_test(test_reason_names_statement),
         cmocka_unit_test(test_globs),
+        cmocka_unit_test(test_bpa_mode),
+        cmocka_unit_test(test_fixed_context),
+        cmocka_unit_test(test_next_time_change),
+        cmocka_unit_test(test_stranger_actions),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -308,6 +308,158 @@ static void test_corpus_bucket(void **st)
     assert_false(an_bool(b, "s3.logging.enabled"));
 }
 
+/* ---- issue 9 items 15-16 ------------------------------------------------------ */
+static void test_acl_grantee_exact(void **st)
+{
+    (void)st;
+    /* names are not grantees: a canonical user called smallusers-team or AllUsers */
+    cw_asset *b = bucket("{" ACL(GRANT("{'id':'def','displayName':'smallusers-team'}", "Read") ","
+                                 GRANT("{'id':'fed','displayName':'AllUsers'}", "FullControl") ","
+                                 GRANT("'LogDelivery'", "Write") ","
+                                 GRANT("{'URI':'http://acs.amazonaws.com/groups/global/AllUsersX'}", "Read")) "}");
+    run();
+    assert_false(an_bool(b, "s3.acl.public"));
+    assert_false(an_bool(b, "s3.public.any"));
+}
+
+static void test_acl_writeacp_escalates(void **st)
+{
+    (void)st;
+    cw_asset *b = bucket("{" ACL(GRANT("'AllUsers'", "WriteAcp")) "}");
+    run();
+    assert_true(an_bool(b, "s3.public.acl"));
+    assert_true(an_bool(b, "s3.public.list"));
+    assert_true(an_bool(b, "s3.public.write"));
+    assert_false(an_bool(b, "s3.public.read")); /* a bucket ACL still grants no object reads */
+    assert_non_null(strstr(an_fstr(b, "s3.public.write_reason"), "rewrite the bucket ACL"));
+}
+
+static void test_acl_writeacp_blocked_by_blockpublicacls(void **st)
+{
+    (void)st;
+    cw_asset *b = bucket("{" ACL(GRANT("'AllUsers'", "WriteAcp")) "," PAB("true", "false", "false", "false") "}");
+    run();
+    assert_true(an_bool(b, "s3.public.acl")); /* the grant itself still works */
+    assert_false(an_bool(b, "s3.public.write")); /* a new public grant is refused */
+}
+
+static void test_policy_bad_action_classes(void **st)
+{
+    (void)st;
+    static const char *const acts[] = {"s3:PutBucketPublicAccessBlock", "s3:PutBucketWebsite",
+                                       "s3:DeleteObjectTagging", "s3:PutObjectRetention", "s3:RestoreObject",
+                                       "s3:AbortMultipartUpload", "s3:GetBucketTagging", "s3:ListBucketMultipartUploads"};
+    for (size_t i = 0; i < sizeof acts / sizeof acts[0]; i++) {
+        cw_assets_free(&S);
+        cw_assets_init(&S);
+        char *supp = cw_arena_printf(&S.arena, "{'BucketPolicy':{'policyText':{'Statement':[{'Effect':'Allow',"
+                                               "'Principal':'*','Action':'%s','Resource':['arn:aws:s3:::b',"
+                                               "'arn:aws:s3:::b/*']}]}}}", acts[i]);
+        cw_asset *b = bucket(supp);
+        run();
+        if (!an_bool(b, "s3.policy.public")) fail_msg("%s to everyone is not public", acts[i]);
+        assert_true(an_bool(b, "s3.policy.bpa_public"));
+    }
+}
+
+static void test_policy_anyone_removes_bucket_block(void **st)
+{
+    (void)st;
+    cw_asset *b = bucket("{" ACL(GRANT("'AllUsers'", "Read")) "," PAB("true", "true", "false", "false") ","
+                         POLICY("{'Effect':'Allow','Principal':'*','Action':'s3:PutBucketPublicAccessBlock',"
+                                "'Resource':'arn:aws:s3:::b'}") "}");
+    run();
+    assert_true(an_bool(b, "s3.public.list"));
+    assert_non_null(strstr(an_fstr(b, "s3.public.list_reason"), "delete the bucket's own Block Public Access"));
+    /* the account-level setting cannot be removed through the bucket */
+    cw_assets_free(&S);
+    cw_assets_init(&S);
+    account_block(OWNER, "true", "true", "false", "false");
+    b = an_item(&S, "AWS::S3::Bucket", "b", "arn:aws:s3:::b", "{'name':'b'}",
+                "{" ACL(GRANT("'AllUsers'", "Read")) "," POLICY("{'Effect':'Allow','Principal':'*','Action':"
+                "'s3:PutBucketPublicAccessBlock','Resource':'arn:aws:s3:::b'}") "}");
+    b->account = OWNER;
+    run();
+    assert_false(an_bool(b, "s3.public.list"));
+}
+
+static void test_policy_escalation_blocked(void **st)
+{
+    (void)st;
+    /* PutBucketPolicy to everyone: anyone can write a public policy, unless
+     * BlockPublicPolicy refuses it */
+    cw_asset *b = bucket("{" POLICY("{'Effect':'Allow','Principal':'*','Action':'s3:PutBucketPolicy','Resource':"
+                                    "'arn:aws:s3:::b'}") "}");
+    run();
+    assert_true(an_bool(b, "s3.public.read"));
+    cw_assets_free(&S);
+    cw_assets_init(&S);
+    b = bucket("{" PAB("false", "false", "true", "false") ","
+               POLICY("{'Effect':'Allow','Principal':'*','Action':'s3:PutBucketPolicy','Resource':'arn:aws:s3:::b'}") "}");
+    run();
+    assert_false(an_bool(b, "s3.public.read"));
+    assert_true(an_bool(b, "s3.policy.public"));
+}
+
+static void test_rpb_blocks_cross_account_of_public_policy(void **st)
+{
+    (void)st;
+    const char *acct2 = "{'Effect':'Allow','Principal':{'AWS':'arn:aws:iam::444455556666:root'},'Action':"
+                        "'s3:GetObject','Resource':'arn:aws:s3:::b/*'}";
+    char *both = cw_arena_printf(&S.arena, "{" PAB("false", "false", "false", "true") ",'BucketPolicy':{'policyText':"
+                                           "{'Statement':[%s," PUBREAD "]}}}", acct2);
+    cw_asset *b = bucket(both);
+    run();
+    assert_false(an_bool(b, "s3.public.read"));
+    assert_false(an_bool(b, "s3.policy.cross_account"));
+    assert_true(an_has(b, "s3.policy.external_principals", "arn:aws:iam::444455556666:root"));
+    assert_non_null(strstr(an_fstr(b, "s3.policy.reason"), "blocked too"));
+    cw_assets_free(&S);
+    cw_assets_init(&S);
+    char *only = cw_arena_printf(&S.arena, "{" PAB("false", "false", "false", "true") ",'BucketPolicy':{'policyText':"
+                                           "{'Statement':[%s]}}}", acct2);
+    b = bucket(only);
+    run();
+    assert_true(an_bool(b, "s3.policy.cross_account"));
+    assert_false(an_bool(b, "s3.policy.bpa_public"));
+}
+
+static void test_bpa_differs_from_reach(void **st)
+{
+    (void)st;
+    cw_asset *b = bucket("{" POLICY("{'Effect':'Allow','Principal':'*','Action':'s3:GetObject','Resource':"
+                                    "'arn:aws:s3:::b/*','Condition':{'ArnLike':{'aws:PrincipalArn':"
+                                    "'arn:aws:iam::444455556666:role/*'}}}") "}");
+    run();
+    assert_false(an_bool(b, "s3.policy.public"));
+    assert_true(an_bool(b, "s3.policy.bpa_public"));
+    assert_non_null(strstr(an_fstr(b, "s3.policy.reason"), "S3 rates the policy public"));
+    assert_non_null(strstr(an_fstr(b, "s3.public.reason"), "S3 rates the policy public"));
+}
+
+static void test_current_time_noted(void **st)
+{
+    (void)st;
+    cw_analyze_set_today("2026-11-25");
+    cw_asset *b = bucket("{" POLICY("{'Effect':'Allow','Principal':'*','Action':'s3:GetObject','Resource':"
+                                    "'arn:aws:s3:::b/*','Condition':{'DateLessThan':{'aws:CurrentTime':"
+                                    "'2027-01-01T00:00:00Z'}}}") "}");
+    run();
+    assert_true(an_bool(b, "s3.public.read"));
+    assert_string_equal(an_fstr(b, "access.reevaluate_at"), "2027-01-01T00:00:00Z");
+    assert_non_null(strstr(an_fstr(b, "s3.public.read_reason"), "changes this verdict at 2027-01-01T00:00:00Z"));
+    cw_analyze_set_today("2027-02-01");
+    cw_assets_free(&S);
+    cw_assets_init(&S);
+    b = bucket("{" POLICY("{'Effect':'Allow','Principal':'*','Action':'s3:GetObject','Resource':"
+                          "'arn:aws:s3:::b/*','Condition':{'DateLessThan':{'aws:CurrentTime':"
+                          "'2027-01-01T00:00:00Z'}}}") "}");
+    run();
+    assert_false(an_bool(b, "s3.public.read"));
+    assert_null(an_fact(b, "access.reevaluate_at"));
+    cw_analyze_set_today(NULL);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -329,6 +481,15 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_policy_public_other_action, setup, teardown),
         cmocka_unit_test_setup_teardown(test_hygiene, setup, teardown),
         cmocka_unit_test_setup_teardown(test_corpus_bucket, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_acl_grantee_exact, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_acl_writeacp_escalates, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_acl_writeacp_blocked_by_blockpublicacls, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_policy_bad_action_classes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_policy_anyone_removes_bucket_block, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_policy_escalation_blocked, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_rpb_blocks_cross_account_of_public_policy, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_bpa_differs_from_reach, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_current_time_noted, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
