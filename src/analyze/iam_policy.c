@@ -380,6 +380,18 @@ bool cw_policy_admits_strangers(const cw_policy *p, int mode)
     return false;
 }
 
+bool cw_policy_stranger_actions_literal(const cw_policy *p, int mode)
+{
+    for (size_t i = 0; p && i < p->nst; i++) {
+        const iam_stmt *st = &p->st[i];
+        if (!st->allow || !admits_stranger(st, mode)) continue;
+        if (st->not_action || !st->has_action) return false;
+        for (size_t k = 0; k < st->nactions; k++)
+            if (strpbrk(st->actions[k], "*?")) return false;
+    }
+    return true;
+}
+
 size_t cw_policy_stranger_actions(const cw_policy *p, int mode, const char *prefix, bool instances, cw_arena *a,
                                   const char ***out)
 {

@@ -128,6 +128,11 @@ bool cw_policy_admits_strangers(const cw_policy *p, int mode);
 size_t cw_policy_stranger_actions(const cw_policy *p, int mode, const char *prefix, bool instances, cw_arena *a,
                                   const char ***out);
 
+/* True when every Allow statement for strangers (under mode) lists its
+ * actions literally (Action without wildcards, no NotAction): the actions a
+ * stranger may get are then exactly cw_policy_stranger_actions(). */
+bool cw_policy_stranger_actions_literal(const cw_policy *p, int mode);
+
 /* The first instant after now at which a time condition (aws:CurrentTime,
  * aws:EpochTime) of the policy changes truth: every verdict may change then
  * with no configuration change. 0 when there is none. */

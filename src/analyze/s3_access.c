@@ -222,7 +222,7 @@ static void bucket(cw_assets *s, cw_asset *a, const cw_json *acct_cfg, int64_t n
     cw_policy_ctx ctx = {.owner_account = a->account, .now = now};
     cw_res_target tb = {barn, false}, to = {oarn, true};
     cw_s3_polres pr;
-    cw_s3_policy_eval(pol, &ctx, CW_POLICY_S3_BPA, &tb, &to, ar, "bucket policy", &pr);
+    cw_s3_policy_eval(pol, &ctx, CW_POLICY_S3_BPA, &tb, &to, ar, &scratch, "bucket policy", &pr);
     /* S3 applies RestrictPublicBuckets to policies public in its own sense:
      * then only AWS services and the owner account get through, cross-account
      * grants included; otherwise the policy works as written */

@@ -40,7 +40,9 @@ typedef struct cw_s3_polres {
 /* Evaluate pol for the bucket (tb) and object (to) targets. base: owner,
  * time and fixed context (mode ignored); bpa_mode: CW_POLICY_S3_BPA for bucket
  * policies, CW_POLICY_S3_BPA_AP for access point policies; label names the
- * document in sentences ("bucket policy"). Sentences are built in ar. */
+ * document in sentences ("bucket policy"). Sentences are built in ar,
+ * working lists in scratch. */
 void cw_s3_policy_eval(cw_policy *pol, const cw_policy_ctx *base, int bpa_mode, const cw_res_target *tb,
-                       const cw_res_target *to, cw_arena *ar, const char *label, cw_s3_polres *r);
+                       const cw_res_target *to, cw_arena *ar, cw_arena *scratch, const char *label,
+                       cw_s3_polres *r);
 #endif

@@ -78,41 +78,72 @@ static bool query_any(cw_policy *pol, const cw_policy_ctx *ctx, const char *acti
     return query(pol, ctx, action, to, ar, label, why) || query(pol, ctx, action, tb, ar, label, why);
 }
 
+static bool in_set(const char *a, const char *const *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcasecmp(v[i], a) == 0) return true;
+    return false;
+}
+
+/* The actions a stranger may get, when the policy names them all literally
+ * (nearly every policy): then only those are asked, not the whole table. */
+typedef struct literal_set {
+    bool on;
+    const char **v;
+    size_t n;
+} literal_set;
+
+static void literals(cw_policy *pol, int mode, cw_arena *scratch, literal_set *l)
+{
+    l->on = cw_policy_stranger_actions_literal(pol, mode);
+    l->n = l->on ? cw_policy_stranger_actions(pol, mode, NULL, false, scratch, &l->v) : 0;
+}
+
+static bool may(const literal_set *l, const char *action)
+{
+    return !l->on || in_set(action, l->v, l->n);
+}
+
 void cw_s3_policy_eval(cw_policy *pol, const cw_policy_ctx *base, int bpa_mode, const cw_res_target *tb,
-                       const cw_res_target *to, cw_arena *ar, const char *label, cw_s3_polres *r)
+                       const cw_res_target *to, cw_arena *ar, cw_arena *scratch, const char *label,
+                       cw_s3_polres *r)
 {
     memset(r, 0, sizeof *r);
     if (!pol) return;
     cw_policy_ctx ctx = *base;
     ctx.mode = CW_POLICY_REACH;
     r->changes_at = cw_policy_next_time_change(pol, ctx.now);
-    if (!cw_policy_admits_strangers(pol, CW_POLICY_REACH) && !cw_policy_admits_strangers(pol, bpa_mode)) return;
     bool reach_any = cw_policy_admits_strangers(pol, CW_POLICY_REACH);
+    if (!reach_any && !cw_policy_admits_strangers(pol, bpa_mode)) return;
+    literal_set lit = {0};
+    if (reach_any) literals(pol, CW_POLICY_REACH, scratch, &lit);
     for (size_t i = 0; reach_any && i < sizeof dim_actions / sizeof dim_actions[0]; i++) {
         int d = dim_actions[i].dim;
-        if (r->dim[d]) continue;
+        if (r->dim[d] || !may(&lit, dim_actions[i].action)) continue;
         if (query(pol, &ctx, dim_actions[i].action, dim_actions[i].object ? to : tb, ar, label, &r->why[d])) {
             r->dim[d] = r->pub = true;
             if (!r->pub_why) r->pub_why = r->why[d];
         }
     }
     for (int e = 0; reach_any && e < CW_S3_NESC; e++)
-        if (query(pol, &ctx, esc_actions[e].action, esc_actions[e].object ? to : tb, ar, label, &r->esc_why[e]) ||
-            (e == CW_S3_PUT_OBJECT_ACL && query(pol, &ctx, "s3:PutObjectVersionAcl", to, ar, label, &r->esc_why[e]))) {
+        if ((may(&lit, esc_actions[e].action) &&
+             query(pol, &ctx, esc_actions[e].action, esc_actions[e].object ? to : tb, ar, label, &r->esc_why[e])) ||
+            (e == CW_S3_PUT_OBJECT_ACL && may(&lit, "s3:PutObjectVersionAcl") &&
+             query(pol, &ctx, "s3:PutObjectVersionAcl", to, ar, label, &r->esc_why[e]))) {
             r->esc[e] = r->pub = true;
             if (!r->pub_why) r->pub_why = r->esc_why[e];
         }
-    /* the other bad actions S3 defines, then those the policy names (an S3
-     * action missing from the table but in a bad class is taken as real) */
-    for (const cw_s3_action *sa = cw_s3_actions; reach_any && !r->pub && sa->name; sa++)
+    /* the other bad actions: those S3 defines (when a pattern may match
+     * them), then those the policy names (an S3 action missing from the table
+     * but in a bad class is taken as real) */
+    for (const cw_s3_action *sa = cw_s3_actions; reach_any && !lit.on && !r->pub && sa->name; sa++)
         if (cw_s3_bad_action(sa->name) && query(pol, &ctx, sa->name, sa->object ? to : tb, ar, label, &r->pub_why))
             r->pub = true;
-    const char **named = NULL;
-    size_t nnamed = 0;
     if (reach_any && !r->pub) {
-        nnamed = cw_policy_stranger_actions(pol, CW_POLICY_REACH, "s3:", false, ar, &named);
+        const char **named = lit.v;
+        size_t nnamed = lit.on ? lit.n : cw_policy_stranger_actions(pol, CW_POLICY_REACH, "s3:", false, scratch, &named);
         for (size_t i = 0; i < nnamed && !r->pub; i++)
-            if (cw_s3_bad_action(named[i]) && !cw_s3_action_find(named[i]) &&
+            if (cw_s3_bad_action(named[i]) && (lit.on || !cw_s3_action_find(named[i])) &&
                 query_any(pol, &ctx, named[i], tb, to, ar, label, &r->pub_why))
                 r->pub = true;
     }
@@ -124,12 +155,18 @@ void cw_s3_policy_eval(cw_policy *pol, const cw_policy_ctx *base, int bpa_mode, 
      * the ones it may add */
     if (!cw_policy_admits_strangers(pol, bpa_mode)) return;
     ctx.mode = bpa_mode;
-    for (size_t i = 0; !r->bpa_pub && i < sizeof dim_actions / sizeof dim_actions[0]; i++)
-        r->bpa_pub = query(pol, &ctx, dim_actions[i].action, dim_actions[i].object ? to : tb, ar, label, &r->bpa_why);
-    for (const cw_s3_action *sa = cw_s3_actions; !r->bpa_pub && sa->name; sa++)
-        if (cw_s3_bad_action(sa->name))
-            r->bpa_pub = query(pol, &ctx, sa->name, sa->object ? to : tb, ar, label, &r->bpa_why);
-    nnamed = cw_policy_stranger_actions(pol, bpa_mode, NULL, true, ar, &named);
+    literal_set bl;
+    literals(pol, bpa_mode, scratch, &bl);
+    if (!bl.on) {
+        for (size_t i = 0; !r->bpa_pub && i < sizeof dim_actions / sizeof dim_actions[0]; i++)
+            r->bpa_pub =
+                query(pol, &ctx, dim_actions[i].action, dim_actions[i].object ? to : tb, ar, label, &r->bpa_why);
+        for (const cw_s3_action *sa = cw_s3_actions; !r->bpa_pub && sa->name; sa++)
+            if (cw_s3_bad_action(sa->name))
+                r->bpa_pub = query(pol, &ctx, sa->name, sa->object ? to : tb, ar, label, &r->bpa_why);
+    }
+    const char **named;
+    size_t nnamed = cw_policy_stranger_actions(pol, bpa_mode, NULL, true, scratch, &named);
     for (size_t i = 0; !r->bpa_pub && i < nnamed; i++) {
         bool unsupported = !cw_s3_action_find(named[i]) && !cw_s3_bad_action(named[i]) && !strpbrk(named[i], "*?");
         if (!cw_s3_bad_action(named[i]) && !unsupported) continue;
@@ -140,6 +177,6 @@ void cw_s3_policy_eval(cw_policy *pol, const cw_policy_ctx *base, int bpa_mode, 
                                              "a policy granting one as public)",
                                          r->bpa_why, named[i]);
     }
-    for (size_t i = 0; !r->bpa_pub && future_actions[i]; i++)
+    for (size_t i = 0; !bl.on && !r->bpa_pub && future_actions[i]; i++)
         r->bpa_pub = query_any(pol, &ctx, future_actions[i], tb, to, ar, label, &r->bpa_why);
 }
