@@ -228,10 +228,12 @@ static void run_first_parallel(cw_assets *s, const cw_analyzer *an, unsigned npa
     for (unsigned i = 0; i < nparts; i++) {
         p.views[i] = *s;
         cw_arena_init(&p.views[i].arena, 4u << 20);
+        p.views[i].facts_arena = NULL, p.views[i].facts_share = NULL; /* facts into the view's arena */
     }
     cw_parallel(run_part, &p, nparts);
     size_t ix = (size_t)(an - cw_analyzers);
     for (unsigned i = 0; i < nparts; i++) {
+        cw_jshare_free(p.views[i].facts_share);
         cw_arena *a = cw_xmalloc(sizeof *a);
         *a = p.views[i].arena;
         if (ix < 16) cw_analyze_bytes[ix] += a->total;
@@ -285,14 +287,19 @@ static void run_rest_parallel(cw_assets *s, unsigned cores)
                 an_job *j = &p.jobs[p.n++];
                 j->an = an, j->part = k, j->nparts = split ? nparts : 0;
                 j->view = *s;
-                cw_arena_init(&j->view.arena, 2u << 20);
+                /* the job's arena is scratch; only committed facts are kept */
+                cw_arena_init(&j->view.arena, 1u << 20);
+                j->view.facts_arena = cw_xmalloc(sizeof(cw_arena));
+                cw_arena_init(j->view.facts_arena, 1u << 20);
+                j->view.facts_share = NULL;
             }
         }
     cw_parallel(pool_worker, &p, cores < p.n ? cores : (unsigned)p.n);
     for (size_t i = 0; i < p.n; i++) {
         size_t ix = (size_t)(p.jobs[i].an - cw_analyzers);
-        cw_arena *a = cw_xmalloc(sizeof *a);
-        *a = p.jobs[i].view.arena;
+        cw_jshare_free(p.jobs[i].view.facts_share);
+        cw_arena_free(&p.jobs[i].view.arena);
+        cw_arena *a = p.jobs[i].view.facts_arena;
         if (ix < 16) cw_analyze_bytes[ix] += a->total, cw_analyze_seconds[ix] += p.jobs[i].secs;
         cw_assets_adopt(s, a);
     }

@@ -18,14 +18,18 @@ void cw_fact_strs(cw_assets *s, cw_asset *a, const char *name, const char *const
 void cw_fact_ints(cw_assets *s, cw_asset *a, const char *name, const int64_t *v, size_t n);
 /* Batched facts of one asset: collect with cw_fs_*, then cw_fs_commit()
  * builds the nested objects with exact sizes and merges them into
- * asset->facts (one allocation per object instead of one per fact). String
- * values are not copied: they must live in the asset set's arena or be
- * static. */
+ * asset->facts (one allocation per object instead of one per fact). Values
+ * are copied at commit into the set's facts arena (model.h: facts_arena),
+ * strings and objects shared with equal ones of other assets: they may live
+ * in scratch memory (the arena of an analyzer job after `first` is scratch,
+ * freed when the job ends; only committed facts outlive it). Facts are never
+ * modified in place: commit again to change one. */
 #define CW_FS_MAX 96
 typedef struct cw_factset {
     cw_assets *s;
     cw_asset *a;
     size_t n;
+    bool dynamic_names; /* names are not static: do not cache their splits by address */
     const char *name[CW_FS_MAX];
     cw_json val[CW_FS_MAX];
 } cw_factset;

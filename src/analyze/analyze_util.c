@@ -34,71 +34,64 @@ const char *cw_time_change_note(cw_arena *a, int64_t t)
                            cw_time_text(a, t));
 }
 
-/* Walk/create the parent objects of a dotted name; returns the parent and
- * sets *leaf to the last segment (arena copy). */
-static cw_json *fact_parent(cw_assets *s, cw_asset *a, const char *name, const char **leaf)
+/* The single-fact setters commit a factset of one (facts are only ever
+ * written by cw_fs_commit, which never writes an array in place). */
+static void set_one(cw_assets *s, cw_asset *a, const char *name, const cw_json *v)
 {
-    cw_json *o = a->facts;
-    const char *p = name;
-    for (;;) {
-        const char *dot = strchr(p, '.');
-        if (!dot) break;
-        char seg[128];
-        size_t n = (size_t)(dot - p);
-        if (n >= sizeof seg) n = sizeof seg - 1;
-        memcpy(seg, p, n);
-        seg[n] = 0;
-        o = cw_json_obj_child(&s->arena, o, seg);
-        p = dot + 1;
-    }
-    *leaf = p;
-    return o;
+    cw_factset fs;
+    cw_fs_init(&fs, s, a);
+    fs.dynamic_names = true; /* name may be a buffer: no caching by address */
+    cw_fs_json(&fs, name, v);
+    cw_fs_commit(&fs);
 }
 
 void cw_fact_set(cw_assets *s, cw_asset *a, const char *name, const cw_json *v)
 {
-    const char *leaf;
-    cw_json *o = fact_parent(s, a, name, &leaf);
-    cw_json_obj_set(&s->arena, o, leaf, v);
+    set_one(s, a, name, v);
 }
 
 void cw_fact_bool(cw_assets *s, cw_asset *a, const char *name, bool b)
 {
-    const char *leaf;
-    cw_json *o = fact_parent(s, a, name, &leaf);
-    cw_json_set_bool(&s->arena, o, leaf, b);
+    cw_json v = {0};
+    v.type = CW_JBOOL;
+    v.b = b;
+    set_one(s, a, name, &v);
 }
 
 void cw_fact_num(cw_assets *s, cw_asset *a, const char *name, double d)
 {
-    const char *leaf;
-    cw_json *o = fact_parent(s, a, name, &leaf);
-    cw_json_set_num(&s->arena, o, leaf, d);
+    cw_json v = {0};
+    v.type = CW_JNUM;
+    v.u.num = d;
+    set_one(s, a, name, &v);
 }
 
 void cw_fact_str(cw_assets *s, cw_asset *a, const char *name, const char *str)
 {
     if (!str) return;
-    const char *leaf;
-    cw_json *o = fact_parent(s, a, name, &leaf);
-    cw_json_set_str(&s->arena, o, leaf, str);
+    cw_json v = {0};
+    v.type = CW_JSTR;
+    v.len = (uint32_t)strlen(str);
+    v.u.str = str;
+    set_one(s, a, name, &v);
 }
 
 void cw_fact_strs(cw_assets *s, cw_asset *a, const char *name, const char *const *v, size_t n)
 {
-    cw_json *arr = cw_json_new_arr(&s->arena);
-    for (size_t i = 0; i < n; i++) {
-        cw_json *e = cw_json_new_str(&s->arena, v[i]);
-        cw_json_arr_push(&s->arena, arr, e);
-    }
-    cw_fact_set(s, a, name, arr);
+    cw_factset fs;
+    cw_fs_init(&fs, s, a);
+    fs.dynamic_names = true;
+    cw_fs_strs(&fs, name, v, n);
+    cw_fs_commit(&fs);
 }
 
 void cw_fact_ints(cw_assets *s, cw_asset *a, const char *name, const int64_t *v, size_t n)
 {
-    cw_json *arr = cw_json_new_arr(&s->arena);
-    for (size_t i = 0; i < n; i++) cw_json_arr_push(&s->arena, arr, cw_json_new_int(&s->arena, v[i]));
-    cw_fact_set(s, a, name, arr);
+    cw_factset fs;
+    cw_fs_init(&fs, s, a);
+    fs.dynamic_names = true;
+    cw_fs_ints(&fs, name, v, n);
+    cw_fs_commit(&fs);
 }
 
 /* ---- batched facts ---------------------------------------------------------- */
@@ -107,6 +100,7 @@ void cw_fs_init(cw_factset *fs, cw_assets *s, cw_asset *a)
     fs->s = s;
     fs->a = a;
     fs->n = 0;
+    fs->dynamic_names = false;
 }
 
 void cw_fs_json(cw_factset *fs, const char *name, const cw_json *v)
@@ -211,53 +205,87 @@ static const char *fact_key(cw_arena *ar, const char *seg, uint32_t len)
     return key;
 }
 
-static void fs_emit(cw_arena *ar, const fs_node *t, int n, cw_json *out);
+/* Committing copies every value into the facts arena (strings and arrays
+ * shared with equal ones made before, cw_jshare) and never writes an existing
+ * member array: a merge into an object builds a new array for it. Facts are
+ * therefore shared between assets safely, and analyzers may build their
+ * values in scratch memory. */
+typedef struct fs_out {
+    cw_arena *ar;
+    cw_jshare *sh;
+} fs_out;
 
-/* Merge the children of node n into object o (members replaced or appended). */
-static void fs_merge(cw_arena *ar, const fs_node *t, int n, cw_json *o)
+/* A copy of a leaf value in the facts arena. */
+static void fs_copy(const fs_out *c, const cw_json *v, cw_json *out, int depth)
 {
-    uint32_t add = 0;
-    for (int c = t[n].first; c >= 0; c = t[c].next) {
-        cw_json *m = NULL;
-        for (uint32_t i = 0; i < o->len && !m; i++)
-            if (cw_jkeylen(&o->u.members[i]) == t[c].seglen && cw_key_eq(o->u.members[i].key, t[c].seg, t[c].seglen))
-                m = &o->u.members[i].val;
-        if (!m) {
-            add++;
-        } else if (!t[c].leaf && m->type == CW_JOBJ) {
-            fs_merge(ar, t, c, m);
-        } else {
-            fs_emit(ar, t, c, m);
+    *out = *v;
+    if (v->type == CW_JSTR) {
+        out->u.str = cw_jshare_text(c->sh, v->u.str, v->len);
+    } else if ((v->type == CW_JARR || v->type == CW_JOBJ) && v->len && depth < 32) {
+        bool obj = v->type == CW_JOBJ;
+        size_t esz = obj ? sizeof(cw_jmember) : sizeof(cw_json);
+        void *tmp = cw_xmalloc(v->len * esz);
+        for (uint32_t i = 0; i < v->len; i++) {
+            if (obj) {
+                cw_jmember *m = (cw_jmember *)tmp + i;
+                m->key = fact_key(c->ar, v->u.members[i].key, cw_jkeylen(&v->u.members[i]));
+                fs_copy(c, &v->u.members[i].val, &m->val, depth + 1);
+            } else {
+                fs_copy(c, &v->u.items[i], (cw_json *)tmp + i, depth + 1);
+            }
         }
+        if (obj) out->u.members = (cw_jmember *)cw_jshare_members(c->sh, tmp, v->len);
+        else out->u.items = (cw_json *)cw_jshare_items(c->sh, tmp, v->len);
+        out->b = 0;
+        free(tmp);
+    } else if (v->type == CW_JARR || v->type == CW_JOBJ) {
+        out->len = 0, out->u.items = NULL, out->b = 0;
     }
-    if (!add) return;
-    cw_jmember *mm = cw_arena_alloc(ar, (o->len + add) * sizeof *mm);
-    if (o->len) memcpy(mm, o->u.members, o->len * sizeof *mm);
-    uint32_t k = o->len;
-    for (int c = t[n].first; c >= 0; c = t[c].next) {
-        bool found = false;
-        for (uint32_t i = 0; i < o->len && !found; i++)
-            found = cw_jkeylen(&o->u.members[i]) == t[c].seglen && cw_key_eq(o->u.members[i].key, t[c].seg, t[c].seglen);
-        if (found) continue;
-        /* the last segment of a name is NUL-terminated already (names are
-         * static or arena strings); inner segments need a copy */
-        mm[k].key = fact_key(ar, t[c].seg, t[c].seglen);
-        fs_emit(ar, t, c, &mm[k].val);
-        k++;
-    }
-    o->u.members = mm;
-    o->len = k;
 }
 
-static void fs_emit(cw_arena *ar, const fs_node *t, int n, cw_json *out)
+static void fs_merge(const fs_out *c, const fs_node *t, int n, cw_json *o);
+
+/* The value of node n: its leaf's copy, or a new object of its children. */
+static void fs_value(const fs_out *c, const fs_node *t, int n, cw_json *out)
 {
     if (t[n].leaf) {
-        *out = *t[n].leaf;
+        fs_copy(c, t[n].leaf, out, 0);
         return;
     }
     memset(out, 0, sizeof *out);
     out->type = CW_JOBJ;
-    fs_merge(ar, t, n, out);
+    fs_merge(c, t, n, out);
+}
+
+/* Merge the children of node n into object o: members replaced or appended,
+ * in a new (shared) array. */
+static void fs_merge(const fs_out *c, const fs_node *t, int n, cw_json *o)
+{
+    size_t cap = o->len + (size_t)t[n].nchild;
+    cw_jmember local[16];
+    cw_jmember *mm = cap <= 16 ? local : cw_xmalloc(cap * sizeof *mm);
+    if (o->len) memcpy(mm, o->u.members, o->len * sizeof *mm);
+    uint32_t k = o->len;
+    for (int ch = t[n].first; ch >= 0; ch = t[ch].next) {
+        cw_json *m = NULL;
+        for (uint32_t i = 0; i < o->len && !m; i++)
+            if (cw_jkeylen(&mm[i]) == t[ch].seglen && cw_key_eq(mm[i].key, t[ch].seg, t[ch].seglen)) m = &mm[i].val;
+        if (m && !t[ch].leaf && m->type == CW_JOBJ) {
+            fs_merge(c, t, ch, m);
+        } else if (m) {
+            fs_value(c, t, ch, m);
+        } else {
+            /* the last segment of a name is NUL-terminated already (names are
+             * static or arena strings); inner segments need a copy */
+            mm[k].key = fact_key(c->ar, t[ch].seg, t[ch].seglen);
+            fs_value(c, t, ch, &mm[k].val);
+            k++;
+        }
+    }
+    o->u.members = (cw_jmember *)cw_jshare_members(c->sh, mm, k);
+    o->len = k;
+    o->b = 0;
+    if (mm != local) free(mm);
 }
 
 /* Segment lengths of a fact name, by its address (names are literals: see
@@ -299,7 +327,7 @@ void cw_fs_commit(cw_factset *fs)
     for (size_t i = 0; i < fs->n; i++) {
         int cur = 0;
         const char *p = fs->name[i];
-        const name_split *sp = split_name(p);
+        const name_split *sp = fs->dynamic_names ? NULL : split_name(p);
         for (uint32_t g = 0;; g++) {
             size_t len;
             if (sp) len = sp->len[g];
@@ -313,7 +341,9 @@ void cw_fs_commit(cw_factset *fs)
             p += len + 1;
         }
     }
-    fs_merge(&fs->s->arena, t, 0, fs->a->facts);
+    cw_jshare *sh = cw_assets_facts_share(fs->s);
+    fs_out c = {cw_jshare_arena(sh), sh};
+    fs_merge(&c, t, 0, fs->a->facts);
     fs->n = 0;
 }
 

@@ -360,6 +360,44 @@ static uint64_t copy(cw_jshare *sh, const cw_json *v, const cw_jproj *p, sh_fiel
     }
 }
 
+/* ---- arrays built by the caller (facts) -------------------------------------- */
+/* hash of a value whose containers are identified by their array */
+static uint64_t shallow_hash(const cw_json *v)
+{
+    if (v->type == CW_JSTR) return mix(val_hash(v, 1), str_hash(v->u.str, v->len)) | 1;
+    if (v->type == CW_JARR || v->type == CW_JOBJ) return val_hash(v, (uintptr_t)v->u.items | 1);
+    return val_hash(v, 1);
+}
+
+const cw_jmember *cw_jshare_members(cw_jshare *sh, const cw_jmember *m, uint32_t n)
+{
+    if (!n) return NULL;
+    uint64_t h = mix(CW_JOBJ, n);
+    for (uint32_t i = 0; i < n; i++) h = mix(mix(h, str_hash(m[i].key, cw_jkeylen(&m[i]))), shallow_hash(&m[i].val));
+    bool hit;
+    return box(sh, CW_JOBJ, (const unsigned char *)m, n, sizeof *m, 0, h | 1, &hit);
+}
+
+const cw_json *cw_jshare_items(cw_jshare *sh, const cw_json *v, uint32_t n)
+{
+    if (!n) return NULL;
+    uint64_t h = mix(CW_JARR, n);
+    for (uint32_t i = 0; i < n; i++) h = mix(h, shallow_hash(&v[i]));
+    bool hit;
+    return box(sh, CW_JARR, (const unsigned char *)v, n, sizeof *v, 0, h | 1, &hit);
+}
+
+const char *cw_jshare_text(cw_jshare *sh, const char *s, size_t n)
+{
+    if (!s) return NULL;
+    if (n > 4096) return cw_arena_strndup(sh->a, s, n);
+    bool hit;
+    const char *r = intern(sh, sh->strs, STR_BITS, s, n, str_hash(s, n), &hit);
+    sh->st.strings_shared += hit;
+    sh->st.strings_copied += !hit;
+    return r;
+}
+
 void cw_jshare_copy_into(cw_jshare *sh, const cw_json *v, const cw_jproj *p, unsigned ctx, cw_json *out)
 {
     if (!v) {

@@ -206,6 +206,13 @@ cw_json *cw_jshare_copy(cw_jshare *sh, const cw_json *v, const cw_jproj *p, unsi
 void cw_jshare_copy_into(cw_jshare *sh, const cw_json *v, const cw_jproj *p, unsigned ctx, cw_json *out);
 /* A string s[0..n) in the arena, shared when short (NUL-terminated; s NULL: NULL). */
 const char *cw_jshare_str(cw_jshare *sh, const char *s, size_t n);
+/* The same for text of any length up to 4 KiB (sentences that repeat). */
+const char *cw_jshare_text(cw_jshare *sh, const char *s, size_t n);
+/* An arena copy of the members m[0..n) (or items v[0..n)), shared with an
+ * equal array made before: keys and strings compared by their bytes, nested
+ * containers by the array they point to (NULL when n is 0). */
+const cw_jmember *cw_jshare_members(cw_jshare *sh, const cw_jmember *m, uint32_t n);
+const cw_json *cw_jshare_items(cw_jshare *sh, const cw_json *v, uint32_t n);
 const cw_jshare_stats *cw_jshare_stats_of(const cw_jshare *sh);
 cw_arena *cw_jshare_arena(cw_jshare *sh);
 /* Tests: every container goes to one slot per type and is told apart from the one

@@ -25,6 +25,7 @@ static void free_type_lists(cw_assets *s)
 
 void cw_assets_free(cw_assets *s)
 {
+    cw_jshare_free(s->facts_share);
     free_type_lists(s);
     free(s->by_id.slots);
     free(s->by_rid.slots);
@@ -36,6 +37,12 @@ void cw_assets_free(cw_assets *s)
     free(s->adopted);
     cw_arena_free(&s->arena);
     memset(s, 0, sizeof *s);
+}
+
+cw_jshare *cw_assets_facts_share(cw_assets *s)
+{
+    if (!s->facts_share) s->facts_share = cw_jshare_new(s->facts_arena ? s->facts_arena : &s->arena);
+    return s->facts_share;
 }
 
 size_t cw_assets_arena_bytes(const cw_assets *s)

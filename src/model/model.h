@@ -74,6 +74,11 @@ typedef struct cw_assets {
     bool plain_ids;          /* some id has neither ':' nor '/' (not an ARN nor type/resourceId) */
     cw_arena **adopted;      /* arenas of worker threads whose data assets use */
     size_t nadopted;
+    /* where analyzers' facts are copied to (cw_fs_commit): facts_arena, or the
+     * set's arena when NULL, through facts_share (made on first use, freed
+     * with the set; a view made for a thread sets both its own) */
+    cw_arena *facts_arena;
+    cw_jshare *facts_share;
 } cw_assets;
 
 typedef struct cw_asset_list {
@@ -86,6 +91,8 @@ void cw_assets_free(cw_assets *s);
 /* Take ownership of a heap-allocated arena (cw_xmalloc'd, initialised) that
  * holds data of assets added to s; freed with s. */
 void cw_assets_adopt(cw_assets *s, cw_arena *a);
+/* The sharer facts are copied with (see facts_arena), made on first use. */
+cw_jshare *cw_assets_facts_share(cw_assets *s);
 /* Bytes the assets' arenas (own and adopted) reserved from the system. */
 size_t cw_assets_arena_bytes(const cw_assets *s);
 /* Bytes of the model outside the arenas: the asset vector, the two indexes,

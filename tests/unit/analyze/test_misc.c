@@ -123,6 +123,58 @@ static void test_common_facts(void **st)
     assert_null(x->account);
 }
 
+/* ---- committing facts ------------------------------------------------------------------------ */
+/* Facts are copied at commit and shared between assets (equal objects are one
+ * array); a later commit to one asset builds new arrays and leaves the other
+ * asset's facts as they were; values may come from scratch memory. */
+static void test_fact_commit_sharing(void **st)
+{
+    (void)st;
+    cw_asset *a = an_addq(&S, "{'resourceType':'AWS::S3::Bucket','resourceId':'a','configuration':{}}");
+    cw_asset *b = an_addq(&S, "{'resourceType':'AWS::S3::Bucket','resourceId':'b','configuration':{}}");
+    char why[64];
+    for (int k = 0; k < 2; k++) {
+        cw_asset *x = k ? b : a;
+        snprintf(why, sizeof why, "not public: %s", "no grant");
+        cw_factset fs;
+        cw_fs_init(&fs, &S, x);
+        cw_fs_bool(&fs, "s3.block.all", true);
+        cw_fs_bool(&fs, "s3.public.any", false);
+        cw_fs_str(&fs, "s3.public.reason", why);
+        const char *ports[] = {"22", "443"};
+        cw_fs_strs(&fs, "sg.internet_ports", ports, 2);
+        cw_fs_commit(&fs);
+        memset(why, 'z', sizeof why - 1); /* the buffer dies: the fact was copied */
+    }
+    const cw_json *sa = cw_json_get(a->facts, "s3"), *sb = cw_json_get(b->facts, "s3");
+    assert_non_null(sa);
+    assert_ptr_equal(sa->u.members, sb->u.members);
+    assert_string_equal(cw_json_str(cw_fact_get(b, "s3.public.reason"), ""), "not public: no grant");
+    /* change a only */
+    cw_factset fs;
+    cw_fs_init(&fs, &S, a);
+    cw_fs_bool(&fs, "s3.block.all", false);
+    cw_fs_bool(&fs, "s3.block.account_all", true);
+    cw_fs_commit(&fs);
+    assert_false(an_bool(a, "s3.block.all"));
+    assert_true(an_bool(a, "s3.block.account_all"));
+    assert_true(an_bool(b, "s3.block.all"));
+    assert_null(cw_fact_get(b, "s3.block.account_all"));
+    assert_false(an_bool(a, "s3.public.any"));
+    assert_string_equal(cw_json_str(cw_fact_get(a, "s3.public.reason"), ""), "not public: no grant");
+    assert_int_equal(cw_fact_get(a, "sg.internet_ports")->len, 2);
+    assert_string_equal(cw_fact_get(b, "sg.internet_ports")->u.items[1].u.str, "443");
+    /* single-fact setters with a name in a reused buffer */
+    char name[32];
+    snprintf(name, sizeof name, "net.reason");
+    cw_fact_str(&S, b, name, "first");
+    snprintf(name, sizeof name, "net.in_vpc");
+    cw_fact_bool(&S, b, name, true);
+    assert_string_equal(cw_json_str(cw_fact_get(b, "net.reason"), ""), "first");
+    assert_true(an_bool(b, "net.in_vpc"));
+    assert_null(cw_fact_get(a, "net.reason"));
+}
+
 /* ---- registry ------------------------------------------------------------------------------ */
 static void test_fact_registry(void **st)
 {
@@ -246,6 +298,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_redshift_snapshot, setup, teardown),
         cmocka_unit_test_setup_teardown(test_common_facts, setup, teardown),
         cmocka_unit_test_setup_teardown(test_fact_registry, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_fact_commit_sharing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_corpus_all_analyzers, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
