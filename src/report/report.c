@@ -71,9 +71,9 @@ static int cmp_actor(const void *a, const void *b)
 
 void cw_rpt_finish(cw_rpt *r)
 {
-    qsort(r->cats, r->ncats, sizeof *r->cats, cmp_cat);
-    qsort(r->countries, r->ncountries, sizeof *r->countries, cmp_country);
-    qsort(r->actors, r->nactors, sizeof *r->actors, cmp_actor);
+    if (r->ncats) qsort(r->cats, r->ncats, sizeof *r->cats, cmp_cat);
+    if (r->ncountries) qsort(r->countries, r->ncountries, sizeof *r->countries, cmp_country);
+    if (r->nactors) qsort(r->actors, r->nactors, sizeof *r->actors, cmp_actor);
     /* the verdict across investigations: yes wins; else the least coverage */
     const char *yes = NULL, *none = NULL;
     double least = 101;
@@ -123,5 +123,5 @@ void cw_rpt_finish(cw_rpt *r)
                 event(r, s->due, s->due, CW_RPT_EV_DEADLINE,
                       cw_arena_printf(&r->arena, "%s: %s (guidance)", r->obls[i].code, s->action));
         }
-    qsort(r->events, r->nevents, sizeof *r->events, cmp_event);
+    if (r->nevents) qsort(r->events, r->nevents, sizeof *r->events, cmp_event);
 }

@@ -139,10 +139,17 @@ int cw_rpt_add_investigation(cw_rpt *r, const char *path);
 int cw_rpt_add_profile(cw_rpt *r, const char *path);   /* classify profile or classify --format json */
 int cw_rpt_add_findings(cw_rpt *r, const char *path);  /* scan --format json */
 void cw_rpt_add_window(cw_rpt *r, int64_t from, int64_t to, const char *resource);
+/* The same from text in memory (fuzzing, tests); name is used in messages. */
+typedef enum { CW_RPT_IN_INVESTIGATION, CW_RPT_IN_PROFILE, CW_RPT_IN_FINDINGS } cw_rpt_input;
+int cw_rpt_add_text(cw_rpt *r, cw_rpt_input kind, const char *name, const char *text, size_t len);
+/* A whole file, malloc'd (NULL with a diagnostic in r->diags). */
+char *cw_rpt_slurp(cw_rpt *r, const char *path, size_t *len);
 /* Obligations (report_obl.c): from path, or the embedded data when NULL;
  * only jurisdictions whose codes are listed (NULL = by the countries found,
  * every one when none is known). */
 int cw_rpt_load_obligations(cw_rpt *r, const char *path, const char *const *only, size_t nonly);
+int cw_rpt_load_obligations_text(cw_rpt *r, const char *name, const char *text, size_t len, const char *const *only,
+                                 size_t nonly);
 /* Compute deadlines, the timeline and the overall verdict; call after the inputs. */
 void cw_rpt_finish(cw_rpt *r);
 

@@ -55,8 +55,23 @@ static void *push(void *pv, size_t *n, size_t sz)
     return slot;
 }
 
-/* The whole file parsed as JSON into the report's arena; NULL with a diagnostic. */
-static cw_json *load_json(cw_rpt *r, const char *path)
+/* text parsed as JSON into the report's arena; NULL with a diagnostic. */
+static cw_json *parse_json(cw_rpt *r, const char *name, const char *text, size_t n)
+{
+    cw_json_err err;
+    cw_json *v = cw_json_parse(&r->arena, text, n, &err);
+    if (!v) {
+        cw_diag_add(&r->diags, CW_DIAG_ERROR, name, err.line, err.col, 0, NULL, "%s", err.msg);
+        return NULL;
+    }
+    if (v->type != CW_JOBJ) {
+        cw_diag_add(&r->diags, CW_DIAG_ERROR, name, 1, 1, 0, NULL, "expected a JSON object");
+        return NULL;
+    }
+    return v;
+}
+
+char *cw_rpt_slurp(cw_rpt *r, const char *path, size_t *len)
 {
     FILE *f = fopen(path, "rb");
     if (!f) {
@@ -79,19 +94,39 @@ static cw_json *load_json(cw_rpt *r, const char *path)
         free(b);
         return NULL;
     }
-    cw_json_err err;
-    cw_json *v = cw_json_parse(&r->arena, b, n, &err);
-    free(b);
-    if (!v) {
-        cw_diag_add(&r->diags, CW_DIAG_ERROR, path, err.line, err.col, 0, NULL, "%s", err.msg);
-        return NULL;
-    }
-    if (v->type != CW_JOBJ) {
-        cw_diag_add(&r->diags, CW_DIAG_ERROR, path, 1, 1, 0, NULL, "expected a JSON object");
-        return NULL;
-    }
-    return v;
+    *len = n;
+    return b;
 }
+
+static int load_investigation(cw_rpt *r, const char *path, cw_json *v);
+static int load_profile(cw_rpt *r, const char *path, cw_json *v);
+static int load_findings(cw_rpt *r, const char *path, cw_json *v);
+
+int cw_rpt_add_text(cw_rpt *r, cw_rpt_input kind, const char *name, const char *text, size_t len)
+{
+    cw_json *v = parse_json(r, name, text, len);
+    if (!v) return -1;
+    name = cw_arena_strdup(&r->arena, name);
+    switch (kind) {
+    case CW_RPT_IN_INVESTIGATION: return load_investigation(r, name, v);
+    case CW_RPT_IN_PROFILE: return load_profile(r, name, v);
+    default: return load_findings(r, name, v);
+    }
+}
+
+static int add_file(cw_rpt *r, cw_rpt_input kind, const char *path)
+{
+    size_t n;
+    char *b = cw_rpt_slurp(r, path, &n);
+    if (!b) return -1;
+    int rc = cw_rpt_add_text(r, kind, path, b, n);
+    free(b);
+    return rc;
+}
+
+int cw_rpt_add_investigation(cw_rpt *r, const char *path) { return add_file(r, CW_RPT_IN_INVESTIGATION, path); }
+int cw_rpt_add_profile(cw_rpt *r, const char *path) { return add_file(r, CW_RPT_IN_PROFILE, path); }
+int cw_rpt_add_findings(cw_rpt *r, const char *path) { return add_file(r, CW_RPT_IN_FINDINGS, path); }
 
 static const char *str(const cw_json *o, const char *k) { return cw_json_str(cw_json_get(o, k), NULL); }
 static uint64_t num(const cw_json *o, const char *k)
@@ -146,10 +181,8 @@ static uint64_t arrlen(const cw_json *o, const char *k)
     return a && a->type == CW_JARR ? a->len : 0;
 }
 
-int cw_rpt_add_investigation(cw_rpt *r, const char *path)
+static int load_investigation(cw_rpt *r, const char *path, cw_json *v)
 {
-    cw_json *v = load_json(r, path);
-    if (!v) return -1;
     const char *schema = str(v, "schema");
     if (!schema || strncmp(schema, "cloudwarden.investigation/", 26) != 0) {
         cw_diag_add(&r->diags, CW_DIAG_ERROR, path, 1, 1, 0, NULL,
@@ -177,10 +210,15 @@ int cw_rpt_add_investigation(cw_rpt *r, const char *path)
     const cw_json *gaps = cw_json_get(v, "gaps");
     for (uint32_t i = 0; gaps && gaps->type == CW_JARR && i < gaps->len; i++) {
         const cw_json *g = &gaps->u.items[i];
+        int64_t from = time_of(g, "from"), to = time_of(g, "to");
+        if (from == INT64_MIN || to == INT64_MIN || to < from) {
+            cw_diag_add(&r->diags, CW_DIAG_WARNING, path, 0, 0, i + 1, NULL, "gap %u has no valid from/to; left out", i + 1);
+            continue;
+        }
         cw_rpt_gap *gp = push(&inv->gaps, &inv->ngaps, sizeof *inv->gaps);
         gp->source = kept(r, str(g, "source"));
         gp->kind = kept(r, str(g, "kind"));
-        gp->from = time_of(g, "from"), gp->to = time_of(g, "to");
+        gp->from = from, gp->to = to;
     }
     const cw_json *actors = cw_json_get(v, "actors");
     for (uint32_t i = 0; actors && actors->type == CW_JARR && i < actors->len; i++) {
@@ -237,10 +275,8 @@ static int sens_rank(const char *s)
 
 /* A classify profile (schema cloudwarden.classify.profile/v1) or a classify
  * --format json report (totals, files, countries with counts). */
-int cw_rpt_add_profile(cw_rpt *r, const char *path)
+static int load_profile(cw_rpt *r, const char *path, cw_json *v)
 {
-    cw_json *v = load_json(r, path);
-    if (!v) return -1;
     const char *schema = str(v, "schema");
     bool profile = schema && strncmp(schema, "cloudwarden.classify.profile/", 29) == 0;
     const cw_json *cats = cw_json_get(v, profile ? "categories" : "totals");
@@ -287,10 +323,8 @@ int cw_rpt_add_profile(cw_rpt *r, const char *path)
 
 /* scan --format json: the findings on the report's resources, or every
  * public-access / network-exposure finding when the report names none yet. */
-int cw_rpt_add_findings(cw_rpt *r, const char *path)
+static int load_findings(cw_rpt *r, const char *path, cw_json *v)
 {
-    cw_json *v = load_json(r, path);
-    if (!v) return -1;
     const cw_json *fs = cw_json_get(v, "findings");
     if (!fs || fs->type != CW_JARR) {
         cw_diag_add(&r->diags, CW_DIAG_ERROR, path, 1, 1, 0, NULL,

@@ -12,6 +12,7 @@
  * VIN-shaped token, an e-mail-shaped token. Over-masking a key is acceptable;
  * letting a value through is not. */
 #include <ctype.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,7 +23,7 @@
 #include "report.h"
 
 typedef struct masker {
-    cw_classifier *cls;
+    const cw_classifier *cls; /* shared: compiled once per process, immutable */
     cw_cls_run *run;
     cw_cls_opts opts;
     FILE *spans;
@@ -36,14 +37,23 @@ typedef struct span {
     cw_cat cat;
 } span;
 
+/* The classifier is immutable after it is built and may be shared (classify.h):
+ * one per process, so that reports (and the fuzz target) do not compile the
+ * pattern database each time. */
+static cw_classifier *shared_cls;
+static char shared_err[256];
+static pthread_once_t shared_once = PTHREAD_ONCE_INIT;
+static void build_shared(void) { shared_cls = cw_classifier_new(shared_err, sizeof shared_err); }
+
 static masker *get(cw_rpt *r)
 {
     masker *m = r->masker;
     if (m) return m;
     m = cw_xcalloc(1, sizeof *m);
     r->masker = m;
-    char err[256];
-    m->cls = cw_classifier_new(err, sizeof err);
+    pthread_once(&shared_once, build_shared);
+    const char *err = shared_err;
+    m->cls = shared_cls;
     m->spans = open_memstream(&m->sbuf, &m->slen);
     if (!m->cls || !m->spans) {
         m->broken = true;
@@ -66,7 +76,6 @@ void cw_rpt_mask_free(cw_rpt *r)
     masker *m = r->masker;
     if (!m) return;
     if (m->run) cw_cls_run_free(m->run);
-    if (m->cls) cw_classifier_free(m->cls);
     if (m->spans) fclose(m->spans);
     free(m->sbuf);
     free(m);

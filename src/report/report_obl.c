@@ -115,26 +115,22 @@ static void step_of(cw_rpt *r, cw_rpt_step *s, const cw_json *j, const char *tz,
 
 int cw_rpt_load_obligations(cw_rpt *r, const char *path, const char *const *only, size_t nonly)
 {
-    const char *text = cw_obligations_json;
-    size_t len = cw_obligations_json_len;
-    char *owned = NULL;
-    const char *name = path ? path : "data/notification-obligations.json (built in)";
-    if (path) {
-        FILE *f = fopen(path, "rb");
-        if (!f) {
-            cw_diag_add(&r->diags, CW_DIAG_ERROR, path, 0, 0, 0, NULL, "cannot open the obligations file");
-            return -1;
-        }
-        size_t cap = 1 << 16, n = 0, got;
-        owned = cw_xmalloc(cap + 1);
-        while ((got = fread(owned + n, 1, cap - n, f)) > 0)
-            if ((n += got) == cap) owned = cw_xrealloc(owned, (cap *= 2) + 1);
-        fclose(f);
-        text = owned, len = n;
-    }
+    if (!path)
+        return cw_rpt_load_obligations_text(r, "data/notification-obligations.json (built in)", cw_obligations_json,
+                                            cw_obligations_json_len, only, nonly);
+    size_t n;
+    char *b = cw_rpt_slurp(r, path, &n);
+    if (!b) return -1;
+    int rc = cw_rpt_load_obligations_text(r, path, b, n, only, nonly);
+    free(b);
+    return rc;
+}
+
+int cw_rpt_load_obligations_text(cw_rpt *r, const char *name, const char *text, size_t len, const char *const *only,
+                                 size_t nonly)
+{
     cw_json_err err;
     cw_json *v = cw_json_parse(&r->arena, text, len, &err);
-    free(owned);
     const cw_json *js = v ? cw_json_get(v, "jurisdictions") : NULL;
     if (!js || js->type != CW_JARR) {
         cw_diag_add(&r->diags, CW_DIAG_ERROR, name, v ? 1 : err.line, v ? 1 : err.col, 0, NULL, "%s",
