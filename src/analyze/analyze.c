@@ -15,9 +15,15 @@
     "AWS::RDS::DBInstance,AWS::RDS::DBCluster,AWS::Redshift::Cluster,AWS::Elasticsearch::Domain,"                 \
     "AWS::OpenSearch::Domain,AWS::EC2::Instance"
 #define SG "AWS::EC2::SecurityGroup"
-#define SNAP "AWS::RDS::DBSnapshot,AWS::RDS::DBClusterSnapshot,AWS::Redshift::ClusterSnapshot"
+#define SNAP "AWS::RDS::DBSnapshot,AWS::RDS::DBClusterSnapshot,AWS::Redshift::ClusterSnapshot,AWS::EC2::Snapshot"
 #define OS "AWS::Elasticsearch::Domain,AWS::OpenSearch::Domain"
-#define ACCESS_TYPES S3
+#define RESPOL                                                                                                    \
+    "AWS::SNS::Topic,AWS::SQS::Queue,AWS::KMS::Key,AWS::Lambda::Function,AWS::Lambda::LayerVersion,"            \
+    "AWS::ECR::Repository,AWS::EFS::FileSystem,AWS::SecretsManager::Secret,AWS::SecretsManager::ResourcePolicy,"   \
+    "AWS::Glacier::Vault"
+#define S3AP "AWS::S3::AccessPoint"
+#define POLICY_TYPES RESPOL "," S3AP
+#define ACCESS_TYPES S3 "," POLICY_TYPES
 
 const cw_fact_def cw_fact_defs[] = {
     /* common */
@@ -74,6 +80,21 @@ const cw_fact_def cw_fact_defs[] = {
     {"access.reevaluate_at", CW_VT_STR, ACCESS_TYPES,
      "The next instant (ISO 8601, UTC) at which a time condition (aws:CurrentTime, aws:EpochTime) of the resource "
      "policy changes truth: the access verdicts may change then with no configuration change (re-evaluate then)."},
+    /* resource policies of other services (respol.c) */
+    {"access.policy_exists", CW_VT_BOOL, POLICY_TYPES, "A resource policy is recorded for the resource."},
+    {"access.public", CW_VT_BOOL, POLICY_TYPES,
+     "Anyone (anonymous or any AWS account) can perform one of the resource's actions through its resource policy."},
+    {"access.public_actions", CW_VT_LIST, POLICY_TYPES, "The actions anyone can perform (\"sqs:ReceiveMessage\", ...)."},
+    {"access.reason", CW_VT_STR, POLICY_TYPES,
+     "Why the resource is or is not public: the statement, who it admits and a caller that gets through."},
+    {"access.cross_account", CW_VT_BOOL, POLICY_TYPES, "The resource policy grants access to named principals of other accounts."},
+    {"access.external_principals", CW_VT_LIST, POLICY_TYPES,
+     "Accounts, IAM ARNs and identity providers outside the owner account named by Allow statements."},
+    {"access.vpc_origin", CW_VT_BOOL, S3AP,
+     "The access point has a VPC network origin: only requests from that VPC reach it (S3 counts it non-public)."},
+    {"access.bpa_public", CW_VT_BOOL, S3AP,
+     "S3's own verdict on the access point policy (Block Public Access; a wildcard in s3:DataAccessPointArn is public "
+     "in access point policies)."},
     /* security groups */
     {"sg.open_to_internet", CW_VT_BOOL, SG, "Some inbound port or protocol is open to every public address."},
     {"sg.internet_ports", CW_VT_LIST, SG,
@@ -93,10 +114,16 @@ const cw_fact_def cw_fact_defs[] = {
     {"net.security_groups", CW_VT_LIST, NET, "Ids of the security groups attached to the resource."},
     {"net.missing_security_groups", CW_VT_LIST, NET, "Attached security groups that are not in the inventory."},
     /* snapshots */
-    {"snapshot.public", CW_VT_BOOL, SNAP, "Any AWS account can restore the snapshot (restore attribute \"all\")."},
+    {"snapshot.public", CW_VT_BOOL, SNAP,
+     "Any AWS account can restore the snapshot (RDS restore attribute \"all\"; EBS create-volume permission group "
+     "\"all\")."},
     {"snapshot.shared_accounts", CW_VT_LIST, SNAP, "Other accounts allowed to restore the snapshot."},
     {"snapshot.encrypted", CW_VT_BOOL, SNAP, "The snapshot is encrypted."},
     {"snapshot.reason", CW_VT_STR, SNAP, "Why the snapshot is or is not public."},
+    {"image.public", CW_VT_BOOL, "AWS::EC2::Image",
+     "Any AWS account can launch the AMI (launch permission group \"all\", or DescribeImages Public)."},
+    {"image.shared_accounts", CW_VT_LIST, "AWS::EC2::Image", "Other accounts and organizations allowed to launch the AMI."},
+    {"image.reason", CW_VT_STR, "AWS::EC2::Image", "Why the AMI is or is not public."},
     /* encryption and backups */
     {"rds.encrypted", CW_VT_BOOL, "AWS::RDS::DBInstance,AWS::RDS::DBCluster", "Storage encryption is enabled."},
     {"ebs.encrypted", CW_VT_BOOL, "AWS::EC2::Volume", "The EBS volume is encrypted."},
@@ -162,13 +189,27 @@ static const char *const netreach_reads[] = {
     "configuration.ARN", "configuration.AdvancedSecurityOptions.Enabled",
     "configuration.AdvancedSecurityOptions.AnonymousAuthEnabled", NULL,
 };
+static const char *const respol_reads[] = {
+    "configuration.Policy", "supplementaryConfiguration.Policy", "configuration.RepositoryPolicyText",
+    "configuration.FileSystemPolicy", "supplementaryConfiguration.ResourcePolicy", "configuration.ResourcePolicy",
+    "configuration.AccessPolicy", "configuration.SecretId", NULL,
+};
+static const char *const s3ap_reads[] = {
+    "configuration.Name", "configuration.Bucket", "configuration.BucketAccountId", "configuration.NetworkOrigin",
+    "configuration.VpcConfiguration.VpcId", "configuration.Policy", "configuration.PublicAccessBlockConfiguration",
+    "supplementaryConfiguration.PublicAccessBlockConfiguration", "supplementaryConfiguration.BucketPolicy", NULL,
+};
 static const char *const snapshots_reads[] = {
     "supplementaryConfiguration.DBSnapshotAttributes", "supplementaryConfiguration.DBClusterSnapshotAttributes",
     "supplementaryConfiguration.DBSnapshotAttributesResult",
     "supplementaryConfiguration.DBClusterSnapshotAttributesResult", "configuration.DBSnapshotAttributes",
     "configuration.DBClusterSnapshotAttributes", "configuration.DBSnapshotAttributesResult",
     "configuration.DBClusterSnapshotAttributesResult", "configuration.encrypted", "configuration.storageEncrypted",
-    "configuration.snapshotType", "configuration.accountsWithRestoreAccess", NULL,
+    "configuration.snapshotType", "configuration.accountsWithRestoreAccess",
+    /* EBS snapshots and AMIs (EC2 API shapes) */
+    "supplementaryConfiguration.CreateVolumePermissions", "configuration.CreateVolumePermissions",
+    "supplementaryConfiguration.LaunchPermissions", "configuration.LaunchPermissions", "configuration.Public",
+    "configuration.Encrypted", NULL,
 };
 
 const cw_analyzer cw_analyzers[] = {
@@ -182,6 +223,12 @@ const cw_analyzer cw_analyzers[] = {
      cw_an_netreach, 0, NULL, netreach_reads},
     {"snapshots", "RDS and Redshift snapshots restorable by everyone or shared with other accounts", cw_an_snapshots, 0,
      NULL, snapshots_reads},
+    {"respol", "public and cross-account access through the resource policies of SNS, SQS, KMS, Lambda, ECR, EFS, "
+               "Secrets Manager and Glacier",
+     cw_an_respol, 0, NULL, respol_reads},
+    {"s3ap", "S3 access points: network origin, access point and bucket policies, Block Public Access at all three "
+             "levels",
+     cw_an_s3ap, 0, NULL, s3ap_reads},
     {NULL, NULL, NULL, 0, NULL, NULL},
 };
 

@@ -75,6 +75,8 @@ void cw_an_s3(cw_assets *s);
 void cw_an_s3_part(cw_assets *s, unsigned part, unsigned nparts);
 void cw_an_netreach(cw_assets *s);
 void cw_an_snapshots(cw_assets *s);
+void cw_an_respol(cw_assets *s);
+void cw_an_s3ap(cw_assets *s);
 
 /* netreach.c: security-group facts (cache: see netreach.h). */
 struct cw_sgcache;

@@ -7,7 +7,17 @@
  * as DBSnapshotAttributes / DBClusterSnapshotAttributes: a list of
  * {attributeName, attributeValues}, sometimes wrapped in a
  * DB(Cluster)SnapshotAttributesResult object. Redshift cluster snapshots are
- * shared with accounts (accountsWithRestoreAccess) and cannot be public. */
+ * shared with accounts (accountsWithRestoreAccess) and cannot be public.
+ *
+ * EBS snapshots and AMIs are not AWS Config types: collectors write them in
+ * the AWS Config envelope with the EC2 API's field names (DescribeSnapshots /
+ * DescribeImages as configuration; DescribeSnapshotAttribute's
+ * CreateVolumePermissions and DescribeImageAttribute's LaunchPermissions in
+ * supplementaryConfiguration, or in configuration). A permission
+ * {"Group": "all"} makes the snapshot (any account can create a volume from
+ * it) or the image (any account can launch it) public; {"UserId": ...} shares
+ * it with that account; DescribeImages' "Public": true says the same for an
+ * image. */
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -113,8 +123,73 @@ static void redshift_snapshot(cw_assets *s, cw_asset *a)
     cw_strlist_free(&acc);
 }
 
+/* CreateVolumePermissions / LaunchPermissions: [{"Group": "all"}, {"UserId": "..."},
+ * {"OrganizationArn": ...}, {"OrganizationalUnitArn": ...}], possibly wrapped in
+ * the attribute call's response object */
+static const cw_json *perm_list(cw_arena *a, const cw_asset *as, const char *name)
+{
+    const cw_json *roots[2] = {cw_supp(as), cw_conf(as)};
+    for (int r = 0; r < 2; r++) {
+        const cw_json *v = cw_json_doc(a, cw_json_get_ci(roots[r], name), NULL);
+        if (v && v->type == CW_JOBJ) v = cw_json_get_ci(v, name);
+        if (v && v->type == CW_JARR) return v;
+    }
+    return NULL;
+}
+
+static void ec2_shared(cw_assets *s, cw_asset *a, bool image)
+{
+    cw_factset fs;
+    cw_fs_init(&fs, s, a);
+    const cw_json *conf = cw_conf(a);
+    const cw_json *perms = perm_list(&s->arena, a, image ? "LaunchPermissions" : "CreateVolumePermissions");
+    bool pub = image && cw_is_true(cw_json_get_ci(conf, "Public"));
+    bool attr_pub = false;
+    cw_strlist acc = {0};
+    for (uint32_t i = 0; perms && i < perms->len; i++) {
+        const cw_json *e = &perms->u.items[i];
+        const char *g = cw_json_str(cw_json_get_ci(e, "Group"), NULL);
+        if (g && strcasecmp(g, "all") == 0) attr_pub = true;
+        const char *u = cw_json_str(cw_json_get_ci(e, "UserId"), NULL);
+        if (!u) u = cw_json_str(cw_json_get_ci(e, "OrganizationArn"), NULL);
+        if (!u) u = cw_json_str(cw_json_get_ci(e, "OrganizationalUnitArn"), NULL);
+        if (u && *u && (!a->account || strcmp(u, a->account) != 0)) cw_strlist_add_unique(&acc, u);
+    }
+    pub |= attr_pub;
+    bool enc = cw_is_true(cw_json_get_ci(conf, "Encrypted"));
+    const char *what = image ? "image" : "snapshot";
+    const char *why;
+    if (pub)
+        why = image ? (attr_pub ? "public: the launch permissions include the group \"all\", so any AWS account can "
+                                  "launch the image and read its disks"
+                                : "public: DescribeImages reports the image as Public: any AWS account can launch it "
+                                  "and read its disks")
+              : enc ? "public: the create-volume permissions include the group \"all\" (any AWS account can see "
+                      "it; creating a volume also needs access to its KMS key)"
+                    : "public: the create-volume permissions include the group \"all\", so any AWS account can "
+                      "create a volume from it and read the disk";
+    else if (acc.n)
+        why = cw_arena_printf(&s->arena, "not public; shared with %zu other account%s or organization%s", acc.n,
+                              acc.n > 1 ? "s" : "", acc.n > 1 ? "s" : "");
+    else if (!perms && !cw_json_get_ci(conf, "Public"))
+        why = cw_arena_printf(&s->arena, "not public as far as recorded: the %s's %s are not in the item", what,
+                              image ? "launch permissions" : "create-volume permissions");
+    else
+        why = cw_arena_printf(&s->arena, "not public: the %s is shared with no other account", what);
+    cw_fs_bool(&fs, image ? "image.public" : "snapshot.public", pub);
+    cw_fs_strs(&fs, image ? "image.shared_accounts" : "snapshot.shared_accounts", acc.v, acc.n);
+    if (!image) cw_fs_bool(&fs, "snapshot.encrypted", enc);
+    cw_fs_str(&fs, image ? "image.reason" : "snapshot.reason", why);
+    cw_fs_commit(&fs);
+    cw_strlist_free(&acc);
+}
+
 void cw_an_snapshots(cw_assets *s)
 {
+    const cw_asset_list *ebs = cw_assets_of_type(s, "AWS::EC2::Snapshot");
+    for (size_t i = 0; i < ebs->n; i++) ec2_shared(s, ebs->v[i], false);
+    const cw_asset_list *ami = cw_assets_of_type(s, "AWS::EC2::Image");
+    for (size_t i = 0; i < ami->n; i++) ec2_shared(s, ami->v[i], true);
     static const char *const rds[] = {"AWS::RDS::DBSnapshot", "AWS::RDS::DBClusterSnapshot"};
     for (size_t k = 0; k < 2; k++) {
         const cw_asset_list *l = cw_assets_of_type(s, rds[k]);

@@ -293,17 +293,17 @@ def _():
     ok(rc, err, 0)
     doc = json.loads(out)
     assert len(doc["types"]) > 500 and doc["uncovered"] > 400, (len(doc["types"]), doc["uncovered"])
-    assert {"type": "AWS::SQS::Queue", "known_to_aws_config": True, "rules": [], "facts": []} in doc["types"]
+    assert {"type": "AWS::Athena::WorkGroup", "known_to_aws_config": True, "rules": [], "facts": []} in doc["types"]
     # an inventory with a type no rule covers: counted by `types INPUT` and by the scan summary
     snap = json.loads(open(os.path.join(ESTATE, "snapshot.json")).read())
-    extra = dict(snap["configurationItems"][0], resourceType="AWS::SQS::Queue", resourceId="q1",
-                 ARN="arn:aws:sqs:us-east-1:111122223333:q1", configuration={})
+    extra = dict(snap["configurationItems"][0], resourceType="AWS::Athena::WorkGroup", resourceId="wg1",
+                 ARN="arn:aws:athena:us-east-1:111122223333:workgroup/wg1", configuration={})
     snap["configurationItems"].append(extra)
     inp = write("types/snap.json", json.dumps(snap))
     rc, out, err = run(["types", "-f", "json", inp])
     ok(rc, err, 0)
     doc = json.loads(out)
-    q = [t for t in doc["types"] if t["type"] == "AWS::SQS::Queue"]
+    q = [t for t in doc["types"] if t["type"] == "AWS::Athena::WorkGroup"]
     assert q and q[0]["assets"] == 1 and q[0]["rules"] == [] and doc["uncovered_assets"] == 1, doc
     rc, out, err = run(["scan", "--no-config", "--no-ignore-file", inp])
     assert re.search(r"1 of \d+ resource types in the inputs \(1 of \d+ assets\) have no rule", err), err

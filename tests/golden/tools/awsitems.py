@@ -617,3 +617,161 @@ def kms_key(account, region, key_id, description, rotation, manager="CUSTOMER", 
             "Policy": json.dumps(policy(stmt("Allow", {"AWS": "arn:aws:iam::%s:root" % account}, "kms:*", "*",
                                              sid="Enable IAM User Permissions")), indent=2)}
     return item("AWS::KMS::Key", key_id, None, conf["arn"], account, region, conf, supp, capture=capture)
+
+
+# ------------------------------------------------------- resource policies ---
+# Field names: AWS Config items of each type (the shared rdk corpus and AWS's
+# own Config rules read SNS/SQS configuration.Policy, KMS/Lambda
+# supplementaryConfiguration.Policy, ECR configuration.RepositoryPolicyText);
+# CloudFormation-shaped types (EFS, S3 access points, Secrets Manager resource
+# policies) use the CloudFormation property names. EBS snapshots, AMIs, Lambda
+# layer versions and Glacier vaults are not AWS Config types: their items are
+# what a collector writes in the same envelope with the EC2/Lambda/Glacier API
+# field names.
+
+def _pol(doc, as_text=True):
+    return json.dumps(doc, separators=(",", ":")) if as_text else doc
+
+
+def sns_topic(account, region, name, doc, capture=CAPTURE):
+    arn = "arn:aws:sns:%s:%s:%s" % (region, account, name)
+    conf = {"Policy": _pol(doc), "Owner": account, "TopicArn": arn, "DisplayName": name,
+            "EffectiveDeliveryPolicy": json.dumps({"http": {"defaultHealthyRetryPolicy": {"numRetries": 3}}}),
+            "SubscriptionsConfirmed": "1", "SubscriptionsPending": "0", "SubscriptionsDeleted": "0"}
+    return item("AWS::SNS::Topic", arn, name, arn, account, region, conf, {"Tags": []}, az="Not Applicable",
+                capture=capture)
+
+
+def sqs_queue(account, region, name, doc, capture=CAPTURE):
+    arn = "arn:aws:sqs:%s:%s:%s" % (region, account, name)
+    url = "https://sqs.%s.amazonaws.com/%s/%s" % (region, account, name)
+    conf = {"QueueUrl": url, "QueueArn": arn, "QueueName": name, "Policy": _pol(doc) if doc else None,
+            "VisibilityTimeout": 30, "MaximumMessageSize": 262144, "MessageRetentionPeriod": 345600,
+            "DelaySeconds": 0, "ReceiveMessageWaitTimeSeconds": 0, "SqsManagedSseEnabled": "true"}
+    return item("AWS::SQS::Queue", url, name, arn, account, region, conf, {"Tags": []}, az="Not Applicable",
+                capture=capture)
+
+
+def kms_key_policy(account, region, key_id, doc, manager="CUSTOMER", description="", capture=CAPTURE):
+    arn = "arn:aws:kms:%s:%s:key/%s" % (region, account, key_id)
+    conf = {"keyId": key_id, "arn": arn, "creationDate": 1700000000000, "enabled": True,
+            "description": description, "keyUsage": "ENCRYPT_DECRYPT", "keyState": "Enabled", "origin": "AWS_KMS",
+            "keyManager": manager, "customerMasterKeySpec": "SYMMETRIC_DEFAULT", "keySpec": "SYMMETRIC_DEFAULT",
+            "encryptionAlgorithms": ["SYMMETRIC_DEFAULT"], "signingAlgorithms": [], "multiRegion": False,
+            "awsaccountId": account}
+    supp = {"KeyRotationStatus": True, "Policy": json.dumps(doc, indent=2)}
+    return item("AWS::KMS::Key", key_id, None, arn, account, region, conf, supp, az="Not Applicable",
+                capture=capture)
+
+
+def lambda_function(account, region, name, doc, capture=CAPTURE):
+    arn = "arn:aws:lambda:%s:%s:function:%s" % (region, account, name)
+    conf = {"functionName": name, "functionArn": arn, "runtime": "python3.12",
+            "role": "arn:aws:iam::%s:role/%s-role" % (account, name), "handler": "app.handler", "codeSize": 4213,
+            "description": "", "timeout": 30, "memorySize": 256, "lastModified": "2026-10-02T08:11:12.000+0000",
+            "codeSha256": "b3f1a0c2d4e6f8091a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f7081=",
+            "version": "$LATEST", "tracingConfig": {"mode": "PassThrough"}, "packageType": "Zip",
+            "architectures": ["arm64"], "revisionId": "4c2a1b0e-9d8f-4e7a-b6c5-d4e3f2a1b0c9"}
+    supp = {"Tags": {}}
+    if doc:
+        supp["Policy"] = _pol(doc)
+    return item("AWS::Lambda::Function", name, name, arn, account, region, conf, supp, az="Not Applicable",
+                capture=capture)
+
+
+def ecr_repository(account, region, name, doc, capture=CAPTURE):
+    arn = "arn:aws:ecr:%s:%s:repository/%s" % (region, account, name)
+    conf = {"Arn": arn, "ImageScanningConfiguration": {"ScanOnPush": True}, "ImageTagMutability": "IMMUTABLE",
+            "RepositoryName": name, "LifecyclePolicy": {}, "RepositoryPolicyText": doc or {}, "Tags": []}
+    return item("AWS::ECR::Repository", name, name, arn, account, region, conf, {}, capture=capture)
+
+
+def efs_file_system(account, region, fs_id, name, doc, capture=CAPTURE):
+    arn = "arn:aws:elasticfilesystem:%s:%s:file-system/%s" % (region, account, fs_id)
+    conf = {"FileSystemId": fs_id, "Arn": arn, "Encrypted": True,
+            "KmsKeyId": "arn:aws:kms:%s:%s:key/0b1f6c2e-7d51-4a3f-9e0c-5a2b8d7c4e11" % (region, account),
+            "PerformanceMode": "generalPurpose", "ThroughputMode": "elastic",
+            "BackupPolicy": {"Status": "ENABLED"}, "FileSystemTags": [{"Key": "Name", "Value": name}]}
+    if doc:
+        conf["FileSystemPolicy"] = doc
+    return item("AWS::EFS::FileSystem", fs_id, name, arn, account, region, conf, {}, tags={"Name": name},
+                capture=capture)
+
+
+def secret_arn(account, region, name):
+    return "arn:aws:secretsmanager:%s:%s:secret:%s-a1B2c3" % (region, account, name)
+
+
+def secrets_resource_policy(account, region, name, doc, capture=CAPTURE):
+    sarn = secret_arn(account, region, name)
+    conf = {"Id": sarn, "SecretId": sarn, "ResourcePolicy": doc, "BlockPublicPolicy": False}
+    return item("AWS::SecretsManager::ResourcePolicy", sarn, name, None, account, region, conf, {},
+                capture=capture)
+
+
+def secret_collected(account, region, name, doc, capture=CAPTURE):
+    """A secret with the GetResourcePolicy output a collector adds."""
+    sarn = secret_arn(account, region, name)
+    conf = {"ARN": sarn, "Name": name, "Description": "", "RotationEnabled": False,
+            "KMSKeyId": "arn:aws:kms:%s:%s:key/5c7e2a1b-93d4-4f60-8e21-7b3a9c0d1e2f" % (region, account)}
+    supp = {"ResourcePolicy": _pol(doc)}
+    return item("AWS::SecretsManager::Secret", sarn, name, sarn, account, region, conf, supp, capture=capture)
+
+
+def s3_access_point(account, region, name, bucket, doc, origin="Internet", vpc=None, pab=None, capture=CAPTURE):
+    arn = "arn:aws:s3:%s:%s:accesspoint/%s" % (region, account, name)
+    flags = pab or set()
+    conf = {"Name": name, "Bucket": bucket, "BucketAccountId": account, "NetworkOrigin": origin,
+            "Alias": "%s-ab12cd34ef56gh78ij90kl12mn34op56-s3alias" % name, "Arn": arn,
+            "PublicAccessBlockConfiguration": {"BlockPublicAcls": "BlockPublicAcls" in flags,
+                                               "IgnorePublicAcls": "IgnorePublicAcls" in flags,
+                                               "BlockPublicPolicy": "BlockPublicPolicy" in flags,
+                                               "RestrictPublicBuckets": "RestrictPublicBuckets" in flags}}
+    if vpc:
+        conf["VpcConfiguration"] = {"VpcId": vpc}
+    if doc:
+        conf["Policy"] = doc
+    return item("AWS::S3::AccessPoint", name, name, arn, account, region, conf, {}, capture=capture)
+
+
+def ebs_snapshot(account, region, snap_id, name, perms, encrypted=False, capture=CAPTURE):
+    """DescribeSnapshots + DescribeSnapshotAttribute(createVolumePermission), as a collector writes it."""
+    conf = {"SnapshotId": snap_id, "VolumeId": "vol-0c1d2e3f4a5b6c7d8", "State": "completed",
+            "StartTime": "2026-09-14T03:00:00.000Z", "Progress": "100%", "OwnerId": account,
+            "Description": name, "VolumeSize": 100, "Encrypted": encrypted, "StorageTier": "standard",
+            "Tags": [{"Key": "Name", "Value": name}]}
+    supp = {"CreateVolumePermissions": perms}
+    return item("AWS::EC2::Snapshot", snap_id, name, "arn:aws:ec2:%s::snapshot/%s" % (region, snap_id), account,
+                region, conf, supp, capture=capture)
+
+
+def ec2_image(account, region, ami_id, name, perms, public=False, capture=CAPTURE):
+    """DescribeImages + DescribeImageAttribute(launchPermission), as a collector writes it."""
+    conf = {"ImageId": ami_id, "ImageLocation": "%s/%s" % (account, name), "State": "available",
+            "OwnerId": account, "CreationDate": "2026-08-01T10:00:00.000Z", "Public": public,
+            "Architecture": "arm64", "ImageType": "machine", "Name": name, "RootDeviceType": "ebs",
+            "RootDeviceName": "/dev/xvda", "VirtualizationType": "hvm", "EnaSupport": True,
+            "BlockDeviceMappings": [{"DeviceName": "/dev/xvda", "Ebs": {"SnapshotId": "snap-0ab12cd34ef56a7b8",
+                                                                         "VolumeSize": 20, "Encrypted": False}}]}
+    supp = {"LaunchPermissions": perms}
+    return item("AWS::EC2::Image", ami_id, name, "arn:aws:ec2:%s::image/%s" % (region, ami_id), account, region,
+                conf, supp, capture=capture)
+
+
+def lambda_layer_version(account, region, name, version, doc, capture=CAPTURE):
+    """GetLayerVersion + GetLayerVersionPolicy, as a collector writes it."""
+    arn = "arn:aws:lambda:%s:%s:layer:%s:%d" % (region, account, name, version)
+    conf = {"LayerArn": arn.rsplit(":", 1)[0], "LayerVersionArn": arn, "Version": version,
+            "CreatedDate": "2026-07-01T00:00:00.000+0000", "CompatibleRuntimes": ["python3.12"]}
+    supp = {"Policy": _pol(doc)} if doc else {}
+    return item("AWS::Lambda::LayerVersion", arn, "%s-%d" % (name, version), arn, account, region, conf, supp,
+                capture=capture)
+
+
+def glacier_vault(account, region, name, doc, capture=CAPTURE):
+    """DescribeVault + GetVaultAccessPolicy ({"Policy": "..."}), as a collector writes it."""
+    arn = "arn:aws:glacier:%s:%s:vaults/%s" % (region, account, name)
+    conf = {"VaultARN": arn, "VaultName": name, "CreationDate": "2025-01-01T00:00:00.000Z",
+            "NumberOfArchives": 1200, "SizeInBytes": 734003200}
+    supp = {"Policy": {"Policy": _pol(doc)}} if doc else {}
+    return item("AWS::Glacier::Vault", name, name, arn, account, region, conf, supp, capture=capture)

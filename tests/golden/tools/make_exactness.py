@@ -352,6 +352,168 @@ def snapshots():
     ]
 
 
+def resource_policies():
+    """Each service's resource policy, from its documentation's examples: public and
+    look-public-but-not (pinned to the owner, to the organization, to a source)."""
+    out = []
+    a, r = B, R
+    def p(*sts):
+        return policy(*sts)
+    # SNS: the default policy is pinned by AWS:SourceOwner; the console's
+    # "everyone can publish/subscribe" statements are public
+    tarn = lambda n: "arn:aws:sns:%s:%s:%s" % (r, a, n)
+    default_sns = lambda n: stmt("Allow", {"AWS": "*"}, ["SNS:GetTopicAttributes", "SNS:SetTopicAttributes",
+                                 "SNS:AddPermission", "SNS:RemovePermission", "SNS:DeleteTopic", "SNS:Subscribe",
+                                 "SNS:ListSubscriptionsByTopic", "SNS:Publish"], tarn(n),
+                                 {"StringEquals": {"AWS:SourceOwner": a}}, sid="__default_statement_ID")
+    n = "priv-sns-default-policy"
+    out.append(sns_topic(a, r, n, dict(p(default_sns(n)), Id="__default_policy_ID", Version="2008-10-17")))
+    n = "pub-sns-console-everyone-subscribe"
+    out.append(sns_topic(a, r, n, dict(p(default_sns(n),
+                                         stmt("Allow", {"AWS": "*"}, ["SNS:Subscribe", "SNS:Receive"], tarn(n),
+                                              sid="__console_sub_0")), Version="2008-10-17")))
+    n = "pub-sns-publish-any-source-account"
+    out.append(sns_topic(a, r, n, p(stmt("Allow", "*", "sns:Publish", tarn(n),
+                                         {"StringLike": {"aws:SourceAccount": "*"}}))))
+    n = "priv-sns-s3-events-pinned-source"
+    out.append(sns_topic(a, r, n, p(stmt("Allow", {"Service": "s3.amazonaws.com"}, "SNS:Publish", tarn(n),
+                                         {"ArnLike": {"aws:SourceArn": "arn:aws:s3:::orders-exports"},
+                                          "StringEquals": {"aws:SourceAccount": a}}))))
+    n = "priv-sns-organization-only"
+    out.append(sns_topic(a, r, n, p(stmt("Allow", "*", ["sns:Subscribe", "sns:Publish"], tarn(n),
+                                         {"StringEquals": {"aws:PrincipalOrgID": ORG}}))))
+    # SQS
+    qarn = lambda n: "arn:aws:sqs:%s:%s:%s" % (r, a, n)
+    n = "pub-sqs-anyone-receive"
+    out.append(sqs_queue(a, r, n, p(stmt("Allow", "*", ["sqs:ReceiveMessage", "sqs:DeleteMessage"], qarn(n)))))
+    n = "pub-sqs-send-broad-sourceip"
+    out.append(sqs_queue(a, r, n, p(stmt("Allow", "*", "sqs:SendMessage", qarn(n),
+                                         {"IpAddress": {"aws:SourceIp": "0.0.0.0/1"}}))))
+    n = "priv-sqs-sns-topic-source"
+    out.append(sqs_queue(a, r, n, p(stmt("Allow", {"Service": "sns.amazonaws.com"}, "sqs:SendMessage", qarn(n),
+                                         {"ArnEquals": {"aws:SourceArn": tarn("orders-events")}}),
+                                    stmt("Allow", "*", "sqs:SendMessage", qarn(n),
+                                         {"ArnEquals": {"aws:SourceArn": tarn("orders-events")}}))))
+    n = "priv-sqs-named-account"
+    out.append(sqs_queue(a, r, n, p(stmt("Allow", {"AWS": "arn:aws:iam::%s:root" % OTHER},
+                                         "sqs:SendMessage", qarn(n)))))
+    n = "priv-sqs-no-policy"
+    out.append(sqs_queue(a, r, n, None))
+    # KMS: the default key policy, an AWS managed key's policy (kms:CallerAccount +
+    # kms:ViaService), and keys open to everyone
+    root = {"AWS": "arn:aws:iam::%s:root" % a}
+    enable = stmt("Allow", root, "kms:*", "*", sid="Enable IAM User Permissions")
+    out.append(dict(kms_key_policy(a, r, "6f0e1d2c-3b4a-4596-8877-665544332211", p(enable)),
+                    resourceName="priv-kms-default-key-policy"))
+    out.append(dict(kms_key_policy(a, r, "7a1b2c3d-4e5f-4061-8273-948576a6b7c8", p(
+        stmt("Allow", {"AWS": "*"}, ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*",
+                                     "kms:CreateGrant", "kms:DescribeKey"], "*",
+             {"StringEquals": {"kms:CallerAccount": a, "kms:ViaService": "lambda.%s.amazonaws.com" % r}},
+             sid="Allow access through AWS Lambda for all principals in the account that are authorized to use "
+                 "AWS Lambda"),
+        stmt("Allow", root, ["kms:Describe*", "kms:Get*", "kms:List*", "kms:RevokeGrant"], "*")), manager="AWS"),
+                    resourceName="priv-kms-aws-managed-lambda-key"))
+    out.append(dict(kms_key_policy(a, r, "8b2c3d4e-5f60-4172-8384-a5b6c7d8e9f0", p(
+        enable, stmt("Allow", {"AWS": "*"}, ["kms:Decrypt", "kms:DescribeKey"], "*", sid="Everyone"))),
+                    resourceName="pub-kms-everyone-decrypt"))
+    out.append(dict(kms_key_policy(a, r, "9c3d4e5f-6071-4283-9495-b6c7d8e9f0a1", p(
+        enable, stmt("Allow", {"AWS": "*"}, ["kms:Decrypt", "kms:GenerateDataKey*"], "*",
+                     {"StringEquals": {"kms:ViaService": "s3.%s.amazonaws.com" % r}}))),
+                    resourceName="pub-kms-via-service-any-account"))
+    # Lambda: function URLs without authentication; service triggers pinned to a source
+    farn = lambda n: "arn:aws:lambda:%s:%s:function:%s" % (r, a, n)
+    n = "pub-lambda-function-url-auth-none"
+    out.append(lambda_function(a, r, n, p(stmt("Allow", "*", "lambda:InvokeFunctionUrl", farn(n),
+                                               {"StringEquals": {"lambda:FunctionUrlAuthType": "NONE"}},
+                                               sid="FunctionURLAllowPublicAccess"))))
+    n = "pub-lambda-invoke-everyone"
+    out.append(lambda_function(a, r, n, p(stmt("Allow", {"AWS": "*"}, "lambda:InvokeFunction", farn(n)))))
+    n = "priv-lambda-s3-trigger-pinned"
+    out.append(lambda_function(a, r, n, p(stmt("Allow", {"Service": "s3.amazonaws.com"}, "lambda:InvokeFunction",
+                                               farn(n), {"StringEquals": {"AWS:SourceAccount": a},
+                                                         "ArnLike": {"AWS:SourceArn": "arn:aws:s3:::orders-in"}}))))
+    n = "priv-lambda-named-account"
+    out.append(lambda_function(a, r, n, p(stmt("Allow", {"AWS": "arn:aws:iam::%s:root" % OTHER},
+                                               "lambda:InvokeFunction", farn(n)))))
+    # ECR
+    n = "pub-ecr-anyone-pull"
+    out.append(ecr_repository(a, r, n, p(stmt("Allow", "*", ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer",
+                                                             "ecr:BatchCheckLayerAvailability"], None,
+                                              sid="AllowPull"))))
+    n = "priv-ecr-organization-pull"
+    out.append(ecr_repository(a, r, n, p(stmt("Allow", "*", ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
+                                              None, {"StringEquals": {"aws:PrincipalOrgID": ORG}}))))
+    n = "priv-ecr-no-policy"
+    out.append(ecr_repository(a, r, n, None))
+    # EFS: "allow access only through a mount target" still admits every principal
+    fsarn = lambda i: "arn:aws:elasticfilesystem:%s:%s:file-system/%s" % (r, a, i)
+    out.append(efs_file_system(a, r, "fs-0a1b2c3d4e5f60001", "pub-efs-everyone-via-mount-target", p(
+        stmt("Allow", {"AWS": "*"}, ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"],
+             fsarn("fs-0a1b2c3d4e5f60001"), {"Bool": {"elasticfilesystem:AccessedViaMountTarget": "true"}}))))
+    out.append(efs_file_system(a, r, "fs-0a1b2c3d4e5f60002", "priv-efs-one-role", p(
+        stmt("Allow", {"AWS": "arn:aws:iam::%s:role/app-server" % a}, ["elasticfilesystem:ClientMount",
+             "elasticfilesystem:ClientWrite"], fsarn("fs-0a1b2c3d4e5f60002"),
+             {"Bool": {"aws:SecureTransport": "true"}}))))
+    # Secrets Manager: AWS Config records the resource policy as its own item
+    n = "pub-secret-policy-everyone"
+    out.append(secrets_resource_policy(a, r, n, p(stmt("Allow", "*", "secretsmanager:GetSecretValue", "*"))))
+    n = "priv-secret-policy-one-role"
+    out.append(secrets_resource_policy(a, r, n, p(stmt("Allow", {"AWS": "arn:aws:iam::%s:role/app" % a},
+                                                       "secretsmanager:GetSecretValue", "*"))))
+    n = "priv-secret-policy-vpce"
+    out.append(secrets_resource_policy(a, r, n, p(stmt("Allow", "*", "secretsmanager:GetSecretValue", "*",
+                                                       {"StringEquals": {"aws:SourceVpce": VPCE}}))))
+    # S3 access points: the bucket delegates access control to the account's access points
+    deleg = lambda b: policy(stmt("Allow", {"AWS": "*"}, "*", [bucket_arn(b), obj(b)],
+                                  {"StringEquals": {"s3:DataAccessPointAccount": a}}, sid="DelegateToAccessPoints"))
+    bucket = "priv-bucket-delegates-to-access-points"
+    out.append(s3_bucket(a, r, bucket, policy=deleg(bucket)))
+    bare = "priv-bucket-without-policy-behind-access-point"
+    out.append(s3_bucket(a, r, bare))
+    aparn = lambda n: "arn:aws:s3:%s:%s:accesspoint/%s" % (r, a, n)
+    appol = lambda n: policy(stmt("Allow", "*", "s3:GetObject", aparn(n) + "/object/*", sid="PublicRead"))
+    n = "pub-ap-internet-public-policy"
+    out.append(s3_access_point(a, r, n, bucket, appol(n)))
+    n = "priv-ap-vpc-origin-public-policy"
+    out.append(s3_access_point(a, r, n, bucket, appol(n), origin="VPC", vpc=VPC))
+    n = "priv-ap-restricted-by-own-block"
+    out.append(s3_access_point(a, r, n, bucket, appol(n), pab={"BlockPublicPolicy", "RestrictPublicBuckets"}))
+    n = "priv-ap-bucket-does-not-delegate"
+    out.append(s3_access_point(a, r, n, bare, appol(n)))
+    n = "priv-ap-named-account"
+    out.append(s3_access_point(a, r, n, bucket, policy(stmt("Allow", {"AWS": "arn:aws:iam::%s:root" % OTHER},
+                                                            "s3:GetObject", aparn(n) + "/object/*"))))
+    return out
+
+
+def collected():
+    """Types AWS Config does not record, as collectors write them."""
+    a, r = B, R
+    larn = "arn:aws:lambda:%s:%s:layer:" % (r, a)
+    return [
+        ebs_snapshot(a, r, "snap-0a1b2c3d4e5f60001", "pub-ebs-snapshot-group-all", [{"Group": "all"}]),
+        ebs_snapshot(a, r, "snap-0a1b2c3d4e5f60002", "priv-ebs-snapshot-shared-account", [{"UserId": OTHER}],
+                     encrypted=True),
+        ebs_snapshot(a, r, "snap-0a1b2c3d4e5f60003", "priv-ebs-snapshot-not-shared", []),
+        ec2_image(a, r, "ami-0a1b2c3d4e5f60001", "pub-ami-launch-group-all", [{"Group": "all"}], public=True),
+        ec2_image(a, r, "ami-0a1b2c3d4e5f60002", "priv-ami-shared-account", [{"UserId": OTHER}]),
+        lambda_layer_version(a, r, "pub-layer-all-accounts", 3, policy(
+            stmt("Allow", "*", "lambda:GetLayerVersion", larn + "pub-layer-all-accounts:3", sid="all-accounts"))),
+        lambda_layer_version(a, r, "priv-layer-organization", 1, policy(
+            stmt("Allow", "*", "lambda:GetLayerVersion", larn + "priv-layer-organization:1",
+                 {"StringEquals": {"aws:PrincipalOrgID": ORG}}, sid="org"))),
+        glacier_vault(a, r, "pub-glacier-vault-anyone-retrieve", policy(
+            stmt("Allow", "*", ["glacier:InitiateJob", "glacier:GetJobOutput"],
+                 "arn:aws:glacier:%s:%s:vaults/pub-glacier-vault-anyone-retrieve" % (r, a)))),
+        glacier_vault(a, r, "priv-glacier-vault-lock-deny-delete", policy(
+            stmt("Deny", "*", "glacier:DeleteArchive",
+                 "arn:aws:glacier:%s:%s:vaults/priv-glacier-vault-lock-deny-delete" % (r, a),
+                 {"NumericLessThan": {"glacier:ArchiveAgeInDays": "365"}}, sid="deny-based-on-archive-age"))),
+        secret_collected(a, r, "pub-secret-collected-everyone", policy(
+            stmt("Allow", {"AWS": "*"}, "secretsmanager:GetSecretValue", "*"))),
+    ]
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     pabs = [account_pab(A, R, {"IgnorePublicAcls"}), account_pab(B, R, set()),
@@ -363,6 +525,11 @@ def main():
     # domains and snapshots as get-resource-config-history API output (configuration as a JSON string)
     dump({"configurationItems": [shape_api(i) for i in domains() + snapshots()]},
          os.path.join(OUT, "domains-snapshots-api.json"))
+    # resource policies of other services and access points (1.3 snapshot, as delivered)
+    dump(snapshot_file([shape13(i) for i in resource_policies()], snap_id="2a3b4c5d-6e7f-4081-9a2b-3c4d5e6f7081"),
+         os.path.join(OUT, "resource-policies-snapshot.json"))
+    # types AWS Config does not record, as a collector writes them (1.3 items)
+    dump(history_file([shape13(i) for i in collected()]), os.path.join(OUT, "collected-items.json"))
 
 
 if __name__ == "__main__":
