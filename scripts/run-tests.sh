@@ -82,6 +82,18 @@ if [ "${CW_SKIP_SANITIZE:-0}" != 1 ]; then
     failed=$((failed + 1)); failures+=("thread sanitizer: scan")
   fi
   rm -rf "$tsdir"
+  # classify with both threads on each file (small segments): no race, the same report as one thread
+  csdir=$(mktemp -d)
+  if ninja -C build-tsan cloudwarden >/dev/null &&
+     python3 -c "import sys; sys.path.insert(0, 'tests/classify'); import gen_corpus; gen_corpus.accuracy(sys.argv[1], rows=400)" "$csdir/in" &&
+     TSAN_OPTIONS=halt_on_error=1 build-tsan/cloudwarden classify -q --threads 2 --chunk 4K --segment 8K --format json -o "$csdir/t.json" "$csdir/in" &&
+     build/cloudwarden classify -q --threads 1 --chunk 4K --format json -o "$csdir/r.json" "$csdir/in" &&
+     cmp -s "$csdir/t.json" "$csdir/r.json"; then
+    passed=$((passed + 1)); echo "tsan classify: ok (two threads per file give the one-thread report)"
+  else
+    failed=$((failed + 1)); failures+=("thread sanitizer: classify")
+  fi
+  rm -rf "$csdir"
 fi
 
 if [ "${CW_SKIP_FUZZ:-0}" != 1 ] && command -v clang >/dev/null; then

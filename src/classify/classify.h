@@ -56,6 +56,8 @@ typedef struct cw_cls_opts {
     uint64_t gz_ratio_after; /* ... once out exceeds this many bytes */
     uint64_t gz_max_bytes;   /* absolute cap on decompressed bytes per file */
     size_t chunk;            /* bytes per scan chunk */
+    size_t segment;          /* bytes a thread takes at a time from one file (about; >= chunk) */
+    unsigned threads;        /* threads on one file, the caller included; 0 = one per core (at most 4) */
 } cw_cls_opts;
 void cw_cls_opts_default(cw_cls_opts *o);
 
@@ -85,6 +87,10 @@ typedef struct cw_file_report {
     uint64_t bytes;        /* bytes classified (decompressed) */
     uint64_t records, records_matched;
     cw_cat_stats cats[CW_CAT__COUNT];
+    /* how the file was scanned (not part of the report: the same on any number of
+     * threads except these): segments, and those scanned again because the state
+     * guessed for their start was wrong (docs/classify.md "Threads") */
+    uint64_t segments, redone;
 } cw_file_report;
 
 typedef struct cw_classifier cw_classifier;

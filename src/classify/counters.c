@@ -101,6 +101,14 @@ void cw_distinct_free(cw_distinct *d)
     free(d);
 }
 
+void cw_distinct_clear(cw_distinct *d)
+{
+    if (d->overflow) memset(d->hll, 0, sizeof d->hll);
+    else if (d->n) memset(d->set, 0, d->cap * sizeof *d->set);
+    d->n = 0;
+    d->overflow = false;
+}
+
 static void hll_add(uint8_t *regs, uint64_t h)
 {
     uint32_t idx = (uint32_t)(h >> (64 - CW_HLL_P));

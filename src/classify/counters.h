@@ -23,6 +23,8 @@ struct cw_distinct {
 cw_distinct *cw_distinct_new(void);
 void cw_distinct_free(cw_distinct *d);
 void cw_distinct_add(cw_distinct *d, uint64_t h);
+/* Empty again, keeping the memory (a counter reused for the next part of a file). */
+void cw_distinct_clear(cw_distinct *d);
 /* dst |= src (exact while the union stays within the bound). */
 void cw_distinct_merge(cw_distinct *dst, const cw_distinct *src);
 /* HLL estimate alone (exposed for tests). */

@@ -3,6 +3,7 @@
  * ragged rows (columns past the header have no context). */
 #include "scan.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -257,7 +258,37 @@ static void csv_finish(cw_scan *s)
     }
 }
 
-static const cw_tracker_ops csv_ops = {"csv", csv_advance, csv_chunk_begin, csv_finish};
+static void csv_copy(cw_scan *dst, const cw_scan *src)
+{
+    if (!dst->csv) dst->csv = cw_xmalloc(sizeof *dst->csv);
+    const cw_csv_state *a = src->csv;
+    cw_csv_state *c = dst->csv;
+    /* everything but the unused tail of the column table */
+    memcpy(c, a, offsetof(cw_csv_state, colctx));
+    memcpy(c->colctx, a->colctx, a->ncols * sizeof *a->colctx);
+    memcpy(c->special, a->special, sizeof c->special);
+}
+
+static void csv_boundary(cw_scan *s)
+{
+    cw_csv_state *c = s->csv;
+    c->st = F_START;
+    c->col = 0;
+    c->fstart = 0;
+    s->in_header = false;
+    s->ctx = col_ctx(c, 0);
+}
+
+/* At a line end outside quotes: same columns (the header), field 0. fstart and
+ * qend are set before they are read (chunk_begin, the next quote). */
+static bool csv_same(const cw_scan *x, const cw_scan *y)
+{
+    const cw_csv_state *a = x->csv, *b = y->csv;
+    return a->st == F_START && b->st == F_START && a->col == 0 && b->col == 0 && a->delim == b->delim &&
+           a->ncols == b->ncols && memcmp(a->colctx, b->colctx, a->ncols * sizeof *a->colctx) == 0;
+}
+
+static const cw_tracker_ops csv_ops = {"csv", csv_advance, csv_chunk_begin, csv_finish, csv_copy, csv_boundary, csv_same};
 
 void cw_csv_init(cw_scan *s, const uint8_t *first, size_t n, char delim)
 {

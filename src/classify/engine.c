@@ -12,22 +12,8 @@
 #include "counters.h"
 #include "mask.h"
 #include "reader.h"
-#include "runs.h"
+#include "run.h"
 #include "scan.h"
-
-struct cw_classifier {
-    cw_patterns pat;
-};
-
-struct cw_cls_run {
-    const cw_classifier *c;
-    cw_cls_opts o;
-    cw_pat_scratch ps;
-    uint8_t *buf;
-    cw_file_report **files;
-    size_t nfiles, capfiles;
-    cw_file_report tot;
-};
 
 static const char *cat_names[CW_CAT__COUNT] = {
     "person_name", "postal_address", "phone_number", "email_address", "vin",
@@ -61,6 +47,8 @@ void cw_cls_opts_default(cw_cls_opts *o)
     o->gz_ratio_after = 16u << 20;
     o->gz_max_bytes = 64ULL << 30;
     o->chunk = 1u << 20;
+    o->segment = 4u << 20;
+    o->threads = 1;
 }
 
 cw_classifier *cw_classifier_new(char *err, size_t errlen)
@@ -99,14 +87,20 @@ cw_cls_run *cw_cls_run_new(const cw_classifier *c, const cw_cls_opts *o)
     return r;
 }
 
-static void report_free(cw_file_report *f)
+void cw_report_clear(cw_file_report *f)
 {
-    free(f->path);
-    free(f->message);
     for (int c = 0; c < CW_CAT__COUNT; c++) {
         cw_distinct_free(f->cats[c].set);
         for (int k = 0; k < f->cats[c].nsamples; k++) free(f->cats[c].samples[k]);
     }
+    memset(f, 0, sizeof *f);
+}
+
+static void report_free(cw_file_report *f)
+{
+    free(f->path);
+    free(f->message);
+    cw_report_clear(f);
 }
 
 void cw_cls_run_free(cw_cls_run *r)
@@ -119,6 +113,8 @@ void cw_cls_run_free(cw_cls_run *r)
     free(r->files);
     report_free(&r->tot);
     cw_pat_scratch_free(&r->ps);
+    for (unsigned i = 0; i < r->nwps; i++) cw_pat_scratch_free(&r->wps[i]);
+    free(r->wps);
     free(r->buf);
     free(r);
 }
@@ -133,8 +129,7 @@ const cw_file_report *cw_cls_totals(const cw_cls_run *r)
     return t;
 }
 
-static void set_message(cw_file_report *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void set_message(cw_file_report *f, const char *fmt, ...)
+void cw_report_message(cw_file_report *f, const char *fmt, ...)
 {
     char buf[512];
     va_list ap;
@@ -193,20 +188,52 @@ void cw_scan_accept_seen(cw_scan *s, cw_cat cat, size_t start, size_t end, cw_cc
                 cat_names[cat], cc_codes[cc]);
 }
 
-static void fold_into_totals(cw_cls_run *r, cw_file_report *f)
+static void merge_counts(cw_file_report *dst, const cw_file_report *src)
 {
-    cw_file_report *t = &r->tot;
-    t->bytes += f->bytes;
-    t->records += f->records;
-    t->records_matched += f->records_matched;
+    dst->bytes += src->bytes;
+    dst->records += src->records;
+    dst->records_matched += src->records_matched;
     for (int c = 0; c < CW_CAT__COUNT; c++) {
-        cw_cat_stats *fs = &f->cats[c], *ts = &t->cats[c];
+        const cw_cat_stats *fs = &src->cats[c];
+        cw_cat_stats *ts = &dst->cats[c];
         ts->occurrences += fs->occurrences;
         for (int k = 0; k < CW_CC__COUNT; k++) ts->by_cc[k] += fs->by_cc[k];
         if (fs->set) {
             if (!ts->set) ts->set = cw_distinct_new();
             cw_distinct_merge(ts->set, fs->set);
         }
+    }
+}
+
+void cw_report_merge(cw_file_report *dst, cw_file_report *src, int max)
+{
+    merge_counts(dst, src);
+    for (int c = 0; c < CW_CAT__COUNT; c++) {
+        cw_cat_stats *fs = &src->cats[c];
+        for (int k = 0; k < fs->nsamples; k++) add_sample(&dst->cats[c], max, fs->sample_hash[k], fs->samples[k]);
+        fs->nsamples = 0;
+    }
+    cw_report_reset(src);
+}
+
+void cw_report_reset(cw_file_report *f)
+{
+    for (int c = 0; c < CW_CAT__COUNT; c++) {
+        cw_cat_stats *fs = &f->cats[c];
+        for (int k = 0; k < fs->nsamples; k++) free(fs->samples[k]);
+        cw_distinct *keep = fs->set; /* its memory serves the next part */
+        if (keep) cw_distinct_clear(keep);
+        memset(fs, 0, sizeof *fs);
+        fs->set = keep;
+    }
+    f->bytes = f->records = f->records_matched = 0;
+}
+
+static void fold_into_totals(cw_cls_run *r, cw_file_report *f)
+{
+    merge_counts(&r->tot, f);
+    for (int c = 0; c < CW_CAT__COUNT; c++) {
+        cw_cat_stats *fs = &f->cats[c], *ts = &r->tot.cats[c];
         fs->distinct = cw_distinct_value(fs->set, &fs->distinct_exact);
         cw_distinct_free(fs->set);
         fs->set = NULL;
@@ -332,26 +359,15 @@ static void text_advance(cw_scan *s, size_t upto)
 }
 static void text_chunk_begin(cw_scan *s) { (void)s; }
 static void text_finish(cw_scan *s) { cw_scan_record_end(s); }
-static const cw_tracker_ops text_ops = {"text", text_advance, text_chunk_begin, text_finish};
+static void text_copy(cw_scan *dst, const cw_scan *src) { (void)dst, (void)src; }
+static void text_boundary(cw_scan *s) { s->ctx = CW_CTX_TEXT; }
+static bool text_same(const cw_scan *a, const cw_scan *b) { (void)a, (void)b; return true; } /* lines only */
+static const cw_tracker_ops text_ops = {"text", text_advance, text_chunk_begin, text_finish, text_copy, text_boundary, text_same};
 
 void cw_text_init(cw_scan *s)
 {
     s->trk = &text_ops;
     s->ctx = CW_CTX_TEXT;
-}
-
-/* Where to end a chunk that is not the last: after the last newline; in a line longer
- * than the chunk, after the last blank or delimiter of its final 4 KiB. */
-static size_t chunk_cut(const uint8_t *b, size_t len)
-{
-    const uint8_t *nl = memrchr(b, '\n', len);
-    if (nl) return (size_t)(nl - b) + 1;
-    size_t lo = len > 4096 ? len - 4096 : 0;
-    for (size_t i = len; i > lo; i--) {
-        uint8_t c = b[i - 1];
-        if (c == ' ' || c == '\t' || c == ',' || c == ';' || c == '|') return i;
-    }
-    return len;
 }
 
 static void classify_stream(cw_cls_run *r, cw_file_report *rep, cw_reader *rd)
@@ -364,7 +380,7 @@ static void classify_stream(cw_cls_run *r, cw_file_report *rep, cw_reader *rd)
     if (n < 0) {
         rep->skipped = n == -1;
         rep->truncated = n == -2;
-        set_message(rep, "%s", rd->err);
+        cw_report_message(rep, "%s", rd->err);
         return;
     }
     size_t len = (size_t)n;
@@ -373,12 +389,12 @@ static void classify_stream(cw_cls_run *r, cw_file_report *rep, cw_reader *rd)
     if (bin >= 0) {
         rep->skipped = true;
         rep->format = "binary";
-        set_message(rep, "binary data (%s at byte %ld); not classified",
+        cw_report_message(rep, "binary data (%s at byte %ld); not classified",
                     buf[bin] == 0 ? "NUL byte" : "control characters", bin);
         return;
     }
     long bad = utf8_invalid_at(buf, len < 65536 ? len : 65536);
-    if (bad >= 0) set_message(rep, "invalid UTF-8 at byte %ld; classified as bytes", bad);
+    if (bad >= 0) cw_report_message(rep, "invalid UTF-8 at byte %ld; classified as bytes", bad);
 
     char delim = 0;
     cw_informat fmt = r->o.informat;
@@ -402,64 +418,7 @@ static void classify_stream(cw_cls_run *r, cw_file_report *rep, cw_reader *rd)
     case CW_IN_SQL: cw_sql_init(&s); break;
     default: cw_text_init(&s); break;
     }
-    bool first = true;
-    for (;;) {
-        size_t cut = eof ? len : chunk_cut(buf, len);
-        s.buf = buf;
-        s.len = cut;
-        s.pos = 0;
-        s.email_done = s.vin_done = s.digits_done = 0;
-        if (!first) s.trk->chunk_begin(&s);
-        first = false;
-        size_t scanlen = cut;
-        uint8_t saved = buf[cut];
-        if (cut && buf[cut - 1] != '\n') buf[scanlen++] = '\n'; /* lets end-anchored triggers fire */
-        if (scanlen) {
-            hs_error_t e = hs_scan(r->c->pat.db, (const char *)buf, (unsigned)scanlen, 0, r->ps.hs, cw_scan_collect, &s);
-            if (e != HS_SUCCESS) {
-                set_message(rep, "internal: pattern scan failed (%d) at byte %llu", (int)e,
-                            (unsigned long long)s.base);
-                rep->truncated = true;
-                break;
-            }
-            if (s.csv) {
-                size_t words = (scanlen + 63) / 64;
-                if (words > s.capcsvmap) {
-                    free(s.csvmap);
-                    s.capcsvmap = words;
-                    s.csvmap = cw_xmalloc(words * sizeof *s.csvmap);
-                }
-                cw_runs_scan_csv(buf, scanlen, &s.rhits, &s.nrhits, &s.caprhits, s.csv_delim, s.csvmap);
-            } else {
-                cw_runs_scan(buf, scanlen, &s.rhits, &s.nrhits, &s.caprhits);
-            }
-            cw_scan_hits(&s);
-        }
-        buf[cut] = saved; /* the first byte of the next chunk */
-        s.trk->advance(&s, cut);
-        rep->bytes += cut;
-        if (eof) break;
-        memmove(buf, buf + cut, len - cut);
-        len -= cut;
-        s.base += cut;
-        long m = cw_reader_read(rd, buf + len, cap - len);
-        if (m < 0) m = 0, eof = true; /* reported below */
-        if ((size_t)m < cap - len) eof = true;
-        len += (size_t)m;
-    }
-    /* an error met while filling the last (short) read: what was read is counted */
-    if (!rep->truncated && cw_reader_failed(rd)) {
-        rep->truncated = true;
-        set_message(rep, "%s; counts cover the first %llu bytes", rd->err, (unsigned long long)rep->bytes);
-    }
-    s.trk->finish(&s);
-    rep->records = s.rec;
-    free(s.hits);
-    free(s.hitterm);
-    free(s.rhits);
-    free(s.vcache);
-    free(s.csvmap);
-    cw_trackers_free(&s);
+    cw_cls_stream(r, rep, rd, &s, len, eof);
 }
 
 static cw_file_report *new_report(cw_cls_run *r, const char *path)
@@ -481,7 +440,7 @@ const cw_file_report *cw_cls_file(cw_cls_run *r, const char *path)
     cw_reader rd;
     if (cw_reader_open(&rd, path, &r->o) < 0) {
         rep->skipped = true;
-        set_message(rep, "%s", rd.err);
+        cw_report_message(rep, "%s", rd.err);
     } else {
         classify_stream(r, rep, &rd);
     }

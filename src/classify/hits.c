@@ -1,6 +1,7 @@
 /* hits.c - stage 2: what to do with each Vectorscan hit and each field that context
  * names. Every candidate is extracted from the bytes around the hit's end offset,
  * confirmed by an anchored PCRE2 regex and checked by its validator. */
+#include <pthread.h>
 #include <string.h>
 
 #include "natid.h"
@@ -134,7 +135,7 @@ bool cw_scan_value(cw_scan *s, cw_cat cat, size_t st, size_t en, bool weak)
         if (!n) return false;
     }
     if (!s->vcache) s->vcache = cw_xcalloc(1, sizeof *s->vcache);
-    uint64_t rh = (cw_vhash(v, n) ^ (weak ? 0x5bd1e9955bd1e995ULL : 0)) | 1;
+    uint64_t rh = (cw_vhash(v, n) ^ (weak ? 0x5bd1e9955bd1e995ULL : 0) ^ (s->vsalt * 0x9e3779b97f4a7c15ULL)) | 1;
     cw_vcache_ent *e = &s->vcache->e[cat][rh & ((1u << VC_BITS) - 1)];
     bool seen = e->raw == rh; /* accepted before in this file when ok: already counted as distinct */
     if (!seen) {
@@ -163,15 +164,16 @@ bool cw_scan_field_ok(cw_scan *s, size_t start, size_t end, cw_ctx ctx)
 void cw_scan_field(cw_scan *s, size_t start, size_t end, cw_ctx ctx) { (void)cw_scan_field_ok(s, start, end, ctx); }
 
 /* ---- e-mail ---- */
+static uint8_t local_tab[256];
+static void local_init(void)
+{
+    for (int c = 0; c < 256; c++) local_tab[c] = alnum((uint8_t)c) || c == '.' || c == '_' || c == '%' || c == '+' || c == '-';
+}
 static const uint8_t *local_set(void)
 {
-    static uint8_t t[256];
-    static int init;
-    if (!init) {
-        for (int c = 0; c < 256; c++) t[c] = alnum((uint8_t)c) || c == '.' || c == '_' || c == '%' || c == '+' || c == '-';
-        init = 1;
-    }
-    return t;
+    static pthread_once_t once = PTHREAD_ONCE_INIT; /* runs share it */
+    pthread_once(&once, local_init);
+    return local_tab;
 }
 
 static void hit_email(cw_scan *s, size_t to)

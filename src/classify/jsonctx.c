@@ -7,6 +7,7 @@
  * resynchronises at the next line for NDJSON. */
 #include "scan.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -220,7 +221,32 @@ static void json_finish(cw_scan *s)
     if (s->rec_open) cw_scan_record_end(s);
 }
 
-static const cw_tracker_ops json_ops = {"json", json_advance, json_chunk_begin, json_finish};
+static void json_copy(cw_scan *dst, const cw_scan *src)
+{
+    if (!dst->json) dst->json = cw_xcalloc(1, sizeof *dst->json);
+    const cw_json_state *a = src->json;
+    cw_json_state *j = dst->json;
+    /* the key cache is not state: each copy keeps its own */
+    memcpy(j, a, offsetof(cw_json_state, cache));
+}
+
+static void json_boundary(cw_scan *s)
+{
+    cw_json_state *j = s->json;
+    j->st = J_VALUE;
+    j->depth = 0;
+    s->ctx = 0;
+}
+
+/* NDJSON between two lines: nothing open. (A JSON document is one piece.) */
+static bool json_same(const cw_scan *x, const cw_scan *y)
+{
+    const cw_json_state *a = x->json, *b = y->json;
+    return a->ndjson && b->ndjson && a->st == J_VALUE && b->st == J_VALUE && a->depth == 0 && b->depth == 0 &&
+           a->rec_depth == b->rec_depth;
+}
+
+static const cw_tracker_ops json_ops = {"json", json_advance, json_chunk_begin, json_finish, json_copy, json_boundary, json_same};
 
 void cw_json_init(cw_scan *s, bool ndjson)
 {

@@ -1,6 +1,7 @@
 /* runs.c - VIN tokens and digit runs by bit masks (see runs.h). */
 #include "runs.h"
 
+#include <pthread.h>
 #include <string.h>
 
 #include "../util/arena.h"
@@ -110,16 +111,17 @@ static inline __attribute__((always_inline, target("avx2"))) void classify64_avx
  * prev those of the block before); 1 <= k <= 63 */
 #define SH(cur, prev, k) (((cur) << (k)) | ((prev) >> (64 - (k))))
 
+static uint8_t vin_tab[256];
+static void vin_tab_init(void)
+{
+    for (int c = '0'; c <= '9'; c++) vin_tab[c] = 1;
+    for (int c = 'A'; c <= 'Z'; c++) vin_tab[c] = c != 'I' && c != 'O' && c != 'Q';
+}
 static const uint8_t *vin_chars(void)
 {
-    static uint8_t t[256];
-    static int init;
-    if (!init) {
-        for (int c = '0'; c <= '9'; c++) t[c] = 1;
-        for (int c = 'A'; c <= 'Z'; c++) t[c] = c != 'I' && c != 'O' && c != 'Q';
-        init = 1;
-    }
-    return t;
+    static pthread_once_t once = PTHREAD_ONCE_INIT; /* runs share it */
+    pthread_once(&once, vin_tab_init);
+    return vin_tab;
 }
 
 static inline void push(uint32_t **hits, size_t *n, size_t *cap, uint32_t v)

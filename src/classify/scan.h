@@ -27,6 +27,15 @@ typedef struct cw_tracker_ops {
     void (*advance)(cw_scan *s, size_t upto); /* consume s->buf[s->pos .. upto) */
     void (*chunk_begin)(cw_scan *s);         /* new chunk: fix positions held from the last one */
     void (*finish)(cw_scan *s);              /* end of input */
+    /* Parallel segments (stream.c); NULL: the format is scanned in one piece.
+     * copy:     dst's tracker state becomes src's (dst's allocated if NULL);
+     * boundary: the state at the start of a record, as a record boundary in the
+     *           middle of the file leaves it (the speculative entry of a segment);
+     * same:     a scan entering the next chunk in state a does exactly what one in
+     *           state b does (b: an entry made by boundary()); false when unsure. */
+    void (*copy)(cw_scan *dst, const cw_scan *src);
+    void (*boundary)(cw_scan *s);
+    bool (*same)(const cw_scan *a, const cw_scan *b);
 } cw_tracker_ops;
 
 /* Tracker-private state lives in one of these. */
@@ -70,6 +79,7 @@ struct cw_scan {
     uint64_t kv_start, kv_end; /* value span consumed by the last key=value hit */
     uint64_t last_rec_matched;
     bool any_rec_matched;
+    uint64_t vsalt;   /* generation of the verdict cache: a new one per segment run (stream.c) */
     /* results */
     cw_file_report *rep;
     cw_file_report *tot;

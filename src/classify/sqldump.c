@@ -7,6 +7,7 @@
 #include "scan.h"
 
 #include <ctype.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -402,7 +403,49 @@ static void sql_finish(cw_scan *s)
     if (s->rec_open) cw_scan_record_end(s);
 }
 
-static const cw_tracker_ops sql_ops = {"sql", sql_advance, sql_chunk_begin, sql_finish};
+static void sql_copy(cw_scan *dst, const cw_scan *src)
+{
+    if (!dst->sql) dst->sql = cw_xcalloc(1, sizeof *dst->sql);
+    const cw_sql_state *a = src->sql;
+    cw_sql_state *q = dst->sql;
+    /* the used parts only: the statement head so far and the tables known */
+    memcpy(q, a, offsetof(cw_sql_state, head));
+    memcpy(q->head, a->head, a->hlen);
+    memcpy(&q->prev, &a->prev, offsetof(cw_sql_state, tables) - offsetof(cw_sql_state, prev));
+    memcpy(q->tables, a->tables, a->ntables * sizeof *a->tables);
+}
+
+static bool clean_state(int st) { return st == Q_STMT || st == Q_VALUES || st == Q_COPY; }
+
+static void sql_boundary(cw_scan *s)
+{
+    cw_sql_state *q = s->sql;
+    if (!clean_state(q->st)) q->st = Q_STMT;
+    q->hlen = 0;
+    q->depth = 0;
+    q->prev = '\n';
+    q->col = 0;
+    q->copy_dot = 0;
+    s->ctx = q->st == Q_COPY ? col_ctx(q) : 0;
+}
+
+/* At a line end between statements, between the tuples of a VALUES list, or
+ * between the rows of a COPY block: the same tables known, the same columns for
+ * the rows that follow. Fields are (re)started before they are read. */
+static bool sql_same(const cw_scan *x, const cw_scan *y)
+{
+    const cw_sql_state *a = x->sql, *b = y->sql;
+    if (a->st != b->st || !clean_state(a->st) || a->hlen || b->hlen || a->depth || b->depth || a->prev != b->prev)
+        return false;
+    if (a->st != Q_STMT) {
+        if (a->ncols != b->ncols || memcmp(a->ctx, b->ctx, a->ncols * sizeof *a->ctx) != 0 || a->col || b->col)
+            return false;
+        if (a->st == Q_COPY && (a->copy_dot || b->copy_dot)) return false;
+    }
+    return a->ntables == b->ntables && memcmp(a->tables, b->tables, a->ntables * sizeof *a->tables) == 0;
+}
+
+static const cw_tracker_ops sql_ops = {"sql", sql_advance, sql_chunk_begin, sql_finish, sql_copy, sql_boundary, sql_same};
 
 void cw_sql_init(cw_scan *s)
 {

@@ -1,6 +1,7 @@
 /* validate.c - VIN, card, e-mail, date, name and address validators. */
 #include "validate.h"
 
+#include <pthread.h>
 #include <string.h>
 #include <strings.h>
 
@@ -44,17 +45,20 @@ bool cw_vin_na(const char *v)
     return v[0] >= '1' && v[0] <= '5';
 }
 
+static signed char vin_check_val[256];
+static void vin_check_init(void)
+{
+    memset(vin_check_val, -1, sizeof vin_check_val);
+    for (int c = 0; c < 256; c++)
+        if (vin_char((unsigned char)c)) vin_check_val[c] = vin_val[c];
+}
+
 cw_vin_result cw_vin_validate(const char *v)
 {
     /* one pass: characters, letters/digits, weighted sum */
-    static signed char val[256];
-    static int init;
-    if (!init) {
-        memset(val, -1, sizeof val);
-        for (int c = 0; c < 256; c++)
-            if (vin_char((unsigned char)c)) val[c] = vin_val[c];
-        init = 1;
-    }
+    static pthread_once_t once = PTHREAD_ONCE_INIT; /* runs share the table */
+    pthread_once(&once, vin_check_init);
+    const signed char *val = vin_check_val;
     int digits = 0;
     unsigned sum = 0;
     for (int i = 0; i < 17; i++) {
@@ -604,11 +608,8 @@ static size_t next_clear(const uint64_t *m, size_t nb, size_t i)
 
 static cw_cc address_country(const char *s, size_t n, const addr_masks *m)
 {
-    static int init;
-    if (!init) {
-        pw_init();
-        init = 1;
-    }
+    static pthread_once_t once = PTHREAD_ONCE_INIT; /* runs share the table */
+    pthread_once(&once, pw_init);
     const unsigned char *u = (const unsigned char *)s;
     /* scripts first: Thai; Japanese postal mark or prefecture characters (the first
      * lead byte >= 0xE0 that starts one of them) */

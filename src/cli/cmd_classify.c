@@ -36,6 +36,9 @@ void cw_cmd_classify_help(FILE *out)
             "      --gzip-ratio-after SIZE  ... once this much is inflated (default 16M)\n"
             "      --gzip-max-size SIZE stop inflating a file past SIZE (default 64G)\n"
             "      --chunk SIZE         scan chunk (default 1M; 4K-64M)\n"
+            "      --threads N          threads on one large file (0 = one per core, at most 4;\n"
+            "                           default 0); the report is the same on any number\n"
+            "      --segment SIZE       bytes a thread takes at a time (default 4M)\n"
             "  -q, --quiet              no summary on standard error\n\n"
             "exit codes: 0 done, 2 usage error or an input that could not be read in full\n"
             "(unreadable, corrupt or over a gzip limit), 3 internal error.\n"
@@ -77,6 +80,7 @@ int cw_cmd_classify(int argc, char **argv)
 {
     cw_cls_opts o;
     cw_cls_opts_default(&o);
+    o.threads = 0; /* one per core unless --threads says */
     const char *format = "table", *output = NULL, *asset = NULL, *profile = NULL;
     bool samples = true, quiet = false;
     pathlist inputs = {0};
@@ -124,7 +128,7 @@ int cw_cmd_classify(int argc, char **argv)
                 return CW_EXIT_USAGE;
             }
         } else if (!strcmp(a, "--gzip-max-ratio") || !strcmp(a, "--gzip-max-size") || !strcmp(a, "--gzip-ratio-after") ||
-                   !strcmp(a, "--chunk")) {
+                   !strcmp(a, "--chunk") || !strcmp(a, "--segment")) {
             NEEDVAL();
             uint64_t v;
             if (!parse_size(val, &v) || v == 0) {
@@ -134,7 +138,18 @@ int cw_cmd_classify(int argc, char **argv)
             if (!strcmp(a, "--gzip-max-ratio")) o.gz_max_ratio = v;
             else if (!strcmp(a, "--gzip-max-size")) o.gz_max_bytes = v;
             else if (!strcmp(a, "--gzip-ratio-after")) o.gz_ratio_after = v;
+            else if (!strcmp(a, "--segment")) o.segment = v > (1ULL << 30) ? (size_t)1 << 30 : (size_t)v;
             else o.chunk = (size_t)v;
+        } else if (!strcmp(a, "--threads")) {
+            NEEDVAL();
+            char *end;
+            errno = 0;
+            long t = strtol(val, &end, 10);
+            if (errno || end == val || *end || t < 0 || t > 64) {
+                cw_error("classify: --threads %s: expected a number from 0 (one per core) to 64", val);
+                return CW_EXIT_USAGE;
+            }
+            o.threads = (unsigned)t;
         } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
             quiet = true;
         } else {
@@ -215,9 +230,17 @@ int cw_cmd_classify(int argc, char **argv)
     if (!quiet) {
         const cw_file_report *t = cw_cls_totals(r);
         double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-        fprintf(stderr, "classify: %zu files, %.1f MB in %.2f s (%.0f MB/s), %llu of %llu records hold customer data\n",
+        uint64_t segs = 0, redone = 0;
+        for (size_t i = 0; i < cw_cls_nfiles(r); i++) {
+            segs += cw_cls_file_at(r, i)->segments;
+            redone += cw_cls_file_at(r, i)->redone;
+        }
+        fprintf(stderr, "classify: %zu files, %.1f MB in %.2f s (%.0f MB/s), %llu of %llu records hold customer data",
                 files.n, (double)t->bytes / 1e6, secs, secs > 0 ? (double)t->bytes / 1e6 / secs : 0.0,
                 (unsigned long long)t->records_matched, (unsigned long long)t->records);
+        if (segs > cw_cls_nfiles(r))
+            fprintf(stderr, "; %llu segments, %llu scanned again", (unsigned long long)segs, (unsigned long long)redone);
+        fputc('\n', stderr);
     }
     cw_cls_run_free(r);
     cw_classifier_free(c);

@@ -1,9 +1,11 @@
 /* libFuzzer target: the classify engine over arbitrary bytes (plain or gzip) in every
  * input format, with a small chunk so records and fields straddle chunk boundaries.
- * Must never crash, hang or leak; counts must stay consistent. */
+ * Must never crash, hang or leak; counts must stay consistent, and two threads must
+ * give the report one thread gives. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "classify/classify.h"
 
@@ -27,6 +29,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     cw_cls_run *r = cw_cls_run_new(cls, &o);
     if (!r) abort();
     const cw_file_report *f = cw_cls_buffer(r, names[data[0] % 7], data + 1, size - 1);
+    /* the same report on two threads, segments of one chunk (stream.c) */
+    o.threads = 2;
+    o.segment = 4096;
+    cw_cls_run *r2 = cw_cls_run_new(cls, &o);
+    if (!r2) abort();
+    const cw_file_report *g = cw_cls_buffer(r2, names[data[0] % 7], data + 1, size - 1);
+    if (f->bytes != g->bytes || f->records != g->records || f->records_matched != g->records_matched ||
+        f->truncated != g->truncated || f->skipped != g->skipped)
+        __builtin_trap();
+    for (int c = 0; c < CW_CAT__COUNT; c++) {
+        const cw_cat_stats *a = &f->cats[c], *b = &g->cats[c];
+        if (a->occurrences != b->occurrences || a->distinct != b->distinct || a->nsamples != b->nsamples ||
+            memcmp(a->by_cc, b->by_cc, sizeof a->by_cc) != 0)
+            __builtin_trap();
+        for (int k = 0; k < a->nsamples; k++)
+            if (strcmp(a->samples[k], b->samples[k]) != 0) __builtin_trap();
+    }
+    cw_cls_run_free(r2);
     uint64_t occ = 0;
     for (int c = 0; c < CW_CAT__COUNT; c++) occ += f->cats[c].occurrences;
     if (f->records_matched > occ) __builtin_trap();
