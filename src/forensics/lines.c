@@ -143,6 +143,13 @@ int cw_fx_lines_next(cw_fx_lines *l, const char **p, size_t *n)
         }
         if (l->eof) {
             if (!avail) return l->failed ? -1 : 0;
+            if (l->failed) {
+                /* the line the break cut off: already reported (and counted)
+                 * with the read error at its line; its bytes are unreadable */
+                l->f->bytes_bad += avail;
+                l->pos = l->len;
+                return -1;
+            }
             /* last line without a newline */
             l->pos = l->len;
             l->lineno++;

@@ -49,9 +49,33 @@ static int read_one(cw_fx_inv *inv, const char *path, const void *mem, size_t le
             int sc = (*c)->sniff(head, (size_t)n);
             if (sc > best) best = sc, u = *c;
         }
+        bool ct_name = strstr(path, "_CloudTrail_") && strstr(path, ".json");
+        unsigned line = 1, col = 1;
+        char first = 0;
+        if ((!u || best < 30) && ct_name) {
+            /* named like a CloudTrail log file (ACCOUNT_CloudTrail_REGION_...json[.gz]) */
+            for (long i = 0; i < n && !first; i++) {
+                char c = head[i];
+                if (c == '\n') line++, col = 1;
+                else if (c == ' ' || c == '\t' || c == '\r') col++;
+                else if (i == 0 && n >= 3 && !memcmp(head, "\xEF\xBB\xBF", 3)) i += 2;
+                else first = c;
+            }
+            /* JSON, but not recognisably CloudTrail: the unit says what is wrong */
+            if (first == '{' || first == '[') u = cw_fx_unit_find("cloudtrail"), best = 30;
+        }
         free(head);
         if (!u || best < 30) {
-            cw_diag_add(&inv->diags, CW_DIAG_ERROR, path, 1, 0, 0, NULL,
+            if (ct_name && !first)
+                cw_diag_add(&inv->diags, CW_DIAG_ERROR, path, 1, 0, 0, NULL,
+                            "empty: expected a CloudTrail log file {\"Records\":[...]}");
+            else if (ct_name)
+                cw_diag_add(&inv->diags, CW_DIAG_ERROR, path, line, 0, 0, NULL,
+                            "column %u: not JSON: found '%s%c' where a CloudTrail log file starts with "
+                            "{\"Records\":[...]}", col, first == '\'' ? "\\" : "",
+                            (unsigned char)first >= 0x20 && (unsigned char)first < 0x7f ? first : '?');
+            else
+                cw_diag_add(&inv->diags, CW_DIAG_ERROR, path, 1, 0, 0, NULL,
                         "not a log format cloudwarden reads (expected S3 server access log lines, a CloudTrail "
                         "file {\"Records\":[...]} or NDJSON events, a GCS usage log CSV with its header, or Azure "
                         "Storage Analytics log lines); use --log-format to force one");
