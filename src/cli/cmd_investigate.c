@@ -153,8 +153,12 @@ static int list_or_file(const char *opt, const char *arg, strlist *out)
         cw_json *root = cw_json_parse(&a, b, n, &err);
         const cw_json *acc = root ? cw_json_get_ci(root, "Accounts") : NULL;
         if (!acc || acc->type != CW_JARR) {
-            cw_error("%s:%u:%u: expected {\"Accounts\": [{\"Id\": ...}]} (aws organizations list-accounts): %s", arg,
-                     err.line, err.col, root ? "no Accounts array" : err.msg);
+            if (root)
+                cw_error("%s %s: expected {\"Accounts\": [{\"Id\": ...}]} (aws organizations list-accounts): no "
+                         "Accounts array", opt, arg);
+            else
+                cw_error("%s:%u:%u: expected {\"Accounts\": [{\"Id\": ...}]} (aws organizations list-accounts): %s",
+                         arg, err.line, err.col, err.msg);
             cw_arena_free(&a);
             free(b);
             return -1;
@@ -208,7 +212,21 @@ int cw_cmd_investigate(int argc, char **argv)
             nwins++;
         } else if (strcmp(a, "--org-accounts") == 0) {
             NEEDVAL();
+            size_t before = org.n;
             if (list_or_file(a, val, &org) < 0) goto out;
+            /* a mistyped file name must not become an "account" (and every real
+             * account external): ids are letters, digits and '-' */
+            for (size_t k = before; k < org.n; k++) {
+                const char *w = org.v[k];
+                size_t wl = strlen(w), ok = wl <= 64;
+                for (size_t c = 0; ok && c < wl; c++) ok = isalnum((unsigned char)w[c]) || w[c] == '-';
+                if (!ok) {
+                    cw_error("investigate: --org-accounts: '%s' is neither a readable file nor an account id (a "
+                             "12-digit AWS account, a 64-hex S3 canonical id, an Azure tenant id or account name)",
+                             w);
+                    goto out;
+                }
+            }
         } else if (strcmp(a, "--trusted-ips") == 0) {
             NEEDVAL();
             if (list_or_file(a, val, &trusted) < 0) goto out;
