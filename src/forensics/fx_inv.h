@@ -47,6 +47,21 @@ typedef struct fx_req {
     bool counted;
 } fx_req;
 
+/* An external request already counted whose id is 16 hex digits (S3's request
+ * ids, and CloudTrail's requestID of S3 data events): held as the 64-bit
+ * number it is, in an open-addressing table (24 bytes a request instead of a
+ * string map entry). actor NULL: empty slot; bytes < 0: not counted. */
+typedef struct fx_idslot {
+    uint64_t id;
+    fx_actor *actor;
+    int64_t bytes;
+} fx_idslot;
+
+typedef struct fx_idtab {
+    fx_idslot *v;
+    size_t cap, n; /* cap a power of two (or 0) */
+} fx_idtab;
+
 typedef struct fx_srcstate {
     cw_fx_source_out out;
     cw_fx_hours covered;    /* hours with a record of the resource (CloudTrail: of the trail) */
@@ -69,6 +84,7 @@ struct cw_fx_inv {
     cw_hmap actors;       /* "kind\0id" -> fx_actor */
     cw_hmap sizes;        /* object id -> int64_t* largest known size */
     cw_hmap reqids;       /* request ids of external requests already counted */
+    fx_idtab hexids;      /* the same, for ids of 16 hex digits */
     fx_srcstate src[CW_FX_SRC__COUNT];
     uint64_t internal, service, duplicates, other_resource, outside_window, unrecognised;
     cw_diags diags;

@@ -133,6 +133,7 @@ void cw_fx_inv_free(cw_fx_inv *inv)
     cw_hmap_free(&inv->owners);
     cw_hmap_free(&inv->sizes);
     cw_hmap_free(&inv->reqids);
+    free(inv->hexids.v);
     cw_ipset_free(&inv->trusted4);
     cw_ipset_free(&inv->trusted6);
     for (int s = 0; s < CW_FX_SRC__COUNT; s++) {
@@ -324,6 +325,64 @@ static bool fold(cw_fx_inv *inv, fx_actor *a, const cw_fx_event *e)
     return true;
 }
 
+/* ---- request ids --------------------------------------------------------- */
+/* 16 hex digits (either case) as the number they write. */
+static bool hex_id(cw_fx_str s, uint64_t *out)
+{
+    if (s.n != 16) return false;
+    uint64_t v = 0;
+    for (size_t i = 0; i < 16; i++) {
+        unsigned c = (unsigned char)s.p[i], d;
+        if (c >= '0' && c <= '9') d = c - '0';
+        else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f') d = (c | 0x20) - 'a' + 10;
+        else return false;
+        v = v << 4 | d;
+    }
+    *out = v;
+    return true;
+}
+
+static size_t id_home(uint64_t id, size_t cap)
+{
+    id ^= id >> 31;
+    id *= 0x9E3779B97F4A7C15ULL;
+    return (size_t)(id >> 17) & (cap - 1);
+}
+
+/* The slot holding id, or the free slot where it goes (the table grown first
+ * so that one more entry keeps it at most 3/4 full). */
+static fx_idslot *idtab_slot(fx_idtab *t, uint64_t id)
+{
+    if ((t->n + 1) * 4 > t->cap * 3) {
+        size_t nc = t->cap ? t->cap * 2 : 1024;
+        fx_idslot *nv = cw_xcalloc(nc, sizeof *nv);
+        for (size_t i = 0; i < t->cap; i++) {
+            if (!t->v[i].actor) continue;
+            size_t j = id_home(t->v[i].id, nc);
+            while (nv[j].actor) j = (j + 1) & (nc - 1);
+            nv[j] = t->v[i];
+        }
+        free(t->v);
+        t->v = nv, t->cap = nc;
+    }
+    size_t j = id_home(id, t->cap);
+    while (t->v[j].actor && t->v[j].id != id) j = (j + 1) & (t->cap - 1);
+    return &t->v[j];
+}
+
+/* A request already counted, seen again (the other source, or delivered
+ * twice): learn the object size it states, keep the larger byte count. */
+static void duplicate(cw_fx_inv *inv, const cw_fx_event *e, fx_actor *a, int64_t *counted_bytes)
+{
+    inv->duplicates++;
+    char buf[2048];
+    if (e->key.n) note_size(inv, object_id(inv, e, buf, sizeof buf), e->object_size);
+    if (!e->denied && counted_bytes && a && e->bytes_sent > *counted_bytes) {
+        a->bytes += (uint64_t)(e->bytes_sent - *counted_bytes);
+        *counted_bytes = e->bytes_sent;
+    }
+}
+
 /* Decide who is outside. Returns 0 internal, 1 AWS service, 2 external (kind
  * and id set), 3 an account that is external unless it turns out to own the
  * resource (decided at finish, when every owner is known). */
@@ -419,16 +478,19 @@ void cw_fx_add(cw_fx_file *f, const cw_fx_event *e)
     /* a request seen in two sources is counted once; what the second source
      * knows better (S3 logs count listing bytes, CloudTrail does not) is kept */
     fx_req *rq = NULL;
-    if (e->request_id.n) {
+    fx_idslot *is = NULL;
+    uint64_t hid = 0;
+    if (e->request_id.n && hex_id(e->request_id, &hid)) {
+        is = idtab_slot(&inv->hexids, hid);
+        if (is->actor) {
+            bool counted = is->bytes >= 0;
+            duplicate(inv, e, is->actor, counted ? &is->bytes : NULL);
+            return;
+        }
+    } else if (e->request_id.n) {
         rq = cw_hmap_get(&inv->reqids, e->request_id.p, e->request_id.n);
         if (rq) {
-            inv->duplicates++;
-            char buf[2048];
-            if (e->key.n) note_size(inv, object_id(inv, e, buf, sizeof buf), e->object_size);
-            if (!e->denied && e->bytes_sent > rq->bytes && rq->actor && rq->counted) {
-                rq->actor->bytes += (uint64_t)(e->bytes_sent - rq->bytes);
-                rq->bytes = e->bytes_sent;
-            }
+            duplicate(inv, e, rq->actor, rq->counted ? &rq->bytes : NULL);
             return;
         }
         rq = cw_arena_zalloc(&inv->arena, sizeof *rq);
@@ -437,9 +499,16 @@ void cw_fx_add(cw_fx_file *f, const cw_fx_event *e)
     fx_actor *a = actor(inv, kind, id);
     if (w == 3) a->provisional = true;
     bool counted = fold(inv, a, e);
+    int64_t bytes = e->bytes_sent > 0 ? e->bytes_sent : 0;
+    if (is) { /* the slot is still the free one found above: fold does not touch the table */
+        is->id = hid;
+        is->actor = a;
+        is->bytes = counted ? bytes : -1;
+        inv->hexids.n++;
+    }
     if (rq) {
         rq->actor = a;
-        rq->bytes = e->bytes_sent > 0 ? e->bytes_sent : 0;
+        rq->bytes = bytes;
         rq->counted = counted;
     }
 }
