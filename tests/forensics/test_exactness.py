@@ -73,6 +73,50 @@ def compare(label, truth, out, rc, text, with_ct):
         check(all(key in a for a in out["actors"]), "%s: actors lack %s" % (label, key))
 
 
+def many_requests(binary):
+    """Many more external requests than the request-id table starts with, each
+    in the S3 log and again in CloudTrail (as S3 data events, the same 16-hex
+    request id, lower case in some), some CloudTrail records stating more bytes:
+    every one counted once, the larger byte count kept."""
+    owner = "79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be"
+    n, actors = 20000, 7
+    with tempfile.TemporaryDirectory() as d:
+        s3lines, ctrecs, want_bytes = [], [], {}
+        for i in range(n):
+            rid = "%016X" % ((i * 0x9E3779B97F4A7C15 + 7) % 2 ** 64)
+            ip = "198.51.100.%d" % (10 + i % actors)
+            ts_s3 = "01/Mar/2024:10:%02d:%02d" % (i * 60 // n, i * 3600 // n % 60)
+            ts_ct = "2024-03-01T10:%02d:%02dZ" % (i * 60 // n, i * 3600 // n % 60)
+            key = "exports/part-%05d.csv" % i
+            s3lines.append('%s dealer-exports [%s +0000] %s - %s REST.GET.OBJECT %s "GET /dealer-exports/%s HTTP/1.1" '
+                           '200 - 1000 1000 20 10 "-" "Wget/1.21.4" - aGVsbG8gd29ybGQ= SigV4 TLS_AES_128_GCM_SHA256 '
+                           'AuthHeader dealer-exports.s3.eu-west-1.amazonaws.com TLSv1.3 - - eu-west-1'
+                           % (owner, ts_s3, ip, rid, key, key))
+            ct_bytes = 1500 if i % 3 == 0 else 1000
+            ctrecs.append({"eventVersion": "1.09", "eventTime": ts_ct, "eventSource": "s3.amazonaws.com",
+                           "eventName": "GetObject", "awsRegion": "eu-west-1", "sourceIPAddress": ip,
+                           "userAgent": "Wget/1.21.4", "userIdentity": {"type": "AWSAccount",
+                                                                        "accountId": "ANONYMOUS_PRINCIPAL"},
+                           "requestParameters": {"bucketName": "dealer-exports", "key": key},
+                           "additionalEventData": {"bytesTransferredOut": ct_bytes},
+                           "requestID": rid.lower() if i % 2 else rid, "eventType": "AwsApiCall",
+                           "managementEvent": False, "eventCategory": "Data"})
+            want_bytes[ip] = want_bytes.get(ip, 0) + max(ct_bytes, 1000)
+        with open(os.path.join(d, "2024-03-01-11-05-00-MANYREQUESTS0001"), "w") as f:
+            f.write("\n".join(s3lines) + "\n")
+        with open(os.path.join(d, "111122223333_CloudTrail_eu-west-1_20240301T1105Z_MANYREQUESTS0001.json"), "w") as f:
+            json.dump({"Records": ctrecs}, f, separators=(",", ":"))
+        p = subprocess.run([binary, "investigate", "-q", "--format", "json", "--resource", "dealer-exports",
+                            "--org-accounts", "111122223333", "--window", "2024-03-01T10:00:00Z..2024-03-01T11:00:00Z",
+                            d], capture_output=True, text=True)
+        out = json.loads(p.stdout)
+        check(out["summary"]["duplicates"] == n, "many requests: duplicates %s, expected %d" % (out["summary"]["duplicates"], n))
+        got = {a["id"]: (a["requests"], a["bytes_sent"], len(a["objects_read"])) for a in out["actors"]}
+        want = {ip: (n // actors + (1 if int(ip.rsplit(".", 1)[1]) - 10 < n % actors else 0), b,
+                     n // actors + (1 if int(ip.rsplit(".", 1)[1]) - 10 < n % actors else 0)) for ip, b in want_bytes.items()}
+        check(got == want, "many requests: actors %s, expected %s" % (got, want))
+
+
 def main():
     binary = os.path.abspath(sys.argv[1])
     with tempfile.TemporaryDirectory() as d:
@@ -97,6 +141,7 @@ def main():
         # no logs in the window at all
         out5, rc5, _ = run(binary, {**truth, "window": "2023-01-01..2023-01-02"}, [s3, ct])
         check(out5["verdict"] == "evidence of external access: unknown (no logs)", "no logs: %r" % out5["verdict"])
+    many_requests(binary)
     print("%d passed, %d failed" % (0 if fails else 1, 1 if fails else 0))
     return 1 if fails else 0
 
