@@ -238,6 +238,7 @@ static const char *keep(cw_fx_inv *inv, cw_fx_str s) { return cw_arena_strndup(&
 static void set_add(cw_fx_inv *inv, cw_hmap *m, cw_fx_str s, bool *capped)
 {
     if (!s.n || cw_hmap_get(m, s.p, s.n)) return;
+    if (!m->cap) cw_hmap_init_cap(m, 4); /* most actors have one or two of each */
     if (capped && m->count >= MAX_SET) {
         *capped = true;
         return;
@@ -312,6 +313,7 @@ static bool fold(cw_fx_inv *inv, fx_actor *a, const cw_fx_event *e)
         o->key = keep(inv, oid);
         o->keylen = oid.n;
         o->max_full = -1, o->size = -1;
+        if (!a->objs.cap) cw_hmap_init_cap(&a->objs, 4);
         cw_hmap_put(&a->objs, o->key, o->keylen, o);
     }
     o->reads++;

@@ -20,6 +20,13 @@ uint64_t cw_hash_bytes(const void *p, size_t n)
 }
 
 void cw_hmap_init(cw_hmap *m) { m->slots = NULL, m->cap = m->count = 0; }
+void cw_hmap_init_cap(cw_hmap *m, size_t cap)
+{
+    size_t c = 2;
+    while (c < cap) c *= 2;
+    m->slots = cw_xcalloc(c, sizeof *m->slots);
+    m->cap = c, m->count = 0;
+}
 void cw_hmap_free(cw_hmap *m)
 {
     free(m->slots);

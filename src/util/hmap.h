@@ -58,6 +58,9 @@ static inline uint64_t cw_hmap_hash(const void *p, size_t n)
     return h ^ (h >> 32);
 }
 void cw_hmap_init(cw_hmap *m);
+/* An empty map whose first table has cap slots (a power of two, at least 2),
+ * for many small maps: the first put otherwise allocates 16 slots (512 bytes). */
+void cw_hmap_init_cap(cw_hmap *m, size_t cap);
 void cw_hmap_free(cw_hmap *m);
 void *cw_hmap_get(const cw_hmap *m, const char *key, size_t keylen);
 /* Insert or replace; returns the previous value or NULL. */
