@@ -34,6 +34,36 @@ static void test_arena(void **st)
     cw_arena_free(&a);
 }
 
+/* Blocks of 2 MiB and more are mapped in whole aligned huge pages: a 4 MiB
+ * block takes 4 MiB with its header (not 6), its whole length is usable and
+ * written, reset keeps it and hands it out again. */
+static void test_arena_huge_blocks(void **st)
+{
+    (void)st;
+    const size_t mib = (size_t)1 << 20;
+    cw_arena a;
+    cw_arena_init(&a, 4 * mib);
+    unsigned char *first = cw_arena_alloc(&a, 64);
+    assert_true(((uintptr_t)first & (2 * mib - 1)) < 256); /* just past the header of an aligned block */
+    assert_true(a.total > 4 * mib - 256 && a.total <= 4 * mib);
+    size_t total = a.total;
+    /* fill the block to its last byte, then one more block */
+    size_t left = total - 64;
+    unsigned char *rest = cw_arena_alloc_align(&a, left - 64, 1);
+    memset(rest, 7, left - 64);
+    assert_int_equal(a.total, total);
+    unsigned char *next = cw_arena_alloc(&a, mib);
+    memset(next, 8, mib);
+    assert_int_equal(a.total, 2 * total);
+    assert_int_equal(rest[left - 65], 7);
+    cw_arena_reset(&a);
+    assert_int_equal(a.total, 2 * total);
+    for (int i = 0; i < 6; i++) memset(cw_arena_alloc(&a, mib), 9, mib);
+    assert_int_equal(a.total, 2 * total); /* the two kept blocks hold six MiB */
+    cw_arena_free(&a);
+    assert_int_equal(a.total, 0);
+}
+
 /* The fast path (text, %s and integers) of cw_arena_printf gives what vsnprintf gives. */
 /* reset keeps the default-size blocks and hands them out again: no new memory
  * for a scratch arena refilled with the same amount; big blocks are freed */
@@ -243,6 +273,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_arena),
         cmocka_unit_test(test_arena_reset),
+        cmocka_unit_test(test_arena_huge_blocks),
         cmocka_unit_test(test_arena_printf_strs),
         cmocka_unit_test(test_strbuf_json),
         cmocka_unit_test(test_hmap),
