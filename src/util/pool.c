@@ -201,8 +201,10 @@ static void claim_run(void *arg, unsigned worker)
     for (;;) {
         size_t i = atomic_fetch_add(&c->next, 1);
         if (i >= c->n) return;
-        if (c->part_fn) c->part_fn(c->ctx, (unsigned)i, (unsigned)c->n);
-        else c->job_fn(c->ctx, i, worker);
+        if (c->part_fn)
+            c->part_fn(c->ctx, (unsigned)i, (unsigned)c->n);
+        else
+            c->job_fn(c->ctx, i, worker);
     }
 }
 
@@ -326,8 +328,10 @@ static void pipe_caller(pipe_run *r)
 
 static void pipe_task(void *arg, unsigned worker)
 {
-    if (worker == 0) pipe_caller(arg);
-    else pipe_worker(arg, worker);
+    if (worker == 0)
+        pipe_caller(arg);
+    else
+        pipe_worker(arg, worker);
 }
 
 void cw_pool_pipeline(cw_pool *p, const cw_pipeline *pl)

@@ -50,11 +50,11 @@ void cw_pool_free(cw_pool *p);
 unsigned cw_pool_threads(cw_pool *p);
 
 typedef struct cw_pool_stats {
-    unsigned threads;          /* asked for, the caller included */
-    unsigned running;          /* workers running now */
-    uint64_t start_failures;   /* workers that could not be started */
-    uint64_t parallel_calls;   /* calls that ran on more than one thread */
-    uint64_t serial_calls;     /* calls that ran on the calling thread alone */
+    unsigned threads;        /* asked for, the caller included */
+    unsigned running;        /* workers running now */
+    uint64_t start_failures; /* workers that could not be started */
+    uint64_t parallel_calls; /* calls that ran on more than one thread */
+    uint64_t serial_calls;   /* calls that ran on the calling thread alone */
 } cw_pool_stats;
 void cw_pool_stats_get(const cw_pool *p, cw_pool_stats *out);
 

@@ -305,9 +305,12 @@ static void test_threads_for(void **st)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_split),     cmocka_unit_test(test_jobs),
-        cmocka_unit_test(test_pipeline),  cmocka_unit_test(test_nested),
-        cmocka_unit_test(test_concurrent_callers), cmocka_unit_test(test_no_threads),
+        cmocka_unit_test(test_split),
+        cmocka_unit_test(test_jobs),
+        cmocka_unit_test(test_pipeline),
+        cmocka_unit_test(test_nested),
+        cmocka_unit_test(test_concurrent_callers),
+        cmocka_unit_test(test_no_threads),
         cmocka_unit_test(test_threads_for),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
