@@ -1,14 +1,12 @@
 /* analyze.c - the fact registry (every fact an analyzer may set) and the
  * analyzer registry. Semantics: docs/analyzers.md. */
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "analyze_int.h"
-#include "../util/parallel.h"
+#include "../util/pool.h"
 
 #define S3 "AWS::S3::Bucket"
 #define NET                                                                                                        \
@@ -238,8 +236,12 @@ void cw_analyze_project(cw_arena *a, cw_jproj *item)
         for (const char *const *r = an->reads; r && *r; r++) cw_jproj_keep(a, item, *r);
 }
 
-double cw_analyze_seconds[16];
-size_t cw_analyze_bytes[16];
+size_t cw_analyzer_count(void)
+{
+    size_t n = 0;
+    while (cw_analyzers[n].name) n++;
+    return n;
+}
 
 static double mono(void)
 {
@@ -248,12 +250,11 @@ static double mono(void)
     return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static void run_timed(const cw_analyzer *an, cw_assets *s)
+static void add_stat(cw_analyzer_stats *st, const cw_analyzer *an, double secs, size_t bytes)
 {
-    double t = mono();
-    an->run(s);
-    size_t i = (size_t)(an - cw_analyzers);
-    if (i < 16) cw_analyze_seconds[i] = mono() - t;
+    if (!st) return;
+    st[an - cw_analyzers].seconds += secs;
+    st[an - cw_analyzers].bytes += bytes;
 }
 
 typedef struct part_ctx {
@@ -267,9 +268,10 @@ static void run_part(void *ctx, unsigned part, unsigned nparts)
     p->an->run_part(&p->views[part], part, nparts);
 }
 
-/* A `first` analyzer with run_part: its parts on all cores, each with an
+/* A `first` analyzer with run_part: its parts on all threads, each with an
  * asset-set view whose arena is its own (adopted by s afterwards). */
-static void run_first_parallel(cw_assets *s, const cw_analyzer *an, unsigned nparts)
+static void run_first_parallel(cw_assets *s, const cw_analyzer *an, cw_pool *pool, unsigned nparts,
+                               cw_analyzer_stats *st)
 {
     part_ctx p = {an, cw_xcalloc(nparts, sizeof(cw_assets))};
     for (unsigned i = 0; i < nparts; i++) {
@@ -277,22 +279,21 @@ static void run_first_parallel(cw_assets *s, const cw_analyzer *an, unsigned npa
         cw_arena_init(&p.views[i].arena, 4u << 20);
         p.views[i].facts_arena = NULL, p.views[i].facts_share = NULL; /* facts into the view's arena */
     }
-    cw_parallel(run_part, &p, nparts);
-    size_t ix = (size_t)(an - cw_analyzers);
+    cw_pool_split(pool, run_part, &p, nparts);
     for (unsigned i = 0; i < nparts; i++) {
         cw_jshare_free(p.views[i].facts_share);
         cw_arena *a = cw_xmalloc(sizeof *a);
         *a = p.views[i].arena;
-        if (ix < 16) cw_analyze_bytes[ix] += a->total;
+        add_stat(st, an, 0, a->total);
         cw_assets_adopt(s, a);
     }
     free(p.views);
 }
 
-/* The analyzers after the `first` ones, as jobs on a pool of one thread per
- * core: an analyzer with run_part in parts (so that the longest one does not
- * run alone at the end), the others whole, the whole ones first. Each job
- * writes facts only on its own assets, into an arena of its own. */
+/* The analyzers after the `first` ones, as jobs on the pool: an analyzer
+ * with run_part in parts (so that the longest one does not run alone at the
+ * end), the others whole, the whole ones first. Each job writes facts only on
+ * its own assets, into an arena of its own. */
 typedef struct an_job {
     const cw_analyzer *an;
     unsigned part, nparts; /* nparts 0: the whole analyzer */
@@ -300,38 +301,29 @@ typedef struct an_job {
     double secs;
 } an_job;
 
-typedef struct an_pool {
-    an_job *jobs;
-    size_t n;
-    _Atomic size_t next;
-} an_pool;
-
-static void pool_worker(void *ctx, unsigned part, unsigned nparts)
+static void run_job(void *ctx, size_t i, unsigned worker)
 {
-    an_pool *p = ctx;
-    for (;;) {
-        size_t i = atomic_fetch_add(&p->next, 1);
-        if (i >= p->n) break;
-        an_job *j = &p->jobs[i];
-        double t = mono();
-        if (j->nparts) j->an->run_part(&j->view, j->part, j->nparts);
-        else j->an->run(&j->view);
-        j->secs = mono() - t;
-    }
+    (void)worker;
+    an_job *j = &((an_job *)ctx)[i];
+    double t = mono();
+    if (j->nparts) j->an->run_part(&j->view, j->part, j->nparts);
+    else j->an->run(&j->view);
+    j->secs = mono() - t;
 }
 
-static void run_rest_parallel(cw_assets *s, unsigned cores)
+static void run_rest_parallel(cw_assets *s, cw_pool *pool, unsigned threads, cw_analyzer_stats *st)
 {
-    const unsigned nparts = 2 * cores;
+    const unsigned nparts = 2 * threads;
     size_t n = 0;
     for (const cw_analyzer *an = cw_analyzers; an->name; an++)
         if (!an->first) n += an->run_part ? nparts : 1;
-    an_pool p = {cw_xcalloc(n, sizeof(an_job)), 0, 0};
+    an_job *jobs = cw_xcalloc(n, sizeof(an_job));
+    size_t nj = 0;
     for (int split = 0; split < 2; split++)
         for (const cw_analyzer *an = cw_analyzers; an->name; an++) {
             if (an->first || !an->run_part != !split) continue;
             for (unsigned k = 0; k < (split ? nparts : 1); k++) {
-                an_job *j = &p.jobs[p.n++];
+                an_job *j = &jobs[nj++];
                 j->an = an, j->part = k, j->nparts = split ? nparts : 0;
                 j->view = *s;
                 /* the job's arena is scratch; only committed facts are kept */
@@ -341,33 +333,36 @@ static void run_rest_parallel(cw_assets *s, unsigned cores)
                 j->view.facts_share = NULL;
             }
         }
-    cw_parallel(pool_worker, &p, cores < p.n ? cores : (unsigned)p.n);
-    for (size_t i = 0; i < p.n; i++) {
-        size_t ix = (size_t)(p.jobs[i].an - cw_analyzers);
-        cw_jshare_free(p.jobs[i].view.facts_share);
-        cw_arena_free(&p.jobs[i].view.arena);
-        cw_arena *a = p.jobs[i].view.facts_arena;
-        if (ix < 16) cw_analyze_bytes[ix] += a->total, cw_analyze_seconds[ix] += p.jobs[i].secs;
+    cw_pool_jobs(pool, run_job, jobs, nj, threads);
+    for (size_t i = 0; i < nj; i++) {
+        cw_jshare_free(jobs[i].view.facts_share);
+        cw_arena_free(&jobs[i].view.arena);
+        cw_arena *a = jobs[i].view.facts_arena;
+        add_stat(st, jobs[i].an, jobs[i].secs, a->total);
         cw_assets_adopt(s, a);
     }
-    free(p.jobs);
+    free(jobs);
 }
 
-void cw_analyze_all(cw_assets *s)
+void cw_analyze_all(cw_assets *s, const cw_exec *x, cw_analyzer_stats *st)
 {
-    unsigned parts = cw_parts_for(s->n);
+    unsigned parts = cw_exec_parts(x, s->n);
     bool large = parts > 1;
     for (const cw_analyzer *an = cw_analyzers; an->name; an++) {
         if (!an->first) continue;
         double t = mono();
-        if (large && an->run_part) run_first_parallel(s, an, parts);
+        if (large && an->run_part) run_first_parallel(s, an, cw_exec_pool(x), parts, st);
         else an->run(s);
-        if (an - cw_analyzers < 16) cw_analyze_seconds[an - cw_analyzers] = mono() - t;
+        add_stat(st, an, mono() - t, 0);
     }
     if (!large) {
-        for (const cw_analyzer *an = cw_analyzers; an->name; an++)
-            if (!an->first) run_timed(an, s);
+        for (const cw_analyzer *an = cw_analyzers; an->name; an++) {
+            if (an->first) continue;
+            double t = mono();
+            an->run(s);
+            add_stat(st, an, mono() - t, 0);
+        }
         return;
     }
-    run_rest_parallel(s, cw_cores());
+    run_rest_parallel(s, cw_exec_pool(x), parts, st);
 }

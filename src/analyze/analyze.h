@@ -57,13 +57,16 @@ typedef struct cw_analyzer {
 } cw_analyzer;
 extern const cw_analyzer cw_analyzers[]; /* terminated by {NULL} */
 
-/* Run every analyzer over the linked asset set. */
-void cw_analyze_all(cw_assets *s);
-/* Wall seconds each analyzer (by index in cw_analyzers) took in the last
- * cw_analyze_all (`scan --stats`). */
-extern double cw_analyze_seconds[16];
-/* Bytes their arenas took on large inventories (threaded runs; 0 otherwise). */
-extern size_t cw_analyze_bytes[16];
+size_t cw_analyzer_count(void);
+/* What each analyzer cost in a run (`scan --stats`), by index in cw_analyzers. */
+typedef struct cw_analyzer_stats {
+    double seconds; /* wall seconds (summed over its parts) */
+    size_t bytes;   /* bytes its arenas took (threaded runs; 0 otherwise) */
+} cw_analyzer_stats;
+/* Run every analyzer over the linked asset set, large sets on the threads of
+ * x (NULL = the calling thread). st: cw_analyzer_count() entries that the
+ * costs are added to, or NULL. */
+void cw_analyze_all(cw_assets *s, const cw_exec *x, cw_analyzer_stats *st);
 /* Evaluate time conditions (aws:CurrentTime) at 00:00:00Z of a YYYY-MM-DD day
  * instead of the real time (`scan --today`); NULL = real time again. */
 void cw_analyze_set_today(const char *day);

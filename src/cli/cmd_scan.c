@@ -47,7 +47,8 @@ void cw_cmd_scan_help(FILE *out)
             "      --show-suppressed   also report findings suppressed by a rule exception\n"
             "      --today YYYY-MM-DD  the date used for exception expiry (default: today, UTC)\n"
             "      --color WHEN        auto (default), always, never\n"
-            "      --threads N         parser threads for large inputs (0 = one per core, max 4)\n"
+            "      --threads N         threads for large inputs, every stage (0 = one per core, at most 4;\n"
+            "                          1 = everything on the calling thread)\n"
             "      --full-records      build every field of every record (by default fields that no\n"
             "                          rule or analyzer reads are skipped while parsing)\n"
             "      --stats             print the time of each stage and the peak memory on standard error\n"
@@ -84,6 +85,7 @@ typedef struct scan_opts {
     int builtin, quiet, show_suppressed, stats, full_records;
     int fail_on, min_sev; /* -1 = unset */
     cw_scan_select *sel;  /* filters, ignore file, baseline (scan_select.c) */
+    unsigned threads;     /* 0 = one per core */
 } scan_opts;
 
 typedef struct progress {
@@ -196,7 +198,7 @@ static int parse_opts(int argc, char **argv, scan_opts *o, int *first_input)
                 cw_error("--threads: expected a number from 0 (one per core) to 64, not '%s'", optarg);
                 return -1;
             }
-            cw_ingest_threads = (int)t;
+            o->threads = (unsigned)t;
             break;
         }
         case 200: cw_strv_push(&o->sel->rule, optarg); break;
@@ -308,12 +310,16 @@ static int scan_run(int argc, char **argv, const cw_config *cfg, cw_scan_select 
     cw_arena_init(&pa, 0);
     const cw_jproj *proj = o.full_records ? NULL : cw_rules_projection(rs, &pa);
     cw_ingest_stats st = {0};
+    cw_pool *pool = cw_pool_new(o.threads);
+    cw_exec ex = {.pool = pool};
+    cw_ingest_opts io = {.format = o.input_format, .proj = proj, .exec = &ex, .progress = on_progress};
     progress pg = {.enabled = !o.quiet && isatty(2), .start = t0};
     size_t input_errors = d.errors;
     for (size_t i = 0; i < nfiles; i++) {
         pg.file = files[i];
         size_t before = d.errors, from = d.n;
-        cw_ingest_file(&assets, files[i], o.input_format, proj, &d, &st, on_progress, &pg);
+        io.progress_ctx = &pg;
+        cw_ingest_file(&assets, files[i], &io, &d, &st);
         if (pg.shown) fprintf(stderr, "\r\033[K"), pg.shown = 0;
         cw_diags_collapse_notes(&d, from, 3); /* 10,000 compliance notifications: 3 notes and a count */
         for (size_t k = from; k < d.n; k++) {
@@ -330,9 +336,10 @@ static int scan_run(int argc, char **argv, const cw_config *cfg, cw_scan_select 
     double t_load = now_s(), c_load = o.stats ? cpu_s() : 0;
 
     /* 3. link, analyze, evaluate */
-    cw_assets_link(&assets);
+    cw_assets_link(&assets, &ex);
     double t_link = now_s(), c_link = o.stats ? cpu_s() : 0;
-    cw_analyze_all(&assets);
+    cw_analyzer_stats *ast = cw_xcalloc(cw_analyzer_count() + 1, sizeof *ast);
+    cw_analyze_all(&assets, &ex, ast);
     double t_analyze = now_s(), c_analyze = o.stats ? cpu_s() : 0;
     cw_arena fa;
     cw_arena_init(&fa, 1 << 20);
@@ -340,7 +347,7 @@ static int scan_run(int argc, char **argv, const cw_config *cfg, cw_scan_select 
     cw_findings_init(&fs);
     cw_diags ed;
     cw_diags_init(&ed);
-    cw_rules_eval(rs, &assets, &fa, &fs, &ed);
+    cw_rules_eval(rs, &assets, &fa, &fs, &ed, &ex);
     double t_rules = now_s(), c_rules = o.stats ? cpu_s() : 0;
     cw_diags_print(&ed);
     size_t eval_errors = ed.errors;
@@ -353,7 +360,7 @@ static int scan_run(int argc, char **argv, const cw_config *cfg, cw_scan_select 
         fs.n = k;
     }
     if (cw_scan_select_findings(sel, &fs, started) < 0) rc_select = CW_EXIT_USAGE;
-    cw_findings_sort(&fs);
+    cw_findings_sort(&fs, &ex);
     double t_eval = now_s(), c_eval = o.stats ? cpu_s() : 0;
 
     /* 4. output */
@@ -377,7 +384,8 @@ static int scan_run(int argc, char **argv, const cw_config *cfg, cw_scan_select 
         int tty = isatty(fileno(out));
         cw_output_opts oo = {.color = strcmp(o.color, "always") == 0 || (strcmp(o.color, "auto") == 0 && tty &&
                                                                          !getenv("NO_COLOR")),
-                             .show_suppressed = o.show_suppressed};
+                             .show_suppressed = o.show_suppressed,
+                             .exec = &ex};
         int w = fmt->write(out, &info, &fs, &oo);
         if (fflush(out) != 0) w = -1;
         if (w < 0) {
@@ -395,20 +403,23 @@ static int scan_run(int argc, char **argv, const cw_config *cfg, cw_scan_select 
         struct rusage ru;
         getrusage(RUSAGE_SELF, &ru);
         size_t model = cw_assets_arena_bytes(&assets) + cw_assets_index_bytes(&assets);
+        cw_pool_stats ps;
+        cw_pool_stats_get(pool, &ps);
         cw_strbuf an = CW_STRBUF_INIT;
-        for (const cw_analyzer *a = cw_analyzers; a->name && a - cw_analyzers < 16; a++)
-            cw_sb_printf(&an, "%s%s %.3fs %.0f MiB", an.len ? ", " : "", a->name, cw_analyze_seconds[a - cw_analyzers],
-                         cw_analyze_bytes[a - cw_analyzers] / 1048576.0);
+        for (const cw_analyzer *a = cw_analyzers; a->name; a++)
+            cw_sb_printf(&an, "%s%s %.3fs %.0f MiB", an.len ? ", " : "", a->name, ast[a - cw_analyzers].seconds,
+                         ast[a - cw_analyzers].bytes / 1048576.0);
         fprintf(stderr,
                 "cloudwarden: stats (wall/cpu seconds): rules %.3f, load %.3f/%.2f, link %.3f/%.2f, analyze %.3f/%.2f "
                 "(%s), evaluate %.3f/%.2f, sort %.3f/%.2f, output %.3f/%.2f; total cpu %.2fs user %.2fs sys; peak RSS "
-                "%.0f MiB; model %.1f MiB = %.0f bytes/asset (arenas %.1f MiB, indexes %.1f MiB)\n",
+                "%.0f MiB; model %.1f MiB = %.0f bytes/asset (arenas %.1f MiB, indexes %.1f MiB); threads %u (%u workers started, %llu failed to start)\n",
                 t_rules0 - t0, t_load - t_rules0, c_load - c_rules0, t_link - t_load, c_link - c_load,
                 t_analyze - t_link, c_analyze - c_link, an.buf, t_rules - t_analyze, c_rules - c_analyze,
                 t_eval - t_rules, c_eval - c_rules, t_out - t_eval, c_out - c_eval,
                 ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6, ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6,
                 ru.ru_maxrss / 1024.0, model / 1048576.0, (double)model / (assets.n ? assets.n : 1),
-                cw_assets_arena_bytes(&assets) / 1048576.0, cw_assets_index_bytes(&assets) / 1048576.0);
+                cw_assets_arena_bytes(&assets) / 1048576.0, cw_assets_index_bytes(&assets) / 1048576.0, ps.threads,
+                ps.running, (unsigned long long)ps.start_failures);
         cw_sb_free(&an);
     }
 
@@ -455,6 +466,8 @@ static int scan_run(int argc, char **argv, const cw_config *cfg, cw_scan_select 
         else if (o.fail_on >= 0 && worst >= o.fail_on) rc = CW_EXIT_FINDINGS;
     }
     free(metas);
+    free(ast);
+    cw_pool_free(pool);
     cw_findings_free(&fs);
     cw_arena_free(&fa);
     cw_assets_free(&assets);

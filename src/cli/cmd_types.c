@@ -156,9 +156,10 @@ int cw_cmd_types(int argc, char **argv)
         if (cw_scan_walk((const char *const *)argv + optind, (size_t)(argc - optind), NULL, NULL, NULL, &wl, &d))
             rc = CW_EXIT_USAGE;
         cw_ingest_stats st = {0};
+        cw_ingest_opts io = {0}; /* any format, whole records, the calling thread */
         for (size_t i = 0; i < wl.n; i++) {
             size_t from = d.n;
-            if (cw_ingest_file(&s, wl.v[i], NULL, NULL, &d, &st, NULL, NULL) < 0) rc = CW_EXIT_USAGE;
+            if (cw_ingest_file(&s, wl.v[i], &io, &d, &st) < 0) rc = CW_EXIT_USAGE;
             cw_diags_collapse_notes(&d, from, 3);
             for (size_t k = from; k < d.n; k++) {
                 char *m = cw_diag_format(&d.v[k]);
@@ -168,7 +169,7 @@ int cw_cmd_types(int argc, char **argv)
         }
         cw_walk_list_free(&wl);
         cw_diags_free(&d);
-        cw_assets_link(&s);
+        cw_assets_link(&s, NULL);
         size_t it = 0;
         const cw_hmap_slot *sl;
         while (cw_hmap_next(&s.by_type, &it, &sl)) {

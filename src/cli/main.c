@@ -1,8 +1,10 @@
 /* main.c - entry point: dispatches to the subcommand registry. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "../util/arena.h"
 #include "../util/diag.h"
 
 const cw_command cw_commands[] = {
@@ -37,8 +39,17 @@ static void usage(FILE *out)
                  "3 internal error\n");
 }
 
+/* The library's out-of-memory handler: the command's exit code for an
+ * internal error (the library itself never exits). */
+static _Noreturn void oom_exit(size_t bytes)
+{
+    fprintf(stderr, "cloudwarden: internal error: out of memory allocating %zu bytes\n", bytes);
+    exit(CW_EXIT_INTERNAL);
+}
+
 int main(int argc, char **argv)
 {
+    cw_set_oom_handler(oom_exit);
     if (argc < 2) {
         usage(stderr);
         return CW_EXIT_USAGE;

@@ -503,10 +503,13 @@ static void project(cw_arena *a, cw_jproj *item)
     cw_jproj_link(a, item, "detail", item);
 }
 
+static const char *const stream_keys[] = {"configurationItems", NULL};
+
 const cw_adapter cw_adapter_awsconfig = {
     "aws-config",
     "AWS Config snapshot, history, configuration item or change notification (JSON, NDJSON, gzip)",
     sniff,
     prepare,
     project,
+    stream_keys,
 };

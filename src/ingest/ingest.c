@@ -8,20 +8,18 @@
  * so results are the same as the serial path's. */
 #include "ingest.h"
 
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "awsconfig.h"
+#include "../util/pool.h"
 
 const cw_adapter *const cw_adapters[] = {
     &cw_adapter_awsconfig,
     NULL,
 };
 
-int cw_ingest_threads = 0;
-uint64_t cw_ingest_parallel_min = 8u << 20;
 
 static const cw_adapter *find_adapter(const char *name)
 {
@@ -57,13 +55,6 @@ static void not_recognised(cw_diags *d, const char *path, const cw_jrecord *rec)
     cw_diag_add(d, CW_DIAG_ERROR, path, rec->line, rec->col, rec->index, NULL,
                 "not a recognised inventory: expected an AWS Config snapshot or history file "
                 "(fileVersion + configurationItems), a configuration item, or a change notification");
-}
-
-static int nthreads(void)
-{
-    if (cw_ingest_threads > 0) return cw_ingest_threads > 8 ? 8 : cw_ingest_threads;
-    long n = sysconf(_SC_NPROCESSORS_ONLN);
-    return n < 1 ? 1 : n > 4 ? 4 : (int)n;
 }
 
 /* ---- serial path ------------------------------------------------------- */
@@ -130,8 +121,6 @@ typedef struct item {
     cw_asset_keys keys; /* of asset, computed on the worker */
 } item;
 
-enum { B_FREE, B_READY, B_WORKING, B_DONE };
-
 typedef struct batch {
     char *buf;
     size_t len, cap;
@@ -139,31 +128,42 @@ typedef struct batch {
     size_t n, cap_items;
     cw_diags diags;
     cw_arena scratch; /* the batch's trees, until it is committed */
-    int state;
-    uint64_t seq;
 } batch;
 
-typedef struct pool {
-    pthread_mutex_t mu;
-    pthread_cond_t cv_work, cv_done;
-    batch slots[NSLOTS];
-    int stop;
+typedef struct committer {
+    cw_assets *s;
+    cw_diags *d;
+    cw_ingest_stats *st;
+    const char *path;
+    int rc;
+} committer;
+
+/* One file through the pool's ordered pipeline: the calling thread frames
+ * records into batches (produce) and adds their assets in input order
+ * (consume); any thread parses a batch into an arena of its own (work). */
+typedef struct pipe_ctx {
+    cw_jreader *r;
     const cw_adapter *ad;
     const cw_jproj *proj;
     const char *path;
-} pool;
-
-typedef struct worker {
-    pool *p;
-    cw_arena *arena; /* what the model keeps (adopted by the asset set) */
-    cw_jshare *share;
-    pthread_t th;
-} worker;
+    cw_arena **arenas; /* what the model keeps, one per thread of the pool */
+    cw_jshare **shares; /* over arenas[i] */
+    committer c;
+    /* the first record, read before the pipeline to pick the adapter */
+    const char *first_text;
+    size_t first_len;
+    cw_jrecord first_rec;
+    bool have_first, eof;
+    uint64_t done_at;
+    cw_progress_fn progress;
+    void *pctx;
+} pipe_ctx;
 
 /* Records are parsed and prepared in the batch's scratch arena (reused batch
  * after batch); the model keeps a compact copy (cw_asset_keep) in the
- * worker's arena. The strings adding copies stay in scratch until then. */
-static void work_batch(pool *p, worker *w, batch *b)
+ * arena of the thread that worked the batch. The strings adding copies stay in
+ * scratch until then. */
+static void work_batch(pipe_ctx *p, unsigned worker, batch *b)
 {
     cw_arena *a = &b->scratch;
     cw_arena_reset(a);
@@ -179,38 +179,13 @@ static void work_batch(pool *p, worker *w, batch *b)
         } else {
             it->result = p->ad->prepare(a, p->path, &it->rec, &b->diags, &it->asset);
             if (it->result > 0) {
-                cw_asset_keep(&it->asset, w->share, model);
+                cw_asset_keep(&it->asset, p->shares[worker], model);
                 cw_asset_keys_of(&it->asset, &it->keys);
             }
         }
         it->rec.value = NULL; /* in scratch */
         it->diag_to = b->diags.n;
     }
-}
-
-static void *worker_main(void *arg)
-{
-    worker *w = arg;
-    pool *p = w->p;
-    pthread_mutex_lock(&p->mu);
-    for (;;) {
-        batch *pick = NULL;
-        for (int i = 0; i < NSLOTS; i++)
-            if (p->slots[i].state == B_READY && (!pick || p->slots[i].seq < pick->seq)) pick = &p->slots[i];
-        if (!pick) {
-            if (p->stop) break;
-            pthread_cond_wait(&p->cv_work, &p->mu);
-            continue;
-        }
-        pick->state = B_WORKING;
-        pthread_mutex_unlock(&p->mu);
-        work_batch(p, w, pick);
-        pthread_mutex_lock(&p->mu);
-        pick->state = B_DONE;
-        pthread_cond_broadcast(&p->cv_done);
-    }
-    pthread_mutex_unlock(&p->mu);
-    return NULL;
 }
 
 static item *batch_item(batch *b)
@@ -240,14 +215,6 @@ static void batch_add_record(batch *b, const char *text, size_t len, const cw_jr
     b->len += len;
     memset(b->buf + b->len, ' ', CW_JSON_PADDING); /* padding (overwritten by the next record) */
 }
-
-typedef struct committer {
-    cw_assets *s;
-    cw_diags *d;
-    cw_ingest_stats *st;
-    const char *path;
-    int rc;
-} committer;
 
 static void commit_batch(committer *c, batch *b)
 {
@@ -285,35 +252,73 @@ static void commit_batch(committer *c, batch *b)
     cw_diags_init(&b->diags);
 }
 
-static int ingest_parallel(cw_assets *s, cw_jreader *r, const char *path, const cw_adapter *ad,
-                           const cw_jproj *proj, cw_diags *d,
-                           cw_ingest_stats *st, cw_progress_fn progress, void *pctx, int nw)
+static int pipe_produce(void *ctx, void *slot)
 {
-    committer c = {s, d, st, path, 0};
-    const char *text;
-    size_t len;
-    cw_jrecord rec;
+    pipe_ctx *p = ctx;
+    batch *b = slot;
+    if (p->have_first) {
+        batch_add_record(b, p->first_text, p->first_len, &p->first_rec);
+        p->have_first = false;
+    }
+    while (!p->eof && b->n < BATCH_RECORDS && b->len < BATCH_BYTES) {
+        const char *text;
+        size_t len;
+        cw_jrecord rec;
+        cw_json_err err;
+        int k = cw_jreader_next_raw(p->r, &text, &len, &rec, &err);
+        if (k == 0) p->eof = true;
+        else if (k < 0) {
+            item *it = batch_item(b);
+            it->framing_error = 1;
+            it->err = err;
+        } else {
+            batch_add_record(b, text, len, &rec);
+        }
+    }
+    return b->n > 0;
+}
+
+static void pipe_work(void *ctx, void *slot, unsigned worker)
+{
+    pipe_ctx *p = ctx;
+    work_batch(p, worker, slot);
+}
+
+static void pipe_consume(void *ctx, void *slot)
+{
+    pipe_ctx *p = ctx;
+    commit_batch(&p->c, slot);
+    if (p->progress && cw_jreader_bytes_read(p->r) - p->done_at >= (8u << 20)) {
+        p->done_at = cw_jreader_bytes_read(p->r);
+        p->progress(p->pctx, p->done_at, cw_jreader_input_size(p->r));
+    }
+}
+
+static int ingest_parallel(cw_assets *s, cw_jreader *r, const char *path, const cw_adapter *ad,
+                           const cw_ingest_opts *o, cw_diags *d, cw_ingest_stats *st)
+{
+    pipe_ctx p = {.r = r, .proj = o->proj, .path = path, .c = {s, d, st, path, 0}, .progress = o->progress,
+                  .pctx = o->progress_ctx};
     cw_json_err err;
     /* the first record decides the adapter */
     int k;
     for (;;) {
-        k = cw_jreader_next_raw(r, &text, &len, &rec, &err);
+        k = cw_jreader_next_raw(r, &p.first_text, &p.first_len, &p.first_rec, &err);
         if (k >= 0) break;
         add_json_err(d, path, &err);
         st->errors++;
-        c.rc = -1;
+        p.c.rc = -1;
     }
-    if (k == 0) return c.rc;
+    if (k == 0) return p.c.rc;
     if (!ad) {
         cw_arena tmp;
         cw_arena_init(&tmp, 0);
         cw_json_err pe;
-        cw_jrecord r0 = rec;
-        r0.value = cw_jrecord_parse(&tmp, text, len, &rec, &pe);
+        cw_jrecord r0 = p.first_rec;
+        r0.value = cw_jrecord_parse(&tmp, p.first_text, p.first_len, &p.first_rec, &pe);
         if (r0.value) ad = sniff(cw_jreader_header(r), r0.value);
         if (r0.value && !ad) {
-            rec.value = r0.value;
-            not_recognised(d, path, &rec);
+            not_recognised(d, path, &r0);
             int report = cw_ingest_findings_report(NULL, r0.value) != NULL;
             cw_arena_free(&tmp);
             if (report) return 0;
@@ -321,104 +326,42 @@ static int ingest_parallel(cw_assets *s, cw_jreader *r, const char *path, const 
             return -1;
         }
         cw_arena_free(&tmp);
-        if (!ad) ad = &cw_adapter_awsconfig; /* a first record that does not parse: errors come from the batch */
+        if (!ad) ad = cw_adapters[0]; /* a first record that does not parse: errors come from the batch */
     }
-
-    pool p;
-    memset(&p, 0, sizeof p);
-    pthread_mutex_init(&p.mu, NULL);
-    pthread_cond_init(&p.cv_work, NULL);
-    pthread_cond_init(&p.cv_done, NULL);
     p.ad = ad;
-    p.proj = proj;
-    p.path = path;
+    p.have_first = true;
+    cw_pool *pool = cw_exec_pool(o->exec);
+    unsigned nw = cw_pool_threads(pool);
+    p.arenas = cw_xcalloc(nw, sizeof *p.arenas);
+    p.shares = cw_xcalloc(nw, sizeof *p.shares);
+    for (unsigned i = 0; i < nw; i++) {
+        p.arenas[i] = cw_xmalloc(sizeof(cw_arena));
+        cw_arena_init(p.arenas[i], 4u << 20);
+        p.shares[i] = cw_jshare_new(p.arenas[i]);
+    }
+    batch slots[NSLOTS];
+    void *slotp[NSLOTS];
+    memset(slots, 0, sizeof slots);
     for (int i = 0; i < NSLOTS; i++) {
-        cw_diags_init(&p.slots[i].diags);
-        cw_arena_init(&p.slots[i].scratch, 1u << 20);
+        cw_diags_init(&slots[i].diags);
+        cw_arena_init(&slots[i].scratch, 1u << 20);
+        slotp[i] = &slots[i];
     }
-    worker *ws = cw_xcalloc((size_t)nw, sizeof *ws);
-    for (int i = 0; i < nw; i++) {
-        ws[i].p = &p;
-        ws[i].arena = cw_xmalloc(sizeof(cw_arena));
-        cw_arena_init(ws[i].arena, 4u << 20);
-        ws[i].share = cw_jshare_new(ws[i].arena);
-        if (pthread_create(&ws[i].th, NULL, worker_main, &ws[i]) != 0) cw_bug("cannot start a worker thread");
+    cw_pipeline pl = {pipe_produce, pipe_work, pipe_consume, &p, slotp, NSLOTS, nw};
+    cw_pool_pipeline(pool, &pl);
+    for (unsigned i = 0; i < nw; i++) {
+        cw_jshare_free(p.shares[i]);
+        cw_assets_adopt(s, p.arenas[i]);
     }
-
-    uint64_t seq_fill = 0, seq_commit = 0, done_at = 0;
-    batch *cur = &p.slots[0];
-    cur->seq = seq_fill++;
-    batch_add_record(cur, text, len, &rec);
-    int eof = 0;
-    while (!eof) {
-        k = cw_jreader_next_raw(r, &text, &len, &rec, &err);
-        if (k == 0) eof = 1;
-        else if (k < 0) {
-            item *it = batch_item(cur);
-            it->framing_error = 1;
-            it->err = err;
-        } else {
-            batch_add_record(cur, text, len, &rec);
-        }
-        if (!eof && cur->n < BATCH_RECORDS && cur->len < BATCH_BYTES) continue;
-        /* hand the batch over, then find a free slot, committing finished batches in order */
-        pthread_mutex_lock(&p.mu);
-        cur->state = B_READY;
-        pthread_cond_signal(&p.cv_work);
-        for (;;) {
-            batch *next = NULL;
-            for (int i = 0; i < NSLOTS; i++) {
-                batch *b = &p.slots[i];
-                if (b->state == B_DONE && b->seq == seq_commit) {
-                    pthread_mutex_unlock(&p.mu);
-                    commit_batch(&c, b);
-                    pthread_mutex_lock(&p.mu);
-                    b->state = B_FREE;
-                    seq_commit++;
-                    i = -1; /* rescan for the next in order */
-                    continue;
-                }
-            }
-            if (eof) {
-                if (seq_commit == seq_fill) break;
-            } else {
-                for (int i = 0; i < NSLOTS && !next; i++)
-                    if (p.slots[i].state == B_FREE) next = &p.slots[i];
-                if (next) {
-                    next->seq = seq_fill++;
-                    next->state = B_FREE;
-                    cur = next;
-                    break;
-                }
-            }
-            pthread_cond_wait(&p.cv_done, &p.mu);
-        }
-        pthread_mutex_unlock(&p.mu);
-        if (progress && cw_jreader_bytes_read(r) - done_at >= (8u << 20)) {
-            done_at = cw_jreader_bytes_read(r);
-            progress(pctx, done_at, cw_jreader_input_size(r));
-        }
-    }
-    pthread_mutex_lock(&p.mu);
-    p.stop = 1;
-    pthread_cond_broadcast(&p.cv_work);
-    pthread_mutex_unlock(&p.mu);
-    for (int i = 0; i < nw; i++) {
-        pthread_join(ws[i].th, NULL);
-        cw_jshare_free(ws[i].share);
-        cw_assets_adopt(s, ws[i].arena);
-    }
-    free(ws);
+    free(p.arenas);
+    free(p.shares);
     for (int i = 0; i < NSLOTS; i++) {
-        free(p.slots[i].buf);
-        free(p.slots[i].items);
-        cw_diags_free(&p.slots[i].diags);
-        cw_arena_free(&p.slots[i].scratch);
+        free(slots[i].buf);
+        free(slots[i].items);
+        cw_diags_free(&slots[i].diags);
+        cw_arena_free(&slots[i].scratch);
     }
-    pthread_cond_destroy(&p.cv_work);
-    pthread_cond_destroy(&p.cv_done);
-    pthread_mutex_destroy(&p.mu);
-    return c.rc;
+    return p.c.rc;
 }
 
 void cw_ingest_project(cw_arena *a, cw_jproj *item)
@@ -428,30 +371,72 @@ void cw_ingest_project(cw_arena *a, cw_jproj *item)
     cw_ingest_reports_project(a, item);
 }
 
-int cw_ingest_file(cw_assets *s, const char *path, const char *format, const cw_jproj *proj, cw_diags *d,
-                   cw_ingest_stats *st, cw_progress_fn progress, void *progress_ctx)
+/* One opened reader into s: on the pool for large inputs (or of unknown
+ * size), else on the calling thread. */
+static int ingest_reader(cw_assets *s, cw_jreader *r, const char *name, const cw_ingest_opts *o, cw_diags *d,
+                         cw_ingest_stats *st)
+{
+    const cw_adapter *ad = NULL;
+    if (o->format && !(ad = find_adapter(o->format))) {
+        cw_diag_add(d, CW_DIAG_ERROR, NULL, 0, 0, 0, NULL, "unknown input format '%s'", o->format);
+        return -1;
+    }
+    cw_jreader_set_projection(r, o->proj);
+    uint64_t size = cw_jreader_input_size(r); /* 0 for gzip and pipes: may be large */
+    int rc;
+    if (cw_pool_threads(cw_exec_pool(o->exec)) > 1 && (size == 0 || size >= cw_exec_min_bytes(o->exec)))
+        rc = ingest_parallel(s, r, name, ad, o, d, st);
+    else
+        rc = ingest_serial(s, r, name, ad, o->proj, d, st, o->progress, o->progress_ctx);
+    st->bytes += cw_jreader_bytes_read(r);
+    return rc;
+}
+
+/* Reader options: the limits asked for, and the stream keys of every
+ * adapter (into keys, which must live as long as the reader). */
+enum { MAX_STREAM_KEYS = 16 };
+static void reader_opts(const cw_ingest_opts *o, cw_jreader_opts *ro, const char *keys[MAX_STREAM_KEYS])
+{
+    *ro = o->limits;
+    if (ro->stream_keys) return;
+    size_t n = 0;
+    for (const cw_adapter *const *ad = cw_adapters; *ad; ad++)
+        for (const char *const *k = (*ad)->stream_keys; k && *k && n + 1 < MAX_STREAM_KEYS; k++) keys[n++] = *k;
+    keys[n] = NULL;
+    ro->stream_keys = keys;
+}
+
+int cw_ingest_file(cw_assets *s, const char *path, const cw_ingest_opts *o, cw_diags *d, cw_ingest_stats *st)
 {
     cw_json_err err;
     memset(&err, 0, sizeof err);
-    const cw_adapter *ad = NULL;
-    if (format && !(ad = find_adapter(format))) {
-        cw_diag_add(d, CW_DIAG_ERROR, NULL, 0, 0, 0, NULL, "unknown input format '%s'", format);
-        return -1;
-    }
-    cw_jreader *r = cw_jreader_open(path, NULL, &err);
+    cw_jreader_opts ro;
+    const char *keys[MAX_STREAM_KEYS];
+    reader_opts(o, &ro, keys);
+    cw_jreader *r = cw_jreader_open(path, &ro, &err);
     if (!r) {
         cw_diag_add(d, CW_DIAG_ERROR, path, 0, 0, 0, NULL, "%s", err.msg);
         return -1;
     }
-    cw_jreader_set_projection(r, proj);
-    uint64_t size = cw_jreader_input_size(r); /* 0 for gzip and pipes: may be large */
-    int nw = nthreads();
-    int rc;
-    if (nw > 1 && (size == 0 || size >= cw_ingest_parallel_min))
-        rc = ingest_parallel(s, r, path, ad, proj, d, st, progress, progress_ctx, nw);
-    else
-        rc = ingest_serial(s, r, path, ad, proj, d, st, progress, progress_ctx);
-    st->bytes += cw_jreader_bytes_read(r);
+    int rc = ingest_reader(s, r, path, o, d, st);
+    cw_jreader_close(r);
+    return rc;
+}
+
+int cw_ingest_buffer(cw_assets *s, const char *name, const char *buf, size_t len, const cw_ingest_opts *o,
+                     cw_diags *d, cw_ingest_stats *st)
+{
+    cw_json_err err;
+    memset(&err, 0, sizeof err);
+    cw_jreader_opts ro;
+    const char *keys[MAX_STREAM_KEYS];
+    reader_opts(o, &ro, keys);
+    cw_jreader *r = cw_jreader_open_mem(buf, len, &ro, &err);
+    if (!r) {
+        cw_diag_add(d, CW_DIAG_ERROR, name, 0, 0, 0, NULL, "%s", err.msg);
+        return -1;
+    }
+    int rc = ingest_reader(s, r, name, o, d, st);
     cw_jreader_close(r);
     return rc;
 }

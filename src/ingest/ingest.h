@@ -16,11 +16,6 @@ typedef struct cw_ingest_stats {
     uint64_t bytes;     /* decompressed bytes read */
 } cw_ingest_stats;
 
-/* Worker threads used to parse large inputs (0 = as many as cores, max 4). */
-extern int cw_ingest_threads;
-/* Inputs at least this large (or of unknown size) use the worker threads. */
-extern uint64_t cw_ingest_parallel_min;
-
 typedef void (*cw_progress_fn)(void *ctx, uint64_t bytes_done, uint64_t bytes_total);
 
 typedef struct cw_adapter {
@@ -36,17 +31,32 @@ typedef struct cw_adapter {
     /* optional: add to the projection of an item (whose paths are relative to
      * the asset's raw record) the envelopes that hold items in this format */
     void (*project)(cw_arena *a, cw_jproj *item);
+    /* the members of a top-level object whose array elements are records
+     * ("configurationItems"), NULL-terminated; the reader streams them */
+    const char *const *stream_keys;
 } cw_adapter;
 
 extern const cw_adapter *const cw_adapters[]; /* NULL-terminated */
 
-/* Load one input file into s, building only what proj keeps of each record
- * (NULL = everything), with the adapter that sniffs best (or the one
- * named by format, NULL = auto). Errors are added to d with file:line:col or
+typedef struct cw_ingest_opts {
+    const char *format;      /* adapter name; NULL = the one that sniffs best */
+    const cw_jproj *proj;    /* what to build of each record; NULL = everything */
+    const cw_exec *exec;     /* threads (large inputs); NULL = the calling thread */
+    cw_jreader_opts limits;  /* record size and gzip limits (0 = defaults); stream_keys NULL = the adapters' */
+    cw_progress_fn progress; /* optional, called on the calling thread */
+    void *progress_ctx;
+} cw_ingest_opts;
+
+/* Load one input file into s. Errors are added to d with file:line:col or
  * record number; assets accepted before an error are kept. Returns 0 when
- * the file loaded cleanly, -1 when anything was rejected. */
-int cw_ingest_file(cw_assets *s, const char *path, const char *format, const cw_jproj *proj, cw_diags *d,
-                   cw_ingest_stats *st, cw_progress_fn progress, void *progress_ctx);
+ * the file loaded cleanly, -1 when anything was rejected. Large inputs (or
+ * of unknown size: gzip, pipes) are parsed on the threads of o->exec, with
+ * the same result as on one thread. */
+int cw_ingest_file(cw_assets *s, const char *path, const cw_ingest_opts *o, cw_diags *d, cw_ingest_stats *st);
+/* The same over an input in memory (not copied; must live until the call
+ * returns); name locates its errors. */
+int cw_ingest_buffer(cw_assets *s, const char *name, const char *buf, size_t len, const cw_ingest_opts *o,
+                     cw_diags *d, cw_ingest_stats *st);
 
 /* A findings report (cloudwarden's JSON, SARIF or OCSF output, another
  * scanner's) rather than an inventory: what it is, or NULL (reports.c). Such

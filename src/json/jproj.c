@@ -12,6 +12,7 @@
  * cw_json_get_ci abort on a lookup of a key the projection does not keep: a
  * read that was not declared fails the tests even when the test data lacks
  * the field. */
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,7 +52,7 @@ static cw_jproj_ent *find(const cw_jproj *p, const char *key, size_t n)
 
 static cw_jproj_ent *add(cw_arena *a, cw_jproj *p, const char *key, size_t n, cw_jproj *child)
 {
-    if (p->frozen) cw_bug("projection changed after it was frozen");
+    assert(!p->frozen && "a projection is read-only once frozen (threads share it)");
     if (p->n == p->cap) {
         uint32_t nc = p->cap ? p->cap * 2 : 8;
         p->v = cw_arena_realloc(a, p->v, p->cap * sizeof *p->v, nc * sizeof *p->v);
@@ -184,7 +185,10 @@ void cw_proj_check_read(const cw_json *obj, const char *key, size_t n)
 {
     if (obj->type != CW_JOBJ || obj->b != CW_PROJ_CHECK_FLAG) return;
     const cw_jmember *h = obj->u.members - 1;
-    if (h->key != proj_magic + 4) cw_bug("projection check: object flagged without its node");
+    if (h->key != proj_magic + 4) {
+        fprintf(stderr, "cloudwarden: projection check: object flagged without its node\n");
+        abort(); /* the sanitizer build's check (-Dproj_check), not in production */
+    }
     const cw_jproj *p = (const cw_jproj *)(uintptr_t)h->val.u.items;
     const cw_jproj *c;
     if (!cw_jproj_lookup(p, key, n, &c)) {

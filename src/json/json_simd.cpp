@@ -336,7 +336,7 @@ extern "C" cw_json *cw_json_parse_padded(cw_arena *a, const char *buf, size_t le
     try {
         return parse(a, buf, len, p, err);
     } catch (const std::bad_alloc &) {
-        cw_bug("out of memory parsing %zu bytes of JSON", len);
+        cw_oom(len);
     }
 }
 
@@ -355,6 +355,6 @@ extern "C" cw_json *cw_json_parse_proj(cw_arena *a, const char *buf, size_t len,
         if (len) std::memcpy(s.scratch.data(), buf, len);
         return parse(a, s.scratch.data(), len, p, err);
     } catch (const std::bad_alloc &) {
-        cw_bug("out of memory parsing %zu bytes of JSON", len);
+        cw_oom(len);
     }
 }

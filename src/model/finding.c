@@ -1,6 +1,6 @@
 /* finding.c - severities, the category vocabulary, and the findings list. */
 #include "finding.h"
-#include "../util/parallel.h"
+#include "../util/pool.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -191,7 +191,7 @@ static void sort_buckets(void *ctx, unsigned part, unsigned nparts)
 /* The order of cw_finding_cmp in two steps: findings are distributed into one
  * bucket per rule (severity, then id), then each bucket is sorted by
  * resource; large lists sort their buckets on all cores. */
-void cw_findings_sort(cw_findings *f)
+void cw_findings_sort(cw_findings *f, const cw_exec *x)
 {
     if (f->n < 2) return;
     /* distinct rules, by pointer */
@@ -243,7 +243,7 @@ void cw_findings_sort(cw_findings *f)
     memcpy(fill, bstart, nb * sizeof *fill);
     for (size_t i = 0; i < f->n; i++) out[fill[tab[slot_of[i]].rank]++] = f->v[i];
     /* buckets to parts: largest first, each to the least loaded part */
-    unsigned parts = cw_parts_for(f->n);
+    unsigned parts = cw_exec_parts(x, f->n);
     unsigned *owner = cw_xcalloc(nb ? nb : 1, sizeof *owner);
     if (parts > 1) {
         size_t *load = cw_xcalloc(parts, sizeof *load);
@@ -266,8 +266,7 @@ void cw_findings_sort(cw_findings *f)
         free(load);
     }
     sort_job j = {out, bstart, bcount, owner, nb};
-    if (parts > 1) cw_parallel(sort_buckets, &j, parts);
-    else sort_buckets(&j, 0, 1);
+    cw_pool_split(cw_exec_pool(x), sort_buckets, &j, parts);
     free(f->v);
     f->v = out;
     f->cap = f->n;

@@ -45,8 +45,9 @@ typedef struct cw_findings {
 void cw_findings_init(cw_findings *f);
 void cw_findings_free(cw_findings *f);
 void cw_findings_add(cw_findings *f, const cw_finding *x);
-/* Sort: severity desc, rule id, resource id. */
-void cw_findings_sort(cw_findings *f);
+/* Sort: severity desc, rule id, resource id (see cw_finding_cmp); large
+ * lists on the threads of x (NULL = the calling thread). */
+void cw_findings_sort(cw_findings *f, const cw_exec *x);
 /* The total order cw_findings_sort produces: severity (highest first), rule
  * id, resource id, source file, record, evidence, exception name. */
 int cw_finding_cmp(const cw_finding *a, const cw_finding *b);

@@ -1,6 +1,6 @@
 /* model.c - asset set: storage, indexes, relationship resolution. */
 #include "model.h"
-#include "../util/parallel.h"
+#include "../util/pool.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -305,7 +305,7 @@ static void link_rels(void *ctx, unsigned part, unsigned nparts)
     }
 }
 
-void cw_assets_link(cw_assets *s)
+void cw_assets_link(cw_assets *s, const cw_exec *x)
 {
     free_type_lists(s);
     cw_hmap_init(&s->by_type);
@@ -319,7 +319,7 @@ void cw_assets_link(cw_assets *s)
         }
         list_push(l, a);
     }
-    cw_parallel(link_rels, s, cw_parts_for(s->n));
+    cw_pool_split(cw_exec_pool(x), link_rels, s, cw_exec_parts(x, s->n));
 }
 
 cw_asset *cw_assets_find(const cw_assets *s, const char *id)

@@ -19,6 +19,7 @@
 #include "../util/arena.h"
 #include "../util/hmap.h"
 #include "../util/timeutil.h"
+#include "../util/pool.h"
 
 typedef struct cw_asset cw_asset;
 
@@ -143,8 +144,9 @@ static inline void cw_assets_prefetch_ahead(cw_asset *const *v, size_t n, size_t
         if (a->tags) __builtin_prefetch(a->tags->u.members);
     }
 }
-/* After loading: build per-type lists and resolve relationships. */
-void cw_assets_link(cw_assets *s);
+/* After loading: build per-type lists and resolve relationships (large sets
+ * on the threads of x; NULL = the calling thread). */
+void cw_assets_link(cw_assets *s, const cw_exec *x);
 cw_asset *cw_assets_find(const cw_assets *s, const char *id);
 cw_asset *cw_assets_find_rid(const cw_assets *s, const char *type, const char *resource_id);
 /* Live assets of a type (empty list when none). Valid after cw_assets_link. */

@@ -76,8 +76,8 @@ bool cw_out_visible(const cw_finding *f, const cw_output_opts *o);
  * bytes are the same as writing them one after another). Each element is
  * written on a line of its own, compact (grep-able, and half the bytes of
  * indented JSON on large outputs). */
-/* Outputs with at least this many findings are formatted on two threads. */
-extern size_t cw_out_parallel_min;
+/* Outputs with at least o->exec's min_items findings are formatted on its
+ * pool's threads. */
 typedef void (*cw_out_item_fn)(cw_jw *w, const cw_finding *f, const void *ctx);
 void cw_out_items(cw_emit *e, cw_jw *w, const cw_findings *fs, const cw_output_opts *o, cw_out_item_fn fn,
                   const void *ctx);

@@ -2,14 +2,13 @@
 #include "output.h"
 
 #include <errno.h>
-#include <pthread.h>
-#include <unistd.h>
 #include <inttypes.h>
 #include <string.h>
 #include <time.h>
 
 #include "../util/diag.h"
 #include "../util/hmap.h"
+#include "../util/pool.h"
 #include "emit.h"
 
 const cw_output_fmt cw_output_formats[] = {
@@ -285,70 +284,60 @@ void cw_jw_kstrs(cw_jw *w, const char *k, const char *const *v, size_t n)
     cw_jw_end(w);
 }
 
-/* ---- array elements formatted on worker threads ------------------------- */
-size_t cw_out_parallel_min = 20000;
-/* Large outputs: blocks of findings are formatted by two threads into a ring
- * of buffers while the caller writes the finished blocks in order, so the
- * bytes are exactly those of the sequential writer and memory stays bounded. */
+/* ---- array elements formatted on the pool's threads -------------------- */
+/* Large outputs: blocks of findings are formatted on any thread of the pool
+ * (an ordered pipeline) while the calling thread writes the finished blocks
+ * in order, so the bytes are exactly those of the sequential writer and
+ * memory stays bounded. */
 #define PAR_BLOCK 2048
 #define PAR_SLOTS 8
 
 typedef struct par_slot {
     cw_strbuf sb;
-    size_t block; /* block number held, valid when ready */
-    int ready;
+    size_t block; /* block number held */
 } par_slot;
 
 typedef struct par_ctx {
-    pthread_mutex_t mu;
-    pthread_cond_t cv;
-    par_slot slots[PAR_SLOTS];
-    size_t nblocks, written; /* blocks written by the caller so far */
+    cw_emit *e;
+    size_t nblocks, produced;
     const cw_findings *fs;
     const cw_output_opts *o;
     size_t first_visible;
     int depth, indent, flat_from;
     cw_out_item_fn fn;
     const void *ctx;
-    unsigned nthreads;
 } par_ctx;
 
-typedef struct par_worker {
-    par_ctx *p;
-    unsigned id;
-    pthread_t th;
-} par_worker;
-
-static void par_format(par_ctx *p, size_t b, cw_strbuf *sb)
+static int par_produce(void *ctx, void *slot)
 {
+    par_ctx *p = ctx;
+    if (p->produced == p->nblocks) return 0;
+    ((par_slot *)slot)->block = p->produced++;
+    return 1;
+}
+
+static void par_work(void *ctx, void *slot, unsigned worker)
+{
+    (void)worker;
+    par_ctx *p = ctx;
+    par_slot *s = slot;
+    cw_sb_reset(&s->sb);
     cw_jw w;
-    cw_jw_init(&w, sb, p->indent);
+    cw_jw_init(&w, &s->sb, p->indent);
     w.depth = p->depth;
     w.flat_from = p->flat_from;
-    size_t lo = b * PAR_BLOCK, hi = lo + PAR_BLOCK < p->fs->n ? lo + PAR_BLOCK : p->fs->n;
+    size_t lo = s->block * PAR_BLOCK, hi = lo + PAR_BLOCK < p->fs->n ? lo + PAR_BLOCK : p->fs->n;
     w.nonempty[p->depth] = lo > p->first_visible; /* a comma before this block's first element */
     for (size_t i = lo; i < hi; i++)
         if (cw_out_visible(&p->fs->v[i], p->o)) p->fn(&w, &p->fs->v[i], p->ctx);
 }
 
-static void *par_main(void *arg)
+static void par_consume(void *ctx, void *slot)
 {
-    par_worker *wk = arg;
-    par_ctx *p = wk->p;
-    for (size_t b = wk->id; b < p->nblocks; b += p->nthreads) {
-        par_slot *s = &p->slots[b % PAR_SLOTS];
-        pthread_mutex_lock(&p->mu);
-        while (b >= p->written + PAR_SLOTS) pthread_cond_wait(&p->cv, &p->mu); /* slot still in use */
-        pthread_mutex_unlock(&p->mu);
-        cw_sb_reset(&s->sb);
-        par_format(p, b, &s->sb);
-        pthread_mutex_lock(&p->mu);
-        s->block = b;
-        s->ready = 1;
-        pthread_cond_broadcast(&p->cv);
-        pthread_mutex_unlock(&p->mu);
-    }
-    return NULL;
+    par_ctx *p = ctx;
+    par_slot *s = slot;
+    emit_write(p->e);                    /* what the caller buffered before the array */
+    emit_bytes(p->e, s->sb.buf, s->sb.len); /* the block itself, without a copy */
 }
 
 static void cw_out_items_lines(cw_emit *e, cw_jw *w, const cw_findings *fs, const cw_output_opts *o,
@@ -366,11 +355,10 @@ void cw_out_items(cw_emit *e, cw_jw *w, const cw_findings *fs, const cw_output_o
 static void cw_out_items_lines(cw_emit *e, cw_jw *w, const cw_findings *fs, const cw_output_opts *o,
                                cw_out_item_fn fn, const void *ctx)
 {
-    long cores = sysconf(_SC_NPROCESSORS_ONLN);
     size_t first = fs->n;
     for (size_t i = 0; i < fs->n && first == fs->n; i++)
         if (cw_out_visible(&fs->v[i], o)) first = i;
-    if (cores < 2 || fs->n < cw_out_parallel_min || w->sb != &e->sb) {
+    if (cw_exec_parts(o ? o->exec : NULL, fs->n) < 2 || w->sb != &e->sb) {
         for (size_t i = 0; i < fs->n; i++) {
             if (!cw_out_visible(&fs->v[i], o)) continue;
             fn(w, &fs->v[i], ctx);
@@ -378,36 +366,14 @@ static void cw_out_items_lines(cw_emit *e, cw_jw *w, const cw_findings *fs, cons
         }
         return;
     }
-    par_ctx p;
-    memset(&p, 0, sizeof p);
-    pthread_mutex_init(&p.mu, NULL);
-    pthread_cond_init(&p.cv, NULL);
-    p.nblocks = (fs->n + PAR_BLOCK - 1) / PAR_BLOCK;
-    p.fs = fs, p.o = o, p.first_visible = first, p.depth = w->depth, p.indent = w->indent, p.flat_from = w->flat_from;
-    p.fn = fn, p.ctx = ctx;
-    p.nthreads = 2;
-    par_worker wk[2];
-    for (unsigned t = 0; t < p.nthreads; t++) {
-        wk[t].p = &p, wk[t].id = t;
-        if (pthread_create(&wk[t].th, NULL, par_main, &wk[t]) != 0) cw_bug("cannot start an output thread");
-    }
-    for (size_t b = 0; b < p.nblocks; b++) {
-        par_slot *s = &p.slots[b % PAR_SLOTS];
-        pthread_mutex_lock(&p.mu);
-        while (!(s->ready && s->block == b)) pthread_cond_wait(&p.cv, &p.mu);
-        pthread_mutex_unlock(&p.mu);
-        emit_write(e); /* what the caller buffered before the array */
-        emit_bytes(e, s->sb.buf, s->sb.len); /* the block itself, without a copy */
-        pthread_mutex_lock(&p.mu);
-        s->ready = 0;
-        p.written = b + 1;
-        pthread_cond_broadcast(&p.cv);
-        pthread_mutex_unlock(&p.mu);
-    }
-    for (unsigned t = 0; t < p.nthreads; t++) pthread_join(wk[t].th, NULL);
-    for (int i = 0; i < PAR_SLOTS; i++) cw_sb_free(&p.slots[i].sb);
-    pthread_cond_destroy(&p.cv);
-    pthread_mutex_destroy(&p.mu);
+    par_ctx p = {.e = e, .nblocks = (fs->n + PAR_BLOCK - 1) / PAR_BLOCK, .fs = fs, .o = o, .first_visible = first,
+                 .depth = w->depth, .indent = w->indent, .flat_from = w->flat_from, .fn = fn, .ctx = ctx};
+    par_slot slots[PAR_SLOTS];
+    void *slotp[PAR_SLOTS];
+    for (int i = 0; i < PAR_SLOTS; i++) cw_sb_init(&slots[i].sb), slotp[i] = &slots[i];
+    cw_pipeline pl = {par_produce, par_work, par_consume, &p, slotp, PAR_SLOTS, 0};
+    cw_pool_pipeline(cw_exec_pool(o->exec), &pl); /* o is set: exec was */
+    for (int i = 0; i < PAR_SLOTS; i++) cw_sb_free(&slots[i].sb);
     /* the array now holds elements: later writes continue after them */
     if (first < fs->n) w->nonempty[w->depth] = true;
 }

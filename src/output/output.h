@@ -19,6 +19,7 @@ typedef struct cw_scan_info {
 typedef struct cw_output_opts {
     bool color;           /* table only: ANSI colour (set when stdout is a TTY) */
     bool show_suppressed; /* include findings suppressed by an exception */
+    const cw_exec *exec;  /* threads for formatting large outputs; NULL = the calling thread */
 } cw_output_opts;
 
 typedef struct cw_output_fmt {

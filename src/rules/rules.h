@@ -31,9 +31,11 @@ const cw_rule_meta *cw_rules_find(const cw_ruleset *rs, const char *id);
 /* Evaluate every enabled rule over every live asset of its resource types.
  * Findings (evidence strings allocated in a) are appended to out; findings
  * matched by an unexpired exception are added with suppressed_by set.
- * Expired exceptions produce a warning diagnostic once each. */
+ * Expired exceptions produce a warning diagnostic once each. Large sets are
+ * evaluated in parts on the threads of x (NULL = the calling thread); the
+ * findings are the same, in another order (cw_findings_sort orders them). */
 void cw_rules_eval(const cw_ruleset *rs, const cw_assets *s, cw_arena *a, cw_findings *out,
-                   cw_diags *d);
+                   cw_diags *d, const cw_exec *x);
 /* Narrow the enabled rules to those keep() accepts (scan --rule, --skip-rule,
  * --category): done once, after loading and before evaluating. Returns the
  * number of rules still enabled. */

@@ -24,14 +24,14 @@ void cw_ectx_init(cw_ectx *x, int64_t today)
     memset(x, 0, sizeof *x);
     x->today = today;
     x->md = pcre2_match_data_create(1, NULL);
-    if (!x->md) cw_bug("out of memory (pcre2 match data)");
+    if (!x->md) cw_oom(sizeof(pcre2_match_data *));
     /* PCRE2's default JIT stack (32 KiB) fails `^(?:a|b)+$` on a value of
      * 2,000 characters; configuration values (policies, certificates, user
      * data) run to hundreds of KB. The stack is reserved, and only touched as
      * a match needs it. */
     x->mctx = pcre2_match_context_create(NULL);
     x->jit = pcre2_jit_stack_create(32 * 1024, CW_REGEX_JIT_STACK_MAX, NULL);
-    if (!x->mctx) cw_bug("out of memory (pcre2 match context)");
+    if (!x->mctx) cw_oom(sizeof(pcre2_match_context *));
     if (x->jit) pcre2_jit_stack_assign(x->mctx, NULL, x->jit);
 }
 

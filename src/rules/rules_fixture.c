@@ -185,7 +185,8 @@ static void run_one(frun *F, const cw_ynode *fx, const char *dir)
             path = cw_xmalloc(n);
             snprintf(path, n, "%s/%s", dir, p->str);
         }
-        cw_ingest_file(&s, path, NULL, F->proj, &dl, &st, NULL, NULL);
+        cw_ingest_opts io = {.proj = F->proj};
+        cw_ingest_file(&s, path, &io, &dl, &st);
         free(path);
     }
     if (!nitems && !ninv) cw_diag_add(&dl, CW_DIAG_ERROR, fx->src->file, line, col, 0, NULL, "fixture has no 'items' and no 'inventory'");
@@ -194,8 +195,8 @@ static void run_one(frun *F, const cw_ynode *fx, const char *dir)
     cw_arena fa;
     cw_arena_init(&fa, 0);
     if (!dl.errors) {
-        cw_assets_link(&s);
-        cw_analyze_all(&s);
+        cw_assets_link(&s, NULL);
+        cw_analyze_all(&s, NULL, NULL);
         cw_rules_eval_one_at(F->rs, (size_t)idx, &s, &fa, &fs, &dl, today);
     }
     /* judge */

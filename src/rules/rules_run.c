@@ -1,14 +1,13 @@
 /* rules_run.c - evaluate a loaded rule set over an asset set; accessors. */
 #include <stdio.h>
 #include <stdlib.h>
-#include <pthread.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "rules_int.h"
 #include "../analyze/analyze.h"
 #include "../ingest/ingest.h"
-#include "../util/parallel.h"
+#include "../util/pool.h"
 
 void cw_rules_free(cw_ruleset *rs)
 {
@@ -317,7 +316,7 @@ static void eval_rules(run *R, const cw_rule *const *rules, size_t n, const cw_a
 static void run_init(run *R, int64_t today, cw_arena *a, cw_findings *out);
 static void run_free(run *R);
 
-/* ---- two threads for large inventories ------------------------------------ */
+/* ---- parts on the pool's threads for large inventories ----------------------- */
 typedef struct part_job {
     run R;
     cw_arena arena;
@@ -330,21 +329,19 @@ typedef struct part_job {
     unsigned part, nparts;
 } part_job;
 
-static void *part_main(void *arg)
+static void part_main(void *ctx, unsigned part, unsigned nparts)
 {
-    part_job *j = arg;
+    part_job *j = &((part_job *)ctx)[part];
     eval_part(&j->R, j->rules, j->n, j->s, j->base, j->hits, j->part, j->nparts);
-    return NULL;
 }
 
 static void eval_rules_parallel(const cw_ruleset *rs, const cw_assets *s, cw_arena *a, cw_findings *out,
-                                cw_diags *d, unsigned nparts)
+                                cw_diags *d, cw_pool *pool, unsigned nparts)
 {
     const cw_rule *const *rules = (const cw_rule *const *)rs->enabled;
     size_t n = rs->nenabled;
     size_t *base = exc_base(rules, n);
     part_job *jobs = cw_xcalloc(nparts, sizeof *jobs);
-    pthread_t *th = cw_xcalloc(nparts, sizeof *th);
     for (unsigned p = 0; p < nparts; p++) {
         part_job *j = &jobs[p];
         cw_arena_init(&j->arena, 1u << 20);
@@ -352,10 +349,8 @@ static void eval_rules_parallel(const cw_ruleset *rs, const cw_assets *s, cw_are
         run_init(&j->R, rs->today, &j->arena, &j->found);
         j->hits = cw_xcalloc(base[n] + 1, sizeof *j->hits);
         j->rules = rules, j->n = n, j->s = s, j->base = base, j->part = p, j->nparts = nparts;
-        if (p > 0 && pthread_create(&th[p], NULL, part_main, j) != 0) cw_bug("cannot start a rule thread");
     }
-    part_main(&jobs[0]);
-    for (unsigned p = 1; p < nparts; p++) pthread_join(th[p], NULL);
+    cw_pool_split(pool, part_main, jobs, nparts);
     /* merge: findings (evidence copied into the caller's arena) and exception hits */
     for (unsigned p = 0; p < nparts; p++) {
         part_job *j = &jobs[p];
@@ -379,7 +374,6 @@ static void eval_rules_parallel(const cw_ruleset *rs, const cw_assets *s, cw_are
         free(jobs[p].hits);
     }
     free(jobs);
-    free(th);
     free(base);
 }
 
@@ -401,12 +395,13 @@ static void run_free(run *R)
     cw_diags_free(&R->diags);
 }
 
-void cw_rules_eval(const cw_ruleset *rs, const cw_assets *s, cw_arena *a, cw_findings *out, cw_diags *d)
+void cw_rules_eval(const cw_ruleset *rs, const cw_assets *s, cw_arena *a, cw_findings *out, cw_diags *d,
+                   const cw_exec *x)
 {
     if (!rs) return;
-    unsigned parts = cw_parts_for(s->n);
+    unsigned parts = cw_exec_parts(x, s->n);
     if (parts > 1) {
-        eval_rules_parallel(rs, s, a, out, d, parts);
+        eval_rules_parallel(rs, s, a, out, d, cw_exec_pool(x), parts);
         return;
     }
     run R;

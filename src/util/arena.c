@@ -66,28 +66,35 @@ static void block_free(cw_arena_block *b)
     else free(b);
 }
 
-static _Noreturn void oom(size_t n)
+static _Atomic(cw_oom_handler) oom_handler;
+
+void cw_set_oom_handler(cw_oom_handler h) { oom_handler = h; }
+
+_Noreturn void cw_oom(size_t n)
 {
+    cw_oom_handler h = oom_handler;
+    if (h) h(n);
     fprintf(stderr, "cloudwarden: internal error: out of memory allocating %zu bytes\n", n);
-    exit(3);
+    abort();
 }
+
 
 void *cw_xmalloc(size_t n)
 {
     void *p = malloc(n ? n : 1);
-    if (!p) oom(n);
+    if (!p) cw_oom(n);
     return p;
 }
 void *cw_xcalloc(size_t n, size_t m)
 {
     void *p = calloc(n ? n : 1, m ? m : 1);
-    if (!p) oom(n * m);
+    if (!p) cw_oom(n * m);
     return p;
 }
 void *cw_xrealloc(void *p, size_t n)
 {
     void *q = realloc(p, n ? n : 1);
-    if (!q) oom(n);
+    if (!q) cw_oom(n);
     return q;
 }
 char *cw_xstrdup(const char *s)
@@ -176,7 +183,7 @@ void *cw_arena_alloc(cw_arena *a, size_t n)
         } else {
             size_t usable;
             nb = block_alloc(sizeof *nb + sz, &usable);
-            if (!nb) oom(sz);
+            if (!nb) cw_oom(sz);
             nb->size = usable;
             nb->standard = 1;
             a->total += usable;

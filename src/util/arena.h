@@ -1,7 +1,13 @@
 /* arena.h - bump allocator. Everything allocated from an arena lives until
  * cw_arena_free(); nothing is freed individually. One arena per scan (assets,
- * facts, findings) or per request. Allocation failure aborts (exit 3): the
- * process cannot do useful work without memory. */
+ * facts, findings) or per request.
+ *
+ * Out of memory is the one failure that ends the process, and only through
+ * one handler (as Redis's zmalloc does): every allocation of the library goes
+ * through cw_xmalloc & co or an arena, and a failure calls cw_oom(), which
+ * runs the handler set with cw_set_oom_handler (the command line's exits 3)
+ * or, by default, prints a message and aborts. Nothing else in the library
+ * ends the process. */
 #ifndef CW_ARENA_H
 #define CW_ARENA_H
 #include <stddef.h>
@@ -33,7 +39,17 @@ char *cw_arena_strndup(cw_arena *a, const char *s, size_t n); /* NUL-terminated 
 char *cw_arena_strdup(cw_arena *a, const char *s);
 char *cw_arena_printf(cw_arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* Checked malloc family for non-arena memory: abort with exit 3 on failure. */
+/* The out-of-memory handler: called with the size that failed; must not
+ * return. NULL restores the default (message, abort). */
+typedef void (*cw_oom_handler)(size_t bytes);
+void cw_set_oom_handler(cw_oom_handler h);
+#ifdef __cplusplus
+[[noreturn]]
+#else
+_Noreturn
+#endif
+void cw_oom(size_t bytes);
+/* Checked malloc family for non-arena memory: cw_oom() on failure. */
 void *cw_xmalloc(size_t n);
 void *cw_xcalloc(size_t n, size_t m);
 void *cw_xrealloc(void *p, size_t n);

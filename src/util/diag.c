@@ -145,14 +145,6 @@ void cw_warn(const char *fmt, ...)
     vmsg("warning: ", fmt, ap);
     va_end(ap);
 }
-void cw_bug(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vmsg("internal error: ", fmt, ap);
-    va_end(ap);
-    exit(CW_EXIT_INTERNAL);
-}
 
 void cw_offset_to_linecol(const char *buf, size_t len, size_t off, uint32_t *line, uint32_t *col)
 {

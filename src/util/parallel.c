@@ -2,21 +2,8 @@
 
 #include <pthread.h>
 #include <stdlib.h>
-#include <unistd.h>
 
 #include "arena.h"
-
-unsigned cw_cores(void)
-{
-    long n = sysconf(_SC_NPROCESSORS_ONLN);
-    return n < 1 ? 1u : (unsigned)n;
-}
-
-unsigned cw_parts_for(size_t n)
-{
-    unsigned c = cw_cores();
-    return n < CW_PARALLEL_MIN ? 1u : c > 4 ? 4u : c;
-}
 
 typedef struct part {
     cw_part_fn fn;

@@ -63,8 +63,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             a.tags = v->type == CW_JOBJ ? v : NULL;
             cw_assets_add(&s, &a);
         }
-        cw_assets_link(&s);
-        cw_analyze_all(&s);
+        cw_assets_link(&s, NULL);
+        cw_analyze_all(&s, NULL, NULL);
     }
     cw_assets_free(&s);
     free(text);

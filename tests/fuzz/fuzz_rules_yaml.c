@@ -23,12 +23,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         cw_asset a = {.provider = "aws", .type = "AWS::S3::Bucket", .id = "arn:aws:s3:::b", .resource_id = "b",
                       .raw = raw, .live = true};
         cw_assets_add(&s, &a);
-        cw_assets_link(&s);
+        cw_assets_link(&s, NULL);
         cw_arena ar;
         cw_arena_init(&ar, 0);
         cw_findings f;
         cw_findings_init(&f);
-        cw_rules_eval(rs, &s, &ar, &f, &d);
+        cw_rules_eval(rs, &s, &ar, &f, &d, NULL);
         cw_findings_free(&f);
         cw_arena_free(&ar);
         cw_assets_free(&s);

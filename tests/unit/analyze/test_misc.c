@@ -22,8 +22,8 @@ static int teardown(void **st)
 
 static void run(void)
 {
-    cw_assets_link(&S);
-    cw_analyze_all(&S);
+    cw_assets_link(&S, NULL);
+    cw_analyze_all(&S, NULL, NULL);
 }
 
 /* ---- snapshots ------------------------------------------------------------------------- */

@@ -138,7 +138,7 @@ static cw_asset *sg(const char *id, const char *perms)
 
 static void run(void)
 {
-    cw_assets_link(&S);
+    cw_assets_link(&S, NULL);
     cw_an_netreach(&S);
 }
 

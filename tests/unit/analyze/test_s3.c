@@ -49,7 +49,7 @@ static void account_block(const char *acct, const char *a, const char *b, const 
 
 static void run(void)
 {
-    cw_assets_link(&S);
+    cw_assets_link(&S, NULL);
     cw_an_s3(&S);
 }
 

@@ -28,10 +28,16 @@ static const char *write_tmp(const char *name, const char *text)
     return path;
 }
 
-static int load(cw_assets *s, const char *path, cw_diags *d, cw_ingest_stats *st)
+static int load_x(cw_assets *s, const char *path, cw_diags *d, cw_ingest_stats *st, const cw_exec *x)
 {
     memset(st, 0, sizeof *st);
-    return cw_ingest_file(s, path, NULL, NULL, d, st, NULL, NULL);
+    cw_ingest_opts o = {.exec = x};
+    return cw_ingest_file(s, path, &o, d, st);
+}
+
+static int load(cw_assets *s, const char *path, cw_diags *d, cw_ingest_stats *st)
+{
+    return load_x(s, path, d, st, NULL);
 }
 
 #define ITEM13(type, id, arn, status, time, conf)                                                              \
@@ -55,7 +61,7 @@ static void test_snapshot_and_history(void **state)
     assert_int_equal(load(&s, p, &d, &st), 0);
     assert_int_equal(d.errors, 0);
     assert_int_equal(st.records, 5);
-    cw_assets_link(&s);
+    cw_assets_link(&s, NULL);
     assert_int_equal(cw_assets_live_count(&s), 1);
     cw_asset *b1 = cw_assets_find(&s, "arn:aws:s3:::b1");
     assert_non_null(b1);
@@ -98,7 +104,7 @@ static void test_link_targets(void **state)
     cw_diags_init(&d);
     cw_ingest_stats st;
     assert_int_equal(load(&s, p, &d, &st), 0);
-    cw_assets_link(&s);
+    cw_assets_link(&s, NULL);
     cw_asset *i1 = cw_assets_find_rid(&s, "AWS::EC2::Instance", "i-1");
     cw_asset *sg = cw_assets_find_rid(&s, "AWS::EC2::SecurityGroup", "sg-1");
     cw_asset *t1 = cw_assets_find(&s, "plainid");
@@ -130,7 +136,7 @@ static void test_embedded_json_decoded(void **state)
     cw_diags_init(&d);
     cw_ingest_stats st;
     assert_int_equal(load(&s, p, &d, &st), 0);
-    cw_assets_link(&s);
+    cw_assets_link(&s, NULL);
     cw_asset *a = cw_assets_find(&s, "arn:aws:s3:::x");
     assert_non_null(a);
     const cw_json *acl = cw_json_path(a->raw, "supplementaryConfiguration.AccessControlList");
@@ -166,7 +172,7 @@ static void test_notifications(void **state)
     assert_int_equal(st.records, 4);
     assert_int_equal(st.assets, 3);
     assert_int_equal(st.skipped, 1);
-    cw_assets_link(&s);
+    cw_assets_link(&s, NULL);
     assert_non_null(cw_assets_find(&s, "arn:aws:ec2:ap-southeast-2:111122223333:security-group/sg-1"));
     assert_non_null(cw_assets_find_rid(&s, "AWS::EC2::Instance", "i-1"));
     assert_non_null(cw_assets_find_rid(&s, "AWS::RDS::DBInstance", "db-1"));
@@ -195,7 +201,7 @@ static void test_bad_records_keep_good_ones(void **state)
     assert_int_equal(d.v[0].record, 2);
     assert_non_null(strstr(d.v[0].msg, "resourceType"));
     assert_int_equal(d.v[1].line, 4);
-    cw_assets_link(&s);
+    cw_assets_link(&s, NULL);
     assert_int_equal(cw_assets_live_count(&s), 2);
     cw_assets_free(&s);
     cw_diags_free(&d);
@@ -295,15 +301,11 @@ static void test_corpus(void **state)
 static void load_both(const char *path, cw_assets *ser, cw_diags *dser, cw_assets *par, cw_diags *dpar)
 {
     cw_ingest_stats st;
-    uint64_t min = cw_ingest_parallel_min;
-    int thr = cw_ingest_threads;
-    cw_ingest_threads = 1;
     load(ser, path, dser, &st);
-    cw_ingest_threads = 2;
-    cw_ingest_parallel_min = 0;
-    load(par, path, dpar, &st);
-    cw_ingest_threads = thr;
-    cw_ingest_parallel_min = min;
+    cw_pool *pool = cw_pool_new(3);
+    cw_exec x = {.pool = pool, .min_bytes = 1};
+    load_x(par, path, dpar, &st, &x);
+    cw_pool_free(pool);
 }
 
 static void test_parallel_same_as_serial(void **state)

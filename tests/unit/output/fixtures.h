@@ -77,7 +77,7 @@ static void fx_findings(cw_findings *fs)
         {&fx_rules[4], &fx_user, "user bob has console access", NULL},
     };
     for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) cw_findings_add(fs, &f[i]);
-    cw_findings_sort(fs);
+    cw_findings_sort(fs, NULL);
 }
 
 /* Run a writer into memory. Returns malloc'd text; *rc gets the writer's result. */

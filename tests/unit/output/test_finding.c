@@ -67,7 +67,7 @@ static void test_findings_sort(void **st)
     for (int i = 0; i < 5; i++) cw_findings_add(&fs, &in[i]);
     for (int i = 0; i < 100; i++) cw_findings_add(&fs, &in[i % 5]); /* growth */
     assert_int_equal(fs.n, 105);
-    cw_findings_sort(&fs);
+    cw_findings_sort(&fs, NULL);
     for (size_t i = 1; i < fs.n; i++) {
         const cw_finding *a = &fs.v[i - 1], *b = &fs.v[i];
         assert_true(a->rule->severity >= b->rule->severity);
@@ -88,6 +88,26 @@ static void test_findings_sort(void **st)
  * gives exactly the order of qsort with cw_finding_cmp; rules that share an
  * id, shared assets, NULL evidence and suppressed findings included. */
 static int cmp_ref(const void *a, const void *b) { return cw_finding_cmp(a, b); }
+
+/* Sort fs on a pool of three threads and a copy on the calling thread: the
+ * same findings in the same order. */
+static void sort_serial_and_parallel(cw_findings *fs)
+{
+    cw_findings copy;
+    cw_findings_init(&copy);
+    for (size_t i = 0; i < fs->n; i++) cw_findings_add(&copy, &fs->v[i]);
+    cw_findings_sort(&copy, NULL);
+    cw_pool *pool = cw_pool_new(3);
+    cw_exec x = {.pool = pool, .min_items = 1};
+    cw_findings_sort(fs, &x);
+    cw_pool_stats ps;
+    cw_pool_stats_get(pool, &ps);
+    assert_true(ps.parallel_calls > 0 || ps.start_failures > 0);
+    cw_pool_free(pool);
+    assert_int_equal(copy.n, fs->n);
+    assert_memory_equal(copy.v, fs->v, fs->n * sizeof *fs->v);
+    cw_findings_free(&copy);
+}
 
 static void test_findings_sort_random(void **st)
 {
@@ -116,7 +136,7 @@ static void test_findings_sort_random(void **st)
     cw_finding *ref = malloc(fs.n * sizeof *ref);
     memcpy(ref, fs.v, fs.n * sizeof *ref);
     qsort(ref, fs.n, sizeof *ref, cmp_ref);
-    cw_findings_sort(&fs);
+    sort_serial_and_parallel(&fs);
     for (size_t i = 0; i < fs.n; i++) assert_int_equal(cw_finding_cmp(&fs.v[i], &ref[i]), 0);
     free(ref);
     cw_findings_free(&fs);
@@ -165,7 +185,7 @@ static void test_findings_sort_keys(void **st)
     cw_finding *ref = malloc(fs.n * sizeof *ref);
     memcpy(ref, fs.v, fs.n * sizeof *ref);
     qsort(ref, fs.n, sizeof *ref, cmp_ref);
-    cw_findings_sort(&fs);
+    sort_serial_and_parallel(&fs);
     for (size_t i = 0; i < fs.n; i++) assert_int_equal(cw_finding_cmp(&fs.v[i], &ref[i]), 0);
     free(ref);
     cw_findings_free(&fs);

@@ -609,16 +609,14 @@ static void test_parallel_same_bytes(void **st)
             cw_findings_add(&big, &f);
         }
     assert_true(big.n >= 20000);
-    static const char *const fmts[] = {"json", "ocsf"};
-    cw_output_opts shown = {.show_suppressed = true};
-    for (int f = 0; f < 2; f++)
+    static const char *const fmts[] = {"json", "ocsf", "sarif", "csv", "table"};
+    cw_pool *pool = cw_pool_new(3);
+    cw_exec x = {.pool = pool, .min_items = 1};
+    for (int f = 0; f < 5; f++)
         for (int v = 0; v < 2; v++) {
-            size_t min = cw_out_parallel_min;
-            cw_out_parallel_min = (size_t)-1;
-            char *seq = fx_run(fmts[f], &in, &big, v ? &shown : NULL, NULL);
-            cw_out_parallel_min = 1;
-            char *par = fx_run(fmts[f], &in, &big, v ? &shown : NULL, NULL);
-            cw_out_parallel_min = min;
+            cw_output_opts serial = {.show_suppressed = v}, threaded = {.show_suppressed = v, .exec = &x};
+            char *seq = fx_run(fmts[f], &in, &big, &serial, NULL);
+            char *par = fx_run(fmts[f], &in, &big, &threaded, NULL);
             assert_non_null(seq);
             assert_non_null(par);
             assert_true(strlen(seq) > 1000000);
@@ -626,6 +624,10 @@ static void test_parallel_same_bytes(void **st)
             free(seq);
             free(par);
         }
+    cw_pool_stats ps;
+    cw_pool_stats_get(pool, &ps);
+    assert_true(ps.parallel_calls > 0 || ps.start_failures > 0);
+    cw_pool_free(pool);
     cw_findings_free(&big);
     cw_findings_free(&small);
 }

@@ -58,7 +58,7 @@ static size_t run(const char *pack, cw_assets *s, cw_findings *f, cw_arena *a, c
     if (!rs) dump_diags(d);
     assert_non_null(rs);
     cw_findings_init(f);
-    cw_rules_eval(rs, s, a, f, d);
+    cw_rules_eval(rs, s, a, f, d, NULL);
     size_t n = f->n;
     /* findings point at rule metadata: keep the set alive until the caller is done */
     if (nkeep == 64) free_kept(NULL);
@@ -126,7 +126,7 @@ static void test_operators(void **st)
     cw_assets_init(&s);
     cw_asset *a = add(&s, "AWS::S3::Bucket", "b1", RAW);
     set_fact_bool(&s, a, "s3", "public", "read", true);
-    cw_assets_link(&s);
+    cw_assets_link(&s, NULL);
     cw_arena ar;
     cw_arena_init(&ar, 0);
     int bad = 0;
@@ -158,7 +158,7 @@ static void test_types_and_live_assets(void **st)
     cw_asset *dead = add(&s, "AWS::S3::Bucket", "b3", "{\"configuration\":{\"name\":\"y\"}}");
     dead->live = false;
     add(&s, "AWS::EC2::Instance", "i1", "{\"configuration\":{\"name\":\"z\"}}");
-    cw_assets_link(&s);
+    cw_assets_link(&s, NULL);
     cw_arena ar;
     cw_arena_init(&ar, 0);
     cw_diags d;
@@ -182,7 +182,7 @@ static void test_macros_lists_overrides(void **st)
     cw_assets s;
     cw_assets_init(&s);
     add(&s, "AWS::S3::Bucket", "b1", RAW);
-    cw_assets_link(&s);
+    cw_assets_link(&s, NULL);
     const char *base = "- list: classes\n  items: [secret]\n"
                        "- macro: is_customer\n  condition: tag(\"data-class\") in classes\n"
                        "- macro: is_prod\n  condition: tags[\"Env\"] = \"prod\"\n"
@@ -203,7 +203,7 @@ static void test_macros_lists_overrides(void **st)
     cw_findings_init(&f);
     cw_arena ar;
     cw_arena_init(&ar, 0);
-    cw_rules_eval(rs, &s, &ar, &f, &d);
+    cw_rules_eval(rs, &s, &ar, &f, &d, NULL);
     assert_int_equal(f.n, 1);
     assert_string_equal(f.v[0].rule->id, "r2");
     cw_findings_free(&f);
@@ -214,7 +214,7 @@ static void test_macros_lists_overrides(void **st)
     assert_non_null(rs);
     assert_int_equal(cw_rules_count(rs), 1);
     cw_findings_init(&f);
-    cw_rules_eval(rs, &s, &ar, &f, &d);
+    cw_rules_eval(rs, &s, &ar, &f, &d, NULL);
     assert_int_equal(f.n, 1);
     assert_string_equal(f.v[0].rule->id, "r1");
     assert_int_equal(f.v[0].rule->severity, CW_SEV_LOW);
@@ -237,7 +237,7 @@ static void test_exceptions_and_expiry(void **st)
     add(&s, "AWS::S3::Bucket", "old1", "{\"configuration\":{\"p\":1},\"tags\":{\"legacy\":\"yes\"}}");
     add(&s, "AWS::S3::Bucket", "old2", "{\"configuration\":{\"p\":1},\"tags\":{\"legacy\":\"yes\"}}");
     add(&s, "AWS::S3::Bucket", "plain", "{\"configuration\":{\"p\":1}}");
-    cw_assets_link(&s);
+    cw_assets_link(&s, NULL);
     const char *pack = RULE_HEAD("r", "AWS::S3::Bucket")
         "  condition: configuration.p = 1\n"
         "  exceptions:\n"
@@ -278,7 +278,7 @@ static void test_evidence(void **st)
     cw_assets s;
     cw_assets_init(&s);
     add(&s, "AWS::S3::Bucket", "b1", RAW);
-    cw_assets_link(&s);
+    cw_assets_link(&s, NULL);
     cw_diags d;
     cw_findings f;
     cw_arena ar;
@@ -336,7 +336,7 @@ static void test_speed(void **st)
         snprintf(id, sizeof id, "b%d", i);
         add(&s, "AWS::S3::Bucket", cw_arena_strdup(&s.arena, id), raw);
     }
-    cw_assets_link(&s);
+    cw_assets_link(&s, NULL);
     cw_strbuf pack = CW_STRBUF_INIT;
     for (int r = 0; r < 40; r++)
         cw_sb_printf(&pack,
@@ -356,12 +356,28 @@ static void test_speed(void **st)
     cw_arena_init(&ar, 0);
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    cw_rules_eval(rs, &s, &ar, &f, &d);
+    cw_rules_eval(rs, &s, &ar, &f, &d, NULL);
     clock_gettime(CLOCK_MONOTONIC, &t1);
     double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
     fprintf(stderr, "  eval: 50000 assets x 40 rules: %.3f s, %zu findings\n", secs, f.n);
     assert_true(f.n >= 40); /* each rule matches configuration.n = r*997 */
     assert_true(secs < 5.0);
+    /* in parts on a pool of three threads: the same findings */
+    cw_pool *pool = cw_pool_new(3);
+    cw_exec x = {.pool = pool, .min_items = 1};
+    cw_findings f2;
+    cw_findings_init(&f2);
+    cw_rules_eval(rs, &s, &ar, &f2, &d, &x);
+    cw_pool_free(pool);
+    cw_findings_sort(&f, NULL);
+    cw_findings_sort(&f2, NULL);
+    assert_int_equal(f.n, f2.n);
+    for (size_t i = 0; i < f.n; i++) {
+        assert_ptr_equal(f.v[i].rule, f2.v[i].rule);
+        assert_ptr_equal(f.v[i].asset, f2.v[i].asset);
+        assert_string_equal(f.v[i].evidence, f2.v[i].evidence);
+    }
+    cw_findings_free(&f2);
     cw_findings_free(&f);
     cw_rules_free(rs);
     cw_arena_free(&ar);
