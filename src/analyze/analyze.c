@@ -15,6 +15,7 @@
 #define SG "AWS::EC2::SecurityGroup"
 #define SNAP "AWS::RDS::DBSnapshot,AWS::RDS::DBClusterSnapshot,AWS::Redshift::ClusterSnapshot,AWS::EC2::Snapshot"
 #define OS "AWS::Elasticsearch::Domain,AWS::OpenSearch::Domain"
+#define IAMP "AWS::IAM::Policy,AWS::IAM::User,AWS::IAM::Role,AWS::IAM::Group"
 #define RESPOL                                                                                                    \
     "AWS::SNS::Topic,AWS::SQS::Queue,AWS::KMS::Key,AWS::Lambda::Function,AWS::Lambda::LayerVersion,"            \
     "AWS::ECR::Repository,AWS::EFS::FileSystem,AWS::SecretsManager::Secret,AWS::SecretsManager::ResourcePolicy,"   \
@@ -93,6 +94,19 @@ const cw_fact_def cw_fact_defs[] = {
     {"access.bpa_public", CW_VT_BOOL, S3AP,
      "S3's own verdict on the access point policy (Block Public Access; a wildcard in s3:DataAccessPointArn is public "
      "in access point policies)."},
+    /* full administrators (iam_admin.c) */
+    {"iam.full_admin", CW_VT_BOOL, IAMP,
+     "The identity policy (a managed policy's default version; a principal's inline policies together) allows every "
+     "action on every resource after its Deny statements, or everything but a few actions together with an IAM "
+     "action with which the holder grants itself the rest (or rewrites the policy that refuses them)."},
+    {"iam.near_admin", CW_VT_BOOL, IAMP,
+     "Not a full administrator, but every action no statement names is allowed on every resource: only the actions "
+     "in iam.admin_excluded are out of reach (AWS's PowerUserAccess: NotAction iam:*, organizations:*, account:*)."},
+    {"iam.admin_excluded", CW_VT_LIST, IAMP,
+     "For a near administrator: the action patterns, as the policy writes them, that stay out of reach."},
+    {"iam.admin_reason", CW_VT_STR, IAMP,
+     "Why the policy does or does not make its holder an administrator: the granting statement, what is left out "
+     "and by which statement, conditions and resource exceptions."},
     /* security groups */
     {"sg.open_to_internet", CW_VT_BOOL, SG, "Some inbound port or protocol is open to every public address."},
     {"sg.internet_ports", CW_VT_LIST, SG,
@@ -197,6 +211,10 @@ static const char *const s3ap_reads[] = {
     "configuration.VpcConfiguration.VpcId", "configuration.Policy", "configuration.PublicAccessBlockConfiguration",
     "supplementaryConfiguration.PublicAccessBlockConfiguration", "supplementaryConfiguration.BucketPolicy", NULL,
 };
+static const char *const iam_admin_reads[] = {
+    "configuration.policyVersionList", "configuration.userPolicyList", "configuration.rolePolicyList",
+    "configuration.groupPolicyList", NULL,
+};
 static const char *const snapshots_reads[] = {
     "supplementaryConfiguration.DBSnapshotAttributes", "supplementaryConfiguration.DBClusterSnapshotAttributes",
     "supplementaryConfiguration.DBSnapshotAttributesResult",
@@ -227,6 +245,8 @@ const cw_analyzer cw_analyzers[] = {
     {"s3ap", "S3 access points: network origin, access point and bucket policies, Block Public Access at all three "
              "levels",
      cw_an_s3ap, 0, NULL, s3ap_reads},
+    {"iam_admin", "full administrators: identity policies evaluated with Deny and NotAction (iam.full_admin)",
+     cw_an_iam_admin, 0, NULL, iam_admin_reads},
     {NULL, NULL, NULL, 0, NULL, NULL},
 };
 

@@ -77,6 +77,7 @@ void cw_an_netreach(cw_assets *s);
 void cw_an_snapshots(cw_assets *s);
 void cw_an_respol(cw_assets *s);
 void cw_an_s3ap(cw_assets *s);
+void cw_an_iam_admin(cw_assets *s);
 
 /* netreach.c: security-group facts (cache: see netreach.h). */
 struct cw_sgcache;

@@ -126,6 +126,9 @@ int iam_search(const cw_policy *p, const iam_stmt *allow, const iam_stmt *const 
 const char *iam_describe_choice(const cw_policy *p, cw_arena *a, const iam_stmt *const *stmts, size_t n,
                                 const int *choice);
 
+/* Does the statement's Action (or NotAction) apply to action? (iam_policy.c) */
+bool iam_action_matches(const iam_stmt *st, const char *action);
+
 /* glob helpers (iam_policy.c) */
 bool iam_glob_prefix_viable(const char *pat, const char *prefix, bool nocase);
 bool iam_glob_covers(const char *outer, const char *inner_pattern, bool nocase);

@@ -338,6 +338,11 @@ static bool action_matches(const iam_stmt *st, const char *action)
     return st->not_action ? !m : m;
 }
 
+bool iam_action_matches(const iam_stmt *st, const char *action)
+{
+    return action_matches(st, action);
+}
+
 /* Does the statement's action set meet an action pattern such as "s3:*"? */
 static bool action_meets(const iam_stmt *st, const char *pat)
 {

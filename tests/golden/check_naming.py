@@ -81,17 +81,45 @@ def check(label, findings, ids):
     return errors
 
 
+def check_admin(label, findings, ids):
+    """--scheme admin (tests/golden/iam-admin): admin-* gets a full-admin finding,
+    near-* the near-admin one and no full-admin one, notadmin-* neither."""
+    errors = []
+    got = {}
+    for f in findings:
+        if "full-admin" in f["rule"]:
+            got.setdefault(f["resource"], set()).add("admin")
+        elif f["rule"] == "aws-iam-near-admin":
+            got.setdefault(f["resource"], set()).add("near")
+    for rid, name in sorted(ids.items()):
+        want = set()
+        if name.startswith("admin-"):
+            want = {"admin"}
+        elif name.startswith("near-"):
+            want = {"near"}
+        have = got.get(rid, set())
+        if have != want:
+            errors.append("%s: %s (%s) got %s, its name says %s" % (label, name, rid, sorted(have) or "no admin finding",
+                                                                   sorted(want) or "not an administrator"))
+    return errors
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--binary", required=True)
     ap.add_argument("--min-named", type=int, default=40, help="pub-*/priv-* resources the case must hold")
+    ap.add_argument("--scheme", choices=("pub", "admin"), default="pub",
+                    help="pub: pub-*/priv-* data stores; admin: admin-*/near-*/notadmin-* IAM principals and policies")
     ap.add_argument("case")
     o = ap.parse_args()
     case = os.path.abspath(o.case)
     ids = inventory(case)
-    named = [n for n in ids.values() if n.startswith("pub-") or n.startswith("priv-")]
-    npub = sum(1 for n in named if n.startswith("pub-"))
+    admin = o.scheme == "admin"
+    pos, neg = ("admin-", "notadmin-") if admin else ("pub-", "priv-")
+    named = [n for n in ids.values() if n.startswith(pos) or n.startswith(neg) or (admin and n.startswith("near-"))]
+    npub = sum(1 for n in named if n.startswith(pos))
     errors = []
+    chk = check_admin if admin else check
     if len(named) < o.min_named:
         errors.append("only %d pub-*/priv-* resources in the inputs; the case needs at least %d" % (len(named), o.min_named))
     if npub == 0 or npub == len(named):
@@ -106,19 +134,19 @@ def main():
         doc = json.loads(p.stdout)
         live = [{"rule": f["rule"]["id"], "resource": f["resource"]["id"], "category": f["rule"]["category"]}
                 for f in doc.get("findings", []) if not f.get("suppressed")]
-        errors += check("scan output", live, ids)
+        errors += chk("scan output", live, ids)
     exp_path = os.path.join(case, "expected.json")
     if os.path.exists(exp_path):
         exp = [f for f in json.load(open(exp_path, encoding="utf-8"))["findings"] if not f.get("suppressed")]
-        errors += check("expected.json", exp, ids)
+        errors += chk("expected.json", exp, ids)
     else:
         errors.append("no expected.json in %s" % case)
     for e in errors:
         print("FAIL " + e)
     if errors:
         return 1
-    print("PASS naming invariant of %s: %d named data stores (%d pub-*, %d priv-*)" % (
-        os.path.basename(case), len(named), npub, len(named) - npub))
+    print("PASS naming invariant of %s: %d named resources (%d %s*, %d others)" % (
+        os.path.basename(case), len(named), npub, pos, len(named) - npub))
     return 0
 
 

@@ -573,15 +573,30 @@ def iam_role(account, name, trust, inline=(), attached=(), capture=CAPTURE):
                 az="Not Applicable", capture=capture)
 
 
-def iam_policy(account, name, doc, attachments=1, capture=CAPTURE):
+def iam_policy(account, name, doc, attachments=1, capture=CAPTURE, older=()):
+    """older: documents of earlier, non-default versions (v1, v2, ...); doc is the default."""
     pid = "ANPA" + hashlib.sha1(name.encode()).hexdigest()[:17].upper()
+    versions = [{"document": _urlenc(d), "versionId": "v%d" % (i + 1), "isDefaultVersion": False,
+                 "createDate": "2023-06-01T00:00:00.000Z"} for i, d in enumerate(older)]
+    versions.append({"document": _urlenc(doc), "versionId": "v%d" % (len(older) + 1), "isDefaultVersion": True,
+                     "createDate": "2023-06-01T00:00:00.000Z"})
     conf = {"policyName": name, "policyId": pid, "arn": "arn:aws:iam::%s:policy/%s" % (account, name), "path": "/",
-            "defaultVersionId": "v1", "attachmentCount": attachments, "permissionsBoundaryUsageCount": 0,
+            "defaultVersionId": "v%d" % (len(older) + 1), "attachmentCount": attachments,
+            "permissionsBoundaryUsageCount": 0,
             "isAttachable": True, "createDate": "2023-06-01T00:00:00.000Z", "updateDate": "2023-06-01T00:00:00.000Z",
-            "policyVersionList": [{"document": _urlenc(doc), "versionId": "v1", "isDefaultVersion": True,
-                                   "createDate": "2023-06-01T00:00:00.000Z"}]}
+            "policyVersionList": versions}
     return item("AWS::IAM::Policy", pid, name, "arn:aws:iam::%s:policy/%s" % (account, name), account, "global",
                 conf, az="Not Applicable", capture=capture)
+
+
+def iam_group(account, name, inline=(), attached=(), capture=CAPTURE):
+    gid = "AGPA" + hashlib.sha1(name.encode()).hexdigest()[:17].upper()
+    conf = {"path": "/", "groupName": name, "groupId": gid, "arn": "arn:aws:iam::%s:group/%s" % (account, name),
+            "createDate": "2023-06-01T00:00:00.000Z",
+            "groupPolicyList": [{"policyName": n, "policyDocument": _urlenc(doc)} for n, doc in inline],
+            "attachedManagedPolicies": [{"policyName": a.rsplit("/", 1)[-1], "policyArn": a} for a in attached]}
+    return item("AWS::IAM::Group", gid, name, "arn:aws:iam::%s:group/%s" % (account, name), account, "global", conf,
+                az="Not Applicable", capture=capture)
 
 
 def _urlenc(doc):
