@@ -19,6 +19,10 @@ const cw_command cw_commands[] = {
      cw_cmd_investigate_help},
     {"report", "the incident report: exposure, data, actors, gaps, who must be told by when", cw_cmd_report,
      cw_cmd_report_help},
+    {"history", "configuration history into the store: exposure windows, versions", cw_cmd_history,
+     cw_cmd_history_help},
+    {"findings", "the store's findings (what is exposed now) in every scan format", cw_cmd_findings,
+     cw_cmd_findings_help},
     {NULL, NULL, NULL, NULL},
 };
 

@@ -61,6 +61,11 @@ static void cell_text(cw_strbuf *sb, const char *s)
     cell_raw(sb, s, n);
 }
 
+void cw_out_csv_cell(cw_strbuf *sb, const char *s)
+{
+    cell_text(sb, s);
+}
+
 static void cell_num(cw_strbuf *sb, uint64_t v)
 {
     if (v) cw_sb_printf(sb, "%" PRIu64, v);

@@ -32,6 +32,11 @@ typedef struct cw_output_fmt {
 /* The finding's stable fingerprint (32 hex digits), as SARIF and OCSF write it. */
 void cw_out_fingerprint(const cw_finding *f, char out[33]);
 
+/* One CSV cell as the csv format writes it (RFC 4180 quoting, formula
+ * injection neutralised; NULL = empty), for other CSV listings. */
+struct cw_strbuf;
+void cw_out_csv_cell(struct cw_strbuf *sb, const char *s);
+
 extern const cw_output_fmt cw_output_formats[]; /* terminated by {NULL} */
 const cw_output_fmt *cw_output_find(const char *name);
 #endif
