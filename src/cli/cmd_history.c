@@ -45,6 +45,8 @@ void cw_cmd_history_help(FILE *out)
             "      --no-builtin        import: do not load the built-in rule packs\n"
             "      --today YYYY-MM-DD  import: the date used for rule exception expiry\n"
             "      --threads N         import: threads for evaluating large states (0 = one per core)\n"
+            "      --evaluate HOW      import: incremental (default: the engine re-evaluates what each change\n"
+            "                          can affect) or whole (the whole state at each change: slow, a cross-check)\n"
             "  -q, --quiet             import: no summary on standard error\n"
             "\n"
             "exit codes: 0 done, 2 usage or input error (import: the items that were read are recorded),\n"
@@ -52,7 +54,7 @@ void cw_cmd_history_help(FILE *out)
 }
 
 typedef struct hopts {
-    const char *db, *format, *resource, *account, *today;
+    const char *db, *format, *resource, *account, *today, *evaluate;
     const char **rules;
     size_t nrules;
     int builtin, quiet, open_only, latest, items;
@@ -66,6 +68,7 @@ static const struct option lo[] = {
     {"items", no_argument, 0, 6},             {"rules", required_argument, 0, 'r'},
     {"no-builtin", no_argument, 0, 7},        {"today", required_argument, 0, 8},
     {"threads", required_argument, 0, 9},     {"quiet", no_argument, 0, 'q'},
+    {"evaluate", required_argument, 0, 10},
     {0, 0, 0, 0},
 };
 
@@ -108,6 +111,13 @@ static int parse(int argc, char **argv, hopts *o)
             break;
         }
         case 'q': o->quiet = 1; break;
+        case 10:
+            if (!cw_hist_evaluator_known(optarg)) {
+                cw_error("--evaluate: expected one of %s, not '%s'", cw_hist_evaluators(), optarg);
+                return -1;
+            }
+            o->evaluate = optarg;
+            break;
         default:
             if (optopt) cw_error("history %s: option '-%c' %s; see 'cloudwarden history --help'", argv[0], optopt,
                                  strchr("fr", optopt) ? "needs a value" : "is unknown");
@@ -195,7 +205,7 @@ static int cmd_import(int argc, char **argv, hopts *o)
         return CW_EXIT_USAGE;
     }
     cw_hist_opts ho = {.rules = {.builtin = o->builtin, .paths = o->rules, .npaths = o->nrules, .today = o->today},
-                       .threads = o->threads};
+                       .threads = o->threads, .evaluate = o->evaluate};
     /* every rule pack error before anything is written */
     cw_diags d;
     cw_diags_init(&d);
@@ -373,8 +383,9 @@ int cw_cmd_history(int argc, char **argv)
     hopts o = {.builtin = 1};
     int rc;
     if (parse(argc - 1, argv + 1, &o) < 0) rc = CW_EXIT_USAGE;
-    else if (fn != cmd_import && (o.nrules || !o.builtin || o.today || o.threads || o.quiet)) {
-        cw_error("history %s: --rules, --no-builtin, --today, --threads and --quiet belong to 'history import'", sub);
+    else if (fn != cmd_import && (o.nrules || !o.builtin || o.today || o.threads || o.quiet || o.evaluate)) {
+        cw_error("history %s: --rules, --no-builtin, --today, --threads, --evaluate and --quiet belong to "
+                 "'history import'", sub);
         rc = CW_EXIT_USAGE;
     } else if (fn != cmd_windows && o.open_only) {
         cw_error("history %s: --open belongs to 'history windows'", sub);

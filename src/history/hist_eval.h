@@ -24,6 +24,9 @@ typedef struct hist_delta {
 void hist_delta_free(hist_delta *x);
 
 typedef struct hist_eval hist_eval;
+/* The back ends' names ("incremental, whole"), and whether name is one. */
+const char *hist_eval_names(void);
+int hist_eval_known(const char *name);
 /* NULL when a rule pack has errors (every one in d). */
 hist_eval *hist_eval_open(const cw_hist_opts *o, cw_diags *d);
 void hist_eval_free(hist_eval *e);

@@ -48,6 +48,9 @@ int cw_hist_read_file(cw_hist_items *out, const char *path, size_t file, cw_diag
 void cw_hist_sort(cw_hist_items *x);
 /* "FILE:LINE:COL#RECORD" split back (the file may contain ':'); 0 or -1. */
 int cw_hist_source_parse(const char *source, char **file, uint32_t *line, uint64_t *record);
+/* A time as AWS Config writes capture times: 2026-03-09T00:00:00.000Z
+ * (microseconds when it has them); "-" for CW_TIME_UNKNOWN. buf >= 48. */
+void cw_hist_time(int64_t us, char *buf, size_t n);
 /* The change id of a version: "config:<resource>@<capture time>#<state id>". */
 char *cw_hist_change_id(const char *resource, int64_t capture_us, const char *state_id);
 
@@ -55,7 +58,11 @@ char *cw_hist_change_id(const char *resource, int64_t capture_us, const char *st
 typedef struct cw_hist_opts {
     cw_rules_opts rules;
     unsigned threads;       /* 0 = one per core */
+    const char *evaluate;   /* back end: "incremental", "whole"; NULL = the first built in */
 } cw_hist_opts;
+/* The evaluation back ends built in, "incremental, whole"; 1 when name is one. */
+const char *cw_hist_evaluators(void);
+int cw_hist_evaluator_known(const char *name);
 
 typedef struct cw_hist_stats {
     size_t versions;        /* versions replayed */
