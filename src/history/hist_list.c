@@ -48,11 +48,7 @@ void cw_hist_windows_free(cw_hist_windows *x)
     memset(x, 0, sizeof *x);
 }
 
-static void iso(int64_t us, char *buf, size_t n)
-{
-    if (us == CW_TIME_UNKNOWN) snprintf(buf, n, "-");
-    else cw_time_format(us, buf, n);
-}
+static void iso(int64_t us, char *buf, size_t n) { cw_hist_time(us, buf, n); }
 
 /* "3d 4h 5m 6.871s": the units from the largest one that is not zero. */
 void cw_hist_duration(int64_t us, char *buf, size_t n)
@@ -142,7 +138,7 @@ static void jtime(cw_strbuf *sb, int64_t us)
         cw_sb_adds(sb, "null");
         return;
     }
-    cw_time_format(us, b, sizeof b);
+    cw_hist_time(us, b, sizeof b);
     cw_sb_add_json_cstr(sb, b);
 }
 
@@ -191,9 +187,9 @@ int cw_hist_write_windows(FILE *out, const char *format, const cw_hist_windows *
         for (size_t i = 0; i < x->n; i++) {
             const cw_store_window *w = &x->v[i];
             char s[48], e[48], d[48];
-            cw_time_format(w->start_us, s, sizeof s);
+            cw_hist_time(w->start_us, s, sizeof s);
             if (w->end_us == CW_TIME_UNKNOWN) e[0] = d[0] = 0;
-            else cw_time_format(w->end_us, e, sizeof e), snprintf(d, sizeof d, "%.3f", (w->end_us - w->start_us) / 1e6);
+            else cw_hist_time(w->end_us, e, sizeof e), snprintf(d, sizeof d, "%.3f", (w->end_us - w->start_us) / 1e6);
             const char *cells[] = {w->resource, w->resource_type, w->account, w->region, s, e, d, w->rules,
                                    w->open_change, w->close_change};
             for (size_t c = 0; c < sizeof cells / sizeof cells[0]; c++) {

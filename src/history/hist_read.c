@@ -152,10 +152,25 @@ int cw_hist_source_parse(const char *source, char **file, uint32_t *line, uint64
     return 0;
 }
 
+void cw_hist_time(int64_t us, char *buf, size_t n)
+{
+    if (us == CW_TIME_UNKNOWN) {
+        snprintf(buf, n, "-");
+        return;
+    }
+    char t[48];
+    cw_time_format(us - ((us % 1000000) + 1000000) % 1000000, t, sizeof t); /* whole seconds: no fraction */
+    size_t len = strlen(t);
+    if (len && t[len - 1] == 'Z') t[--len] = 0;
+    int64_t frac = ((us % 1000000) + 1000000) % 1000000;
+    if (frac % 1000) snprintf(buf, n, "%s.%06" PRId64 "Z", t, frac);
+    else snprintf(buf, n, "%s.%03" PRId64 "Z", t, frac / 1000);
+}
+
 char *cw_hist_change_id(const char *resource, int64_t capture_us, const char *state_id)
 {
     char t[48];
-    cw_time_format(capture_us, t, sizeof t);
+    cw_hist_time(capture_us, t, sizeof t);
     cw_strbuf sb = CW_STRBUF_INIT;
     cw_sb_printf(&sb, "config:%s@%s#%s", resource, t, state_id ? state_id : "");
     return cw_sb_detach(&sb);
