@@ -12,6 +12,7 @@
 #include "../history/history.h"
 #include "../store/store.h"
 #include "../util/diag.h"
+#include "../util/hmap.h"
 
 void cw_cmd_history_help(FILE *out)
 {
@@ -157,6 +158,37 @@ static void print_diags(cw_diags *d, size_t from)
     }
 }
 
+/* The replay evaluates the same rules many times: a warning (an expired
+ * exception) is said once, with how often it came. */
+static void print_once(const cw_diags *d)
+{
+    cw_hmap seen;
+    cw_hmap_init(&seen);
+    char **texts = cw_xcalloc(d->n + 1, sizeof *texts);
+    size_t *count = cw_xcalloc(d->n + 1, sizeof *count), n = 0;
+    for (size_t i = 0; i < d->n; i++) {
+        char *s = cw_diag_format(&d->v[i]);
+        size_t at = (size_t)(uintptr_t)cw_hmap_get(&seen, s, strlen(s));
+        if (at) {
+            count[at - 1]++;
+            free(s);
+            continue;
+        }
+        texts[n] = s;
+        count[n] = 1;
+        n++;
+        cw_hmap_put(&seen, s, strlen(s), (void *)(uintptr_t)n);
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (count[i] > 1) fprintf(stderr, "%s (at %zu changes)\n", texts[i], count[i]);
+        else fprintf(stderr, "%s\n", texts[i]);
+        free(texts[i]);
+    }
+    free(texts);
+    free(count);
+    cw_hmap_free(&seen);
+}
+
 typedef struct same_state {
     const char *state_id;
     int64_t capture_us;
@@ -266,11 +298,11 @@ static int cmd_import(int argc, char **argv, hopts *o)
     cw_diags_init(&ed);
     cw_hist_stats hs;
     if (cw_hist_rebuild(st, &ho, &ed, &hs) < 0) {
-        cw_diags_print(&ed);
+        print_once(&ed);
         cw_diags_free(&ed);
         goto store_fail;
     }
-    cw_diags_print(&ed);
+    print_once(&ed);
     size_t eval_errors = ed.errors;
     cw_diags_free(&ed);
     if (!o->quiet) {

@@ -135,7 +135,55 @@ def finding_keys(doc):
                   for f in doc["findings"])
 
 
+def out_of_order(db2, files, d1):
+    """The files delivered out of order, duplicated, over several imports."""
+    snap, h1, n, h2, h3 = files
+    dup = os.path.join(d1, "redelivered.ndjson")  # the same T3 change, bare and again in its envelope
+    A.write_ndjson(dup, [A.notification(gamma_t3), A.sns(A.notification(gamma_t3), "9f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a")])
+    mixed = os.path.join(d1, "mixed-order.ndjson")  # later items before earlier ones in one file
+    A.write_ndjson(mixed, [ec2_changes[1], s3_changes_1[1], ec2_changes[0]])
+    run("history", "import", "--db", db2, h3, h2, rc=0)
+    run("history", "import", "--db", db2, dup, mixed, rc=0)
+    run("history", "import", "--db", db2, n, h1, rc=0)
+    p = run("history", "import", "--db", db2, snap, h2, rc=0)
+    check("already recorded" in p.stderr, "re-delivered versions counted as recorded: " + p.stderr)
+    check_windows(db2, "out of order and duplicated")
+    chg2 = json.loads(run("history", "changes", "--db", db2, rc=0).stdout)
+    check(chg2["count"] == 14, "duplicates are one version (%d versions)" % chg2["count"])
+    p = run("history", "import", "--db", db2, *files, rc=0)
+    check("0 new versions, 14 already recorded" in p.stderr, "importing everything again adds nothing: " + p.stderr)
+    check_windows(db2, "imported twice")
+
+
+def same_as_scan(db, files, label):
+    scan = json.loads(run("scan", "--format", "json", *files).stdout)
+    f = json.loads(run("findings", "--db", db, "--format", "json", rc=0).stdout)
+    check(finding_keys(f) == finding_keys(scan),
+          "%s: findings --status open == scan (%d vs %d)\n  only store: %s\n  only scan: %s" % (
+              label, len(f["findings"]), len(scan["findings"]),
+              sorted(set(finding_keys(f)) - set(finding_keys(scan))),
+              sorted(set(finding_keys(scan)) - set(finding_keys(f)))))
+    check(f["summary"] == scan["summary"], "%s: same summary %s %s" % (label, f["summary"], scan["summary"]))
+    return scan
+
+
+PG = os.environ.get("CW_TEST_PG")
 tmp = tempfile.mkdtemp(prefix="cw-history-")
+if PG:  # tests/store/pg_store.sh started a throw-away PostgreSQL server: the same history on it
+    try:
+        d1 = os.path.join(tmp, "inorder")
+        os.makedirs(d1)
+        files = deliver(d1)
+        out_of_order(PG, files, d1)
+        same_as_scan(PG, files, "postgresql")
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    if failures:
+        print("%d failure(s)" % len(failures))
+        sys.exit(1)
+    print("history on PostgreSQL: all checks passed")
+    sys.exit(0)
+
 try:
     # 1. delivered in order, imported at once
     d1 = os.path.join(tmp, "inorder")
@@ -169,33 +217,11 @@ try:
 
     # 3. out of order, duplicated, in several imports: the same windows and findings
     db2 = os.path.join(tmp, "shuffled.db")
-    snap, h1, n, h2, h3 = files
-    dup = os.path.join(d1, "redelivered.ndjson")  # the same T3 change, bare and again in its envelope
-    A.write_ndjson(dup, [A.notification(gamma_t3), A.sns(A.notification(gamma_t3), "9f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a")])
-    mixed = os.path.join(d1, "mixed-order.ndjson")  # later items before earlier ones in one file
-    A.write_ndjson(mixed, [ec2_changes[1], s3_changes_1[1], ec2_changes[0]])
-    run("history", "import", "--db", db2, h3, h2, rc=0)
-    run("history", "import", "--db", db2, dup, mixed, rc=0)
-    run("history", "import", "--db", db2, n, h1, rc=0)
-    p = run("history", "import", "--db", db2, snap, h2, rc=0)
-    check("already recorded" in p.stderr, "re-delivered versions counted as recorded: " + p.stderr)
-    check_windows(db2, "out of order and duplicated")
-    chg2 = json.loads(run("history", "changes", "--db", db2, rc=0).stdout)
-    check(chg2["count"] == 14, "duplicates are one version (%d versions)" % chg2["count"])
-    p = run("history", "import", "--db", db2, *files, rc=0)
-    check("0 new versions, 14 already recorded" in p.stderr, "importing everything again adds nothing: " + p.stderr)
-    check_windows(db2, "imported twice")
+    out_of_order(db2, files, d1)
 
     # 4. findings --status open equals scan of the final state, finding for finding
-    scan = json.loads(run("scan", "--format", "json", *files, rc=None).stdout)
-    for db, label in ((db1, "in order"), (db2, "out of order")):
-        f = json.loads(run("findings", "--db", db, "--format", "json", rc=0).stdout)
-        check(finding_keys(f) == finding_keys(scan),
-              "%s: findings --status open == scan (%d vs %d)\n  only store: %s\n  only scan: %s" % (
-                  label, len(f["findings"]), len(scan["findings"]),
-                  sorted(set(finding_keys(f)) - set(finding_keys(scan))),
-                  sorted(set(finding_keys(scan)) - set(finding_keys(f)))))
-        check(f["summary"] == scan["summary"], "%s: same summary %s %s" % (label, f["summary"], scan["summary"]))
+    scan = same_as_scan(db1, files, "in order")
+    same_as_scan(db2, files, "out of order")
     f = json.loads(run("findings", "--db", db1, "--format", "json", rc=0).stdout)
     check(f["findings"] == scan["findings"], "in order: the findings' JSON is scan's, source included")
     for fmt in ("csv",):
@@ -263,6 +289,38 @@ try:
     check(p.returncode == 2, "import without input refused")
     p = run("history", "frobnicate", rc=2)
     check(p.returncode == 2, "unknown history command refused")
+
+    # 7. one instant, two changes that cancel out: no window; a finding resolved and reopened
+    U0, U1, U2 = "2026-04-01T00:00:00.000Z", "2026-04-02T06:30:00.250Z", "2026-04-03T10:00:00.125Z"
+    U3, U4 = "2026-04-04T11:59:59.999Z", "2026-04-05T23:00:00.001Z"
+    d7 = os.path.join(tmp, "instant")
+    os.makedirs(d7)
+    h = A.history_name(d7, "AWS::S3::Bucket", "20260401T000000Z", "20260406T000000Z")
+    items = [A.account_pab(U0, True), A.bucket("iota-invoices", U0, public_read_policy=True),
+             A.bucket("kappa-media", U0)]
+    text = A.compact({"fileVersion": "1.0", "configurationItems": items + [
+        A.account_pab(U1, False), A.bucket("iota-invoices", U1),  # block off and the policy removed at once
+        A.bucket("kappa-media", U2, public_read_policy=True), A.bucket("kappa-media", U3),
+        A.bucket("kappa-media", U4, public_read_policy=True)]})
+    import gzip
+    with gzip.open(h, "wt") as fh:
+        fh.write(text)
+    db7 = os.path.join(tmp, "instant.db")
+    run("history", "import", "--db", db7, h, rc=0)
+    w7 = windows(db7)["windows"]
+    got = [(x["resource"], x["start"], x["end"]) for x in w7]
+    check(got == [("arn:aws:s3:::kappa-media", U2, U3), ("arn:aws:s3:::kappa-media", U4, None)],
+          "same-instant changes that cancel make no window; kappa closed and reopened: %s" % got)
+    check(w7[1]["open"] and w7[1]["duration_seconds"] is None and w7[1]["closed_by"] is None, "the open window")
+    con = sqlite3.connect(db7)
+    row = con.execute("SELECT status, first_seen_us, resolved_us, reopened, open_change FROM cw_findings WHERE "
+                      "rule_id = 'aws-s3-bucket-public-read' AND resource = 'arn:aws:s3:::kappa-media'").fetchone()
+    check(row == ("open", A.epoch_ms(U2) * 1000, None, 1, ch("arn:aws:s3:::kappa-media", U4)),
+          "kappa's finding: first seen U2, reopened once, opened last by U4: %s" % (row,))
+    n = con.execute("SELECT count(*) FROM cw_findings WHERE resource = 'arn:aws:s3:::iota-invoices' AND "
+                    "category = 'public-access'").fetchone()[0]
+    check(n == 0, "iota never held a public-access finding (%d)" % n)
+    con.close()
 
     # 6. the default store: $XDG_DATA_HOME/cloudwarden/cloudwarden.db
     xdg = os.path.join(tmp, "xdg")
