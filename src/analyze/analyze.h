@@ -67,9 +67,10 @@ typedef struct cw_analyzer_stats {
  * x (NULL = the calling thread). st: cw_analyzer_count() entries that the
  * costs are added to, or NULL. */
 void cw_analyze_all(cw_assets *s, const cw_exec *x, cw_analyzer_stats *st);
-/* Evaluate time conditions (aws:CurrentTime) at 00:00:00Z of a YYYY-MM-DD day
- * instead of the real time (`scan --today`); NULL = real time again. */
-void cw_analyze_set_today(const char *day);
+/* The clock (cw_assets.clock) for evaluating time conditions (aws:CurrentTime)
+ * at 00:00:00Z of a YYYY-MM-DD day (`scan --today`); 0 (the real time) for
+ * NULL or a string that is not a date. */
+int64_t cw_analyze_clock_of(const char *day);
 /* Add every analyzer's reads to a projection of configuration items. */
 void cw_analyze_project(cw_arena *a, cw_jproj *item);
 #endif

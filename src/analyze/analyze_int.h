@@ -88,6 +88,14 @@ const char *cw_time_text(cw_arena *a, int64_t t);
 /* The sentence for a verdict that a time condition changes at t (arena). */
 const char *cw_time_change_note(cw_arena *a, int64_t t);
 
-/* The clock analyzers use for aws:CurrentTime (epoch seconds, real time). */
-int64_t cw_analyze_time(void);
+/* The clock analyzers use for aws:CurrentTime (epoch seconds): s->clock, or
+ * the real time when that is 0. */
+int64_t cw_analyze_time(const cw_assets *s);
+/* Whether the analyzers compute facts for a in this run (s->target, set by
+ * the engine's incremental path; every asset when NULL). Context reads
+ * (the groups of an instance, the account's block) ignore it. */
+static inline bool cw_an_target(const cw_assets *s, const cw_asset *a)
+{
+    return !s->target || s->target[a->index];
+}
 #endif

@@ -8,17 +8,15 @@
 #include "analyze_int.h"
 #include "../util/timeutil.h"
 
-static int64_t fixed_now = INT64_MIN;
-
-void cw_analyze_set_today(const char *day)
+int64_t cw_analyze_clock_of(const char *day)
 {
     int64_t us = day ? cw_time_parse(day, strlen(day)) : CW_TIME_UNKNOWN;
-    fixed_now = us == CW_TIME_UNKNOWN ? INT64_MIN : us / 1000000;
+    return us == CW_TIME_UNKNOWN || us == 0 ? 0 : us / 1000000;
 }
 
-int64_t cw_analyze_time(void)
+int64_t cw_analyze_time(const cw_assets *s)
 {
-    return fixed_now != INT64_MIN ? fixed_now : (int64_t)time(NULL);
+    return s && s->clock ? s->clock : (int64_t)time(NULL);
 }
 
 const char *cw_time_text(cw_arena *a, int64_t t)

@@ -145,7 +145,7 @@ void cw_an_common_part(cw_assets *s, unsigned part, unsigned nparts)
             __builtin_prefetch(n->tags), __builtin_prefetch(n->facts);
         }
         cw_asset *a = s->v[i];
-        if (!a->live || !a->type) continue;
+        if (!a->live || !a->type || !cw_an_target(s, a)) continue;
         cw_factset fs;
         cw_fs_init(&fs, s, a);
         /* resource.* are the asset's own fields (the rules read them there);
@@ -165,7 +165,7 @@ void cw_an_common_part(cw_assets *s, unsigned part, unsigned nparts)
     for (size_t k = 0; k < sizeof enc_table / sizeof enc_table[0]; k++) {
         const cw_asset_list *l = cw_assets_of_type(s, enc_table[k].type);
         for (size_t i = 0; i < l->n; i++) {
-            if (l->v[i]->index % nparts != part) continue;
+            if (l->v[i]->index % nparts != part || !cw_an_target(s, l->v[i])) continue;
             cw_factset fs;
             cw_fs_init(&fs, s, l->v[i]);
             enc_table[k].fn(&fs, cw_conf(l->v[i]), cw_supp(l->v[i]));

@@ -289,12 +289,35 @@ void cw_exposure_compute(const cw_json *const *perms, size_t n, cw_exposure *e)
     free(pp);
 }
 
-/* ---- parsed permissions of every security group ------------------------------- */
+/* ---- parsed permissions of every security group -------------------------------
+ * A whole run parses every group up front; a run on a few target assets (the
+ * engine's incremental path, s->target set) parses a group when a target
+ * first asks for it, so a change costs the groups it touches, not all of
+ * them. The cache belongs to one netreach run (one thread). */
 struct cw_sgcache {
     size_t n;        /* = number of assets */
     perm **perms;    /* by asset index: parsed inbound permissions, NULL if none */
     uint32_t *count;
+    uint8_t *parsed; /* lazy caches: by asset index, 1 once parsed; NULL = all parsed */
 };
+
+static void sg_parse(cw_sgcache *c, const cw_asset *a)
+{
+    if (c->parsed) c->parsed[a->index] = 1;
+    const cw_json *ip = cw_json_get_ci(cw_conf(a), "ipPermissions");
+    if (!ip || ip->type != CW_JARR || !ip->len) return;
+    perm *ps = cw_xmalloc(ip->len * sizeof *ps);
+    uint32_t np = 0;
+    for (uint32_t k = 0; k < ip->len; k++) {
+        perm_parse(&ip->u.items[k], &ps[np]);
+        if (ps[np].proto == -2) perm_free(&ps[np]);
+        else np++;
+    }
+    c->perms[a->index] = ps;
+    c->count[a->index] = np;
+}
+
+static bool is_sg(const cw_asset *a) { return a->type && strcmp(a->type, "AWS::EC2::SecurityGroup") == 0; }
 
 cw_sgcache *cw_sgcache_new(cw_assets *s)
 {
@@ -302,21 +325,13 @@ cw_sgcache *cw_sgcache_new(cw_assets *s)
     c->n = s->n;
     c->perms = cw_xcalloc(s->n ? s->n : 1, sizeof *c->perms);
     c->count = cw_xcalloc(s->n ? s->n : 1, sizeof *c->count);
-    const cw_asset_list *l = cw_assets_of_type(s, "AWS::EC2::SecurityGroup");
-    for (size_t i = 0; i < l->n; i++) {
-        const cw_asset *a = l->v[i];
-        const cw_json *ip = cw_json_get_ci(cw_conf(a), "ipPermissions");
-        if (!ip || ip->type != CW_JARR || !ip->len || a->index >= c->n) continue;
-        perm *ps = cw_xmalloc(ip->len * sizeof *ps);
-        uint32_t np = 0;
-        for (uint32_t k = 0; k < ip->len; k++) {
-            perm_parse(&ip->u.items[k], &ps[np]);
-            if (ps[np].proto == -2) perm_free(&ps[np]);
-            else np++;
-        }
-        c->perms[a->index] = ps;
-        c->count[a->index] = np;
+    if (s->target) {
+        c->parsed = cw_xcalloc(s->n ? s->n : 1, 1);
+        return c;
     }
+    const cw_asset_list *l = cw_assets_of_type(s, "AWS::EC2::SecurityGroup");
+    for (size_t i = 0; i < l->n; i++)
+        if (l->v[i]->index < c->n) sg_parse(c, l->v[i]);
     return c;
 }
 
@@ -329,14 +344,20 @@ void cw_sgcache_free(cw_sgcache *c)
     }
     free(c->perms);
     free(c->count);
+    free(c->parsed);
     free(c);
 }
 
-void cw_sgcache_exposure(const cw_sgcache *c, cw_asset *const *sgs, size_t n, cw_exposure *e)
+void cw_sgcache_exposure(const cw_sgcache *cc, cw_asset *const *sgs, size_t n, cw_exposure *e)
 {
+    cw_sgcache *c = (cw_sgcache *)cc; /* a lazy cache fills in (one thread, see above) */
     size_t tot = 0;
-    for (size_t i = 0; i < n; i++)
-        if (sgs[i]->index < c->n) tot += c->count[sgs[i]->index];
+    for (size_t i = 0; i < n; i++) {
+        uint32_t ix = sgs[i]->index;
+        if (ix >= c->n) continue;
+        if (c->parsed && !c->parsed[ix] && sgs[i]->live && is_sg(sgs[i])) sg_parse(c, sgs[i]);
+        tot += c->count[ix];
+    }
     const perm **pp = cw_xmalloc((tot ? tot : 1) * sizeof *pp);
     size_t np = 0;
     for (size_t i = 0; i < n; i++) {
@@ -458,6 +479,7 @@ void cw_an_netreach_sg(cw_assets *s, const cw_sgcache *cache)
     const cw_asset_list *l = cw_assets_of_type(s, "AWS::EC2::SecurityGroup");
     for (size_t i = 0; i < l->n; i++) {
         cw_asset *a = l->v[i];
+        if (!cw_an_target(s, a)) continue;
         cw_exposure e;
         cw_sgcache_exposure(cache, &a, 1, &e);
         cw_factset fs;

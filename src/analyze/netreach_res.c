@@ -409,13 +409,13 @@ void cw_an_netreach(cw_assets *s)
 {
     cw_sgcache *cache = cw_sgcache_new(s);
     cw_an_netreach_sg(s, cache);
-    int64_t now = cw_analyze_time();
+    int64_t now = cw_analyze_time(s);
     cw_hmap inst;
     cw_hmap_init(&inst);
     const cw_asset_list *l = cw_assets_of_type(s, "AWS::RDS::DBInstance");
     for (size_t i = 0; i < l->n; i++) {
         cw_asset *a = l->v[i];
-        rds_instance(s, a, cache);
+        if (cw_an_target(s, a)) rds_instance(s, a, cache);
         const char *id = cw_json_str(cw_json_get_ci(cw_conf(a), "dBInstanceIdentifier"), a->name);
         if (id) {
             const char *k = inst_key(s, a->account, a->region, id);
@@ -423,17 +423,21 @@ void cw_an_netreach(cw_assets *s)
         }
     }
     l = cw_assets_of_type(s, "AWS::RDS::DBCluster");
-    for (size_t i = 0; i < l->n; i++) rds_cluster(s, l->v[i], &inst, cache);
+    for (size_t i = 0; i < l->n; i++)
+        if (cw_an_target(s, l->v[i])) rds_cluster(s, l->v[i], &inst, cache);
     cw_hmap_free(&inst);
     l = cw_assets_of_type(s, "AWS::Redshift::Cluster");
-    for (size_t i = 0; i < l->n; i++) redshift(s, l->v[i], cache);
+    for (size_t i = 0; i < l->n; i++)
+        if (cw_an_target(s, l->v[i])) redshift(s, l->v[i], cache);
     l = cw_assets_of_type(s, "AWS::EC2::Instance");
-    for (size_t i = 0; i < l->n; i++) ec2_instance(s, l->v[i], cache);
+    for (size_t i = 0; i < l->n; i++)
+        if (cw_an_target(s, l->v[i])) ec2_instance(s, l->v[i], cache);
     static const char *const dom[] = {"AWS::Elasticsearch::Domain", "AWS::OpenSearch::Domain",
                                       "AWS::OpenSearchService::Domain"};
     for (size_t k = 0; k < 3; k++) {
         l = cw_assets_of_type(s, dom[k]);
-        for (size_t i = 0; i < l->n; i++) search_domain(s, l->v[i], now);
+        for (size_t i = 0; i < l->n; i++)
+            if (cw_an_target(s, l->v[i])) search_domain(s, l->v[i], now);
     }
     cw_sgcache_free(cache);
 }

@@ -197,10 +197,10 @@ static void one(cw_assets *s, cw_asset *as, const rp_kind *k, int64_t now)
 
 void cw_an_respol(cw_assets *s)
 {
-    int64_t now = cw_analyze_time();
+    int64_t now = cw_analyze_time(s);
     for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
         const cw_asset_list *l = cw_assets_of_type(s, kinds[k].type);
         for (size_t i = 0; i < l->n; i++)
-            if (l->v[i]->live) one(s, l->v[i], &kinds[k], now);
+            if (l->v[i]->live && cw_an_target(s, l->v[i])) one(s, l->v[i], &kinds[k], now);
     }
 }

@@ -393,11 +393,12 @@ void cw_an_s3_part(cw_assets *s, unsigned part, unsigned nparts)
         const cw_json *cfg = cw_conf(a);
         if (acct && cfg) cw_hmap_put(&by_acct, acct, strlen(acct), (void *)cfg);
     }
-    int64_t now = cw_analyze_time();
+    int64_t now = cw_analyze_time(s);
     const cw_asset_list *bl = cw_assets_of_type(s, "AWS::S3::Bucket");
     for (size_t i = part; i < bl->n; i += nparts) {
         cw_assets_prefetch_ahead(bl->v, bl->n, i, nparts);
         cw_asset *a = bl->v[i];
+        if (!cw_an_target(s, a)) continue;
         const cw_json *acfg = a->account ? cw_hmap_get(&by_acct, a->account, strlen(a->account)) : NULL;
         bucket(s, a, acfg, now);
     }

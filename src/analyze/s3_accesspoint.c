@@ -172,8 +172,8 @@ void cw_an_s3ap(cw_assets *s)
         const cw_json *cfg = cw_conf(a);
         if (acct && cfg) cw_hmap_put(&by_acct, acct, strlen(acct), (void *)cfg);
     }
-    int64_t now = cw_analyze_time();
+    int64_t now = cw_analyze_time(s);
     for (size_t i = 0; i < l->n; i++)
-        if (l->v[i]->live) access_point(s, l->v[i], &by_acct, now);
+        if (l->v[i]->live && cw_an_target(s, l->v[i])) access_point(s, l->v[i], &by_acct, now);
     cw_hmap_free(&by_acct);
 }

@@ -187,14 +187,18 @@ static void ec2_shared(cw_assets *s, cw_asset *a, bool image)
 void cw_an_snapshots(cw_assets *s)
 {
     const cw_asset_list *ebs = cw_assets_of_type(s, "AWS::EC2::Snapshot");
-    for (size_t i = 0; i < ebs->n; i++) ec2_shared(s, ebs->v[i], false);
+    for (size_t i = 0; i < ebs->n; i++)
+        if (cw_an_target(s, ebs->v[i])) ec2_shared(s, ebs->v[i], false);
     const cw_asset_list *ami = cw_assets_of_type(s, "AWS::EC2::Image");
-    for (size_t i = 0; i < ami->n; i++) ec2_shared(s, ami->v[i], true);
+    for (size_t i = 0; i < ami->n; i++)
+        if (cw_an_target(s, ami->v[i])) ec2_shared(s, ami->v[i], true);
     static const char *const rds[] = {"AWS::RDS::DBSnapshot", "AWS::RDS::DBClusterSnapshot"};
     for (size_t k = 0; k < 2; k++) {
         const cw_asset_list *l = cw_assets_of_type(s, rds[k]);
-        for (size_t i = 0; i < l->n; i++) rds_snapshot(s, l->v[i]);
+        for (size_t i = 0; i < l->n; i++)
+            if (cw_an_target(s, l->v[i])) rds_snapshot(s, l->v[i]);
     }
     const cw_asset_list *l = cw_assets_of_type(s, "AWS::Redshift::ClusterSnapshot");
-    for (size_t i = 0; i < l->n; i++) redshift_snapshot(s, l->v[i]);
+    for (size_t i = 0; i < l->n; i++)
+        if (cw_an_target(s, l->v[i])) redshift_snapshot(s, l->v[i]);
 }

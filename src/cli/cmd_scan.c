@@ -16,7 +16,7 @@
 #include "scan_select.h"
 #include "types_cover.h"
 #include "../analyze/analyze.h"
-#include "../ingest/ingest.h"
+#include "../engine/engine.h"
 #include "../output/output.h"
 #include "../rules/rules.h"
 #include "../util/diag.h"
@@ -256,23 +256,31 @@ static int scan_run(int argc, char **argv, const cw_config *cfg, cw_scan_select 
     char started[32];
     iso_now(started, sizeof started);
 
-    /* 1. rules: every error of every pack, then stop */
+    /* 1. the engine and its rules: every error of every pack, then stop */
+    progress pg = {.enabled = !o.quiet && isatty(2), .start = t0};
     cw_diags rd;
     cw_diags_init(&rd);
-    cw_rules_opts ro = {.builtin = o.builtin, .paths = o.rules, .npaths = o.nrules, .today = o.today};
-    if (o.today) cw_analyze_set_today(o.today); /* aws:CurrentTime is that day's 00:00:00Z */
-    cw_ruleset *rs = cw_rules_load(&ro, &rd);
+    cw_engine_opts eo = {
+        .rules = {.builtin = o.builtin, .paths = o.rules, .npaths = o.nrules, .today = o.today},
+        .threads = o.threads,
+        .full_records = o.full_records,
+        .format = o.input_format,
+        .progress = on_progress,
+        .progress_ctx = &pg,
+    };
+    cw_engine *e = cw_engine_open(&eo, &rd); /* aws:CurrentTime is --today's 00:00:00Z */
     cw_diags_print(&rd);
-    if (!rs) {
+    if (!e) {
         cw_error("scan: %zu error%s in rule packs; nothing scanned", rd.errors, rd.errors == 1 ? "" : "s");
         cw_diags_free(&rd);
         free(o.rules);
         return CW_EXIT_USAGE;
     }
     cw_diags_free(&rd);
+    cw_ruleset *rs = cw_engine_rules(e);
     /* filters, ignore file and baseline: every error now, before any work */
     if (cw_scan_select_prepare(sel, cw_scan_today(o.today)) < 0 || cw_scan_select_rules(sel, rs) < 0) {
-        cw_rules_free(rs);
+        cw_engine_free(e);
         free(o.rules);
         return CW_EXIT_USAGE;
     }
@@ -280,7 +288,7 @@ static int scan_run(int argc, char **argv, const cw_config *cfg, cw_scan_select 
     if (cw_rules_count(rs) == 0) {
         cw_error("scan: no rule to run (%s); nothing scanned", o.builtin ? "every rule is disabled"
                                                                         : "--no-builtin and no --rules pack");
-        cw_rules_free(rs);
+        cw_engine_free(e);
         free(o.rules);
         return CW_EXIT_USAGE;
     }
@@ -290,13 +298,13 @@ static int scan_run(int argc, char **argv, const cw_config *cfg, cw_scan_select 
     bool to_file = o.output && strcmp(o.output, "-") != 0;
     if (to_file && cw_outfile_open(&of, o.output) != 0) {
         cw_error("--output: cannot write '%s': %s", o.output, strerror(errno));
-        cw_rules_free(rs);
+        cw_engine_free(e);
         free(o.rules);
         return CW_EXIT_USAGE;
     }
 
     /* 2. inputs */
-    double t_rules0 = now_s(), c_rules0 = o.stats ? cpu_s() : 0;
+    double t_rules0 = now_s();
     cw_diags d;
     cw_diags_init(&d);
     cw_walk_list wl = {0};
@@ -304,28 +312,18 @@ static int scan_run(int argc, char **argv, const cw_config *cfg, cw_scan_select 
     char **files = wl.v;
     size_t nfiles = wl.n;
     if (to_file) cw_outfile_prepare(&of, files, nfiles);
-    cw_assets assets;
-    cw_assets_init(&assets);
-    cw_arena pa; /* the projection */
-    cw_arena_init(&pa, 0);
-    const cw_jproj *proj = o.full_records ? NULL : cw_rules_projection(rs, &pa);
     cw_ingest_stats st = {0};
-    cw_pool *pool = cw_pool_new(o.threads);
-    cw_exec ex = {.pool = pool};
-    cw_ingest_opts io = {.format = o.input_format, .proj = proj, .exec = &ex, .progress = on_progress};
-    progress pg = {.enabled = !o.quiet && isatty(2), .start = t0};
     size_t input_errors = d.errors;
     for (size_t i = 0; i < nfiles; i++) {
         pg.file = files[i];
         size_t before = d.errors, from = d.n;
-        io.progress_ctx = &pg;
-        cw_ingest_file(&assets, files[i], &io, &d, &st);
+        cw_engine_add_file(e, files[i], &d, &st);
         if (pg.shown) fprintf(stderr, "\r\033[K"), pg.shown = 0;
         cw_diags_collapse_notes(&d, from, 3); /* 10,000 compliance notifications: 3 notes and a count */
         for (size_t k = from; k < d.n; k++) {
-            char *s = cw_diag_format(&d.v[k]);
-            fprintf(stderr, "%s\n", s);
-            free(s);
+            char *t = cw_diag_format(&d.v[k]);
+            fprintf(stderr, "%s\n", t);
+            free(t);
         }
         input_errors += d.errors - before;
     }
@@ -333,41 +331,34 @@ static int scan_run(int argc, char **argv, const cw_config *cfg, cw_scan_select 
         cw_error("scan: no input files found in the given directories");
         input_errors++;
     }
-    double t_load = now_s(), c_load = o.stats ? cpu_s() : 0;
+    double t_load = now_s();
 
-    /* 3. link, analyze, evaluate */
-    cw_assets_link(&assets, &ex);
-    double t_link = now_s(), c_link = o.stats ? cpu_s() : 0;
-    cw_analyzer_stats *ast = cw_xcalloc(cw_analyzer_count() + 1, sizeof *ast);
-    cw_analyze_all(&assets, &ex, ast);
-    double t_analyze = now_s(), c_analyze = o.stats ? cpu_s() : 0;
-    cw_arena fa;
-    cw_arena_init(&fa, 1 << 20);
-    cw_findings fs;
-    cw_findings_init(&fs);
+    /* 3. link, analyze, evaluate, sort (the engine), then this scan's selection */
     cw_diags ed;
     cw_diags_init(&ed);
-    cw_rules_eval(rs, &assets, &fa, &fs, &ed, &ex);
-    double t_rules = now_s(), c_rules = o.stats ? cpu_s() : 0;
+    cw_engine_evaluate(e, &ed);
+    double t_sel = now_s(), c_sel = o.stats ? cpu_s() : 0;
     cw_diags_print(&ed);
     size_t eval_errors = ed.errors;
     int rc_select = CW_EXIT_OK;
     cw_diags_free(&ed);
-    if (o.min_sev >= 0) {
-        size_t k = 0;
-        for (size_t i = 0; i < fs.n; i++)
-            if ((int)fs.v[i].rule->severity >= o.min_sev) fs.v[k++] = fs.v[i];
-        fs.n = k;
-    }
+    const cw_findings *all = cw_engine_findings(e);
+    cw_findings fs; /* the engine's findings, narrowed (their order is kept) */
+    cw_findings_init(&fs);
+    fs.v = cw_xmalloc((all->n + 1) * sizeof *fs.v);
+    fs.cap = all->n + 1;
+    for (size_t i = 0; i < all->n; i++)
+        if (o.min_sev < 0 || (int)all->v[i].rule->severity >= o.min_sev) fs.v[fs.n++] = all->v[i];
     if (cw_scan_select_findings(sel, &fs, started) < 0) rc_select = CW_EXIT_USAGE;
-    cw_findings_sort(&fs, &ex);
     double t_eval = now_s(), c_eval = o.stats ? cpu_s() : 0;
+    const cw_assets *assets = cw_engine_assets(e);
+    const cw_exec *ex = cw_engine_exec(e);
 
     /* 4. output */
     size_t nrules = cw_rules_count(rs);
     const cw_rule_meta **metas = cw_xcalloc(nrules + 1, sizeof *metas);
     for (size_t i = 0; i < nrules; i++) metas[i] = cw_rules_meta(rs, i);
-    size_t live = cw_assets_live_count(&assets);
+    size_t live = cw_assets_live_count(assets);
     cw_scan_info info = {.tool_version = CW_VERSION, .started = started, .inputs = inputs,
                          .ninputs = ninputs, .assets = live, .rules = metas, .nrules = nrules};
     FILE *out = stdout;
@@ -385,7 +376,7 @@ static int scan_run(int argc, char **argv, const cw_config *cfg, cw_scan_select 
         cw_output_opts oo = {.color = strcmp(o.color, "always") == 0 || (strcmp(o.color, "auto") == 0 && tty &&
                                                                          !getenv("NO_COLOR")),
                              .show_suppressed = o.show_suppressed,
-                             .exec = &ex};
+                             .exec = ex};
         int w = fmt->write(out, &info, &fs, &oo);
         if (fflush(out) != 0) w = -1;
         if (w < 0) {
@@ -402,9 +393,11 @@ static int scan_run(int argc, char **argv, const cw_config *cfg, cw_scan_select 
         double t_out = now_s(), c_out = cpu_s();
         struct rusage ru;
         getrusage(RUSAGE_SELF, &ru);
-        size_t model = cw_assets_arena_bytes(&assets) + cw_assets_index_bytes(&assets);
+        cw_engine_stats es;
+        cw_engine_stats_get(e, &es);
         cw_pool_stats ps;
-        cw_pool_stats_get(pool, &ps);
+        cw_pool_stats_get(ex->pool, &ps);
+        const cw_analyzer_stats *ast = cw_engine_analyzer_stats(e);
         cw_strbuf an = CW_STRBUF_INIT;
         for (const cw_analyzer *a = cw_analyzers; a->name; a++)
             cw_sb_printf(&an, "%s%s %.3fs %.0f MiB", an.len ? ", " : "", a->name, ast[a - cw_analyzers].seconds,
@@ -413,13 +406,13 @@ static int scan_run(int argc, char **argv, const cw_config *cfg, cw_scan_select 
                 "cloudwarden: stats (wall/cpu seconds): rules %.3f, load %.3f/%.2f, link %.3f/%.2f, analyze %.3f/%.2f "
                 "(%s), evaluate %.3f/%.2f, sort %.3f/%.2f, output %.3f/%.2f; total cpu %.2fs user %.2fs sys; peak RSS "
                 "%.0f MiB; model %.1f MiB = %.0f bytes/asset (arenas %.1f MiB, indexes %.1f MiB); threads %u (%u workers started, %llu failed to start)\n",
-                t_rules0 - t0, t_load - t_rules0, c_load - c_rules0, t_link - t_load, c_link - c_load,
-                t_analyze - t_link, c_analyze - c_link, an.buf, t_rules - t_analyze, c_rules - c_analyze,
-                t_eval - t_rules, c_eval - c_rules, t_out - t_eval, c_out - c_eval,
-                ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6, ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6,
-                ru.ru_maxrss / 1024.0, model / 1048576.0, (double)model / (assets.n ? assets.n : 1),
-                cw_assets_arena_bytes(&assets) / 1048576.0, cw_assets_index_bytes(&assets) / 1048576.0, ps.threads,
-                ps.running, (unsigned long long)ps.start_failures);
+                t_rules0 - t0, es.t_ingest, es.c_ingest, es.t_link, es.c_link, es.t_analyze, es.c_analyze, an.buf,
+                es.t_eval, es.c_eval, es.t_sort + (t_eval - t_sel), es.c_sort + (c_eval - c_sel), t_out - t_eval,
+                c_out - c_eval, ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6,
+                ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6, ru.ru_maxrss / 1024.0, es.model_bytes / 1048576.0,
+                (double)es.model_bytes / (assets->n ? assets->n : 1), cw_assets_arena_bytes(assets) / 1048576.0,
+                cw_assets_index_bytes(assets) / 1048576.0, ps.threads, ps.running,
+                (unsigned long long)ps.start_failures);
         cw_sb_free(&an);
     }
 
@@ -453,7 +446,7 @@ static int scan_run(int argc, char **argv, const cw_config *cfg, cw_scan_select 
                     eval_errors, eval_errors == 1 ? "" : "s");
         cw_scan_select_summary(sel);
         cw_types_cov cov;
-        cw_types_coverage(&assets, rs, &cov);
+        cw_types_coverage(assets, rs, &cov);
         if (cov.uncovered_types)
             fprintf(stderr,
                     "cloudwarden: %zu of %zu resource types in the inputs (%zu of %zu assets) have no rule; "
@@ -466,13 +459,8 @@ static int scan_run(int argc, char **argv, const cw_config *cfg, cw_scan_select 
         else if (o.fail_on >= 0 && worst >= o.fail_on) rc = CW_EXIT_FINDINGS;
     }
     free(metas);
-    free(ast);
-    cw_pool_free(pool);
     cw_findings_free(&fs);
-    cw_arena_free(&fa);
-    cw_assets_free(&assets);
-    cw_rules_free(rs);
-    cw_arena_free(&pa);
+    cw_engine_free(e);
     cw_walk_list_free(&wl);
     cw_diags_free(&d);
     free(o.rules);

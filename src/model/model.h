@@ -80,6 +80,14 @@ typedef struct cw_assets {
      * with the set; a view made for a thread sets both its own) */
     cw_arena *facts_arena;
     cw_jshare *facts_share;
+    /* the instant (epoch seconds) analyzers evaluate time conditions
+     * (aws:CurrentTime) at; 0 = the real time when they run (`scan --today`
+     * sets that day's 00:00:00Z: per set, no process-wide clock) */
+    int64_t clock;
+    /* the incremental path (src/engine): when set, analyzers compute facts
+     * only for the assets whose target[index] is non-zero, reading every
+     * other asset as it is; NULL = every asset */
+    const uint8_t *target;
 } cw_assets;
 
 typedef struct cw_asset_list {

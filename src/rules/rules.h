@@ -74,6 +74,10 @@ int cw_rules_exception(const cw_ruleset *rs, size_t i, size_t j, cw_rule_excepti
 /* Evaluate rule i (enabled or not) only; same contract as cw_rules_eval. */
 void cw_rules_eval_one(const cw_ruleset *rs, size_t i, const cw_assets *s, cw_arena *a,
                        cw_findings *out, cw_diags *d);
+/* cw_rules_eval_one with another "today" (days since 1970-01-01) for the
+ * exceptions: a rule fixture's `today`. */
+void cw_rules_eval_one_at(const cw_ruleset *rs, size_t i, const cw_assets *s, cw_arena *a, cw_findings *out,
+                          cw_diags *d, int64_t today);
 /* `rules doc`: write a handbook of the rule set ("markdown" or "html") to out.
  * Returns 0, or -1 when writing failed. */
 int cw_rules_doc(const cw_ruleset *rs, const char *format, FILE *out);

@@ -12,8 +12,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "../analyze/analyze.h"
-#include "../ingest/ingest.h"
+#include "../engine/engine.h"
 #include "rules_int.h"
 
 static const char *const fixture_keys[] = {"test", "rule", "today", "items", "inventory", "expect", NULL};
@@ -25,7 +24,7 @@ typedef struct frun {
     cw_diags *d;
     bool verbose;
     size_t pass, fail;
-    const cw_jproj *proj; /* what a scan with rs builds of each record */
+    cw_engine *e; /* on rs, reset for each fixture: the calls `scan` makes */
 } frun;
 
 static bool known_keys(frun *F, const cw_ynode *m, const char *const *keys, const char *what)
@@ -62,13 +61,6 @@ static const cw_ynode *scalar(frun *F, const cw_ynode *m, const char *key, bool 
         return NULL;
     }
     return v;
-}
-
-static const cw_adapter *aws_adapter(void)
-{
-    for (const cw_adapter *const *a = cw_adapters; *a; a++)
-        if (strcmp((*a)->name, "aws-config") == 0) return *a;
-    return cw_adapters[0];
 }
 
 static bool finding_on(const cw_finding *f, const char *res)
@@ -151,26 +143,21 @@ static void run_one(frun *F, const cw_ynode *fx, const char *dir)
         F->fail++;
         return;
     }
-    /* build the asset set */
-    cw_assets s;
-    cw_assets_init(&s);
+    /* build the asset set: the engine's calls, as a scan makes them */
+    cw_engine *e = F->e;
+    cw_engine_reset(e);
     cw_diags dl;
     cw_diags_init(&dl);
     cw_ingest_stats st = {0};
     const cw_ynode *items = cw_ymap_get(fx, "items");
-    const cw_adapter *ad = aws_adapter();
     size_t nitems = items ? (items->kind == CW_Y_SEQ ? items->n : 1) : 0;
     for (size_t i = 0; i < nitems; i++) {
         const cw_ynode *it = items->kind == CW_Y_SEQ ? items->items[i] : items;
         cw_jrecord rec = {0};
-        rec.value = cw_yaml_to_json(&s.arena, it);
-        cw_json_project(&s.arena, rec.value, F->proj);
+        rec.value = cw_yaml_to_json(cw_engine_arena(e), it);
         rec.index = i + 1;
         cw_offset_to_linecol(it->src->buf, it->src->len, it->off, &rec.line, &rec.col);
-        cw_asset as;
-        int k = ad->prepare(&s.arena, it->src->file, &rec, &dl, &as);
-        if (k > 0) cw_assets_add(&s, &as);
-        else if (k == 0)
+        if (cw_engine_add_record(e, it->src->file, &rec, &dl, &st) == 1)
             cw_diag_add(&dl, CW_DIAG_ERROR, it->src->file, rec.line, rec.col, 0, NULL,
                         "item %zu is not an AWS Config configuration item", i + 1);
     }
@@ -185,20 +172,17 @@ static void run_one(frun *F, const cw_ynode *fx, const char *dir)
             path = cw_xmalloc(n);
             snprintf(path, n, "%s/%s", dir, p->str);
         }
-        cw_ingest_opts io = {.proj = F->proj};
-        cw_ingest_file(&s, path, &io, &dl, &st);
+        cw_engine_add_file(e, path, &dl, &st);
         free(path);
     }
     if (!nitems && !ninv) cw_diag_add(&dl, CW_DIAG_ERROR, fx->src->file, line, col, 0, NULL, "fixture has no 'items' and no 'inventory'");
-    cw_findings fs;
-    cw_findings_init(&fs);
-    cw_arena fa;
-    cw_arena_init(&fa, 0);
+    cw_findings none = {0};
+    const cw_findings *fsp = &none;
     if (!dl.errors) {
-        cw_assets_link(&s, NULL);
-        cw_analyze_all(&s, NULL, NULL);
-        cw_rules_eval_one_at(F->rs, (size_t)idx, &s, &fa, &fs, &dl, today);
+        cw_engine_evaluate_rule(e, (size_t)idx, today, &dl);
+        fsp = cw_engine_findings(e);
     }
+    const cw_findings fs = *fsp;
     /* judge */
     const char *sup = esup ? esup->str : NULL, *res = eres ? eres->str : NULL, *ev = eev ? eev->str : NULL;
     size_t matched = 0, evok = 0;
@@ -230,8 +214,8 @@ static void run_one(frun *F, const cw_ynode *fx, const char *dir)
                     fs.v[i].suppressed_by ? " (suppressed by '" : "",
                     fs.v[i].suppressed_by ? fs.v[i].suppressed_by : "", fs.v[i].suppressed_by ? "')" : "",
                     fs.v[i].evidence);
-        if (!fs.n && !dl.errors) fprintf(F->out, "     (no findings; %zu asset%s loaded)\n", cw_assets_live_count(&s),
-                                         cw_assets_live_count(&s) == 1 ? "" : "s");
+        size_t live = cw_assets_live_count(cw_engine_assets(e));
+        if (!fs.n && !dl.errors) fprintf(F->out, "     (no findings; %zu asset%s loaded)\n", live, live == 1 ? "" : "s");
         for (size_t i = 0; i < dl.n; i++) {
             char *t = cw_diag_format(&dl.v[i]);
             fprintf(F->out, "     %s\n", t);
@@ -241,10 +225,7 @@ static void run_one(frun *F, const cw_ynode *fx, const char *dir)
         F->pass++;
         if (F->verbose) fprintf(F->out, "ok   %s (rule %s)\n", name, rule);
     }
-    cw_findings_free(&fs);
-    cw_arena_free(&fa);
     cw_diags_free(&dl);
-    cw_assets_free(&s);
 }
 
 /* JSON fixture files: convert to the YAML node shape (positions: line 1). */
@@ -383,11 +364,10 @@ static void run_path(frun *F, const char *path, int depth)
 size_t cw_rules_test(const cw_ruleset *rs, const char *const *paths, size_t npaths, bool verbose, FILE *out,
                      cw_diags *d)
 {
-    cw_arena pa;
-    cw_arena_init(&pa, 0);
-    frun F = {.rs = rs, .out = out, .d = d, .verbose = verbose, .proj = cw_rules_projection(rs, &pa)};
+    cw_engine_opts eo = {.threads = 1}; /* small sets: the calling thread */
+    frun F = {.rs = rs, .out = out, .d = d, .verbose = verbose, .e = cw_engine_open_rules(&eo, (cw_ruleset *)rs, d)};
     for (size_t i = 0; i < npaths; i++) run_path(&F, paths[i], 0);
-    cw_arena_free(&pa);
+    cw_engine_free(F.e);
     fprintf(out, "%zu passed, %zu failed\n", F.pass, F.fail);
     fflush(out);
     return F.fail;

@@ -290,9 +290,6 @@ struct cw_ruleset {
 /* Load packs from memory (names are used in diagnostics). */
 cw_ruleset *cw_rules_load_mem(const cw_builtin_pack *packs, size_t n, const cw_rules_opts *o,
                               cw_diags *d);
-/* cw_rules_eval_one with another "today" (days since 1970-01-01). */
-void cw_rules_eval_one_at(const cw_ruleset *rs, size_t i, const cw_assets *s, cw_arena *a,
-                          cw_findings *out, cw_diags *d, int64_t today);
 /* Parse and check one standalone condition (fuzzing, tests): 0 ok, -1 errors. */
 int cw_rules_check_condition(const char *text, size_t len, cw_diags *d);
 #endif

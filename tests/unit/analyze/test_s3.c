@@ -440,7 +440,7 @@ static void test_bpa_differs_from_reach(void **st)
 static void test_current_time_noted(void **st)
 {
     (void)st;
-    cw_analyze_set_today("2026-11-25");
+    S.clock = cw_analyze_clock_of("2026-11-25"); /* aws:CurrentTime: the set's clock */
     cw_asset *b = bucket("{" POLICY("{'Effect':'Allow','Principal':'*','Action':'s3:GetObject','Resource':"
                                     "'arn:aws:s3:::b/*','Condition':{'DateLessThan':{'aws:CurrentTime':"
                                     "'2027-01-01T00:00:00Z'}}}") "}");
@@ -448,16 +448,15 @@ static void test_current_time_noted(void **st)
     assert_true(an_bool(b, "s3.public.read"));
     assert_string_equal(an_fstr(b, "access.reevaluate_at"), "2027-01-01T00:00:00Z");
     assert_non_null(strstr(an_fstr(b, "s3.public.read_reason"), "changes this verdict at 2027-01-01T00:00:00Z"));
-    cw_analyze_set_today("2027-02-01");
     cw_assets_free(&S);
     cw_assets_init(&S);
+    S.clock = cw_analyze_clock_of("2027-02-01");
     b = bucket("{" POLICY("{'Effect':'Allow','Principal':'*','Action':'s3:GetObject','Resource':"
                           "'arn:aws:s3:::b/*','Condition':{'DateLessThan':{'aws:CurrentTime':"
                           "'2027-01-01T00:00:00Z'}}}") "}");
     run();
     assert_false(an_bool(b, "s3.public.read"));
     assert_null(an_fact(b, "access.reevaluate_at"));
-    cw_analyze_set_today(NULL);
 }
 
 int main(void)
