@@ -90,24 +90,178 @@ static void diff(const cw_finding *before, size_t nb, const cw_finding *after, s
 }
 
 /* ---- records into the engine's set ---------------------------------------- */
-/* Parse into a scratch set, then move each asset into e's set. Returns the
- * changed assets (malloc'd, *n of them; each is the stored asset). */
-static cw_asset **merge(cw_engine *e, cw_assets *tmp, size_t *n)
+typedef struct change {
+    cw_asset **v;   /* the stored assets that changed (added, replaced, ended) */
+    bool *listed;   /* whether each was in its type list before (live) */
+    size_t n;
+    cw_keys old;    /* the keys their previous versions provided */
+} change;
+
+/* Move each asset of the scratch set into e's set (what the model keeps of
+ * it, compactly, in e's arena). */
+static void merge(cw_engine *e, cw_assets *tmp, change *c)
 {
     cw_assets *s = &e->assets;
     if (!e->keep) e->keep = cw_jshare_new(&s->arena);
-    cw_asset **changed = cw_xmalloc((tmp->n + 1) * sizeof *changed);
-    size_t k = 0;
+    c->v = cw_xmalloc((tmp->n + 1) * sizeof *c->v);
+    c->listed = cw_xmalloc(tmp->n + 1);
     for (size_t i = 0; i < tmp->n; i++) {
         cw_asset a = *tmp->v[i];
+        const char *rid = a.resource_id ? a.resource_id : a.id;
+        cw_asset *prev = a.type && rid ? cw_assets_find_rid(s, a.type, rid) : NULL;
+        size_t k0 = c->old.nk;
+        bool listed = prev && prev->live && prev->type; /* in its type list until now */
+        if (prev) cw_deps_provides(prev, &c->old); /* before it is overwritten in place */
         cw_asset_keep(&a, e->keep, NULL);
         a.facts = NULL;
         cw_asset *stored = cw_assets_add(s, &a);
-        if (stored->raw != a.raw) continue; /* an older capture than the one kept */
-        changed[k++] = stored;
+        if (stored->raw != a.raw) { /* an older capture than the one kept: no change */
+            if (c->old.nk > k0) c->old.n = c->old.off[k0], c->old.nk = k0;
+            continue;
+        }
+        c->listed[c->n] = listed;
+        c->v[c->n++] = stored;
     }
-    *n = k;
-    return changed;
+}
+
+/* ---- the affected set -------------------------------------------------------- */
+typedef struct aset {
+    uint8_t *mask; /* by asset index */
+    cw_asset **v;
+    size_t n, cap;
+} aset;
+
+static void aset_add(aset *A, cw_asset *a)
+{
+    if (A->mask[a->index]) return;
+    A->mask[a->index] = 1;
+    if (A->n == A->cap) {
+        A->cap = A->cap ? 2 * A->cap : 64;
+        A->v = cw_xrealloc(A->v, A->cap * sizeof *A->v);
+    }
+    A->v[A->n++] = a;
+}
+
+static void add_readers(const cw_engine *e, aset *A, const char *key)
+{
+    const uint32_t *r;
+    size_t n = cw_deps_readers(e->deps, key, &r);
+    for (size_t i = 0; i < n; i++)
+        if (r[i] < e->assets.n) aset_add(A, e->assets.v[r[i]]);
+}
+
+/* engine_deps.c: the changed assets; the readers of what they provide(d);
+ * transitively the readers of the facts of affected assets. */
+static void affected(const cw_engine *e, const change *c, aset *A)
+{
+    cw_keys k = {0};
+    for (size_t i = 0; i < c->n; i++) aset_add(A, c->v[i]);
+    for (size_t i = 0; i < c->n; i++) {
+        cw_keys_reset(&k);
+        cw_deps_provides(c->v[i], &k);
+        for (size_t j = 0; j < k.nk; j++) add_readers(e, A, cw_keys_at(&k, j));
+    }
+    for (size_t j = 0; j < c->old.nk; j++) add_readers(e, A, cw_keys_at(&c->old, j));
+    for (size_t w = 0; w < A->n; w++) { /* A grows while it is walked */
+        cw_keys_reset(&k);
+        cw_deps_provides(A->v[w], &k);
+        for (size_t j = 0; j < k.nk; j++)
+            if (cw_keys_at(&k, j)[0] == 'i') add_readers(e, A, cw_keys_at(&k, j));
+    }
+    cw_keys_free(&k);
+}
+
+/* ---- analyzers and rules on the affected set ------------------------------------ */
+static void analyze_affected(cw_engine *e, const aset *A)
+{
+    cw_assets *s = &e->assets;
+    for (size_t i = 0; i < A->n; i++) A->v[i]->facts = cw_json_new_obj(&s->arena); /* replaced, as on load */
+    s->target = A->mask;
+    for (const cw_analyzer *an = cw_analyzers; an->name; an++) {
+        double t = cw_engine_now();
+        if (an->first) {
+            an->run(s); /* may complete assets' fields (account from the ARN): the set's own arena */
+        } else {
+            /* scratch arena; committed facts go to the set's arena */
+            cw_assets view = *s;
+            cw_arena_init(&view.arena, 64 * 1024);
+            view.facts_arena = &s->arena;
+            view.facts_share = cw_assets_facts_share(s);
+            an->run(&view);
+            cw_arena_free(&view.arena);
+        }
+        e->ast[an - cw_analyzers].seconds += cw_engine_now() - t;
+    }
+    s->target = NULL;
+}
+
+static int by_index(const void *a, const void *b)
+{
+    uint32_t x = (*(cw_asset *const *)a)->index, y = (*(cw_asset *const *)b)->index;
+    return x < y ? -1 : x > y;
+}
+
+/* Every enabled rule over the live affected assets: a view of the set
+ * holding only them (the rules read nothing else). */
+static void eval_affected(cw_engine *e, const aset *A, cw_findings *out, cw_diags *d)
+{
+    cw_assets view = e->assets;
+    view.v = cw_xmalloc((A->n + 1) * sizeof *view.v);
+    view.n = 0;
+    for (size_t i = 0; i < A->n; i++)
+        if (A->v[i]->live && A->v[i]->type) view.v[view.n++] = A->v[i];
+    qsort(view.v, view.n, sizeof *view.v, by_index); /* input order, as in the whole set */
+    cw_hmap_init(&view.by_type);
+    for (size_t i = 0; i < view.n; i++) {
+        cw_asset *a = view.v[i];
+        cw_asset_list *l = cw_hmap_get(&view.by_type, a->type, strlen(a->type));
+        if (!l) {
+            l = cw_xcalloc(1, sizeof *l);
+            cw_hmap_put(&view.by_type, a->type, strlen(a->type), l);
+        }
+        if (l->n == l->cap) l->v = cw_xrealloc(l->v, (l->cap = l->cap ? 2 * l->cap : 4) * sizeof *l->v);
+        l->v[l->n++] = a;
+    }
+    cw_rules_eval(e->rs, &view, &e->farena, out, d, NULL);
+    size_t it = 0;
+    const cw_hmap_slot *sl;
+    while (cw_hmap_next(&view.by_type, &it, &sl)) {
+        free(((cw_asset_list *)sl->val)->v);
+        free(sl->val);
+    }
+    cw_hmap_free(&view.by_type);
+    free(view.v);
+}
+
+/* e->fs without the findings of affected assets (those go to e->prev), merged
+ * with nf (sorted): the order stays cw_findings_sort's. */
+static void replace_findings(cw_engine *e, const aset *A, const cw_findings *nf)
+{
+    cw_findings kept;
+    cw_findings_init(&kept);
+    kept.v = cw_xmalloc((e->fs.n + nf->n + 1) * sizeof *kept.v);
+    kept.cap = e->fs.n + nf->n + 1;
+    size_t j = 0;
+    for (size_t i = 0; i < e->fs.n; i++) {
+        const cw_finding *f = &e->fs.v[i];
+        if (A->mask[f->asset->index]) {
+            cw_findings_add(&e->prev, f);
+            continue;
+        }
+        while (j < nf->n && cw_finding_cmp(&nf->v[j], f) < 0) kept.v[kept.n++] = nf->v[j++];
+        kept.v[kept.n++] = *f;
+    }
+    while (j < nf->n) kept.v[kept.n++] = nf->v[j++];
+    cw_findings_free(&e->fs);
+    e->fs = kept;
+}
+
+static void forward_errors(const cw_diags *from, cw_diags *d)
+{
+    for (size_t i = 0; i < from->n; i++) /* errors only: warnings (expired exceptions) came with the baseline */
+        if (from->v[i].level == CW_DIAG_ERROR)
+            cw_diag_add(d, from->v[i].level, from->v[i].file, from->v[i].line, from->v[i].col, from->v[i].record,
+                        from->v[i].source_line, "%s", from->v[i].msg);
 }
 
 static int apply(cw_engine *e, const char *name, const char *buf, size_t len, const char *path, cw_diags *d,
@@ -117,41 +271,68 @@ static int apply(cw_engine *e, const char *name, const char *buf, size_t len, co
     int rc = 0;
     if (!e->evaluated) rc = cw_engine_evaluate(e, d); /* the baseline the delta is relative to */
     e->st.applies++;
+    e->prev.n = 0; /* the previous delta's findings end here */
+    cw_assets *s = &e->assets;
+
+    /* 1. parse into a scratch set, move into the engine's */
     cw_assets tmp;
     cw_assets_init(&tmp);
     cw_arena_free(&tmp.arena);
     cw_arena_init(&tmp.arena, 64 * 1024); /* a few records: small blocks */
     cw_ingest_opts io = {.format = e->o.format, .proj = e->proj, .limits = e->o.limits};
-    cw_ingest_stats st = {0};
+    cw_ingest_stats ist = {0};
     double t = cw_engine_now(), c = cw_engine_cpu();
-    if ((path ? cw_ingest_file(&tmp, path, &io, d, &st) : cw_ingest_buffer(&tmp, name, buf, len, &io, d, &st)) < 0)
+    if ((path ? cw_ingest_file(&tmp, path, &io, d, &ist) : cw_ingest_buffer(&tmp, name, buf, len, &io, d, &ist)) < 0)
         rc = -1;
-    size_t nchanged;
-    cw_asset **changed = merge(e, &tmp, &nchanged);
+    double t1 = cw_engine_now(), c1 = cw_engine_cpu();
+    e->st.t_ingest += t1 - t, e->st.c_ingest += c1 - c;
+    if (!e->deps) e->deps = cw_deps_build(s); /* first apply after an evaluation */
+    change ch = {0};
+    merge(e, &tmp, &ch);
     cw_assets_free(&tmp);
-    e->st.t_ingest += cw_engine_now() - t, e->st.c_ingest += cw_engine_cpu() - c;
-    out->assets_changed = nchanged;
-    if (nchanged) {
-        /* the findings before: kept until the next apply (RESOLVED and CHANGED point into them) */
-        cw_findings_free(&e->prev);
-        cw_arena_free(&e->prev_arena);
-        e->prev = e->fs;
-        e->prev_arena = e->farena;
-        cw_findings_init(&e->fs);
-        cw_arena_init(&e->farena, 1 << 20);
-        cw_diags ed;
-        cw_diags_init(&ed);
-        if (cw_engine_evaluate(e, &ed) < 0) rc = -1;
-        for (size_t i = 0; i < ed.n; i++) /* errors only: warnings (expired exceptions) came with the baseline */
-            if (ed.v[i].level == CW_DIAG_ERROR)
-                cw_diag_add(d, ed.v[i].level, ed.v[i].file, ed.v[i].line, ed.v[i].col, ed.v[i].record,
-                            ed.v[i].source_line, "%s", ed.v[i].msg);
-        cw_diags_free(&ed);
-        out->assets_affected = e->assets.n;
-        e->st.assets_reanalyzed += e->assets.n;
-        diff(e->prev.v, e->prev.n, e->fs.v, e->fs.n, out);
-    }
-    free(changed);
+    out->assets_changed = ch.n;
+    if (!ch.n) goto done;
+
+    /* 2. type lists, the affected set, links */
+    aset A = {.mask = cw_xcalloc(s->n + 1, 1)};
+    for (size_t i = 0; i < ch.n; i++) cw_assets_list_update(s, ch.v[i], ch.listed[i]);
+    affected(e, &ch, &A);
+    for (size_t i = 0; i < A.n; i++) cw_asset_link(s, A.v[i]);
+    double t2 = cw_engine_now(), c2 = cw_engine_cpu();
+    e->st.t_link += t2 - t1, e->st.c_link += c2 - c1;
+
+    /* 3. facts of the affected assets, what they read now */
+    analyze_affected(e, &A);
+    cw_keys k = {0};
+    for (size_t i = 0; i < A.n; i++) cw_deps_set_reads(e->deps, A.v[i], &k);
+    cw_keys_free(&k);
+    double t3 = cw_engine_now(), c3 = cw_engine_cpu();
+    e->st.t_analyze += t3 - t2, e->st.c_analyze += c3 - c2;
+
+    /* 4. rules on them; their findings replace the old ones */
+    cw_findings nf;
+    cw_findings_init(&nf);
+    cw_diags ed;
+    cw_diags_init(&ed);
+    eval_affected(e, &A, &nf, &ed);
+    if (ed.errors) rc = -1;
+    forward_errors(&ed, d);
+    cw_diags_free(&ed);
+    double t4 = cw_engine_now(), c4 = cw_engine_cpu();
+    e->st.t_eval += t4 - t3, e->st.c_eval += c4 - c3;
+    cw_findings_sort(&nf, NULL);
+    replace_findings(e, &A, &nf);
+    diff(e->prev.v, e->prev.n, nf.v, nf.n, out);
+    cw_findings_free(&nf);
+    e->st.t_sort += cw_engine_now() - t4, e->st.c_sort += cw_engine_cpu() - c4;
+    out->assets_affected = A.n;
+    e->st.assets_reanalyzed += A.n;
+    free(A.mask);
+    free(A.v);
+done:
+    free(ch.v);
+    free(ch.listed);
+    cw_keys_free(&ch.old);
     return rc;
 }
 

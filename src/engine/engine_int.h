@@ -5,7 +5,7 @@
 #define CW_ENGINE_INT_H
 #include "engine.h"
 
-typedef struct cw_deps cw_deps; /* engine_deps.c */
+#include "engine_deps.h"
 
 struct cw_engine {
     cw_engine_opts o;          /* copied; o.format points to format below */
@@ -35,8 +35,4 @@ double cw_engine_now(void);    /* monotonic seconds */
 double cw_engine_cpu(void);    /* process CPU seconds */
 /* Link and analyze every asset (facts replaced), with the session's costs. */
 void cw_engine_link_analyze(cw_engine *e);
-
-/* engine_deps.c: the reverse indexes (who names me, who reads me). */
-void cw_deps_free(cw_deps *x);
-size_t cw_deps_bytes(const cw_deps *x);
 #endif

@@ -322,6 +322,45 @@ void cw_assets_link(cw_assets *s, const cw_exec *x)
     cw_pool_split(cw_exec_pool(x), link_rels, s, cw_exec_parts(x, s->n));
 }
 
+void cw_asset_link(const cw_assets *s, cw_asset *a)
+{
+    for (uint32_t r = 0; r < a->nrels; r++) {
+        cw_rel *rel = &a->rels[r];
+        rel->target = NULL;
+        if (!a->live || !a->type) continue;
+        if (rel->type && rel->resource_id && cw_assets_of_type(s, rel->type)->n > 0)
+            rel->target = cw_assets_find_rid(s, rel->type, rel->resource_id);
+        if (!rel->target && rel->resource_id && may_be_id(s, rel->resource_id))
+            rel->target = cw_assets_find(s, rel->resource_id);
+        if (rel->target && !rel->target->live) rel->target = NULL;
+    }
+}
+
+void cw_assets_list_update(cw_assets *s, cw_asset *a, bool listed)
+{
+    if (!a->type) return;
+    bool want = a->live;
+    if (want == listed) return;
+    cw_asset_list *l = cw_hmap_get(&s->by_type, a->type, strlen(a->type));
+    if (!want) {
+        for (size_t i = 0; l && i < l->n; i++)
+            if (l->v[i] == a) {
+                memmove(&l->v[i], &l->v[i + 1], (l->n - i - 1) * sizeof *l->v);
+                l->n--;
+                break;
+            }
+        return;
+    }
+    if (!l) {
+        l = cw_arena_zalloc(&s->arena, sizeof *l);
+        cw_hmap_put(&s->by_type, a->type, strlen(a->type), l);
+    }
+    list_push(l, a);
+    size_t i = l->n - 1; /* lists are in input order (index) */
+    while (i > 0 && l->v[i - 1]->index > a->index) l->v[i] = l->v[i - 1], i--;
+    l->v[i] = a;
+}
+
 cw_asset *cw_assets_find(const cw_assets *s, const char *id)
 {
     return id ? ix_get(&s->by_id, s, BY_ID, id_tag(id), NULL, id) : NULL;

@@ -155,6 +155,12 @@ static inline void cw_assets_prefetch_ahead(cw_asset *const *v, size_t n, size_t
 /* After loading: build per-type lists and resolve relationships (large sets
  * on the threads of x; NULL = the calling thread). */
 void cw_assets_link(cw_assets *s, const cw_exec *x);
+/* The same for one asset added or replaced after cw_assets_link (the
+ * engine's incremental path): its relationships resolved as cw_assets_link
+ * resolves them, and its place in the type lists: listed says whether it is
+ * in its type's list now (it was live when the lists were last made). */
+void cw_asset_link(const cw_assets *s, cw_asset *a);
+void cw_assets_list_update(cw_assets *s, cw_asset *a, bool listed);
 cw_asset *cw_assets_find(const cw_assets *s, const char *id);
 cw_asset *cw_assets_find_rid(const cw_assets *s, const char *type, const char *resource_id);
 /* Live assets of a type (empty list when none). Valid after cw_assets_link. */
