@@ -29,7 +29,7 @@ static void assets_init(cw_engine *e)
     cw_arena_init(&e->farena, 1 << 20);
     cw_findings_init(&e->fs);
     cw_findings_init(&e->prev);
-    cw_arena_init(&e->prev_arena, 1 << 16);
+    cw_findings_init(&e->made);
     e->evaluated = e->analyzed = false;
 }
 
@@ -41,8 +41,8 @@ static void assets_free(cw_engine *e)
     e->keep = NULL;
     cw_findings_free(&e->fs);
     cw_findings_free(&e->prev);
+    cw_findings_free(&e->made);
     cw_arena_free(&e->farena);
-    cw_arena_free(&e->prev_arena);
     cw_assets_free(&e->assets);
 }
 

@@ -271,7 +271,7 @@ static int apply(cw_engine *e, const char *name, const char *buf, size_t len, co
     int rc = 0;
     if (!e->evaluated) rc = cw_engine_evaluate(e, d); /* the baseline the delta is relative to */
     e->st.applies++;
-    e->prev.n = 0; /* the previous delta's findings end here */
+    e->prev.n = e->made.n = 0; /* the previous delta's findings end here */
     cw_assets *s = &e->assets;
 
     /* 1. parse into a scratch set, move into the engine's */
@@ -310,20 +310,18 @@ static int apply(cw_engine *e, const char *name, const char *buf, size_t len, co
     e->st.t_analyze += t3 - t2, e->st.c_analyze += c3 - c2;
 
     /* 4. rules on them; their findings replace the old ones */
-    cw_findings nf;
-    cw_findings_init(&nf);
+    cw_findings *nf = &e->made;
     cw_diags ed;
     cw_diags_init(&ed);
-    eval_affected(e, &A, &nf, &ed);
+    eval_affected(e, &A, nf, &ed);
     if (ed.errors) rc = -1;
     forward_errors(&ed, d);
     cw_diags_free(&ed);
     double t4 = cw_engine_now(), c4 = cw_engine_cpu();
     e->st.t_eval += t4 - t3, e->st.c_eval += c4 - c3;
-    cw_findings_sort(&nf, NULL);
-    replace_findings(e, &A, &nf);
-    diff(e->prev.v, e->prev.n, nf.v, nf.n, out);
-    cw_findings_free(&nf);
+    cw_findings_sort(nf, NULL);
+    replace_findings(e, &A, nf);
+    diff(e->prev.v, e->prev.n, nf->v, nf->n, out);
     e->st.t_sort += cw_engine_now() - t4, e->st.c_sort += cw_engine_cpu() - c4;
     out->assets_affected = A.n;
     e->st.assets_reanalyzed += A.n;

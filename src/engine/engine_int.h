@@ -26,9 +26,8 @@ struct cw_engine {
     cw_analyzer_stats *ast;    /* cw_analyzer_count() entries */
     cw_deps *deps;             /* reverse indexes of the incremental path, built on first apply */
     cw_jshare *keep;           /* applied records' model copies, into assets.arena (made on first apply) */
-    /* the previous findings of an apply (RESOLVED / CHANGED items point into them) */
-    cw_findings prev;
-    cw_arena prev_arena;
+    /* the findings an apply removed and made (the delta's items point into them) */
+    cw_findings prev, made;
 };
 
 double cw_engine_now(void);    /* monotonic seconds */

@@ -73,6 +73,61 @@ static const char block_on[] =
     "\"awsAccountId\":\"111122223333\",\"configurationItemStatus\":\"OK\",\"resourceType\":"
     "\"AWS::S3::AccountPublicAccessBlock\",\"resourceId\":\"111122223333\",\"awsRegion\":\"us-east-1\"}";
 
+/* pub-aurora-public-member-1 moves to group sg-0a0000000000000cc, named in its
+ * configuration only (no relationship); then that group opens 3306 to everyone:
+ * the member becomes reachable, and its cluster only through the member's facts
+ * (the cluster names sg-0a000000000003306 alone). */
+static const char member_moved[] =
+    "{\"version\":\"1.2\",\"accountId\":\"444455556666\",\"configurationItemCaptureTime\":\"2026-12-02T00"
+    ":00:00.000Z\",\"configurationItemStatus\":\"OK\",\"configurationStateId\":\"1763606663811\",\"config"
+    "urationItemMD5Hash\":\"f56b977743ac20476883dcaf931c9024\",\"arn\":\"arn:aws:rds:us-east-1:4444555566"
+    "66:db:pub-aurora-public-member-1\",\"resourceType\":\"AWS::RDS::DBInstance\",\"resourceId\":\"db-089"
+    "1701AC7532821E03CB11A96\",\"resourceName\":\"pub-aurora-public-member-1\",\"awsRegion\":\"us-east-1\""
+    ",\"availabilityZone\":\"us-east-1a\",\"resourceCreationTime\":\"2024-03-11T22:05:41.000Z\",\"tags\":"
+    "{},\"relatedEvents\":[],\"relationships\":[{\"resourceId\":\"db-subnets\",\"resourceType\":\"AWS::RD"
+    "S::DBSubnetGroup\",\"relationshipName\":\"Is associated with DBSubnetGroup\"}],\"configuration\":{\""
+    "dBInstanceIdentifier\":\"pub-aurora-public-member-1\",\"dBInstanceClass\":\"db.t3.medium\",\"engine\""
+    ":\"aurora-mysql\",\"dBInstanceStatus\":\"available\",\"masterUsername\":\"admin\",\"endpoint\":{\"ad"
+    "dress\":\"pub-aurora-public-member-1.c9akciq32.us-east-1.rds.amazonaws.com\",\"port\":3306,\"hostedZ"
+    "oneId\":\"Z32T0VRHXEXS0V\"},\"allocatedStorage\":100,\"instanceCreateTime\":\"2024-05-02T10:11:12.00"
+    "0Z\",\"preferredBackupWindow\":\"16:00-16:30\",\"backupRetentionPeriod\":7,\"dBSecurityGroups\":[],\""
+    "vpcSecurityGroups\":[{\"vpcSecurityGroupId\":\"sg-0a0000000000000cc\",\"status\":\"active\"}],\"dBPa"
+    "rameterGroups\":[{\"dBParameterGroupName\":\"default.mysql\",\"parameterApplyStatus\":\"in-sync\"}],"
+    "\"availabilityZone\":\"us-east-1a\",\"dBSubnetGroup\":{\"dBSubnetGroupName\":\"db-subnets\",\"dBSubn"
+    "etGroupDescription\":\"database subnets\",\"vpcId\":\"vpc-0c1d2e3f4a5b6c7d8\",\"subnetGroupStatus\":"
+    "\"Complete\",\"subnets\":[{\"subnetIdentifier\":\"subnet-0a1b2c3d4e5f60718\",\"subnetAvailabilityZon"
+    "e\":{\"name\":\"us-east-1a\"},\"subnetStatus\":\"Active\"},{\"subnetIdentifier\":\"subnet-0b2c3d4e5f"
+    "6071829\",\"subnetAvailabilityZone\":{\"name\":\"us-east-1b\"},\"subnetStatus\":\"Active\"}]},\"pref"
+    "erredMaintenanceWindow\":\"sun:17:00-sun:17:30\",\"pendingModifiedValues\":{},\"multiAZ\":false,\"en"
+    "gineVersion\":\"8.0.mysql_aurora.3.05.2\",\"autoMinorVersionUpgrade\":true,\"readReplicaDBInstanceId"
+    "entifiers\":[],\"licenseModel\":\"general-public-license\",\"optionGroupMemberships\":[],\"publiclyA"
+    "ccessible\":true,\"storageType\":\"gp3\",\"dbInstancePort\":0,\"storageEncrypted\":true,\"dbiResourc"
+    "eId\":\"db-0891701AC7532821E03CB11A96\",\"cACertificateIdentifier\":\"rds-ca-rsa2048-g1\",\"copyTags"
+    "ToSnapshot\":true,\"monitoringInterval\":0,\"iAMDatabaseAuthenticationEnabled\":false,\"performanceI"
+    "nsightsEnabled\":false,\"deletionProtection\":true,\"dBInstanceArn\":\"arn:aws:rds:us-east-1:4444555"
+    "56666:db:pub-aurora-public-member-1\",\"networkType\":\"IPV4\",\"dBClusterIdentifier\":\"pub-aurora-"
+    "public-member\",\"kmsKeyId\":\"arn:aws:kms:us-east-1:444455556666:key/5c7e2a1b-93d4-4f60-8e21-7b3a9c"
+    "0d1e2f\"},\"supplementaryConfiguration\":{}}";
+
+static const char sg_cc_open[] =
+    "{\"version\":\"1.2\",\"accountId\":\"444455556666\",\"configurationItemCaptureTime\":\"2026-12-03T00"
+    ":00:00.000Z\",\"configurationItemStatus\":\"OK\",\"configurationStateId\":\"1763604777249\",\"config"
+    "urationItemMD5Hash\":\"b58bef2427a7ae44016509aed42a3738\",\"arn\":\"arn:aws:ec2:us-east-1:4444555566"
+    "66:security-group/sg-0a0000000000000cc\",\"resourceType\":\"AWS::EC2::SecurityGroup\",\"resourceId\""
+    ":\"sg-0a0000000000000cc\",\"resourceName\":\"app-tier\",\"awsRegion\":\"us-east-1\",\"availabilityZo"
+    "ne\":\"Regional\",\"resourceCreationTime\":\"2024-03-11T22:05:41.000Z\",\"tags\":{\"Name\":\"app-tie"
+    "r\"},\"relatedEvents\":[],\"relationships\":[{\"resourceId\":\"vpc-0c1d2e3f4a5b6c7d8\",\"resourceTyp"
+    "e\":\"AWS::EC2::VPC\",\"relationshipName\":\"Is contained in Vpc\"}],\"configuration\":{\"descriptio"
+    "n\":\"app-tier\",\"groupName\":\"app-tier\",\"ipPermissions\":[{\"ipProtocol\":\"tcp\",\"fromPort\":"
+    "8080,\"toPort\":8080,\"userIdGroupPairs\":[],\"ipv6Ranges\":[],\"prefixListIds\":[],\"ipRanges\":[\""
+    "10.20.0.0/16\"],\"ipv4Ranges\":[{\"cidrIp\":\"10.20.0.0/16\"}]},{\"ipProtocol\":\"tcp\",\"fromPort\""
+    ":3306,\"toPort\":3306,\"userIdGroupPairs\":[],\"ipv6Ranges\":[],\"prefixListIds\":[],\"ipRanges\":[\""
+    "0.0.0.0/0\"],\"ipv4Ranges\":[{\"cidrIp\":\"0.0.0.0/0\"}]}],\"ownerId\":\"444455556666\",\"groupId\":"
+    "\"sg-0a0000000000000cc\",\"ipPermissionsEgress\":[{\"ipProtocol\":\"-1\",\"userIdGroupPairs\":[],\"i"
+    "pv6Ranges\":[],\"prefixListIds\":[],\"ipRanges\":[\"0.0.0.0/0\"],\"ipv4Ranges\":[{\"cidrIp\":\"0.0.0"
+    ".0/0\"}]}],\"vpcId\":\"vpc-0c1d2e3f4a5b6c7d8\",\"tags\":[{\"key\":\"Name\",\"value\":\"app-tier\"}]}"
+    ",\"supplementaryConfiguration\":{}}";
+
 static cw_engine *engine(unsigned threads, size_t min_items)
 {
     cw_diags d;
@@ -251,10 +306,23 @@ static void test_replace_sg_and_block(void **st)
     assert_int_equal(x.n, 0);
     free(old);
 
+    /* 4. a cluster member moves to a group named in its configuration only;
+     * 5. that group opens: the cluster is affected through its member's facts */
+    assert_int_equal(cw_engine_apply_buffer(e, "member.json", member_moved, strlen(member_moved), &d, &x), 0);
+    assert_int_equal(cw_engine_add_buffer(fresh, "member.json", member_moved, strlen(member_moved), &d, NULL), 0);
+    evaluate(fresh);
+    assert_same_findings(e, fresh);
+    assert_int_equal(cw_engine_apply_buffer(e, "sg-cc.json", sg_cc_open, strlen(sg_cc_open), &d, &x), 0);
+    assert_int_equal(d.errors, 0);
+    assert_true(count_kind(&x, CW_DELTA_OPENED, "aws-rds-cluster-internet-reachable", "pub-aurora-public-member") == 1);
+    assert_int_equal(cw_engine_add_buffer(fresh, "sg-cc.json", sg_cc_open, strlen(sg_cc_open), &d, NULL), 0);
+    evaluate(fresh);
+    assert_same_findings(e, fresh);
+
     cw_engine_stats s;
     cw_engine_stats_get(e, &s);
-    assert_int_equal(s.applies, 4);
-    assert_int_equal(s.assets_reanalyzed, want_sg + 2 * want_block);
+    assert_int_equal(s.applies, 6);
+    assert_true(s.assets_reanalyzed >= want_sg + 2 * want_block + 3);
     cw_delta_free(&x);
     cw_diags_free(&d);
     cw_engine_free(fresh);
