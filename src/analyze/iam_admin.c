@@ -301,7 +301,7 @@ static void inline_policies(cw_assets *s, const char *type, const char *list_key
     const cw_asset_list *l = cw_assets_of_type(s, type);
     for (size_t i = 0; i < l->n; i++) {
         cw_asset *as = l->v[i];
-        if (!as->live) continue;
+        if (!as->live || !cw_an_target(s, as)) continue;
         const cw_json *lst = cw_json_get_ci(cw_conf(as), list_key);
         if (!lst || lst->type != CW_JARR || !lst->len) continue;
         cw_arena scratch;
@@ -322,7 +322,7 @@ void cw_an_iam_admin(cw_assets *s)
     const cw_asset_list *l = cw_assets_of_type(s, "AWS::IAM::Policy");
     for (size_t i = 0; i < l->n; i++) {
         cw_asset *as = l->v[i];
-        if (!as->live) continue;
+        if (!as->live || !cw_an_target(s, as)) continue;
         const cw_json *vl = cw_json_get_ci(cw_conf(as), "policyVersionList");
         if (!vl || vl->type != CW_JARR) continue;
         cw_arena scratch;

@@ -31,7 +31,8 @@
  * over-approximate (two resources with one resourceId read each other): more
  * assets are re-evaluated, never fewer. NET types: RDS instances and
  * clusters, Redshift clusters, EC2 instances, OpenSearch/Elasticsearch
- * domains (analyze.c). */
+ * domains (analyze.c). Analyzers that read only their own asset (common,
+ * snapshots, respol, iam_admin, the groups' own facts) need no key. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

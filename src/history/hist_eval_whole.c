@@ -44,6 +44,7 @@ typedef struct whole {
     size_t n, cap;
     gen g[2];
     int now; /* index of the current generation */
+    int64_t clock; /* cw_assets.clock of the generations */
 } whole;
 
 static void gen_free(gen *g)
@@ -59,11 +60,11 @@ static void gen_free(gen *g)
 
 static void *w_open(const cw_hist_opts *o, cw_diags *d)
 {
-    if (o->rules.today) cw_analyze_set_today(o->rules.today);
     cw_ruleset *rs = cw_rules_load(&o->rules, d);
     if (!rs) return NULL;
     whole *e = cw_xcalloc(1, sizeof *e);
     e->rs = rs;
+    e->clock = cw_analyze_clock_of(o->rules.today); /* aws:CurrentTime: per asset set (cw_assets.clock) */
     cw_arena_init(&e->pa, 0);
     e->proj = cw_rules_projection(rs, &e->pa);
     e->pool = cw_pool_new(o->threads);
@@ -155,6 +156,7 @@ static void evaluate(whole *e, gen *g, cw_diags *d)
 {
     g->used = 1;
     cw_assets_init(&g->assets);
+    g->assets.clock = e->clock;
     cw_arena_init(&g->fa, 1 << 16);
     cw_findings_init(&g->fs);
     cw_hmap_init(&g->byfp);
