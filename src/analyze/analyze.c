@@ -11,7 +11,10 @@
 #define S3 "AWS::S3::Bucket"
 #define NET                                                                                                        \
     "AWS::RDS::DBInstance,AWS::RDS::DBCluster,AWS::Redshift::Cluster,AWS::Elasticsearch::Domain,"                 \
-    "AWS::OpenSearch::Domain,AWS::EC2::Instance"
+    "AWS::OpenSearch::Domain,AWS::EC2::Instance,AWS::ElasticLoadBalancingV2::LoadBalancer,AWS::EKS::Cluster,"    \
+    "AWS::ApiGateway::Stage,AWS::ApiGatewayV2::Stage"
+#define LB "AWS::ElasticLoadBalancingV2::LoadBalancer"
+#define API "AWS::ApiGateway::Stage,AWS::ApiGatewayV2::Stage"
 #define SG "AWS::EC2::SecurityGroup"
 #define SNAP "AWS::RDS::DBSnapshot,AWS::RDS::DBClusterSnapshot,AWS::Redshift::ClusterSnapshot,AWS::EC2::Snapshot"
 #define OS "AWS::Elasticsearch::Domain,AWS::OpenSearch::Domain"
@@ -94,6 +97,32 @@ const cw_fact_def cw_fact_defs[] = {
     {"access.bpa_public", CW_VT_BOOL, S3AP,
      "S3's own verdict on the access point policy (Block Public Access; a wildcard in s3:DataAccessPointArn is public "
      "in access point policies)."},
+    /* front doors (netreach_front.c) */
+    {"lb.internet_facing", CW_VT_BOOL, LB, "The load balancer's scheme is internet-facing (public addresses)."},
+    {"lb.listeners", CW_VT_LIST, LB,
+     "Its listeners in the inventory as PROTOCOL:PORT (AWS::ElasticLoadBalancingV2::Listener items)."},
+    {"lb.targets", CW_VT_LIST, LB,
+     "What the listeners forward to, as far as the inventory shows: the targets of their target groups (asset ids "
+     "when the target is in the inventory)."},
+    {"lb.fronts_customer_data", CW_VT_BOOL, LB,
+     "The load balancer is internet reachable and a target behind it is tagged as holding customer data."},
+    {"api.public", CW_VT_BOOL, API,
+     "Anyone on the internet can call the stage: public endpoint type, execute-api endpoint enabled, resource policy "
+     "(REST) admitting strangers to execute-api:Invoke, and some method without an authorizer (when methods are "
+     "in the inventory)."},
+    {"api.reason", CW_VT_STR, API, "Why the stage is or is not public, and what is behind it."},
+    {"api.fronts", CW_VT_LIST, API,
+     "What the stage's integrations call, as far as the inventory shows: AWS services (s3, dynamodb, sqs, ...) with "
+     "the integration URI, Lambda functions, HTTP back ends."},
+    {"api.fronts_data_store", CW_VT_BOOL, API,
+     "The stage is public and an integration without an authorizer reads or writes a data service directly (S3, "
+     "DynamoDB, SQS, Kinesis, Firehose, RDS Data API, Secrets Manager)."},
+    {"api.open_methods", CW_VT_LIST, "AWS::ApiGateway::Stage",
+     "One number: the REST API's methods in the inventory that need no authorizer or API key (OPTIONS excluded)."},
+    {"eks.public_endpoint", CW_VT_BOOL, "AWS::EKS::Cluster",
+     "The Kubernetes API endpoint is public (ResourcesVpcConfig.EndpointPublicAccess)."},
+    {"eks.public_access_cidrs", CW_VT_LIST, "AWS::EKS::Cluster",
+     "The ranges admitted to the public endpoint (0.0.0.0/0 when the item records none)."},
     /* full administrators (iam_admin.c) */
     {"iam.full_admin", CW_VT_BOOL, IAMP,
      "The identity policy (a managed policy's default version; a principal's inline policies together) allows every "
@@ -199,7 +228,18 @@ static const char *const netreach_reads[] = {
     /* OpenSearch / Elasticsearch */
     "configuration.VPCOptions", "configuration.DomainEndpointOptions.EnforceHTTPS", "configuration.AccessPolicies",
     "configuration.ARN", "configuration.AdvancedSecurityOptions.Enabled",
-    "configuration.AdvancedSecurityOptions.AnonymousAuthEnabled", NULL,
+    "configuration.AdvancedSecurityOptions.AnonymousAuthEnabled",
+    /* load balancers, listeners, target groups (netreach_front.c) */
+    "configuration.scheme", "configuration.type", "configuration.loadBalancerArn", "configuration.Port",
+    "configuration.Protocol", "configuration.DefaultActions", "configuration.Targets", "configuration.TargetType",
+    /* EKS */
+    "configuration.ResourcesVpcConfig",
+    /* API Gateway stages, APIs, methods, integrations */
+    "configuration.stageName", "configuration.id", "configuration.apiId", "configuration.endpointConfiguration",
+    "configuration.disableExecuteApiEndpoint", "configuration.policy", "configuration.apiEndpoint",
+    "configuration.protocolType", "configuration.RestApiId", "configuration.HttpMethod",
+    "configuration.AuthorizationType", "configuration.ApiKeyRequired", "configuration.Integration",
+    "configuration.ApiId", "configuration.IntegrationSubtype", "configuration.IntegrationUri", NULL,
 };
 static const char *const respol_reads[] = {
     "configuration.Policy", "supplementaryConfiguration.Policy", "configuration.RepositoryPolicyText",
@@ -234,8 +274,8 @@ const cw_analyzer cw_analyzers[] = {
     {"s3", "S3 effective public access: ACL, bucket policy, bucket and account Block Public Access", cw_an_s3, 0,
      cw_an_s3_part,
      s3_reads},
-    {"netreach", "security groups as port x CIDR sets; internet reachability of databases, search domains and "
-                 "instances",
+    {"netreach", "security groups as port x CIDR sets; internet reachability of databases, search domains, "
+                 "instances, load balancers, API stages and EKS endpoints",
      cw_an_netreach, 0, NULL, netreach_reads},
     {"snapshots", "RDS and Redshift snapshots restorable by everyone or shared with other accounts", cw_an_snapshots, 0,
      NULL, snapshots_reads},

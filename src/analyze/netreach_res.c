@@ -30,16 +30,9 @@
 #include "analyze_int.h"
 #include "iam_policy.h"
 #include "netreach.h"
+#include "netreach_int.h"
 
-typedef struct sgs {
-    const cw_sgcache *cache; /* parsed permissions of every group */
-    const cw_asset *owner;   /* the resource the groups are attached to */
-    cw_asset **v;
-    size_t n, cap;
-    cw_strlist ids, missing;
-} sgs;
-
-static void sgs_add(cw_assets *s, sgs *g, const char *id, cw_asset *target)
+void sgs_add(cw_assets *s, sgs *g, const char *id, cw_asset *target)
 {
     if (!id || !*id) return;
     for (size_t i = 0; i < g->ids.n; i++)
@@ -66,7 +59,7 @@ static void sgs_add(cw_assets *s, sgs *g, const char *id, cw_asset *target)
     g->v[g->n++] = target;
 }
 
-static void sgs_from_rels(cw_assets *s, const cw_asset *a, sgs *g)
+void sgs_from_rels(cw_assets *s, const cw_asset *a, sgs *g)
 {
     for (uint32_t i = 0; i < a->nrels; i++) {
         const cw_rel *r = &a->rels[i];
@@ -77,7 +70,7 @@ static void sgs_from_rels(cw_assets *s, const cw_asset *a, sgs *g)
 
 /* ids from an array of objects holding key (e.g. vpcSecurityGroups[].vpcSecurityGroupId)
  * or of plain strings */
-static void sgs_from_array(cw_assets *s, sgs *g, const cw_json *arr, const char *key)
+void sgs_from_array(cw_assets *s, sgs *g, const cw_json *arr, const char *key)
 {
     if (!arr || arr->type != CW_JARR) return;
     for (uint32_t i = 0; i < arr->len; i++) {
@@ -92,26 +85,26 @@ static void sgs_from_array(cw_assets *s, sgs *g, const cw_json *arr, const char 
     }
 }
 
-static void sgs_free(sgs *g)
+void sgs_free(sgs *g)
 {
     free(g->v);
     cw_strlist_free(&g->ids);
     cw_strlist_free(&g->missing);
 }
 
-static void sgs_exposure(const sgs *g, cw_exposure *e)
+void sgs_exposure(const sgs *g, cw_exposure *e)
 {
     cw_sgcache_exposure(g->cache, g->v, g->n, e);
 }
 
-static const char *list_text(cw_assets *s, const cw_strlist *l)
+const char *list_text(cw_assets *s, const cw_strlist *l)
 {
     char *o = cw_arena_strdup(&s->arena, "");
     for (size_t i = 0; i < l->n; i++) o = cw_arena_printf(&s->arena, "%s%s%s", o, i ? ", " : "", l->v[i]);
     return o;
 }
 
-static void common_facts(cw_factset *fsp, const sgs *g, bool publicly, bool in_vpc)
+void common_facts(cw_factset *fsp, const sgs *g, bool publicly, bool in_vpc)
 {
     cw_fs_bool(fsp, "net.publicly_accessible", publicly);
     cw_fs_bool(fsp, "net.in_vpc", in_vpc);
@@ -119,7 +112,7 @@ static void common_facts(cw_factset *fsp, const sgs *g, bool publicly, bool in_v
     cw_fs_strs(fsp, "net.missing_security_groups", g->missing.v, g->missing.n);
 }
 
-static const char *missing_note(cw_assets *s, const sgs *g)
+const char *missing_note(cw_assets *s, const sgs *g)
 {
     if (!g->missing.n) return "";
     return cw_arena_printf(&s->arena, " (security group%s %s not in the inventory)", g->missing.n > 1 ? "s" : "",
@@ -439,5 +432,6 @@ void cw_an_netreach(cw_assets *s)
         for (size_t i = 0; i < l->n; i++)
             if (cw_an_target(s, l->v[i])) search_domain(s, l->v[i], now);
     }
+    cw_an_front(s, cache, now);
     cw_sgcache_free(cache);
 }

@@ -459,7 +459,9 @@ def redshift_snapshot(account, region, ident, cluster, shared_with=(), encrypted
 # ----------------------------------------------------- OpenSearch / ES -----
 
 def opensearch_domain(account, region, name, access_policy, vpc=None, at_rest=True, n2n=True, https=True,
-                      tls="Policy-Min-TLS-1-2-2019-07", capture=CAPTURE):
+                      tls="Policy-Min-TLS-1-2-2019-07", capture=CAPTURE, fgac=None):
+    """fgac: None (off), "on" (fine-grained access control, credentials required), "anonymous"
+    (on, with anonymous authentication enabled)."""
     conf = {
         "Id": "%s/%s" % (account, name),
         "EBSOptions": {"EBSEnabled": True, "VolumeSize": 20, "VolumeType": "gp3"},
@@ -471,8 +473,8 @@ def opensearch_domain(account, region, name, access_policy, vpc=None, at_rest=Tr
         "CognitoOptions": {"Enabled": False},
         "EncryptionAtRestOptions": {"Enabled": at_rest},
         "NodeToNodeEncryptionOptions": {"Enabled": n2n},
-        "AdvancedSecurityOptions": {"Enabled": False, "InternalUserDatabaseEnabled": False,
-                                    "AnonymousAuthEnabled": False},
+        "AdvancedSecurityOptions": {"Enabled": fgac is not None, "InternalUserDatabaseEnabled": fgac is not None,
+                                    "AnonymousAuthEnabled": fgac == "anonymous"},
     }
     if at_rest:
         conf["EncryptionAtRestOptions"]["KmsKeyId"] = "arn:aws:kms:%s:%s:key/3d4e5f60-7182-4a3b-9c5d-6e7f8091a2b3" % (region, account)
@@ -790,3 +792,148 @@ def glacier_vault(account, region, name, doc, capture=CAPTURE):
             "NumberOfArchives": 1200, "SizeInBytes": 734003200}
     supp = {"Policy": {"Policy": _pol(doc)}} if doc else {}
     return item("AWS::Glacier::Vault", name, name, arn, account, region, conf, supp, capture=capture)
+
+
+# ------------------------------------------- load balancers, APIs, EKS -----
+
+def load_balancer(account, region, name, scheme, sgs, lb_type="application", vpc="vpc-0c1d2e3f4a5b6c7d8",
+                  capture=CAPTURE):
+    """AWS::ElasticLoadBalancingV2::LoadBalancer as AWS Config records it (camelCase, as in
+    the rdk corpus item)."""
+    kind = {"application": "app", "network": "net"}[lb_type]
+    arn = "arn:aws:elasticloadbalancing:%s:%s:loadbalancer/%s/%s/%s" % (
+        region, account, kind, name, hashlib.sha1(name.encode()).hexdigest()[:16])
+    conf = {"loadBalancerArn": arn, "dNSName": "%s-1278615410.%s.elb.amazonaws.com" % (name, region),
+            "canonicalHostedZoneId": "Z35SXDOTRQ7X7K", "createdTime": "2025-04-02T09:13:38.770Z",
+            "loadBalancerName": name, "scheme": scheme, "vpcId": vpc, "state": {"code": "active"},
+            "type": lb_type,
+            "availabilityZones": [{"zoneName": region + "a", "subnetId": "subnet-29428871"},
+                                  {"zoneName": region + "c", "subnetId": "subnet-38c20312"}],
+            "ipAddressType": "ipv4"}
+    if sgs:
+        conf["securityGroups"] = list(sgs)
+    rels = [{"resourceType": "AWS::EC2::SecurityGroup", "resourceId": g,
+             "relationshipName": "Is associated with SecurityGroup"} for g in sgs]
+    rels.append({"resourceType": "AWS::EC2::VPC", "resourceId": vpc, "relationshipName": "Is contained in Vpc"})
+    supp = {"LoadBalancerAttributes": [{"key": "access_logs.s3.enabled", "value": "false"},
+                                       {"key": "deletion_protection.enabled", "value": "false"}], "Tags": []}
+    return item("AWS::ElasticLoadBalancingV2::LoadBalancer", arn, name, arn, account, region, conf, supplementary=supp,
+                relationships=rels, az="Multiple Availability Zones", capture=capture)
+
+
+def lb_listener(lb, port, protocol, target_group=None, action="forward", capture=CAPTURE):
+    """AWS::ElasticLoadBalancingV2::Listener (PascalCase, as in the rdk corpus item)."""
+    lb_arn = lb["arn"]
+    arn = lb_arn.replace(":loadbalancer/", ":listener/") + "/" + hashlib.sha1(
+        ("%s%d" % (lb_arn, port)).encode()).hexdigest()[:16]
+    if action == "forward":
+        acts = [{"Type": "forward", "TargetGroupArn": target_group,
+                 "ForwardConfig": {"TargetGroups": [{"TargetGroupArn": target_group, "Weight": 1}],
+                                   "TargetGroupStickinessConfig": {"Enabled": False}}}]
+    else:
+        acts = [{"Type": "redirect", "RedirectConfig": {"Protocol": "HTTPS", "Port": "443", "StatusCode": "HTTP_301"}}]
+    conf = {"LoadBalancerArn": lb_arn, "DefaultActions": acts, "Port": port, "Certificates": [],
+            "Protocol": protocol, "ListenerArn": arn, "AlpnPolicy": []}
+    return item("AWS::ElasticLoadBalancingV2::Listener", arn, None, arn, lb["account"], lb["region"], conf,
+                capture=capture)
+
+
+def target_group(account, region, name, targets, target_type="instance", port=443, capture=CAPTURE):
+    """AWS::ElasticLoadBalancingV2::TargetGroup with its Targets (CloudFormation names)."""
+    arn = "arn:aws:elasticloadbalancing:%s:%s:targetgroup/%s/%s" % (
+        region, account, name, hashlib.sha1(name.encode()).hexdigest()[:16])
+    conf = {"TargetGroupArn": arn, "TargetGroupName": name, "TargetType": target_type, "Protocol": "HTTPS",
+            "Port": port, "VpcId": "vpc-0c1d2e3f4a5b6c7d8",
+            "Targets": [{"Id": t, "Port": port} for t in targets]}
+    return item("AWS::ElasticLoadBalancingV2::TargetGroup", arn, name, arn, account, region, conf, capture=capture)
+
+
+def eks_cluster(account, region, name, public, private=True, cidrs=None, capture=CAPTURE):
+    """AWS::EKS::Cluster (PascalCase, as in the rdk corpus item); cidrs None = not recorded."""
+    vpc = {"SecurityGroupIds": [], "SubnetIds": ["subnet-0a1b2c3d4e5f60718", "subnet-0b1c2d3e4f5a60719"],
+           "EndpointPublicAccess": public, "EndpointPrivateAccess": private,
+           "ClusterSecurityGroupId": "sg-0e0e0e0e0e0e0e0e0", "VpcId": "vpc-0c1d2e3f4a5b6c7d8"}
+    if cidrs is not None:
+        vpc["PublicAccessCidrs"] = list(cidrs)
+    arn = "arn:aws:eks:%s:%s:cluster/%s" % (region, account, name)
+    conf = {"Arn": arn, "Name": name, "ResourcesVpcConfig": vpc, "RoleArn": "arn:aws:iam::%s:role/eks" % account,
+            "Version": "1.30", "Tags": []}
+    return item("AWS::EKS::Cluster", name, name, arn, account, region, conf, capture=capture)
+
+
+def rest_api(account, region, api_id, name, types=("REGIONAL",), policy_doc=None, disable_default=False,
+             escaped=False, capture=CAPTURE):
+    """AWS::ApiGateway::RestApi (camelCase, as in the rdk corpus item). API Gateway returns
+    the resource policy as JSON text; escaped=True writes it with its quotes escaped once
+    more, as GetRestApi does."""
+    arn = "arn:aws:apigateway:%s::/restapis/%s" % (region, api_id)
+    conf = {"id": api_id, "name": name, "createdDate": "Feb 21, 2025 6:36:56 PM", "apiKeySource": "HEADER",
+            "endpointConfiguration": {"types": list(types)}, "disableExecuteApiEndpoint": disable_default}
+    if policy_doc is not None:
+        text = json.dumps(policy_doc, separators=(",", ":"))
+        conf["policy"] = text.replace('"', '\\"') if escaped else text
+    return item("AWS::ApiGateway::RestApi", arn, name, arn, account, region, conf, az="Not Applicable",
+                capture=capture)
+
+
+def rest_stage(api, stage, capture=CAPTURE):
+    arn = "%s/stages/%s" % (api["arn"], stage)
+    conf = {"deploymentId": "jmlwbd", "stageName": stage, "cacheClusterEnabled": False,
+            "cacheClusterStatus": "NOT_AVAILABLE", "methodSettings": {}, "tracingEnabled": False,
+            "createdDate": "Feb 21, 2025 6:37:48 PM", "lastUpdatedDate": "Feb 21, 2025 6:37:48 PM"}
+    rels = [{"resourceType": "AWS::ApiGateway::RestApi", "resourceId": api["arn"], "resourceName": api["resourceName"],
+             "relationshipName": "Is contained in "}]
+    return item("AWS::ApiGateway::Stage", arn, stage, arn, api["account"], api["region"], conf, relationships=rels,
+                az="Not Applicable", capture=capture)
+
+
+def rest_method(api, path_id, http_method, auth="NONE", api_key=False, uri=None, capture=CAPTURE):
+    """AWS::ApiGateway::Method (CloudFormation property names)."""
+    api_id = api["configuration"]["id"]
+    rid = "%s/%s/%s" % (api_id, path_id, http_method)
+    conf = {"RestApiId": api_id, "ResourceId": path_id, "HttpMethod": http_method, "AuthorizationType": auth,
+            "ApiKeyRequired": api_key}
+    if uri:
+        conf["Integration"] = {"Type": "AWS", "IntegrationHttpMethod": "GET", "Uri": uri,
+                               "Credentials": "arn:aws:iam::%s:role/apigw-s3" % api["account"]}
+    return item("AWS::ApiGateway::Method", rid, None, None, api["account"], api["region"], conf, az="Not Applicable",
+                capture=capture)
+
+
+def http_api(account, region, api_id, name, disable_default=False, protocol="HTTP", capture=CAPTURE):
+    """AWS::ApiGatewayV2::Api (camelCase, as in the rdk corpus item)."""
+    arn = "arn:aws:apigateway:%s::/apis/%s" % (region, api_id)
+    conf = {"apiId": api_id, "name": name, "protocolType": protocol,
+            "routeSelectionExpression": "$request.method $request.path",
+            "apiKeySelectionExpression": "$request.header.x-api-key",
+            "apiEndpoint": "https://%s.execute-api.%s.amazonaws.com" % (api_id, region),
+            "createdDate": "Feb 21, 2025 6:36:34 PM", "disableExecuteApiEndpoint": disable_default}
+    return item("AWS::ApiGatewayV2::Api", arn, name, arn, account, region, conf, az="Not Applicable", capture=capture)
+
+
+def http_stage(api, stage, capture=CAPTURE):
+    arn = "%s/stages/%s" % (api["arn"], stage)
+    conf = {"stageName": stage, "defaultRouteSettings": {"detailedMetricsEnabled": False}, "routeSettings": {},
+            "stageVariables": {}, "autoDeploy": True, "createdDate": "Feb 21, 2025 6:36:34 PM",
+            "lastUpdatedDate": "Feb 21, 2025 6:36:34 PM"}
+    rels = [{"resourceType": "AWS::ApiGatewayV2::Api", "resourceId": api["arn"], "resourceName": api["resourceName"],
+             "relationshipName": "Is contained in "}]
+    return item("AWS::ApiGatewayV2::Stage", arn, stage, arn, api["account"], api["region"], conf, relationships=rels,
+                az="Not Applicable", capture=capture)
+
+
+def http_integration(api, integ_id, subtype=None, uri=None, capture=CAPTURE):
+    """AWS::ApiGatewayV2::Integration (CloudFormation property names)."""
+    conf = {"ApiId": api["configuration"]["apiId"], "IntegrationId": integ_id,
+            "IntegrationType": "AWS_PROXY" if subtype or (uri and "lambda" in uri) else "HTTP_PROXY",
+            "PayloadFormatVersion": "1.0" if subtype else "2.0"}
+    if subtype:
+        conf["IntegrationSubtype"] = subtype
+        conf["CredentialsArn"] = "arn:aws:iam::%s:role/apigw-sqs" % api["account"]
+        conf["RequestParameters"] = {"QueueUrl": "https://sqs.%s.amazonaws.com/%s/orders" % (api["region"], api["account"]),
+                                     "MessageBody": "$request.body"}
+    if uri:
+        conf["IntegrationUri"] = uri
+    rid = "%s/%s" % (api["configuration"]["apiId"], integ_id)
+    return item("AWS::ApiGatewayV2::Integration", rid, None, None, api["account"], api["region"], conf,
+                az="Not Applicable", capture=capture)

@@ -20,7 +20,11 @@ from the internet), `priv-*` is not. The cases follow the AWS documentation:
     VPC an access policy open to "*" without a pinning condition is public.
   - RDS snapshots: the `restore` attribute `all` makes a snapshot public; account ids
     share it with those accounts only.
+  - Front doors (front_doors()): internet-facing load balancers open on a listener
+    port, API Gateway stages (endpoint type, resource policy, method authorizers,
+    integrations), EKS public endpoints and their publicAccessCidrs.
 """
+import json
 import os
 import sys
 
@@ -333,6 +337,9 @@ def domains():
         opensearch_domain(B, R, "priv-os-in-vpc-open-policy", open_all("priv-os-in-vpc-open-policy"), vpc=vpc),
         opensearch_domain(B, R, "priv-os-ip-restricted", ip_only("priv-os-ip-restricted")),
         opensearch_domain(B, R, "priv-os-named-role", named("priv-os-named-role")),
+        # fine-grained access control: an open policy still needs credentials, unless anonymous access is on
+        opensearch_domain(B, R, "pub-os-fgac-anonymous", open_all("pub-os-fgac-anonymous"), fgac="anonymous"),
+        opensearch_domain(B, R, "priv-os-fgac-open-policy", open_all("priv-os-fgac-open-policy"), fgac="on"),
         elasticsearch_domain(B, R, "pub-es-open-policy", open_star("pub-es-open-policy")),
         elasticsearch_domain(B, R, "priv-es-in-vpc-open-policy", open_star("priv-es-in-vpc-open-policy"), vpc=vpc),
     ]
@@ -514,6 +521,104 @@ def collected():
     ]
 
 
+def front_doors():
+    """Load balancers, API Gateway stages and EKS endpoints (netreach_front.c), following
+    the Elastic Load Balancing, API Gateway and EKS user guides: an internal load balancer
+    has only private addresses; an ALB answers only what its security groups admit, on its
+    listener ports; an NLB without security groups passes every client; a PRIVATE REST API
+    is reachable only through VPC endpoints; a resource policy with a Deny outside an IP
+    range or VPC endpoint (the guide's examples) pins the API; an EKS public endpoint is
+    open to the CIDRs in publicAccessCidrs (default 0.0.0.0/0)."""
+    D = "864208642086"
+    V = "vpc-0f1e2d3c4b5a69788"
+    sg = lambda gid, name, perms: security_group(D, R, gid, name, V, perms)  # noqa: E731
+    out = [
+        sg("sg-0f00000000000443a", "lb-web-open-443", [perm("tcp", 443, 443, v4=["0.0.0.0/0"], v6=["::/0"])]),
+        sg("sg-0f00000000000443b", "lb-halves-443",
+           [perm("tcp", 443, 443, v4=["0.0.0.0/1"]), perm("tcp", 443, 443, v4=["128.0.0.0/1"])]),
+        sg("sg-0f00000000000443c", "lb-office-443", [perm("tcp", 443, 443, v4=["203.0.113.0/24"])]),
+        sg("sg-0f0000000000080aa", "lb-open-80-only", [perm("tcp", 80, 80, v4=["0.0.0.0/0"])]),
+        sg("sg-0f00000000005432a", "nlb-office-5432", [perm("tcp", 5432, 5432, v4=["198.51.100.0/24"])]),
+        sg("sg-0f0000000000app01", "app-from-lb", [perm("tcp", 443, 443, groups=["sg-0f00000000000443a"])]),
+    ]
+    app = ec2_instance(D, R, "i-0f00000000000a001", "crm-app-1", V, "subnet-29428871",
+                       [("sg-0f0000000000app01", "app-from-lb")])
+    app["tags"]["DataClassification"] = "customer-data"
+    app["configuration"]["tags"].append({"key": "DataClassification", "value": "customer-data"})
+    web = ec2_instance(D, R, "i-0f00000000000a002", "brochure-web-1", V, "subnet-29428871",
+                       [("sg-0f0000000000app01", "app-from-lb")])
+    out += [app, web]
+    tg_crm = target_group(D, R, "crm-app", ["i-0f00000000000a001"])
+    tg_web = target_group(D, R, "brochure-web", ["i-0f00000000000a002"])
+    out += [tg_crm, tg_web]
+
+    def lb(name, scheme, sgs, listeners, lb_type="application"):
+        b = load_balancer(D, R, name, scheme, sgs, lb_type=lb_type, vpc=V)
+        return [b] + [lb_listener(b, p, proto, tg["arn"] if tg else None, action="forward" if tg else "redirect")
+                      for p, proto, tg in listeners]
+    out += lb("pub-alb-https-open", "internet-facing", ["sg-0f00000000000443a"], [(443, "HTTPS", tg_web)])
+    out += lb("pub-alb-crm-customer-data", "internet-facing", ["sg-0f00000000000443a"], [(443, "HTTPS", tg_crm)])
+    out += lb("pub-alb-split-halves", "internet-facing", ["sg-0f00000000000443b"], [(443, "HTTPS", tg_web)])
+    out += lb("pub-nlb-no-security-groups", "internet-facing", [], [(5432, "TCP", tg_web)], lb_type="network")
+    out += lb("priv-alb-internal-open-sg", "internal", ["sg-0f00000000000443a"], [(443, "HTTPS", tg_crm)])
+    out += lb("priv-alb-office-only", "internet-facing", ["sg-0f00000000000443c"], [(443, "HTTPS", tg_crm)])
+    out += lb("priv-alb-open-port-no-listener", "internet-facing", ["sg-0f0000000000080aa"],
+              [(8443, "HTTPS", tg_crm)])
+    out += lb("priv-nlb-sg-office-only", "internet-facing", ["sg-0f00000000005432a"], [(5432, "TCP", tg_crm)],
+              lb_type="network")
+    out += lb("priv-nlb-internal-no-sg", "internal", [], [(5432, "TCP", tg_crm)], lb_type="network")
+
+    # EKS
+    out += [
+        eks_cluster(D, R, "pub-eks-public-all-cidrs", True, cidrs=["0.0.0.0/0"]),
+        eks_cluster(D, R, "pub-eks-public-cidrs-not-recorded", True),
+        eks_cluster(D, R, "pub-eks-public-split-halves", True, cidrs=["0.0.0.0/1", "128.0.0.0/1"]),
+        eks_cluster(D, R, "priv-eks-private-endpoint-only", False, cidrs=["0.0.0.0/0"]),
+        eks_cluster(D, R, "priv-eks-public-office-cidrs", True, cidrs=["203.0.113.0/24", "198.51.100.0/24"]),
+    ]
+
+    # REST APIs (API Gateway developer guide, resource policy examples)
+    # API Gateway stores "execute-api:/*" expanded to the API's ARN, as GetRestApi returns it
+    ex = lambda api_id: "arn:aws:execute-api:%s:%s:%s/*" % (R, D, api_id)  # noqa: E731
+    invoke = lambda api_id, *extra: policy(  # noqa: E731
+        stmt("Allow", "*", "execute-api:Invoke", ex(api_id)), *[e(api_id) for e in extra])
+    deny_ip = lambda api_id: stmt("Deny", "*", "execute-api:Invoke", ex(api_id),  # noqa: E731
+                                  {"NotIpAddress": {"aws:SourceIp": ["203.0.113.0/24", "2001:db8::/32"]}})
+    deny_vpce = lambda api_id: stmt("Deny", "*", "execute-api:Invoke", ex(api_id),  # noqa: E731
+                                    {"StringNotEquals": {"aws:sourceVpce": "vpce-0f1e2d3c4b5a69788"}})
+
+    def rest(api_id, stage, methods=(("GET", "NONE", None),), **kw):
+        api = rest_api(D, R, api_id, "api-" + api_id, **kw)
+        items = [api, rest_stage(api, stage)]
+        items += [rest_method(api, "r%d" % i, m, auth=a, uri=u) for i, (m, a, u) in enumerate(methods)]
+        return items
+    s3_uri = "arn:aws:apigateway:%s:s3:path/crm-exports/{key}" % R
+    out += rest("a1b2c3d4e5", "pub-rest-no-policy")
+    out += rest("b1b2c3d4e5", "pub-rest-s3-proxy-no-auth", methods=(("GET", "NONE", s3_uri),
+                                                                     ("OPTIONS", "NONE", None)))
+    out += rest("c1b2c3d4e5", "pub-rest-policy-open", policy_doc=invoke("c1b2c3d4e5"))
+    out += rest("d1b2c3d4e5", "pub-rest-edge-methods-not-recorded", methods=(), types=("EDGE",))
+    out += rest("e1b2c3d4e5", "priv-rest-private-endpoint", types=("PRIVATE",),
+                policy_doc=invoke("e1b2c3d4e5", deny_vpce))
+    out += rest("f1b2c3d4e5", "priv-rest-ip-allowlist", policy_doc=invoke("f1b2c3d4e5", deny_ip))
+    out += rest("a2b2c3d4e5", "priv-rest-vpce-only-escaped", policy_doc=invoke("a2b2c3d4e5", deny_vpce),
+                escaped=True)
+    out += rest("b2b2c3d4e5", "priv-rest-cognito-only", methods=(("GET", "COGNITO_USER_POOLS", s3_uri),
+                                                                  ("POST", "CUSTOM", None)))
+    out += rest("c2b2c3d4e5", "priv-rest-default-endpoint-disabled", disable_default=True)
+
+    # HTTP APIs
+    def http(api_id, stage, integrations=(), **kw):
+        api = http_api(D, R, api_id, "http-" + api_id, **kw)
+        return [api, http_stage(api, stage)] + [http_integration(api, "i%d" % n, **ig)
+                                                for n, ig in enumerate(integrations)]
+    out += http("h1b2c3d4e5", "pub-http-api-lambda",
+                integrations=[{"uri": "arn:aws:lambda:%s:%s:function:orders" % (R, D)}])
+    out += http("h2b2c3d4e5", "pub-http-api-sqs-send", integrations=[{"subtype": "SQS-SendMessage"}])
+    out += http("h3b2c3d4e5", "priv-http-api-default-endpoint-disabled", disable_default=True)
+    return out
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     pabs = [account_pab(A, R, {"IgnorePublicAcls"}), account_pab(B, R, set()),
@@ -528,6 +633,10 @@ def main():
     # resource policies of other services and access points (1.3 snapshot, as delivered)
     dump(snapshot_file([shape13(i) for i in resource_policies()], snap_id="2a3b4c5d-6e7f-4081-9a2b-3c4d5e6f7081"),
          os.path.join(OUT, "resource-policies-snapshot.json"))
+    # front doors: load balancers, API stages, EKS (1.3 snapshot, one compact line as AWS delivers it)
+    with open(os.path.join(OUT, "front-doors-snapshot.json"), "w") as f:
+        json.dump(snapshot_file([shape13(i) for i in front_doors()], snap_id="5e6f7081-92a3-4b4c-8d5e-6f708192a3b4"),
+                  f, separators=(",", ":"))
     # types AWS Config does not record, as a collector writes them (1.3 items)
     dump(history_file([shape13(i) for i in collected()]), os.path.join(OUT, "collected-items.json"))
 
