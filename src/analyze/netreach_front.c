@@ -548,15 +548,15 @@ void cw_an_front(cw_assets *s, const cw_sgcache *cache, int64_t now)
     lst_build(s, &lm);
     const cw_asset_list *l = cw_assets_of_type(s, "AWS::ElasticLoadBalancingV2::LoadBalancer");
     for (size_t i = 0; i < l->n; i++)
-        if (l->v[i]->live) load_balancer(s, l->v[i], cache, &lm);
+        if (l->v[i]->live && cw_an_target(s, l->v[i])) load_balancer(s, l->v[i], cache, &lm);
     lst_free(&lm);
     l = cw_assets_of_type(s, "AWS::EKS::Cluster");
     for (size_t i = 0; i < l->n; i++)
-        if (l->v[i]->live) eks_cluster(s, l->v[i]);
+        if (l->v[i]->live && cw_an_target(s, l->v[i])) eks_cluster(s, l->v[i]);
     l = cw_assets_of_type(s, "AWS::ApiGateway::Stage");
     for (size_t i = 0; i < l->n; i++)
-        if (l->v[i]->live) rest_stage(s, l->v[i], now);
+        if (l->v[i]->live && cw_an_target(s, l->v[i])) rest_stage(s, l->v[i], now);
     l = cw_assets_of_type(s, "AWS::ApiGatewayV2::Stage");
     for (size_t i = 0; i < l->n; i++)
-        if (l->v[i]->live) v2_stage(s, l->v[i]);
+        if (l->v[i]->live && cw_an_target(s, l->v[i])) v2_stage(s, l->v[i]);
 }

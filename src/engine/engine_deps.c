@@ -21,10 +21,17 @@
  *                                                     internet_reachable, reachable_ports)
  *                                                     it reads
  *
+ *   f <name>          front doors (netreach_front.c), FACT-like keys read transitively:
+ *                     Listener: "lb:<LoadBalancerArn>"   the load balancer of that ARN
+ *                     TargetGroup: "tg:<its ARN>"        Listeners forwarding to it (a target
+ *                                                        group reads each target: r <Id>)
+ *                     ApiGateway::Method, ApiGatewayV2::  the stages of that API (id from the
+ *                     Integration: "api:<RestApiId/ApiId>" stage's ARN; the API itself by r)
+ *
  * The affected set of a change: the changed assets; every asset reading a
  * key a changed asset provides, before or after the change (one hop: those
  * read the changed configuration or presence); then, transitively, every
- * asset reading a FACT key ("i") of an affected asset, since its facts may
+ * asset reading a FACT key ("i", "f") of an affected asset, since its facts may
  * have changed (a group opens -> the instance is reachable -> its Aurora
  * cluster is). Network ACLs, route tables, subnets and gateways are read by
  * no analyzer today (netreach.h): when one starts to, add its key here. Keys
@@ -128,10 +135,43 @@ static bool net_type(const cw_asset *a)
 {
     static const char *const t[] = {"AWS::RDS::DBInstance", "AWS::RDS::DBCluster", "AWS::Redshift::Cluster",
                                     "AWS::EC2::Instance", "AWS::Elasticsearch::Domain", "AWS::OpenSearch::Domain",
-                                    "AWS::OpenSearchService::Domain"};
+                                    "AWS::OpenSearchService::Domain", "AWS::ElasticLoadBalancingV2::LoadBalancer"};
     for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
         if (is(a, t[i])) return true;
     return false;
+}
+
+/* "arn:aws:apigateway:R::/restapis/ID/stages/S" -> "api:ID" */
+static void stage_api_key(const cw_asset *a, const char *kind, cw_keys *k)
+{
+    const char *p = a->id ? strstr(a->id, kind) : NULL;
+    if (!p) return;
+    p += strlen(kind);
+    char id[128];
+    size_t n = strcspn(p, "/");
+    if (!n || n >= sizeof id - 5) return;
+    snprintf(id, sizeof id, "api:%.*s", (int)n, p);
+    kb_add(k, 'f', id, NULL, NULL);
+}
+
+static void prefixed(cw_keys *k, const char *pre, const char *v)
+{
+    char tmp[768];
+    if (!v || (size_t)snprintf(tmp, sizeof tmp, "%s%s", pre, v) >= sizeof tmp) return;
+    kb_add(k, 'f', tmp, NULL, NULL);
+}
+
+/* target group ARNs of a listener's default actions */
+static void listener_tg_keys(const cw_json *c, cw_keys *k)
+{
+    const cw_json *acts = cw_json_get_ci(c, "DefaultActions");
+    for (uint32_t i = 0; acts && acts->type == CW_JARR && i < acts->len; i++) {
+        const cw_json *ac = &acts->u.items[i];
+        prefixed(k, "tg:", json_str(cw_json_get_ci(ac, "TargetGroupArn")));
+        const cw_json *fw = cw_json_get_ci(cw_json_get_ci(ac, "ForwardConfig"), "TargetGroups");
+        for (uint32_t j = 0; fw && fw->type == CW_JARR && j < fw->len; j++)
+            prefixed(k, "tg:", json_str(cw_json_get_ci(&fw->u.items[j], "TargetGroupArn")));
+    }
 }
 
 void cw_deps_provides(const cw_asset *a, cw_keys *k)
@@ -147,6 +187,11 @@ void cw_deps_provides(const cw_asset *a, cw_keys *k)
         const char *acct = account_of(a, b1), *reg = region_of(a, b2);
         if (id) kb_add(k, 'i', id, acct ? acct : "", reg ? reg : "");
     }
+    if (is(a, "AWS::ElasticLoadBalancingV2::Listener"))
+        prefixed(k, "lb:", json_str(cw_json_get_ci(conf_of(a), "LoadBalancerArn")));
+    if (is(a, "AWS::ElasticLoadBalancingV2::TargetGroup")) prefixed(k, "tg:", a->id);
+    if (is(a, "AWS::ApiGateway::Method")) prefixed(k, "api:", json_str(cw_json_get_ci(conf_of(a), "RestApiId")));
+    if (is(a, "AWS::ApiGatewayV2::Integration")) prefixed(k, "api:", json_str(cw_json_get_ci(conf_of(a), "ApiId")));
 }
 
 void cw_deps_reads(const cw_asset *a, cw_keys *k)
@@ -157,6 +202,30 @@ void cw_deps_reads(const cw_asset *a, cw_keys *k)
     if (net_type(a)) {
         const cw_json *g = fact2(a, "net", "security_groups");
         for (uint32_t i = 0; g && g->type == CW_JARR && i < g->len; i++) kb_add(k, 'r', json_str(&g->u.items[i]), NULL, NULL);
+    }
+    if (is(a, "AWS::ElasticLoadBalancingV2::LoadBalancer")) {
+        const char *arn = json_str(cw_json_get_ci(conf_of(a), "loadBalancerArn"));
+        prefixed(k, "lb:", arn ? arn : a->id);
+    }
+    if (is(a, "AWS::ElasticLoadBalancingV2::Listener")) listener_tg_keys(conf_of(a), k);
+    if (is(a, "AWS::ElasticLoadBalancingV2::TargetGroup")) {
+        const cw_json *ts = cw_json_get_ci(conf_of(a), "Targets");
+        for (uint32_t i = 0; ts && ts->type == CW_JARR && i < ts->len; i++)
+            kb_add(k, 'r', json_str(cw_json_get_ci(&ts->u.items[i], "Id")), NULL, NULL);
+    }
+    if (is(a, "AWS::ApiGateway::Stage") || is(a, "AWS::ApiGatewayV2::Stage")) {
+        bool rest = is(a, "AWS::ApiGateway::Stage");
+        const char *kind = rest ? "/restapis/" : "/apis/";
+        stage_api_key(a, kind, k);
+        /* the API itself, when the stage has no relationship to it: its ARN is the stage's prefix */
+        const char *st = a->id ? strstr(a->id, "/stages/") : NULL;
+        if (st) {
+            char arn[512];
+            if ((size_t)(st - a->id) < sizeof arn) {
+                snprintf(arn, sizeof arn, "%.*s", (int)(st - a->id), a->id);
+                kb_add(k, 'r', arn, NULL, NULL);
+            }
+        }
     }
     if (is(a, "AWS::S3::Bucket")) kb_add(k, 'a', account_of(a, b1), NULL, NULL);
     if (is(a, "AWS::S3::AccessPoint")) {

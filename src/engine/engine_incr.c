@@ -166,7 +166,7 @@ static void affected(const cw_engine *e, const change *c, aset *A)
         cw_keys_reset(&k);
         cw_deps_provides(A->v[w], &k);
         for (size_t j = 0; j < k.nk; j++)
-            if (cw_keys_at(&k, j)[0] == 'i') add_readers(e, A, cw_keys_at(&k, j));
+            if (cw_keys_at(&k, j)[0] == 'i' || cw_keys_at(&k, j)[0] == 'f') add_readers(e, A, cw_keys_at(&k, j));
     }
     cw_keys_free(&k);
 }
