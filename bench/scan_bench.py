@@ -18,13 +18,22 @@ prints how time and peak RSS grow with the item count.
 Environment (all optional):
   ITEMS=200000           sizes, space or comma separated ("200000 2000000")
   LAYOUTS="pretty compact compact.gz"   pretty | compact | lines, each optionally .gz
-  ROUNDS=5               alternating rounds per layout (odd, so a median is a run)
+  ROUNDS=5               alternating rounds per layout (odd, so a median is a run); one
+                         number, or one per size of ITEMS ("5 3")
   BIN=build/cloudwarden  the binary under test
   OLD_COMMIT=496b417     commit whose build runs beside BIN ("" or "none" = no old run)
   OLD_BIN=path           use this binary as the old one instead of building OLD_COMMIT
   JQ_MAX_ITEMS=200000    run jq only at sizes up to this (jq keeps the whole file as
                          values: ~2.8 GiB for the 200k pretty file); 0 = never
   FORMATS="json ocsf sarif csv table"   formats compared new vs old ("" = none)
+  FORMATS_MAX_ITEMS=0    above this size compare json only (0 = every format at every size)
+  OLD_ROUNDS_MAX_ITEMS=0 above this size the old binary is not in every round: its one
+                         comparison run is timed instead (0 = in every round)
+  SAME_RULES=old         the comparison runs of new and old load the same rule packs, the
+                         old commit's (--no-builtin -r OLD_TREE/rules), so rules added or
+                         changed since OLD_COMMIT by other work are not counted as
+                         differences; "builtin" = each binary its own built-in rules.
+                         The timed rounds always run every built-in rule of each binary.
   SEED=7                 generator seed
   BENCH_DATA=bench/out   where snapshots and outputs go (a 2M-item run needs ~12 GB)
   BENCH_LOCK=path        hold flock(path) during the timed rounds (e.g. /work/bench.lock)
@@ -60,6 +69,12 @@ MASK_TIME = [r's/"(started|startTimeUtc)": ?"[^"]*"/"\1":"T"/g',
              r's/"(time|created_time)": ?[0-9]+/"\1":0/g']
 # what differs between layouts of the same items: the input's name and where each
 # record starts (line numbers)
+# the finding's identity hash (OCSF finding_info.uid, SARIF partialFingerprints):
+# its recipe changed after 496b417 (f3f5b05: rule, type, resource id, id, account,
+# region, so that two resources with one ARN differ), a deliberate change of the
+# formats, not of the findings; MASK_FINGERPRINTS=0 compares them too
+MASK_FP = [r's/"finding_info":\{"uid":"[0-9a-f]{32}"/"finding_info":{"uid":"F"/g',
+           r's/"cloudwarden\/v1": ?"[0-9a-f]{32}"/"cloudwarden\/v1":"F"/g']
 MASK_SOURCE = [r's/"source": ?\{[^}]*\}/"source":{}/g', r'/snapshot-[0-9]+-/d']
 
 
@@ -84,7 +99,11 @@ def sh(cmd, **kw):
 # ---- configuration ---------------------------------------------------------
 SIZES = [int(x) for x in re.split(r"[,\s]+", env("ITEMS", "200000").strip()) if x]
 LAYOUTS = env("LAYOUTS", "pretty compact compact.gz").split()
-ROUNDS = int(env("ROUNDS", "5"))
+ROUNDS_L = [int(x) for x in re.split(r"[,\s]+", env("ROUNDS", "5").strip()) if x]
+FORMATS_MAX = int(env("FORMATS_MAX_ITEMS", "0"))
+OLD_ROUNDS_MAX = int(env("OLD_ROUNDS_MAX_ITEMS", "0"))
+SAME_RULES = env("SAME_RULES", "old")
+MASK_FINGERPRINTS = env("MASK_FINGERPRINTS", "1") not in ("", "0")
 BIN = env("BIN", "build/cloudwarden")
 OLD_COMMIT = env("OLD_COMMIT", "496b417")
 OLD_BIN = env("OLD_BIN", "")
@@ -97,8 +116,16 @@ KEEP = env("KEEP_OUTPUTS", "") not in ("", "0")
 for lay in LAYOUTS:
     if lay.removesuffix(".gz") not in ("pretty", "compact", "lines"):
         die("unknown layout %r (pretty, compact, lines, each optionally .gz)" % lay)
-if not SIZES or ROUNDS < 1:
+if not SIZES or not ROUNDS_L or min(ROUNDS_L) < 1:
     die("ITEMS and ROUNDS must be positive")
+if len(ROUNDS_L) not in (1, len(SIZES)):
+    die("ROUNDS: one number or one per size of ITEMS")
+if SAME_RULES not in ("old", "builtin"):
+    die("SAME_RULES: old or builtin")
+
+
+def rounds_for(n):
+    return ROUNDS_L[0] if len(ROUNDS_L) == 1 else ROUNDS_L[SIZES.index(n)]
 if not os.access(BIN, os.X_OK):
     die("%s is not built: make build" % BIN)
 if not os.path.exists("/usr/bin/time"):
@@ -111,9 +138,9 @@ def old_binary():
     if OLD_BIN:
         if not os.access(OLD_BIN, os.X_OK):
             die("OLD_BIN=%s is not executable" % OLD_BIN)
-        return OLD_BIN, "OLD_BIN " + OLD_BIN
+        return OLD_BIN, "OLD_BIN " + OLD_BIN, None
     if OLD_COMMIT in ("", "none", "0"):
-        return None, None
+        return None, None, None
     try:
         sha = subprocess.run(["git", "rev-parse", "--verify", OLD_COMMIT + "^{commit}"], check=True,
                              capture_output=True, text=True).stdout.strip()
@@ -138,7 +165,7 @@ def old_binary():
                 die("git archive %s failed" % sha)
             sh(["meson", "setup", "build"], cwd=tree, stdout=subprocess.DEVNULL)
             sh(["ninja", "-C", "build", "cloudwarden"], cwd=tree, stdout=subprocess.DEVNULL)
-    return binp, "%s (%s)" % (OLD_COMMIT, sha[:10])
+    return binp, "%s (%s)" % (OLD_COMMIT, sha[:10]), tree
 
 
 # ---- data --------------------------------------------------------------------
@@ -184,17 +211,18 @@ def text_size(path):
 
 # ---- runs ----------------------------------------------------------------------
 def measure(cmd, ok=(0, 1)):
-    """Wall, user, sys seconds and peak RSS (bytes) of cmd, by /usr/bin/time."""
+    """Wall, user, sys seconds and peak RSS (bytes) of cmd, by /usr/bin/time (and its stderr)."""
     with tempfile.NamedTemporaryFile("r", suffix=".time") as tf:
         p = subprocess.run(["/usr/bin/time", "-f", "%e %U %S %M", "-o", tf.name] + cmd,
                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         if p.returncode not in ok:
             die("%s exited %d:\n%s" % (" ".join(cmd[:3]), p.returncode, p.stderr[-2000:]))
         wall, user, sys_, kb = tf.read().split()[-4:]
-    return {"wall": float(wall), "cpu": float(user) + float(sys_), "rss": int(kb) * 1024}
+    return {"wall": float(wall), "cpu": float(user) + float(sys_), "rss": int(kb) * 1024, "stderr": p.stderr}
 
 
 def scan_cmd(binp, snap, fmt, out, extra=()):
+    # --quiet: no progress or summary; --stats only adds one line at the end
     return [binp, "scan", "--quiet", "--format", fmt, "-o", out] + list(extra) + [snap]
 
 
@@ -204,13 +232,11 @@ def jq_cmd(snap):
     return ["jq", JQ_PROG, snap]
 
 
-def stats_of(binp, snap, out):
-    """One `scan --stats` run: stage times and the model's size."""
-    p = subprocess.run([binp, "scan", "--stats", "--format", "json", "-o", out, snap],
-                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    line = next((l for l in p.stderr.splitlines() if "stats" in l), "")
-    m = re.search(r"(\d+) assets", p.stderr)
-    assets = int(m.group(1)) if m else 0
+def stats_parse(stderr, n):
+    """Stage times and the model's size from the stderr of a `scan --stats` run."""
+    line = next((l for l in stderr.splitlines() if "stats" in l), "")
+    m = re.search(r"(\d+) assets", stderr)
+    assets = int(m.group(1)) if m else 0  # (--quiet: no summary line; then the item count)
     model, per_asset = None, None
     m = re.search(r"model ([0-9.]+) MiB = ([0-9]+) bytes/asset", line)  # arenas + indexes, per stored asset
     if m:
@@ -220,7 +246,7 @@ def stats_of(binp, snap, out):
         if m:
             model = float(m.group(1)) * 1048576
     if model is not None and per_asset is None:
-        per_asset = model / max(assets, 1)
+        per_asset = model / (assets or n)
     return {"line": line, "assets": assets, "model": model, "per_asset": per_asset}
 
 
@@ -278,21 +304,33 @@ def fmt_mib(b):
 
 # ---- main ------------------------------------------------------------------------
 def main():
-    old, old_name = old_binary()
+    old, old_name, old_tree = old_binary()
     ncpu = os.cpu_count()
     log("load average at start: %s" % open("/proc/loadavg").read().split()[:3])
+    # the rule packs both sides load in the comparison runs
+    if old and SAME_RULES == "old" and old_tree and os.path.isdir(os.path.join(old_tree, "rules")):
+        cmp_rules = ["--no-builtin", "-r", os.path.join(old_tree, "rules")]
+        cmp_what = "both with the rule packs of %s (--no-builtin -r %s/rules)" % (old_name, old_tree)
+    else:
+        cmp_rules = []
+        cmp_what = "each with its own built-in rules"
     results = {}
     lockf = open(LOCK, "a") if LOCK else None
     for n in SIZES:
         ensure_data(n)
+        rounds = rounds_for(n)
+        old_in_rounds = old and (not OLD_ROUNDS_MAX or n <= OLD_ROUNDS_MAX)
+        formats = [f for f in FORMATS if f == "json" or not FORMATS_MAX or n <= FORMATS_MAX]
+        if old and "json" not in formats and (not old_in_rounds):
+            formats = ["json"] + formats  # the old run that is timed
         for lay in LAYOUTS:
             snap = snap_path(n, lay)
             size = os.path.getsize(snap)
             tsize = text_size(snap)
             run = tempfile.mkdtemp(prefix="run-", dir=DATA)
-            tools = [("new", lambda: scan_cmd(BIN, snap, "json", os.path.join(run, "new.json")))]
-            if old:
-                tools.append(("old", lambda: scan_cmd(old, snap, "json", os.path.join(run, "old.json"))))
+            tools = [("new", lambda: scan_cmd(BIN, snap, "json", os.path.join(run, "new.json"), ["--stats"]))]
+            if old_in_rounds:
+                tools.append(("old", lambda: scan_cmd(old, snap, "json", os.path.join(run, "old-own.json"), ["--stats"])))
             if JQ_MAX and n <= JQ_MAX:
                 tools.append(("jq", lambda: jq_cmd(snap)))
             with open(snap, "rb") as f:  # warm the page cache: every tool reads from memory
@@ -301,33 +339,41 @@ def main():
             if lockf:
                 log("waiting for %s" % LOCK)
                 fcntl.flock(lockf, fcntl.LOCK_EX)
-            log("%d items, %s: %d rounds of %s" % (n, lay, ROUNDS, ", ".join(t for t, _ in tools)))
+            load0 = open("/proc/loadavg").read().split()[:3]
+            log("%d items, %s: %d rounds of %s (load average %s)" % (n, lay, rounds, ", ".join(t for t, _ in tools),
+                                                                     " ".join(load0)))
             watch = CpuWatch()
             runs = {t: [] for t, _ in tools}
-            for r in range(ROUNDS):
+            for r in range(rounds):
                 for k in range(len(tools)):
                     t, cmd = tools[(r + k) % len(tools)]
                     runs[t].append(measure(cmd(), ok=(0, 1) if t != "jq" else (0,)))
             others = watch.others()
-            if lockf:
-                fcntl.flock(lockf, fcntl.LOCK_UN)
-            st_new = stats_of(BIN, snap, os.path.join(run, "stats-new.json"))
-            st_old = stats_of(old, snap, os.path.join(run, "stats-old.json")) if old else None
+            load1 = open("/proc/loadavg").read().split()[:3]
+            st_new = stats_parse(runs["new"][-1]["stderr"], n)
+            st_old = stats_parse(runs["old"][-1]["stderr"], n) if "old" in runs else None
             jq_count = None
             if "jq" in runs:
                 jq_count = subprocess.run(jq_cmd(snap), capture_output=True, text=True).stdout.strip()
-            # the same findings, byte for byte, in every format
+            # the same findings, byte for byte, in every format (same rule packs on both sides)
             same = {}
+            old_timed = None
             if old:
-                for f in FORMATS:
-                    a, b = os.path.join(run, "new.json"), os.path.join(run, "old.json")
-                    if f != "json":
-                        a, b = os.path.join(run, "new." + f), os.path.join(run, "old." + f)
-                        measure(scan_cmd(BIN, snap, f, a))
-                        measure(scan_cmd(old, snap, f, b))
-                    same[f] = masked_md5(a, MASK_TIME) == masked_md5(b, MASK_TIME)
-                    if f != "json" and not KEEP:
+                log("%d items, %s: comparing %s with the old binary" % (n, lay, " ".join(formats)))
+                for f in formats:
+                    a, b = os.path.join(run, "cmp-new." + f), os.path.join(run, "cmp-old." + f)
+                    measure(scan_cmd(BIN, snap, f, a, cmp_rules))
+                    mo = measure(scan_cmd(old, snap, f, b, cmp_rules + (["--stats"] if f == "json" else [])))
+                    if f == "json" and not old_in_rounds:
+                        old_timed, st_old = mo, stats_parse(mo["stderr"], n)
+                    mask = MASK_TIME + (MASK_FP if MASK_FINGERPRINTS and f in ("ocsf", "sarif") else [])
+                    same[f] = masked_md5(a, mask) == masked_md5(b, mask)
+                    if not KEEP:
                         os.unlink(a), os.unlink(b)
+            if old_timed:
+                runs["old"] = [old_timed]
+            if lockf:
+                fcntl.flock(lockf, fcntl.LOCK_UN)
             layout_md5 = masked_md5(os.path.join(run, "new.json"), MASK_TIME + MASK_SOURCE)
             with open(os.path.join(run, "new.json"), "rb") as f:
                 head = f.read(1 << 16).decode("utf-8", "replace")
@@ -336,13 +382,15 @@ def main():
             nfind = sum(1 for line in open(os.path.join(run, "new.json"), "rb") if line.startswith(b'    {"rule"'))
             results[(n, lay)] = dict(size=size, tsize=tsize, runs=runs, others=others, st_new=st_new,
                                      st_old=st_old, jq_count=jq_count, same=same, layout_md5=layout_md5,
-                                     nrules=nrules, nfind=nfind)
+                                     nrules=nrules, nfind=nfind, load=(load0, load1), cmp_what=cmp_what,
+                                     old_in_rounds=bool(old_in_rounds))
             report(n, lay, results[(n, lay)], old_name, ncpu)
             if KEEP:
                 log("outputs kept in %s" % run)
             else:
                 shutil.rmtree(run)
     summary(results, old_name)
+    checks(results)
     log("load average at end: %s" % open("/proc/loadavg").read().split()[:3])
 
 
@@ -354,6 +402,9 @@ def report(n, lay, r, old_name, ncpu):
     print("== %d items, %s: %s%s" % (n, lay, fmt_mb(size), " gzip (%s of JSON)" % fmt_mb(tsize) if gz else ""))
     print("   machine: other processes used %.2f of %d cores during the rounds%s" %
           (r["others"], ncpu, "  (NOISY: timing taken on a busy machine)" if r["others"] > 0.25 else ""))
+    print("   load average %s before the rounds, %s after" % (" ".join(r["load"][0]), " ".join(r["load"][1])))
+    if "old" in runs and not r["old_in_rounds"]:
+        print("   (old: one run, its json comparison run with the rule packs below, not in the rounds)")
     assets = r["st_new"]["assets"] or n
     for t in runs:
         w = [x["wall"] for x in runs[t]]
@@ -386,6 +437,8 @@ def report(n, lay, r, old_name, ncpu):
     print("   findings     %d rules, %d findings" % (r["nrules"], r["nfind"]))
     if r["same"]:
         print("   same as old  " + ", ".join("%s %s" % (f, "yes" if s else "NO (DIFFERENT)") for f, s in r["same"].items()))
+        print("                (findings compared %s; timestamps masked%s)" % (
+            r["cmp_what"], "; OCSF/SARIF fingerprints masked (recipe changed in f3f5b05)" if MASK_FINGERPRINTS else ""))
     print("   new --stats  " + r["st_new"]["line"].replace("cloudwarden: stats ", ""))
     if r["st_old"]:
         print("   old --stats  " + r["st_old"]["line"].replace("cloudwarden: stats ", ""))
@@ -432,6 +485,59 @@ def summary(results, old_name):
                 print("   %d -> %d items (%.1fx), %s: %s; peak RSS %.2fx the input" % (
                     base, n, n / base, lay, ", ".join(parts),
                     max(x["rss"] for x in b["runs"]["new"]) / b["tsize"]))
+
+
+def checks(results):
+    """What issue 13 asks the benchmark to show, each with the numbers it comes from."""
+    base = SIZES[0]
+    marks = []
+
+    def mark(ok, what):
+        marks.append(ok)
+        print("   [%s] %s" % ("PASS" if ok else "FAIL", what))
+
+    def wall(r, t):
+        return med([x["wall"] for x in r["runs"][t]])
+
+    def cpu(r, t):
+        return med([x["cpu"] for x in r["runs"][t]])
+
+    print()
+    print("== checks (issue 13)")
+    for (n, lay), r in results.items():
+        runs = r["runs"]
+        rss = max(x["rss"] for x in runs["new"])
+        what_in = "the JSON text, %s (gzip file %s)" % (fmt_mb(r["tsize"]), fmt_mb(r["size"])) \
+            if lay.endswith(".gz") else "the input, %s" % fmt_mb(r["tsize"])
+        tag = "%d %s:" % (n, lay)
+        if n == base and "jq" in runs:
+            rr = [j["wall"] / max(x["wall"], 1e-3) for x, j in zip(runs["new"], runs["jq"])]
+            ratio = wall(r, "jq") / max(wall(r, "new"), 1e-3)
+            mark(ratio >= 10 and med(rr) >= 10,
+                 "%s whole scan (%d rules) %.1fx faster than one jq query (medians %.2f s vs %.2f s, "
+                 "median of per-round ratios %.1fx, %d alternating rounds) >= 10x" % (
+                     tag, r["nrules"], ratio, wall(r, "new"), wall(r, "jq"), med(rr), len(rr)))
+        mark(rss <= r["tsize"], "%s peak RSS %s <= %s" % (tag, fmt_mb(rss), what_in))
+        st = r["st_new"]
+        if n == base and st["model"]:
+            mark(st["per_asset"] <= 1500, "%s resident model %s = %.0f bytes/asset <= 1.5 KB/asset (scan --stats)" % (
+                tag, fmt_mib(st["model"]), st["per_asset"]))
+        if n != base and (base, lay) in results:
+            a = results[(base, lay)]
+            tr = wall(r, "new") / max(wall(a, "new"), 1e-3)
+            cr = cpu(r, "new") / max(cpu(a, "new"), 1e-3)
+            mark(tr <= 11 * n / base / 10, "%s time %.2fx the %d-item time (median wall %.2f s vs %.2f s; CPU %.2fx: "
+                 "%.2f s vs %.2f s) <= %.0fx" % (tag, tr, base, wall(r, "new"), wall(a, "new"), cr, cpu(r, "new"),
+                                                cpu(a, "new"), 11 * n / base / 10))
+        if r["same"]:
+            mark(all(r["same"].values()), "%s same findings as the old binary, byte for byte, in %s" % (
+                tag, ", ".join("%s (%s)" % (f, "same" if v else "DIFFERENT") for f, v in r["same"].items())))
+    for n in SIZES:
+        md5s = {lay: results[(n, lay)]["layout_md5"] for lay in LAYOUTS if (n, lay) in results}
+        if len(md5s) > 1:
+            mark(len(set(md5s.values())) == 1, "%d items: every layout (%s) gives the same findings (source masked)" % (
+                n, ", ".join(md5s)))
+    print("   %d of %d checks passed" % (sum(marks), len(marks)))
 
 
 if __name__ == "__main__":

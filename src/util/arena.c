@@ -20,6 +20,8 @@ struct cw_arena_block {
 #define MADV_POPULATE_WRITE 23 /* Linux 5.14 */
 #endif
 #define HUGE_PAGE ((size_t)2 << 20)
+#define GROWN_BLOCK ((size_t)4 << 20) /* block size of an arena past GROW_AT */
+#define GROW_AT ((size_t)16 << 20)
 
 /* Big blocks are mapped in whole, aligned 2 MiB huge pages (transparent huge
  * pages, asked for with madvise) and populated up front. A model of millions
@@ -79,23 +81,40 @@ _Noreturn void cw_oom(size_t n)
 }
 
 
+/* Big tables and arrays (the indexes of millions of assets, the findings
+ * and their sort keys) get huge pages too, for the same reason as big arena
+ * blocks: the whole 2 MiB pages inside the allocation are advised, and the
+ * kernel backs them with huge pages as they are touched (glibc serves these
+ * sizes with mmap, so the advice goes with the allocation when it is freed;
+ * realloc advises the new range). */
+#define BIG_ALLOC ((size_t)4 << 20)
+static void *advise_big(void *p, size_t n)
+{
+    if (p && n >= BIG_ALLOC) {
+        uintptr_t s = ((uintptr_t)p + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1);
+        uintptr_t e = ((uintptr_t)p + n) & ~(uintptr_t)(HUGE_PAGE - 1);
+        if (e > s) (void)madvise((void *)s, e - s, MADV_HUGEPAGE);
+    }
+    return p;
+}
+
 void *cw_xmalloc(size_t n)
 {
     void *p = malloc(n ? n : 1);
     if (!p) cw_oom(n);
-    return p;
+    return advise_big(p, n);
 }
 void *cw_xcalloc(size_t n, size_t m)
 {
     void *p = calloc(n ? n : 1, m ? m : 1);
     if (!p) cw_oom(n * m);
-    return p;
+    return m && n > SIZE_MAX / m ? p : advise_big(p, n * m);
 }
 void *cw_xrealloc(void *p, size_t n)
 {
     void *q = realloc(p, n ? n : 1);
     if (!q) cw_oom(n);
-    return q;
+    return advise_big(q, n);
 }
 char *cw_xstrdup(const char *s)
 {
@@ -160,6 +179,11 @@ void *cw_arena_alloc(cw_arena *a, size_t n)
     }
     if (!b || b->size - b->used < n) {
         size_t sz = a->block_size;
+        /* an arena of small blocks that has grown big (the facts, the
+         * findings' evidence of a large estate) goes on in huge-page blocks:
+         * in small malloc'd blocks every 4 KiB page is a fault, and under a
+         * hypervisor a fault costs more than the page's use */
+        if (sz < GROWN_BLOCK && a->total >= GROW_AT) sz = GROWN_BLOCK;
         if (n > sz / 4) {
             /* big allocation: own block, put behind head so head keeps its free space */
             cw_arena_block *nb = cw_xmalloc(sizeof *nb + n);

@@ -64,6 +64,72 @@ static void test_arena_huge_blocks(void **st)
     assert_int_equal(a.total, 0);
 }
 
+/* An arena of small blocks that grows past 16 MiB goes on in 4 MiB blocks
+ * (huge pages): a block taken after that adds about 4 MiB to the total; a reset
+ * keeps those blocks too and hands them out again. */
+static void test_arena_grows_into_huge_blocks(void **st)
+{
+    (void)st;
+    const size_t kib = 1024, mib = kib * kib;
+    cw_arena a;
+    cw_arena_init(&a, 64 * kib);
+    while (a.total < 16 * mib) {
+        size_t before = a.total;
+        memset(cw_arena_alloc(&a, 8 * kib), 1, 8 * kib);
+        assert_true(a.total - before <= 64 * kib); /* small blocks until 16 MiB */
+    }
+    size_t before = a.total;
+    while (a.total == before) memset(cw_arena_alloc(&a, 8 * kib), 2, 8 * kib);
+    assert_true(a.total - before > 4 * mib - 256 && a.total - before <= 4 * mib);
+    size_t total = a.total;
+    cw_arena_reset(&a);
+    for (size_t i = 0; i < total / (16 * kib) - 64; i++) memset(cw_arena_alloc(&a, 8 * kib), 3, 8 * kib);
+    assert_int_equal(a.total, total); /* refilled from the kept blocks: no new memory */
+    cw_arena_free(&a);
+}
+
+/* A malloc'd allocation of 4 MiB or more is advised for huge pages: the 2 MiB
+ * pages inside it carry the kernel's "hg" flag (VmFlags in /proc/self/smaps). */
+static int huge_advised(uintptr_t at)
+{
+    FILE *f = fopen("/proc/self/smaps", "r");
+    if (!f) return -1;
+    char line[512];
+    int in = 0, res = 0;
+    while (fgets(line, sizeof line, f)) {
+        unsigned long lo, hi;
+        if (sscanf(line, "%lx-%lx ", &lo, &hi) == 2 && strchr(line, '-') < strchr(line, ' ')) {
+            in = at >= lo && at < hi;
+        } else if (in && strncmp(line, "VmFlags:", 8) == 0) {
+            res = strstr(line, " hg") != NULL;
+            break;
+        }
+    }
+    fclose(f);
+    return res;
+}
+
+static void test_xalloc_big_advised(void **st)
+{
+    (void)st;
+    const size_t mib = (size_t)1 << 20;
+    if (huge_advised((uintptr_t)&mib) < 0) skip(); /* no /proc */
+    unsigned char *p = cw_xmalloc(8 * mib);
+    memset(p, 1, 8 * mib);
+    uintptr_t page = ((uintptr_t)p + 2 * mib - 1) & ~(uintptr_t)(2 * mib - 1);
+    assert_int_equal(huge_advised(page), 1);
+    unsigned char *q = cw_xcalloc(3, 2 * mib);
+    assert_int_equal(huge_advised(((uintptr_t)q + 2 * mib - 1) & ~(uintptr_t)(2 * mib - 1)), 1);
+    p = cw_xrealloc(p, 16 * mib);
+    assert_int_equal(p[8 * mib - 1], 1);
+    assert_int_equal(huge_advised(((uintptr_t)p + 10 * mib) & ~(uintptr_t)(2 * mib - 1)), 1);
+    unsigned char *small = cw_xmalloc(64 * 1024); /* small ones are left alone */
+    memset(small, 1, 64 * 1024);
+    free(small);
+    free(q);
+    free(p);
+}
+
 /* The fast path (text, %s and integers) of cw_arena_printf gives what vsnprintf gives. */
 /* reset keeps the default-size blocks and hands them out again: no new memory
  * for a scratch arena refilled with the same amount; big blocks are freed */
@@ -274,6 +340,8 @@ int main(void)
         cmocka_unit_test(test_arena),
         cmocka_unit_test(test_arena_reset),
         cmocka_unit_test(test_arena_huge_blocks),
+        cmocka_unit_test(test_arena_grows_into_huge_blocks),
+        cmocka_unit_test(test_xalloc_big_advised),
         cmocka_unit_test(test_arena_printf_strs),
         cmocka_unit_test(test_strbuf_json),
         cmocka_unit_test(test_hmap),
