@@ -130,19 +130,58 @@ typedef struct sort_job {
 /* Sorting one rule's findings by resource id: the ids of a bucket share a
  * long prefix ("arn:aws:ec2:"), so each finding gets as key the 8 bytes after
  * the bucket's common prefix (big-endian, zero past the end: the order of
- * strcmp), and only equal keys compare the findings themselves. */
+ * strcmp). The keys are sorted alone; each run of equal keys then takes the
+ * next 8 bytes of its ids as key and is sorted again, until the ids end, and
+ * only findings with equal ids compare the findings themselves. Each id is
+ * read 8 bytes per level, in order, instead of once per comparison: in the
+ * model of a large estate every comparison of two ids was two cache and TLB
+ * misses (ids of one name family, "analytics-staging-...", share far more
+ * than 8 bytes). The order is the one of (id, cmp_in_rule), and qsort is
+ * applied the same way at every level, so ties keep their order as before. */
 typedef struct skey {
     uint64_t key;
     const char *rest; /* the id from the key on */
     const cw_finding *f;
 } skey;
 
-static int cmp_skey(const void *pa, const void *pb)
+static int cmp_key(const void *pa, const void *pb)
 {
     const skey *a = pa, *b = pb;
-    if (a->key != b->key) return a->key < b->key ? -1 : 1;
-    int c = a->rest == b->rest ? 0 : strcmp(a->rest, b->rest);
-    return c ? c : cmp_in_rule(a->f, b->f);
+    return a->key != b->key ? (a->key < b->key ? -1 : 1) : 0;
+}
+
+static int cmp_skey_f(const void *pa, const void *pb)
+{
+    return cmp_in_rule(((const skey *)pa)->f, ((const skey *)pb)->f);
+}
+
+static uint64_t key8(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    uint64_t key = 0;
+    int b = 0;
+    for (; b < 8 && p[b]; b++) key = key << 8 | p[b];
+    if (b && b < 8) key <<= 8 * (8 - b); /* (b == 0: key is 0; a shift by 64 is undefined) */
+    return key;
+}
+
+static void sort_keys(skey *k, size_t n)
+{
+    qsort(k, n, sizeof *k, cmp_key);
+    for (size_t i = 0; i < n;) {
+        size_t j = i + 1;
+        while (j < n && k[j].key == k[i].key) j++;
+        if (j - i > 1) {
+            if ((k[i].key & 0xff) == 0) {
+                /* the ids end within these 8 bytes: equal ids */
+                qsort(k + i, j - i, sizeof *k, cmp_skey_f);
+            } else {
+                for (size_t m = i; m < j; m++) k[m].rest += 8, k[m].key = key8(k[m].rest);
+                sort_keys(k + i, j - i);
+            }
+        }
+        i = j;
+    }
 }
 
 static void sort_bucket(cw_finding *v, size_t n)
@@ -164,14 +203,10 @@ static void sort_bucket(cw_finding *v, size_t n)
     }
     skey *k = cw_xmalloc(n * sizeof *k);
     for (size_t i = 0; i < n; i++) {
-        const unsigned char *p = (const unsigned char *)v[i].asset->id + lcp;
-        uint64_t key = 0;
-        int b = 0;
-        for (; b < 8 && p[b]; b++) key = key << 8 | p[b];
-        if (b && b < 8) key <<= 8 * (8 - b); /* (b == 0: key is 0; a shift by 64 is undefined) */
-        k[i].key = key, k[i].rest = (const char *)p, k[i].f = &v[i];
+        const char *p = v[i].asset->id + lcp;
+        k[i].key = key8(p), k[i].rest = p, k[i].f = &v[i];
     }
-    qsort(k, n, sizeof *k, cmp_skey);
+    sort_keys(k, n);
     cw_finding *tmp = cw_xmalloc(n * sizeof *tmp);
     for (size_t i = 0; i < n; i++) tmp[i] = *k[i].f;
     memcpy(v, tmp, n * sizeof *v);
