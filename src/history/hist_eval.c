@@ -7,7 +7,7 @@
 
 #include "hist_eval_int.h"
 
-static const hist_backend *const backends[] = {&hist_backend_whole, NULL};
+static const hist_backend *const backends[] = {&hist_backend_engine, &hist_backend_whole, NULL};
 
 struct hist_eval {
     const hist_backend *b;
