@@ -21,6 +21,8 @@ npm_deps() {
   if command -v npm >/dev/null && [ -f "$d/package-lock.json" ] && [ ! -d "$d/node_modules/playwright-core" ]; then
     (cd "$d" && npm ci --no-audit --no-fund --loglevel=error >&2) || echo "npm ci in tests/report failed" >&2
   fi
+  # Microsoft's SARIF Multitool for tests/sarif/validate.py (into ~/.cache, not the checkout)
+  "$d/../sarif/install-multitool.sh" >/dev/null || echo "SARIF Multitool not installed" >&2
 }
 if [ ${#missing[@]} -eq 0 ]; then npm_deps; exit 0; fi
 SUDO=""

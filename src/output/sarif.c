@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "../util/arena.h"
 #include "../util/hmap.h"
@@ -55,6 +56,35 @@ static char *path_uri(const char *path)
     return cw_sb_detach(&sb);
 }
 
+/* A reference as an RFC 3986 URI (SARIF1002): bytes that may not appear in a
+ * URI (space, <, >, ", {, }, |, \\, ^, `, controls, non-ASCII) are
+ * percent-encoded, everything else is kept as written. */
+static char *uri_ref(const char *s)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    cw_strbuf sb = CW_STRBUF_INIT;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        unsigned c = *p;
+        if (c <= 0x20 || c >= 0x7f || strchr("<>\"{}|\\^`", (int)c)) {
+            char e[3] = {'%', hex[c >> 4], hex[c & 15]};
+            cw_sb_add(&sb, e, 3);
+        } else {
+            cw_sb_addc(&sb, (char)c);
+        }
+    }
+    return cw_sb_detach(&sb);
+}
+
+/* the first http(s) reference: the only links a tool should hand on */
+static const char *help_uri(const cw_rule_meta *r)
+{
+    for (size_t i = 0; i < r->nreferences; i++) {
+        const char *u = r->references[i];
+        if (u && (strncasecmp(u, "https://", 8) == 0 || strncasecmp(u, "http://", 7) == 0)) return u;
+    }
+    return NULL;
+}
+
 typedef struct rule_table {
     const cw_rule_meta **v;
     size_t n, cap;
@@ -81,13 +111,39 @@ static long rules_index(const rule_table *t, const char *id)
     return v ? (long)v - 1 : -1;
 }
 
+/* SARIF 3.49.7: a rule's name is for people and must differ from its opaque
+ * id (Multitool SARIF1001); SARIF's own convention is PascalCase words
+ * (SARIF2009): the title's letters and digits, each word capitalised
+ * ("S3 bucket readable by anyone" -> S3BucketReadableByAnyone); the id's
+ * words when there is no title. */
+static void pascal_name(const char *text, char *out, size_t n)
+{
+    size_t k = 0;
+    bool up = true;
+    for (const unsigned char *p = (const unsigned char *)text; *p && k + 1 < n; p++) {
+        unsigned char c = *p;
+        bool alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+        if (c >= 0x80) continue; /* non-ASCII letters are left out, the word goes on */
+        if (!alnum) {
+            up = true;
+            continue;
+        }
+        out[k++] = up && c >= 'a' && c <= 'z' ? (char)(c - 32) : (char)c;
+        up = false;
+    }
+    out[k] = 0;
+}
+
 static void write_rule(cw_jw *w, const cw_rule_meta *r)
 {
     const char *title = r->title ? r->title : r->id;
     const char *cat = r->category ? r->category : "other";
     cw_jw_obj(w);
     cw_jw_kstr(w, "id", r->id);
-    cw_jw_kstr(w, "name", r->id);
+    char name[256];
+    pascal_name(r->title && r->title[0] ? r->title : r->id, name, sizeof name);
+    if (!name[0] || strcmp(name, r->id) == 0) pascal_name(r->id, name, sizeof name);
+    if (name[0] && strcmp(name, r->id) != 0) cw_jw_kstr(w, "name", name);
     cw_jw_key(w, "shortDescription");
     cw_jw_obj(w);
     cw_jw_kstr(w, "text", title);
@@ -100,7 +156,12 @@ static void write_rule(cw_jw *w, const cw_rule_meta *r)
     cw_jw_obj(w);
     cw_jw_kstr(w, "text", r->remediation ? r->remediation : r->description ? r->description : title);
     cw_jw_end(w);
-    if (r->nreferences && r->references[0]) cw_jw_kstr(w, "helpUri", r->references[0]);
+    const char *hu = help_uri(r);
+    if (hu) {
+        char *u = uri_ref(hu);
+        cw_jw_kstr(w, "helpUri", u);
+        free(u);
+    }
     cw_jw_key(w, "defaultConfiguration");
     cw_jw_obj(w);
     cw_jw_kstr(w, "level", level(r->severity));
@@ -148,13 +209,23 @@ static void write_result(cw_jw *w, const cw_finding *f, long ridx)
     cw_jw_key(w, "locations");
     cw_jw_arr(w);
     cw_jw_obj(w);
-    if (a && a->source_file && a->source_file[0] && strcmp(a->source_file, "-") != 0) {
-        char *uri = path_uri(a->source_file);
+    if (a && a->source_file && a->source_file[0]) {
+        /* standard input has no path: the relative reference "stdin", said
+         * so in the description, keeps the line (consumers such as GitHub
+         * code scanning drop a result with no physical location) */
+        bool in = strcmp(a->source_file, "-") == 0;
+        char *uri = path_uri(in ? "stdin" : a->source_file);
         cw_jw_key(w, "physicalLocation");
         cw_jw_obj(w);
         cw_jw_key(w, "artifactLocation");
         cw_jw_obj(w);
         cw_jw_kstr(w, "uri", uri);
+        if (in) {
+            cw_jw_key(w, "description");
+            cw_jw_obj(w);
+            cw_jw_kstr(w, "text", "standard input");
+            cw_jw_end(w);
+        }
         cw_jw_end(w);
         if (a->source_line) {
             cw_jw_key(w, "region");
@@ -235,6 +306,7 @@ int cw_out_sarif(FILE *out, const cw_scan_info *info, const cw_findings *fs, con
     cw_jw_obj(&w);
     cw_jw_kstr(&w, "name", CW_TOOL_NAME);
     cw_jw_kstr(&w, "version", info && info->tool_version ? info->tool_version : "");
+    cw_jw_kstr(&w, "informationUri", CW_INFORMATION_URI);
     cw_jw_key(&w, "rules");
     cw_jw_arr(&w);
     for (size_t i = 0; i < rt.n; i++) {

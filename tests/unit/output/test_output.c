@@ -256,10 +256,11 @@ static void test_sarif_fields(void **st)
     assert_path(flat, "runs", "#arr 1");
     assert_path(flat, "runs.0.tool.driver.name", "\"cloudwarden\"");
     assert_path(flat, "runs.0.tool.driver.version", "\"0.1.0\"");
-    assert_null(fx_get(flat, "runs.0.tool.driver.informationUri")); /* optional; the project has no public URL yet */
+    assert_path(flat, "runs.0.tool.driver.informationUri", "\"" CW_INFORMATION_URI "\""); /* SARIF2005 */
     assert_path(flat, "runs.0.tool.driver.rules", "#arr 5");
     assert_path(flat, "runs.0.tool.driver.rules.0.id", "\"aws-s3-bucket-public\"");
-    assert_path(flat, "runs.0.tool.driver.rules.0.name", "\"aws-s3-bucket-public\"");
+    /* a name for people, not the id (SARIF1001): the title in PascalCase */
+    assert_path(flat, "runs.0.tool.driver.rules.0.name", "\"S3BucketReadableByAnyone\"");
     assert_path(flat, "runs.0.tool.driver.rules.0.shortDescription.text",
                 "\"S3 bucket readable by anyone\"");
     assert_path(flat, "runs.0.tool.driver.rules.0.fullDescription.text",
