@@ -9,6 +9,7 @@
 
 #include "../forensics/forensics.h"
 #include "../json/json.h"
+#include "../store/store.h"
 #include "../util/arena.h"
 #include "../util/diag.h"
 #include "../util/walk.h"
@@ -29,6 +30,9 @@ void cw_cmd_investigate_help(FILE *out)
             "                         repeatable; required\n"
             "  --window FROM..TO      exposure window, ISO 8601 (2024-01-01..2024-03-31T12:00Z);\n"
             "                         repeatable; an empty end is open (default: the logs' span)\n"
+            "  --db STORE             take the resources' exposure windows from the monitor's\n"
+            "                         store (SQLite path or postgresql://...; written by\n"
+            "                         'history import' and 'watch'), besides any --window\n"
             "  --org-accounts LIST|FILE  internal accounts: comma-separated 12-digit ids, S3\n"
             "                         canonical ids, Azure tenants/accounts, or a file of them\n"
             "                         (one a line, or `aws organizations list-accounts` JSON)\n"
@@ -175,12 +179,67 @@ static int list_or_file(const char *opt, const char *arg, strlist *out)
     return 0;
 }
 
+/* --db: every exposure window the store recorded for the named resources
+ * (open ones end "now": open-ended). A resource without one is an error: the
+ * user asked for the store's windows and there are none to look in. */
+typedef struct dbwin_ctx {
+    const strlist *res;
+    bool *seen;
+    cw_fx_window **w;
+    size_t *n;
+} dbwin_ctx;
+
+static int dbwin_add(void *vc, const cw_store_window *w)
+{
+    dbwin_ctx *c = vc;
+    bool mine = false;
+    for (size_t i = 0; i < c->res->n; i++)
+        if (cw_store_resource_named(w->resource, c->res->v[i])) c->seen[i] = mine = true;
+    if (!mine) return 0;
+    *c->w = cw_xrealloc(*c->w, (*c->n + 1) * sizeof **c->w);
+    cw_fx_window *x = &(*c->w)[(*c->n)++];
+    x->from = w->start_us == CW_TIME_UNKNOWN ? INT64_MIN : w->start_us / 1000000;
+    /* [from, to) in whole seconds: a window ending at 10:00:00.5 covers 10:00:00 */
+    x->to = w->end_us == CW_TIME_UNKNOWN ? INT64_MAX : (w->end_us + 999999) / 1000000;
+    return 0;
+}
+
+static int store_windows(const char *db, const strlist *res, cw_fx_window **wins, size_t *nwins, bool quiet)
+{
+    char *err = NULL;
+    cw_store *st = cw_store_open(db, CW_STORE_READONLY, &err);
+    if (!st) {
+        cw_error("investigate: --db: %s", err ? err : "cannot open the store");
+        free(err);
+        return -1;
+    }
+    bool *seen = cw_xcalloc(res->n ? res->n : 1, sizeof *seen);
+    dbwin_ctx c = {res, seen, wins, nwins};
+    cw_store_window_query q = {.from_us = CW_TIME_UNKNOWN, .to_us = CW_TIME_UNKNOWN};
+    size_t before = *nwins;
+    int rc = cw_store_windows(st, &q, dbwin_add, &c);
+    if (rc < 0) cw_error("investigate: --db: %s", cw_store_error(st));
+    for (size_t i = 0; rc == 0 && i < res->n; i++)
+        if (!seen[i]) {
+            cw_error("investigate: --db %s: no exposure window of '%s' is recorded (the store has windows once "
+                     "'cloudwarden history import' or 'watch' has seen the resource exposed)",
+                     cw_store_location(st), res->v[i]);
+            rc = -1;
+        }
+    if (rc == 0 && !quiet)
+        cw_note("investigate: %zu exposure window%s from %s", *nwins - before, *nwins - before == 1 ? "" : "s",
+                cw_store_location(st));
+    free(seen);
+    cw_store_close(st);
+    return rc;
+}
+
 int cw_cmd_investigate(int argc, char **argv)
 {
     strlist res = {0}, org = {0}, trusted = {0}, inputs = {0};
     cw_fx_window *wins = NULL;
     size_t nwins = 0;
-    const char *format = "table", *output = NULL, *unit = NULL;
+    const char *format = "table", *output = NULL, *unit = NULL, *db = NULL;
     uint64_t max_line = 0, gz_size = 0, gz_ratio = 0;
     bool quiet = false, dashdash = false;
     int rc = CW_EXIT_USAGE;
@@ -210,6 +269,9 @@ int cw_cmd_investigate(int argc, char **argv)
                 goto out;
             }
             nwins++;
+        } else if (strcmp(a, "--db") == 0) {
+            NEEDVAL();
+            db = val;
         } else if (strcmp(a, "--org-accounts") == 0) {
             NEEDVAL();
             size_t before = org.n;
@@ -281,6 +343,7 @@ int cw_cmd_investigate(int argc, char **argv)
                  "Azure Storage logs)");
         goto out;
     }
+    if (db && store_windows(db, &res, &wins, &nwins, quiet) < 0) goto out;
     if (!nwins && !quiet)
         cw_warn("investigate: no --window: the window is the span of the logs (no part before logging can be seen)");
     if (!org.n && !quiet)

@@ -28,6 +28,9 @@ void cw_cmd_report_help(FILE *out)
             "  --findings FILE        'cloudwarden scan --format json' output (repeatable)\n"
             "  --window FROM..TO      an exposure window (ISO 8601; repeatable), besides the\n"
             "                         investigations' own\n"
+            "  --db STORE             the monitor's store (SQLite path or postgresql://...):\n"
+            "                         its exposure windows and findings of the investigated\n"
+            "                         resources (every exposed one when none is named)\n"
             "  --discovered TIME      when the exposure was discovered (ISO 8601): deadlines run from it\n"
             "  --jurisdictions LIST   only these codes (default: those of the data's countries, all\n"
             "                         when no country is known)\n"
@@ -66,7 +69,7 @@ int cw_cmd_report(int argc, char **argv)
     list invs = {0}, profiles = {0}, findings = {0}, juris = {0};
     cw_fx_window *wins = NULL;
     size_t nwins = 0;
-    const char *format = "html", *output = NULL, *obligations = NULL, *title = NULL;
+    const char *format = "html", *output = NULL, *obligations = NULL, *title = NULL, *db = NULL;
     int64_t discovered = INT64_MIN, generated = (int64_t)time(NULL);
     int rc = CW_EXIT_USAGE;
     char *jbuf = NULL;
@@ -90,6 +93,9 @@ int cw_cmd_report(int argc, char **argv)
         } else if (strcmp(a, "--findings") == 0) {
             NEEDVAL();
             add(&findings, val);
+        } else if (strcmp(a, "--db") == 0) {
+            NEEDVAL();
+            db = val;
         } else if (strcmp(a, "--window") == 0) {
             NEEDVAL();
             char err[256];
@@ -131,8 +137,8 @@ int cw_cmd_report(int argc, char **argv)
         cw_error("report: --format: expected html, json or markdown, got '%s'", format);
         goto out;
     }
-    if (!invs.n && !profiles.n && !findings.n && !nwins) {
-        cw_error("report: nothing to report: give --investigation, --profile, --findings or --window");
+    if (!invs.n && !profiles.n && !findings.n && !nwins && !db) {
+        cw_error("report: nothing to report: give --investigation, --profile, --findings, --window or --db");
         goto out;
     }
     if (discovered == INT64_MIN)
@@ -144,6 +150,7 @@ int cw_cmd_report(int argc, char **argv)
     for (size_t i = 0; i < invs.n; i++) bad += cw_rpt_add_investigation(r, invs.v[i]) < 0;
     for (size_t i = 0; i < profiles.n; i++) bad += cw_rpt_add_profile(r, profiles.v[i]) < 0;
     for (size_t i = 0; i < findings.n; i++) bad += cw_rpt_add_findings(r, findings.v[i]) < 0;
+    if (db) bad += cw_rpt_add_store(r, db) < 0; /* after the investigations: they name the resources */
     bad += cw_rpt_load_obligations(r, obligations, (const char *const *)juris.v, juris.n) < 0;
     if (r->diags.n) cw_diags_print(&r->diags);
     if (bad) {

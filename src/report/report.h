@@ -139,6 +139,13 @@ int cw_rpt_add_investigation(cw_rpt *r, const char *path);
 int cw_rpt_add_profile(cw_rpt *r, const char *path);   /* classify profile or classify --format json */
 int cw_rpt_add_findings(cw_rpt *r, const char *path);  /* scan --format json */
 void cw_rpt_add_window(cw_rpt *r, int64_t from, int64_t to, const char *resource);
+/* The monitor's store (SQLite path or postgresql://..., opened read-only):
+ * its exposure windows and findings (open and resolved) of the report's
+ * resources - those the investigations named, so add them first - or, when
+ * none is named, every one of category public-access or network-exposure.
+ * Resolved findings are kept: an exposure that has ended is still the
+ * incident. */
+int cw_rpt_add_store(cw_rpt *r, const char *spec);
 /* The same from text in memory (fuzzing, tests); name is used in messages. */
 typedef enum { CW_RPT_IN_INVESTIGATION, CW_RPT_IN_PROFILE, CW_RPT_IN_FINDINGS } cw_rpt_input;
 int cw_rpt_add_text(cw_rpt *r, cw_rpt_input kind, const char *name, const char *text, size_t len);

@@ -7,6 +7,7 @@
 
 #include "../forensics/forensics.h"
 #include "../json/json.h"
+#include "../store/store.h"
 #include "report.h"
 
 #define MAX_OBJECTS 20
@@ -155,7 +156,10 @@ static void add_resource(cw_rpt *r, const char *res)
 void cw_rpt_add_window(cw_rpt *r, int64_t from, int64_t to, const char *resource)
 {
     for (size_t i = 0; i < r->nwindows; i++)
-        if (r->windows[i].from == from && r->windows[i].to == to) return;
+        if (r->windows[i].from == from && r->windows[i].to == to &&
+            (r->windows[i].resource == resource ||
+             (r->windows[i].resource && resource && strcmp(r->windows[i].resource, resource) == 0)))
+            return;
     cw_rpt_window *w = push(&r->windows, &r->nwindows, sizeof *r->windows);
     w->from = from, w->to = to;
     w->resource = resource ? kept(r, resource) : NULL;
@@ -357,4 +361,70 @@ static int load_findings(cw_rpt *r, const char *path, cw_json *v)
         x->resource = cw_rpt_mask(r, rid, strlen(rid));
     }
     return 0;
+}
+
+/* ---- the monitor's store (--db) ----------------------------------------- */
+typedef struct store_ctx {
+    cw_rpt *r;
+    size_t nres; /* the report's resources when the store was read (0 = every exposed one) */
+    size_t windows, findings;
+} store_ctx;
+
+static bool store_mine(const store_ctx *c, const char *resource, const char *category)
+{
+    for (size_t k = 0; k < c->nres; k++)
+        if (cw_store_resource_named(resource, c->r->resources[k])) return true;
+    return c->nres == 0 && category &&
+           (strcmp(category, "public-access") == 0 || strcmp(category, "network-exposure") == 0);
+}
+
+static int store_window(void *vc, const cw_store_window *w)
+{
+    store_ctx *c = vc;
+    if (!store_mine(c, w->resource, "public-access")) return 0;
+    int64_t from = w->start_us == CW_TIME_UNKNOWN ? INT64_MIN : w->start_us / 1000000;
+    int64_t to = w->end_us == CW_TIME_UNKNOWN ? INT64_MAX : (w->end_us + 999999) / 1000000;
+    cw_rpt_add_window(c->r, from, to, w->resource);
+    c->windows++;
+    return 0;
+}
+
+static int store_finding(void *vc, const cw_store_finding *f)
+{
+    store_ctx *c = vc;
+    if (!f->resource || !store_mine(c, f->resource, f->category)) return 0;
+    cw_rpt *r = c->r;
+    cw_rpt_finding *x = push(&r->findings, &r->nfindings, sizeof *r->findings);
+    x->rule = kept(r, f->rule_id ? f->rule_id : "?");
+    x->title = f->title ? cw_rpt_mask(r, f->title, strlen(f->title)) : NULL;
+    x->severity = kept(r, f->severity ? f->severity : "?");
+    x->category = kept(r, f->category ? f->category : "?");
+    x->resource = cw_rpt_mask(r, f->resource, strlen(f->resource));
+    c->findings++;
+    return 0;
+}
+
+int cw_rpt_add_store(cw_rpt *r, const char *spec)
+{
+    char *err = NULL;
+    cw_store *st = cw_store_open(spec, CW_STORE_READONLY, &err);
+    if (!st) {
+        cw_diag_add(&r->diags, CW_DIAG_ERROR, spec ? spec : "store", 0, 0, 0, NULL, "%s",
+                    err ? err : "cannot open the store");
+        free(err);
+        return -1;
+    }
+    store_ctx c = {.r = r, .nres = r->nresources};
+    cw_store_window_query wq = {.from_us = CW_TIME_UNKNOWN, .to_us = CW_TIME_UNKNOWN};
+    cw_store_finding_query fq = {0};
+    int rc = cw_store_windows(st, &wq, store_window, &c);
+    if (rc == 0) rc = cw_store_findings(st, &fq, store_finding, &c);
+    if (rc < 0)
+        cw_diag_add(&r->diags, CW_DIAG_ERROR, cw_store_location(st), 0, 0, 0, NULL, "%s", cw_store_error(st));
+    else if (!c.windows && !c.findings)
+        cw_diag_add(&r->diags, CW_DIAG_WARNING, cw_store_location(st), 0, 0, 0, NULL,
+                    "no exposure window or finding %s in the store",
+                    c.nres ? "of the report's resources" : "of category public-access or network-exposure");
+    cw_store_close(st);
+    return rc;
 }

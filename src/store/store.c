@@ -410,3 +410,17 @@ int cw_store_meta_set(cw_store *st, const char *key, const char *value)
     cw_dbval a[] = {DB_TEXT(key), DB_TEXT(value)};
     return cw_store_exec(st, q, a, 2, NULL, NULL, NULL);
 }
+
+int cw_store_resource_named(const char *resource, const char *name)
+{
+    if (!resource || !name || !*name) return 0;
+    if (strncmp(name, "gs://", 5) == 0) name += 5;
+    if (strncmp(name, "s3://", 5) == 0) name += 5;
+    size_t nl = strlen(name);
+    while (nl && name[nl - 1] == '/') nl--;
+    if (!nl) return 0;
+    if (strlen(resource) == nl && memcmp(resource, name, nl) == 0) return 1;
+    const char *c = strrchr(resource, ':'), *s = strrchr(resource, '/');
+    const char *tail = c > s ? c : s;
+    return tail && strlen(tail + 1) == nl && memcmp(tail + 1, name, nl) == 0;
+}

@@ -229,4 +229,10 @@ int cw_store_lease_check(cw_store *st, const char *account, const char *owner, i
 int cw_store_lease_release_all(cw_store *st, const char *owner);
 typedef int (*cw_store_lease_fn)(void *ctx, const char *account, const char *owner, int64_t expires_us);
 int cw_store_leases(cw_store *st, cw_store_lease_fn fn, void *ctx);
+/* ---- resource names ---------------------------------------------------
+ * 1 when a user's name for a resource (a bucket name, an ARN, a resource id,
+ * gs://bucket) names the store's canonical resource id: equal, or equal to
+ * what follows the id's last ':' or '/' (arn:aws:s3:::NAME, type/NAME). Used
+ * by `investigate --db` and `report --db` to find a resource's windows. */
+int cw_store_resource_named(const char *resource, const char *name);
 #endif

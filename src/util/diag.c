@@ -146,6 +146,14 @@ void cw_warn(const char *fmt, ...)
     va_end(ap);
 }
 
+void cw_note(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vmsg("note: ", fmt, ap);
+    va_end(ap);
+}
+
 void cw_offset_to_linecol(const char *buf, size_t len, size_t off, uint32_t *line, uint32_t *col)
 {
     if (off > len) off = len;

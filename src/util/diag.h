@@ -58,6 +58,7 @@ char *cw_diag_format(const cw_diag *g);
 /* Immediate messages to stderr, prefixed "cloudwarden: ". */
 void cw_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void cw_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void cw_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Line/column (1-based) of byte offset off in buf[0..len). Column counts bytes. */
 void cw_offset_to_linecol(const char *buf, size_t len, size_t off, uint32_t *line, uint32_t *col);
