@@ -198,9 +198,7 @@ static int dbwin_add(void *vc, const cw_store_window *w)
     if (!mine) return 0;
     *c->w = cw_xrealloc(*c->w, (*c->n + 1) * sizeof **c->w);
     cw_fx_window *x = &(*c->w)[(*c->n)++];
-    x->from = w->start_us == CW_TIME_UNKNOWN ? INT64_MIN : w->start_us / 1000000;
-    /* [from, to) in whole seconds: a window ending at 10:00:00.5 covers 10:00:00 */
-    x->to = w->end_us == CW_TIME_UNKNOWN ? INT64_MAX : (w->end_us + 999999) / 1000000;
+    cw_store_window_seconds(w, &x->from, &x->to);
     return 0;
 }
 

@@ -382,8 +382,8 @@ static int store_window(void *vc, const cw_store_window *w)
 {
     store_ctx *c = vc;
     if (!store_mine(c, w->resource, "public-access")) return 0;
-    int64_t from = w->start_us == CW_TIME_UNKNOWN ? INT64_MIN : w->start_us / 1000000;
-    int64_t to = w->end_us == CW_TIME_UNKNOWN ? INT64_MAX : (w->end_us + 999999) / 1000000;
+    int64_t from, to;
+    cw_store_window_seconds(w, &from, &to);
     cw_rpt_add_window(c->r, from, to, w->resource);
     c->windows++;
     return 0;

@@ -424,3 +424,9 @@ int cw_store_resource_named(const char *resource, const char *name)
     const char *tail = c > s ? c : s;
     return tail && strlen(tail + 1) == nl && memcmp(tail + 1, name, nl) == 0;
 }
+
+void cw_store_window_seconds(const cw_store_window *w, int64_t *from, int64_t *to)
+{
+    *from = w->start_us == CW_TIME_UNKNOWN ? INT64_MIN : w->start_us / 1000000;
+    *to = w->end_us == CW_TIME_UNKNOWN ? INT64_MAX : (w->end_us + 999999) / 1000000;
+}

@@ -180,6 +180,10 @@ typedef struct cw_store_window_query {
 } cw_store_window_query;
 /* In (resource, start) order. */
 int cw_store_windows(cw_store *st, const cw_store_window_query *q, cw_store_window_fn fn, void *ctx);
+/* A window as whole seconds [*from, *to): the start truncated, the end
+ * rounded up (a window ending at 10:00:00.5 covers 10:00:00); an unknown
+ * start is INT64_MIN, an open end INT64_MAX (investigate --db, report --db). */
+void cw_store_window_seconds(const cw_store_window *w, int64_t *from, int64_t *to);
 /* Delete the windows of an account (NULL = all): history import rebuilds them. */
 int cw_store_clear_windows(cw_store *st, const char *account);
 /* Delete the findings of an account (NULL = all), for the same rebuild. */

@@ -13,23 +13,7 @@ import subprocess
 import sys
 import tempfile
 
-OWNER = "79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be"
-fails = []
-
-
-def check(cond, what):
-    if not cond:
-        fails.append(what)
-        print("FAIL:", what)
-
-
-def s3(ts, ip, requester, rid, key, auth="AuthHeader"):
-    """One S3 server access log record as AWS writes it (27 fields)."""
-    uri = "/dealer-exports/%s" % key + ("?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Signature=ab12" if auth == "QueryString" else "")
-    return ('%s dealer-exports [%s +0000] %s %s %s REST.GET.OBJECT %s "GET %s HTTP/1.1" 200 - 2048 2048 31 12 "-" '
-            '"aws-cli/2.15.0 Python/3.11.6" - b3hlJAqK+0KpxHFiFU8tVeYJLJvHdzKdf3PzEXAMPLEhostid= SigV4 '
-            'TLS_AES_128_GCM_SHA256 %s dealer-exports.s3.eu-west-1.amazonaws.com TLSv1.3 - - eu-west-1'
-            % (OWNER, ts, ip, requester, rid, key, uri, auth))
+from fxtest import check, fails, s3
 
 
 RECORDS = [
