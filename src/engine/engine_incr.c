@@ -264,6 +264,25 @@ static void forward_errors(const cw_diags *from, cw_diags *d)
                         from->v[i].source_line, "%s", from->v[i].msg);
 }
 
+/* The evidence of re-evaluated findings accumulates in farena: when most of
+ * it is dead, copy the live evidence into a new arena (at the start of an
+ * apply, when the previous delta's items are no longer valid anyway). */
+static void compact_evidence(cw_engine *e)
+{
+    if (e->farena.total < e->compact_at || e->farena.total < (16u << 20)) return;
+    size_t live = 0;
+    for (size_t i = 0; i < e->fs.n; i++) live += strlen(e->fs.v[i].evidence ? e->fs.v[i].evidence : "") + 1;
+    if (e->farena.total > 4 * live) {
+        cw_arena na;
+        cw_arena_init(&na, 1 << 20);
+        for (size_t i = 0; i < e->fs.n; i++)
+            if (e->fs.v[i].evidence) e->fs.v[i].evidence = cw_arena_strdup(&na, e->fs.v[i].evidence);
+        cw_arena_free(&e->farena);
+        e->farena = na;
+    }
+    e->compact_at = 2 * e->farena.total;
+}
+
 static int apply(cw_engine *e, const char *name, const char *buf, size_t len, const char *path, cw_diags *d,
                  cw_delta *out)
 {
@@ -272,6 +291,7 @@ static int apply(cw_engine *e, const char *name, const char *buf, size_t len, co
     if (!e->evaluated) rc = cw_engine_evaluate(e, d); /* the baseline the delta is relative to */
     e->st.applies++;
     e->prev.n = e->made.n = 0; /* the previous delta's findings end here */
+    compact_evidence(e);
     cw_assets *s = &e->assets;
 
     /* 1. parse into a scratch set, move into the engine's */

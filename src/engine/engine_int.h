@@ -28,6 +28,7 @@ struct cw_engine {
     cw_jshare *keep;           /* applied records' model copies, into assets.arena (made on first apply) */
     /* the findings an apply removed and made (the delta's items point into them) */
     cw_findings prev, made;
+    size_t compact_at;         /* farena bytes at which an apply first sees whether to compact it */
 };
 
 double cw_engine_now(void);    /* monotonic seconds */
