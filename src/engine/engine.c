@@ -30,6 +30,7 @@ static void assets_init(cw_engine *e)
     cw_findings_init(&e->fs);
     cw_findings_init(&e->prev);
     cw_findings_init(&e->made);
+    cw_hmap_init(&e->names);
     e->evaluated = e->analyzed = false;
 }
 
@@ -42,6 +43,7 @@ static void assets_free(cw_engine *e)
     cw_findings_free(&e->fs);
     cw_findings_free(&e->prev);
     cw_findings_free(&e->made);
+    cw_hmap_free(&e->names);
     cw_arena_free(&e->farena);
     cw_assets_free(&e->assets);
 }
@@ -117,6 +119,17 @@ void cw_engine_stats_get(const cw_engine *e, cw_engine_stats *out)
 }
 
 /* ---- inputs --------------------------------------------------------------- */
+const char *cw_engine_name(cw_engine *e, const char *name)
+{
+    if (!name) return NULL;
+    size_t n = strlen(name);
+    const char *own = cw_hmap_get(&e->names, name, n);
+    if (own) return own;
+    char *c = cw_arena_strndup(&e->assets.arena, name, n);
+    cw_hmap_put(&e->names, c, n, c);
+    return c;
+}
+
 static void ingest_opts(const cw_engine *e, cw_ingest_opts *io)
 {
     *io = (cw_ingest_opts){.format = e->o.format, .proj = e->proj, .exec = &e->ex, .limits = e->o.limits,
@@ -129,7 +142,7 @@ int cw_engine_add_file(cw_engine *e, const char *path, cw_diags *d, cw_ingest_st
     cw_ingest_opts io;
     ingest_opts(e, &io);
     double t = cw_engine_now(), c = cw_engine_cpu();
-    int rc = cw_ingest_file(&e->assets, path, &io, d, st ? st : &local);
+    int rc = cw_ingest_file(&e->assets, cw_engine_name(e, path), &io, d, st ? st : &local);
     e->st.t_ingest += cw_engine_now() - t, e->st.c_ingest += cw_engine_cpu() - c;
     e->evaluated = false;
     return rc;
@@ -142,7 +155,7 @@ int cw_engine_add_buffer(cw_engine *e, const char *name, const char *buf, size_t
     cw_ingest_opts io;
     ingest_opts(e, &io);
     double t = cw_engine_now(), c = cw_engine_cpu();
-    int rc = cw_ingest_buffer(&e->assets, name, buf, len, &io, d, st ? st : &local);
+    int rc = cw_ingest_buffer(&e->assets, cw_engine_name(e, name), buf, len, &io, d, st ? st : &local);
     e->st.t_ingest += cw_engine_now() - t, e->st.c_ingest += cw_engine_cpu() - c;
     e->evaluated = false;
     return rc;
@@ -164,7 +177,7 @@ int cw_engine_add_record(cw_engine *e, const char *name, const cw_jrecord *rec, 
     }
     if (e->proj) cw_json_project(&e->assets.arena, rec->value, e->proj);
     cw_asset as;
-    int k = ad->prepare(&e->assets.arena, name, rec, d, &as);
+    int k = ad->prepare(&e->assets.arena, cw_engine_name(e, name), rec, d, &as);
     if (st) st->records++;
     e->evaluated = false;
     if (k > 0) {

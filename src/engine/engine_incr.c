@@ -115,7 +115,8 @@ static void merge(cw_engine *e, cw_assets *tmp, change *c)
         cw_asset_keep(&a, e->keep, NULL);
         a.facts = NULL;
         cw_asset *stored = cw_assets_add(s, &a);
-        if (stored->raw != a.raw) { /* an older capture than the one kept: no change */
+        if (stored->raw != a.raw || stored->source_file != a.source_file || stored->source_record != a.source_record) {
+            /* an older capture than the one kept: no change */
             if (c->old.nk > k0) c->old.n = c->old.off[k0], c->old.nk = k0;
             continue;
         }
@@ -302,6 +303,7 @@ static int apply(cw_engine *e, const char *name, const char *buf, size_t len, co
     cw_ingest_opts io = {.format = e->o.format, .proj = e->proj, .limits = e->o.limits};
     cw_ingest_stats ist = {0};
     double t = cw_engine_now(), c = cw_engine_cpu();
+    name = cw_engine_name(e, name); /* the assets keep it as their source_file */
     if ((path ? cw_ingest_file(&tmp, path, &io, d, &ist) : cw_ingest_buffer(&tmp, name, buf, len, &io, d, &ist)) < 0)
         rc = -1;
     double t1 = cw_engine_now(), c1 = cw_engine_cpu();
@@ -361,5 +363,5 @@ int cw_engine_apply_buffer(cw_engine *e, const char *name, const char *buf, size
 
 int cw_engine_apply_file(cw_engine *e, const char *path, cw_diags *d, cw_delta *out)
 {
-    return apply(e, path, NULL, 0, path, d, out);
+    return apply(e, path, NULL, 0, cw_engine_name(e, path), d, out);
 }

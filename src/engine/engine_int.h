@@ -25,6 +25,7 @@ struct cw_engine {
     cw_engine_stats st;
     cw_analyzer_stats *ast;    /* cw_analyzer_count() entries */
     cw_deps *deps;             /* reverse indexes of the incremental path, built on first apply */
+    cw_hmap names;             /* input names (assets' source_file) copied into assets.arena */
     cw_jshare *keep;           /* applied records' model copies, into assets.arena (made on first apply) */
     /* the findings an apply removed and made (the delta's items point into them) */
     cw_findings prev, made;
@@ -33,6 +34,9 @@ struct cw_engine {
 
 double cw_engine_now(void);    /* monotonic seconds */
 double cw_engine_cpu(void);    /* process CPU seconds */
+/* The engine's copy of an input name (assets keep it as source_file and
+ * outlive the caller's string). */
+const char *cw_engine_name(cw_engine *e, const char *name);
 /* Link and analyze every asset (facts replaced), with the session's costs. */
 void cw_engine_link_analyze(cw_engine *e);
 #endif

@@ -261,7 +261,9 @@ static void test_replace_sg_and_block(void **st)
     cw_delta_init(&x);
 
     /* 1. the group closes: the databases behind it are no longer reachable */
-    assert_int_equal(cw_engine_apply_buffer(e, "change-sg.json", sg_closed, strlen(sg_closed), &d, &x), 0);
+    char *name = strdup("change-sg.json"); /* the engine keeps its own copy of input names */
+    assert_int_equal(cw_engine_apply_buffer(e, name, sg_closed, strlen(sg_closed), &d, &x), 0);
+    free(name);
     assert_int_equal(d.errors, 0);
     assert_int_equal(x.assets_changed, 1);
     assert_int_equal(x.assets_affected, want_sg);
