@@ -20,7 +20,10 @@ bucket and account Block Public Access settings, security-group ingress rules
 (0.0.0.0/0, ::/0, split halves, removed), RDS publiclyAccessible and the
 groups named only in vpcSecurityGroups, snapshot restore attributes
 ("all", accounts, none), EC2 public addresses and state, access point
-blocks, deletions (ResourceDeleted) and re-creations.
+blocks, load balancer schemes and groups, listener ports and target groups,
+target group targets, customer-data tags of instances, EKS endpoint access and
+CIDRs, REST API endpoint types, policies and methods' authorizers, deletions
+(ResourceDeleted) and re-creations.
 """
 import argparse
 import copy
@@ -223,13 +226,82 @@ class Changer:
         c["PublicAccessBlockConfiguration"] = {k: self.r.random() < 0.5 for k in (
             "BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets")}
 
+    # front doors (netreach_front.c): what a load balancer, stage or cluster reads
+    def load_balancer(self, it):
+        c = part(it, "configuration")
+        if self.r.random() < 0.6:
+            c["scheme"] = "internal" if c.get("scheme") == "internet-facing" else "internet-facing"
+        else:
+            sgs = [k[1] for k in self.by_type.get("AWS::EC2::SecurityGroup", []) if k in self.state
+                   and acct_of(self.state[k]) == acct_of(it)]
+            if sgs:
+                c["securityGroups"] = self.r.sample(sgs, 1)
+                it["relationships"] = [r for r in it.get("relationships") or []
+                                       if r.get("resourceType") != "AWS::EC2::SecurityGroup"]
+
+    def listener(self, it):
+        c = part(it, "configuration")
+        if self.r.random() < 0.5:
+            c["Port"] = self.r.choice([80, 443, 5432, 8443])
+        else:
+            tgs = [k[1] for k in self.by_type.get("AWS::ElasticLoadBalancingV2::TargetGroup", []) if k in self.state]
+            if tgs:
+                tg = self.r.choice(tgs)
+                c["DefaultActions"] = [{"Type": "forward", "TargetGroupArn": tg}]
+
+    def target_group(self, it):
+        c = part(it, "configuration")
+        ids = [k[1] for k in self.by_type.get("AWS::EC2::Instance", []) if k in self.state]
+        c["Targets"] = [{"Id": i, "Port": 443} for i in self.r.sample(ids, min(len(ids), self.r.randint(0, 2)))]
+
+    def eks(self, it):
+        v = part(part(it, "configuration"), "ResourcesVpcConfig")
+        if self.r.random() < 0.5:
+            v["EndpointPublicAccess"] = not v.get("EndpointPublicAccess", False)
+        else:
+            v["PublicAccessCidrs"] = self.r.choice([["0.0.0.0/0"], ["203.0.113.0/24"], ["0.0.0.0/1", "128.0.0.0/1"]])
+
+    def rest_api(self, it):
+        c = part(it, "configuration")
+        what = self.r.choice(["type", "policy", "disable"])
+        if what == "type":
+            c["endpointConfiguration"] = {"types": [self.r.choice(["REGIONAL", "EDGE", "PRIVATE"])]}
+        elif what == "disable":
+            c["disableExecuteApiEndpoint"] = not c.get("disableExecuteApiEndpoint", False)
+        elif self.r.random() < 0.5:
+            c.pop("policy", None)
+        else:
+            c["policy"] = json.dumps({"Version": "2012-10-17", "Statement": [
+                {"Effect": "Allow", "Principal": "*", "Action": "execute-api:Invoke", "Resource": "*"}]})
+
+    def rest_method(self, it):
+        c = part(it, "configuration")
+        c["AuthorizationType"] = self.r.choice(["NONE", "AWS_IAM", "COGNITO_USER_POOLS", "CUSTOM"])
+
+    def tagged_instance(self, it):
+        if self.r.random() < 0.5:
+            return self.instance(it)
+        tags = it.get("tags") if isinstance(it.get("tags"), dict) else {}
+        if tags.get("DataClassification"):
+            tags.pop("DataClassification")
+        else:
+            tags["DataClassification"] = "customer-data"
+        it["tags"] = tags
+
     MUT = {"AWS::S3::Bucket": bucket, "AWS::S3::AccountPublicAccessBlock": account_block,
            "AWS::EC2::SecurityGroup": security_group, "AWS::RDS::DBInstance": rds_instance,
            "AWS::RDS::DBSnapshot": snapshot, "AWS::RDS::DBClusterSnapshot": snapshot,
-           "AWS::EC2::Instance": instance, "AWS::S3::AccessPoint": access_point}
+           "AWS::EC2::Instance": tagged_instance, "AWS::S3::AccessPoint": access_point,
+           "AWS::ElasticLoadBalancingV2::LoadBalancer": load_balancer,
+           "AWS::ElasticLoadBalancingV2::Listener": listener,
+           "AWS::ElasticLoadBalancingV2::TargetGroup": target_group, "AWS::EKS::Cluster": eks,
+           "AWS::ApiGateway::RestApi": rest_api, "AWS::ApiGateway::Method": rest_method}
     WEIGHT = {"AWS::S3::Bucket": 5, "AWS::S3::AccountPublicAccessBlock": 3, "AWS::EC2::SecurityGroup": 5,
               "AWS::RDS::DBInstance": 3, "AWS::RDS::DBSnapshot": 2, "AWS::RDS::DBClusterSnapshot": 1,
-              "AWS::EC2::Instance": 2, "AWS::S3::AccessPoint": 1}
+              "AWS::EC2::Instance": 2, "AWS::S3::AccessPoint": 1,
+              "AWS::ElasticLoadBalancingV2::LoadBalancer": 2, "AWS::ElasticLoadBalancingV2::Listener": 2,
+              "AWS::ElasticLoadBalancingV2::TargetGroup": 2, "AWS::EKS::Cluster": 1, "AWS::ApiGateway::RestApi": 2,
+              "AWS::ApiGateway::Method": 1}
 
     def one(self):
         """A later item: a mutation, a deletion or a re-creation."""
