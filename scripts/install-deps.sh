@@ -9,7 +9,7 @@ PKGS=(
   libssl-dev zlib1g-dev libdeflate-dev libcmocka-dev libutf8proc-dev
   clang libclang-rt-14-dev jq ripgrep python3 time
   chromium nodejs mawk
-  python3-fake-factory postgresql
+  python3-fake-factory postgresql cmark-gfm
 )
 missing=()
 for p in "${PKGS[@]}"; do

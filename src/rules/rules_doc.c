@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "../analyze/analyze.h"
 #include "rules_int.h"
@@ -26,22 +27,89 @@ static void putf(doc *D, const char *fmt, ...)
     va_end(ap);
 }
 
-/* text as HTML (escaped) or Markdown (as is, with | escaped in tables) */
-static void text(doc *D, const char *s, bool table)
+/* Markdown text: rule packs are input, and a handbook is rendered by
+ * Markdown viewers that pass HTML through and follow links. Outside code
+ * spans, the characters that start HTML, entities, links and escapes
+ * (< > & [ ] \\) are backslash-escaped, so text stays text; a code span
+ * (a backtick run with its matching closing run) is kept as written, since
+ * nothing inside one is interpreted; an unmatched backtick is escaped. */
+static void md_text(doc *D, const char *s, bool table)
 {
-    if (!s) return;
-    for (; *s; s++) {
+    while (*s) {
         char c = *s;
-        if (D->html) {
-            if (c == '<') put(D, "&lt;");
-            else if (c == '>') put(D, "&gt;");
-            else if (c == '&') put(D, "&amp;");
-            else if (c == '"') put(D, "&quot;");
-            else cw_sb_addc(&D->sb, c);
+        if (c == '`') {
+            size_t k = 0;
+            while (s[k] == '`') k++;
+            const char *q = s + k, *close = NULL;
+            while ((q = strchr(q, '`'))) {
+                size_t j = 0;
+                while (q[j] == '`') j++;
+                if (j == k) {
+                    close = q;
+                    break;
+                }
+                q += j;
+            }
+            if (close && !(table && memchr(s, '|', (size_t)(close - s)))) {
+                for (const char *t = s; t < close + k; t++) cw_sb_addc(&D->sb, *t == '\n' && table ? ' ' : *t);
+                s = close + k;
+            } else {
+                for (size_t j = 0; j < k; j++) put(D, "\\`");
+                s += k;
+            }
+            continue;
+        }
+        if (strchr("<>&[]\\", c)) {
+            cw_sb_addc(&D->sb, '\\');
+            cw_sb_addc(&D->sb, c);
         } else if (table && c == '|') put(D, "\\|");
         else if (table && c == '\n') cw_sb_addc(&D->sb, ' ');
         else cw_sb_addc(&D->sb, c);
+        s++;
     }
+}
+
+/* text as HTML (escaped) or Markdown (md_text; | escaped in tables) */
+static void text(doc *D, const char *s, bool table)
+{
+    if (!s) return;
+    if (!D->html) {
+        md_text(D, s, table);
+        return;
+    }
+    for (; *s; s++) {
+        char c = *s;
+        if (c == '<') put(D, "&lt;");
+        else if (c == '>') put(D, "&gt;");
+        else if (c == '&') put(D, "&amp;");
+        else if (c == '"') put(D, "&quot;");
+        else if (c == '\'') put(D, "&#39;");
+        else cw_sb_addc(&D->sb, c);
+    }
+}
+
+/* Only http and https references become links (javascript:, data:, file:
+ * ... are shown as text); the URL is percent-encoded where a URI may not
+ * hold a byte (space, < > " { } | \\ ^ `, controls, non-ASCII). */
+static bool web_link(const char *u)
+{
+    if (!u) return false;
+    size_t k = strncasecmp(u, "https://", 8) == 0 ? 8 : strncasecmp(u, "http://", 7) == 0 ? 7 : 0;
+    return k && u[k] && u[k] != '/';
+}
+
+static char *uri_enc(const char *s)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    cw_strbuf sb = CW_STRBUF_INIT;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        unsigned c = *p;
+        if (c <= 0x20 || c >= 0x7f || strchr("<>\"{}|\\^`", (int)c)) {
+            char e[3] = {'%', hex[c >> 4], hex[c & 15]};
+            cw_sb_add(&sb, e, 3);
+        } else cw_sb_addc(&sb, (char)c);
+    }
+    return cw_sb_detach(&sb);
 }
 
 /* Prose from a rule (description, remediation): blank lines separate
@@ -97,7 +165,16 @@ static void paras(doc *D, const char *s)
             }
             size_t cut = ind < code_indent ? ind : code_indent;
             if (D->html) text_n(D, l + cut, n - cut);
-            else cw_sb_add(&D->sb, l + cut, n - cut);
+            else {
+                /* verbatim inside the fence; a line that would close it
+                 * (``` or ~~~ after at most 3 spaces) is indented 4 */
+                size_t sp = 0;
+                while (sp < n - cut && sp < 4 && l[cut + sp] == ' ') sp++;
+                if (sp < 4 && n - cut - sp >= 3 &&
+                    (memcmp(l + cut + sp, "```", 3) == 0 || memcmp(l + cut + sp, "~~~", 3) == 0))
+                    put(D, "    ");
+                cw_sb_add(&D->sb, l + cut, n - cut);
+            }
             put(D, "\n");
         } else {
             size_t m = ind == 0 ? list_marker(l, n) : 0;
@@ -108,7 +185,7 @@ static void paras(doc *D, const char *s)
             else put(D, D->html ? "\n" : "\n");
             in_para = true;
             if (D->html) text_n(D, l + ind, n - ind);
-            else cw_sb_add(&D->sb, l, n);
+            else text_n(D, l, n);
         }
         if (!e) break;
         l = e + 1;
@@ -175,8 +252,9 @@ static void rule_doc(doc *D, const cw_ruleset *rs, const cw_rule *r)
         putf(D, "</code> &middot; <span class=\"sev %s\">%s</span> &middot; applies to ",
              cw_severity_name(m->severity), cw_severity_name(m->severity));
     } else {
-        putf(D, "### %s\n\n`%s` · severity **%s** · applies to ", m->title, m->id,
-             cw_severity_name(m->severity));
+        put(D, "### ");
+        text(D, m->title, false);
+        putf(D, "\n\n`%s` · severity **%s** · applies to ", m->id, cw_severity_name(m->severity));
     }
     for (size_t t = 0; t < m->nresource_types; t++) {
         put(D, t ? ", " : "");
@@ -184,7 +262,9 @@ static void rule_doc(doc *D, const cw_ruleset *rs, const cw_rule *r)
         text(D, m->resource_types[t], false);
         put(D, D->html ? "</code>" : "`");
     }
-    putf(D, " · defined in %s:%u%s", m->pack, m->line, r->enabled ? "" : " · **disabled**");
+    put(D, " · defined in ");
+    text(D, m->pack, false);
+    putf(D, ":%u%s", m->line, r->enabled ? "" : " · **disabled**");
     put(D, D->html ? "</p>\n" : "\n\n");
     if (m->description) {
         put(D, D->html ? "<h4>Why it matters</h4>\n" : "**Why it matters.**\n\n");
@@ -197,13 +277,23 @@ static void rule_doc(doc *D, const cw_ruleset *rs, const cw_rule *r)
     if (m->nreferences) {
         put(D, D->html ? "<h4>References</h4>\n<ul>\n" : "**References.**\n\n");
         for (size_t i = 0; i < m->nreferences; i++) {
+            const char *ref = m->references[i];
+            if (!web_link(ref)) {
+                put(D, D->html ? "<li>" : "- ");
+                text(D, ref, false);
+                put(D, D->html ? " (not a link: only http and https references are linked)</li>\n"
+                               : " (not a link: only http and https references are linked)\n");
+                continue;
+            }
+            char *u = uri_enc(ref);
             if (D->html) {
                 put(D, "<li><a href=\"");
-                text(D, m->references[i], false);
-                put(D, "\">");
-                text(D, m->references[i], false);
+                text(D, u, false);
+                put(D, "\" rel=\"noopener noreferrer\">");
+                text(D, ref, false);
                 put(D, "</a></li>\n");
-            } else putf(D, "- <%s>\n", m->references[i]);
+            } else putf(D, "- <%s>\n", u);
+            free(u);
         }
         put(D, D->html ? "</ul>\n" : "\n");
     }
