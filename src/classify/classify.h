@@ -58,6 +58,7 @@ typedef struct cw_cls_opts {
     size_t chunk;            /* bytes per scan chunk */
     size_t segment;          /* bytes a thread takes at a time from one file (about; >= chunk) */
     unsigned threads;        /* threads on one file, the caller included; 0 = one per core (at most 4) */
+    bool scan_all;           /* CSV: the pattern scan over every field, not the text-ish ones only (same report) */
 } cw_cls_opts;
 void cw_cls_opts_default(cw_cls_opts *o);
 

@@ -94,6 +94,13 @@ cw_distinct *cw_distinct_new(void)
     return d;
 }
 
+cw_distinct *cw_distinct_new_log(void)
+{
+    cw_distinct *d = cw_xcalloc(1, sizeof *d);
+    d->log = true;
+    return d;
+}
+
 void cw_distinct_free(cw_distinct *d)
 {
     if (!d) return;
@@ -103,6 +110,10 @@ void cw_distinct_free(cw_distinct *d)
 
 void cw_distinct_clear(cw_distinct *d)
 {
+    if (d->log) {
+        d->n = 0;
+        return;
+    }
     if (d->overflow) memset(d->hll, 0, sizeof d->hll);
     else if (d->n) memset(d->set, 0, d->cap * sizeof *d->set);
     d->n = 0;
@@ -158,6 +169,14 @@ static void set_overflow(cw_distinct *d)
 void cw_distinct_add(cw_distinct *d, uint64_t h)
 {
     if (!h) h = 1;
+    if (d->log) {
+        if (d->n == d->cap) {
+            d->cap = d->cap ? d->cap * 2 : 4096;
+            d->set = cw_xrealloc(d->set, d->cap * sizeof *d->set);
+        }
+        d->set[d->n++] = h;
+        return;
+    }
     if (d->overflow) {
         hll_add(d->hll, h);
         return;
@@ -175,6 +194,10 @@ void cw_distinct_add(cw_distinct *d, uint64_t h)
 
 void cw_distinct_merge(cw_distinct *dst, const cw_distinct *src)
 {
+    if (src->log) {
+        for (uint32_t i = 0; i < src->n; i++) cw_distinct_add(dst, src->set[i]);
+        return;
+    }
     if (!src->overflow) {
         for (uint32_t i = 0; i < src->cap; i++)
             if (src->set[i]) cw_distinct_add(dst, src->set[i]);

@@ -14,13 +14,21 @@
 #define CW_HLL_P 14
 
 struct cw_distinct {
-    uint64_t *set;    /* open addressing, 0 = empty; NULL once overflowed */
+    uint64_t *set;    /* open addressing, 0 = empty; NULL once overflowed; a log: the hashes in order */
     uint32_t cap, n;
     bool overflow;
+    bool log;         /* a log (cw_distinct_new_log): only merged into a counter, never counted */
     uint8_t hll[1u << CW_HLL_P]; /* used once overflowed */
 };
 
 cw_distinct *cw_distinct_new(void);
+/* A log: cw_distinct_add appends (duplicates kept), cw_distinct_merge(dst, log) adds
+ * every logged hash to dst, cw_distinct_clear empties it keeping its memory. For the
+ * parts of a file scanned on several threads (stream.c): appending to an array costs
+ * a fraction of inserting into a table of up to 256 KiB, which was rebuilt, overflowed
+ * and freed again in every part (distinct union and the sketch do not depend on the
+ * order values arrive in, so the file's counter ends the same). */
+cw_distinct *cw_distinct_new_log(void);
 void cw_distinct_free(cw_distinct *d);
 void cw_distinct_add(cw_distinct *d, uint64_t h);
 /* Empty again, keeping the memory (a counter reused for the next part of a file). */

@@ -243,6 +243,57 @@ static void csv_advance(cw_scan *s, size_t upto)
     s->pos = upto;
 }
 
+/* The free-text fields of the chunk b[0..n) (CSV bitmap map), as the tracker, now at
+ * the chunk's start, will see them: ranges [rg[2k], rg[2k+1]) of whole fields whose
+ * column is text-ish (cw_textish), quotes included. Only there do vocabulary terms
+ * count (cw_scan_hits), and a term holds no delimiter, quote or newline (checked by
+ * the caller), so scanning these bytes finds every term that counts. The state
+ * machine is csv_advance's: a quote opens a quoted field only as its first byte,
+ * after a closing quote it opens one again, elsewhere it is a literal. Returns the
+ * number of ranges, or SIZE_MAX when more than max would be needed. */
+size_t cw_csv_text_ranges(const cw_scan *s, const uint8_t *b, size_t n, const uint64_t *map, uint32_t *rg, size_t max)
+{
+    const cw_csv_state *c = s->csv;
+    const uint8_t d = (uint8_t)c->delim;
+    int st = c->st;
+    uint32_t col = c->col;
+    size_t fs = 0, nr = 0;
+    for (size_t w = 0; w * 64 < n; w++) {
+        uint64_t m = map[w];
+        while (m) {
+            size_t p = w * 64 + (size_t)__builtin_ctzll(m);
+            m &= m - 1;
+            if (p >= n) break;
+            uint8_t ch = b[p];
+            if (st == F_QUO) {
+                if (ch == '"') st = F_QUO_QUOTE;
+                continue;
+            }
+            if (ch == '"') {
+                st = st == F_QUO_QUOTE || (st == F_START && p == fs) ? F_QUO : F_UNQ;
+                continue;
+            }
+            if (ch != d && ch != '\n') continue; /* not special here (cannot happen) */
+            cw_ctx x = col_ctx(c, col);
+            if (!(x & ~(CW_CTX_TEXT | CW_CTX_OTHER)) && p > fs) {
+                if (nr && rg[2 * nr - 1] + 1 >= fs) rg[2 * nr - 1] = (uint32_t)p; /* next to the last one */
+                else if (nr == max) return SIZE_MAX;
+                else rg[2 * nr] = (uint32_t)fs, rg[2 * nr + 1] = (uint32_t)p, nr++;
+            }
+            col = ch == d ? col + 1 : 0;
+            st = F_START;
+            fs = p + 1;
+        }
+    }
+    cw_ctx x = col_ctx(c, col);
+    if (!(x & ~(CW_CTX_TEXT | CW_CTX_OTHER)) && n > fs) {
+        if (nr && rg[2 * nr - 1] + 1 >= fs) rg[2 * nr - 1] = (uint32_t)n;
+        else if (nr == max) return SIZE_MAX;
+        else rg[2 * nr] = (uint32_t)fs, rg[2 * nr + 1] = (uint32_t)n, nr++;
+    }
+    return nr;
+}
+
 static void csv_chunk_begin(cw_scan *s)
 {
     cw_csv_state *c = s->csv;

@@ -115,6 +115,8 @@ void cw_cls_run_free(cw_cls_run *r)
     cw_pat_scratch_free(&r->ps);
     for (unsigned i = 0; i < r->nwps; i++) cw_pat_scratch_free(&r->wps[i]);
     free(r->wps);
+    for (unsigned i = 0; i < r->nvcs; i++) cw_vcache_free(r->vcs[i]);
+    free(r->vcs);
     free(r->buf);
     free(r);
 }

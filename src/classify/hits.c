@@ -2,6 +2,7 @@
  * names. Every candidate is extracted from the bytes around the hit's end offset,
  * confirmed by an anchored PCRE2 regex and checked by its validator. */
 #include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "natid.h"
@@ -70,16 +71,32 @@ static bool validate_value(cw_scan *s, cw_cat cat, const char *v, size_t n, cw_c
 }
 
 /* Field values repeat (first names, dates, suburbs): remember recent verdicts
- * (direct-mapped, 4096 per category: 96 KiB per category used). */
+ * (direct-mapped, 4096 per category: 96 KiB per category used). A verdict depends
+ * only on the category, the bytes and weak, so one cache serves a worker for every
+ * segment and file it scans; gen tells whether the value was counted in the current
+ * part (cw_vcache_part), where a second occurrence need not reach the counter. */
 #define VC_BITS 12
 typedef struct cw_vcache_ent {
     uint64_t raw;  /* hash of the raw bytes, 0 = empty */
     uint64_t norm; /* hash of the normalized value */
     uint8_t ok, cc;
+    uint32_t gen;  /* counted in part gen */
 } cw_vcache_ent;
 struct cw_vcache {
     cw_vcache_ent e[CW_CAT__COUNT][1u << VC_BITS];
+    uint32_t gen;
 };
+
+cw_vcache *cw_vcache_new(void) { return cw_xcalloc(1, sizeof(cw_vcache)); }
+void cw_vcache_free(cw_vcache *v) { free(v); }
+void cw_vcache_part(cw_vcache *v)
+{
+    if (++v->gen == 0) { /* wrapped: forget who was counted where */
+        for (size_t c = 0; c < CW_CAT__COUNT; c++)
+            for (size_t i = 0; i < (1u << VC_BITS); i++) v->e[c][i].gen = 0;
+        v->gen = 1;
+    }
+}
 
 /* The value of a quoted SQL string (mysqldump writes 'Liam O\\'Neill') or a JSON string
  * ("Jos\\u00e9") as text: n <= 300 bytes in, the text into out (320 bytes); 0 on a bad
@@ -134,19 +151,22 @@ bool cw_scan_value(cw_scan *s, cw_cat cat, size_t st, size_t en, bool weak)
         v = unesc;
         if (!n) return false;
     }
-    if (!s->vcache) s->vcache = cw_xcalloc(1, sizeof *s->vcache);
-    uint64_t rh = (cw_vhash(v, n) ^ (weak ? 0x5bd1e9955bd1e995ULL : 0) ^ (s->vsalt * 0x9e3779b97f4a7c15ULL)) | 1;
-    cw_vcache_ent *e = &s->vcache->e[cat][rh & ((1u << VC_BITS) - 1)];
-    bool seen = e->raw == rh; /* accepted before in this file when ok: already counted as distinct */
-    if (!seen) {
+    if (!s->vcache) s->vcache = cw_vcache_new(), cw_vcache_part(s->vcache); /* owned by s */
+    cw_vcache *vc = s->vcache;
+    uint64_t rh = (cw_vhash(v, n) ^ (weak ? 0x5bd1e9955bd1e995ULL : 0)) | 1;
+    cw_vcache_ent *e = &vc->e[cat][rh & ((1u << VC_BITS) - 1)];
+    if (e->raw != rh) {
         cw_cc cc;
         uint64_t nh = 0;
         e->ok = validate_value(s, cat, v, n, &cc, &nh, weak);
         e->raw = rh;
         e->norm = nh;
         e->cc = (uint8_t)cc;
+        e->gen = 0;
     }
     if (!e->ok) return false;
+    bool seen = e->gen == vc->gen; /* counted in this part already */
+    e->gen = vc->gen;
     cw_scan_accept_seen(s, cat, st, en, (cw_cc)e->cc, e->norm, seen);
     return true;
 }

@@ -95,6 +95,15 @@ bool cw_patterns_build(cw_patterns *p, char *err, size_t errlen)
             ids[nt++] = CW_T_TERM0 + (unsigned)i;
         }
     }
+    for (size_t i = 0; i < nt; i++)
+        for (size_t k = 0; k < lens[i]; k++) {
+            uint8_t ch = (uint8_t)exprs[i][k];
+            p->lit_bytes[ch >> 6] |= 1ULL << (ch & 63);
+            if (flags[i] & HS_FLAG_CASELESS) {
+                uint8_t o = (uint8_t)((ch | 0x20) - 'a') < 26 ? ch ^ 0x20 : ch;
+                p->lit_bytes[o >> 6] |= 1ULL << (o & 63);
+            }
+        }
     hs_compile_error_t *ce = NULL;
     hs_error_t rc = hs_compile_lit_multi((const char *const *)exprs, flags, ids, lens, (unsigned)nt, HS_MODE_BLOCK,
                                          NULL, &p->db, &ce);

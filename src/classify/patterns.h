@@ -9,6 +9,7 @@
 #define CW_CLS_PATTERNS_H
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <hs/hs.h>
@@ -44,7 +45,10 @@ typedef struct cw_patterns {
     pcre2_code *rx[CW_RX__COUNT];
     bool jit[CW_RX__COUNT]; /* JIT-compiled, byte mode: matched with pcre2_jit_match */
     unsigned plate_group[16]; /* capture group numbers of CW_RX_PLATE, see patterns.c */
+    uint64_t lit_bytes[4];    /* bytes that occur in a trigger literal (either case for caseless ones) */
 } cw_patterns;
+/* Does byte c occur in a trigger literal? */
+static inline bool cw_pat_lit_byte(const cw_patterns *p, uint8_t c) { return (p->lit_bytes[c >> 6] >> (c & 63)) & 1; }
 
 /* Per-thread matching state. */
 typedef struct cw_pat_scratch {

@@ -17,6 +17,8 @@ struct cw_cls_run {
     cw_pat_scratch ps;        /* the calling thread's (worker 0) */
     cw_pat_scratch *wps;      /* workers 1..nwps (allocated on first parallel file) */
     unsigned nwps;
+    cw_vcache **vcs;          /* verdict cache of each worker (0: the calling thread) */
+    unsigned nvcs;
     uint8_t *buf;
     cw_file_report **files;
     size_t nfiles, capfiles;

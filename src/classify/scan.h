@@ -71,7 +71,11 @@ struct cw_scan {
     uint64_t *csvmap; /* CSV/TSV: delimiter/newline/quote bitmap of the chunk (runs.h), NULL otherwise */
     size_t capcsvmap;
     char csv_delim;   /* set by cw_csv_init */
-    struct cw_vcache *vcache; /* verdicts of recent field values (names, dates... repeat) */
+    uint32_t *trg;    /* CSV: the chunk's text-ish field ranges (cw_csv_text_ranges) */
+    size_t captrg;
+    uint8_t *pack;    /* CSV: those fields' bytes, one after the other, for the pattern scan */
+    size_t cappack;
+    struct cw_vcache *vcache; /* verdicts of recent field values (names, dates... repeat): the worker's */
     size_t email_done, vin_done, digits_done; /* dedup: end of the last candidate span */
     bool no_bare_card, card_ctx; /* the digit run being tried is in free text without card context */
     uint64_t kw_end; /* file offset just after the last keyword hit */
@@ -79,7 +83,6 @@ struct cw_scan {
     uint64_t kv_start, kv_end; /* value span consumed by the last key=value hit */
     uint64_t last_rec_matched;
     bool any_rec_matched;
-    uint64_t vsalt;   /* generation of the verdict cache: a new one per segment run (stream.c) */
     /* results */
     cw_file_report *rep;
     cw_file_report *tot;
@@ -103,6 +106,14 @@ void cw_json_init(cw_scan *s, bool ndjson);
 void cw_sql_init(cw_scan *s);
 void cw_text_init(cw_scan *s);
 void cw_trackers_free(cw_scan *s);
+
+/* Verdict cache of field values (hits.c): one per worker, kept across segments and
+ * files; cw_vcache_part starts a part (a segment run: the values counted so far are
+ * forgotten, the verdicts kept). */
+typedef struct cw_vcache cw_vcache;
+cw_vcache *cw_vcache_new(void);
+void cw_vcache_free(cw_vcache *v);
+void cw_vcache_part(cw_vcache *v);
 
 /* Validate chunk bytes [st, en) as a value of cat (a field-level category) and count
  * it when valid (hits.c). weak: a generic key, the value must look the part. */
@@ -144,6 +155,10 @@ void cw_scan_accept_seen(cw_scan *s, cw_cat cat, size_t start, size_t end, cw_cc
 int cw_scan_collect(unsigned id, unsigned long long from, unsigned long long to, unsigned flags, void *ctx);
 /* Handle the hits collected for the current chunk, in order (hits.c). */
 void cw_scan_hits(cw_scan *s);
+
+/* The text-ish fields of a CSV chunk (csv.c, see there): ranges in rg, at most max;
+ * SIZE_MAX when more are needed. */
+size_t cw_csv_text_ranges(const cw_scan *s, const uint8_t *b, size_t n, const uint64_t *map, uint32_t *rg, size_t max);
 
 /* Sniffing (csv.c): the delimiter of a CSV-like first chunk, 0 if not CSV. lenient:
  * the input is known to be CSV; rows may be ragged: fall back to the delimiter most

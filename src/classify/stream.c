@@ -84,6 +84,7 @@ typedef struct stream {
     cw_scan truth;       /* the state after the last consumed segment */
     unsigned width;
     cw_pat_scratch **ps; /* per worker */
+    cw_vcache **vc;      /* per worker */
 } stream;
 
 /* ---- scan state ---- */
@@ -112,8 +113,10 @@ static void scan_free(cw_scan *s)
     free(s->hits);
     free(s->hitterm);
     free(s->rhits);
-    free(s->vcache);
     free(s->csvmap);
+    free(s->trg);
+    free(s->pack);
+    cw_vcache_free(s->vcache); /* NULL unless a scan outside seg_run made its own */
     cw_trackers_free(s);
     memset(s, 0, sizeof *s);
 }
@@ -141,9 +144,64 @@ static void seg_fail(seg *g, cw_scan *s, int e)
     g->fail_at = s->base;
 }
 
-/* Scan g's chunks with s, which holds the state to enter in. */
-static void seg_run(stream *st, seg *g, cw_scan *s, cw_pat_scratch *ps)
+/* CSV: only the text-ish fields' bytes need the pattern scan (the triggers are
+ * vocabulary terms and the postal mark, which count in free text only): when no
+ * trigger holds the delimiter, a quote or a newline, every trigger that counts lies
+ * inside one such field (docs/classify.md "Speed"). */
+static bool pack_ok(const cw_classifier *c, const cw_scan *s)
 {
+    return !s->in_header && !cw_pat_lit_byte(&c->pat, (uint8_t)s->csv_delim) && !cw_pat_lit_byte(&c->pat, '"') &&
+           !cw_pat_lit_byte(&c->pat, '\n');
+}
+
+/* The pattern scan of a CSV chunk buf[0..cut) (scanlen with the sentinel newline) over
+ * its text-ish fields, laid one after the other with a newline between them; hits are
+ * moved back to their offsets in the chunk (the same hits, in the same order, as a
+ * scan of the whole chunk gives inside those fields). The whole chunk is scanned
+ * when the fields are most of it or too many. */
+static hs_error_t scan_text_fields(const cw_classifier *c, cw_scan *s, uint8_t *buf, size_t cut, size_t scanlen,
+                                   cw_pat_scratch *ps)
+{
+    size_t max = cut / 8 + 16;
+    if (2 * max > s->captrg) {
+        free(s->trg);
+        s->captrg = 2 * max;
+        s->trg = cw_xmalloc(s->captrg * sizeof *s->trg);
+    }
+    size_t nr = cw_csv_text_ranges(s, buf, cut, s->csvmap, s->trg, max), total = 0;
+    if (nr != SIZE_MAX)
+        for (size_t k = 0; k < nr; k++) total += s->trg[2 * k + 1] - s->trg[2 * k] + 1;
+    if (nr == SIZE_MAX || total > cut / 2)
+        return hs_scan(c->pat.db, (const char *)buf, (unsigned)scanlen, 0, ps->hs, cw_scan_collect, s);
+    if (!total) return HS_SUCCESS;
+    if (total > s->cappack) {
+        free(s->pack);
+        s->cappack = total + total / 2;
+        s->pack = cw_xmalloc(s->cappack);
+    }
+    uint8_t *q = s->pack;
+    for (size_t k = 0; k < nr; k++) {
+        size_t a = s->trg[2 * k], l = s->trg[2 * k + 1] - a;
+        memcpy(q, buf + a, l);
+        q += l;
+        *q++ = '\n';
+    }
+    hs_error_t e = hs_scan(c->pat.db, (const char *)s->pack, (unsigned)total, 0, ps->hs, cw_scan_collect, s);
+    if (e != HS_SUCCESS) return e;
+    /* packed end offset -> chunk offset (hits are in end order; none ends on a newline) */
+    size_t k = 0, ps0 = 0;
+    for (size_t i = 0; i < s->nhits; i++) {
+        size_t to = s->hits[i] >> 3;
+        while (to > ps0 + (s->trg[2 * k + 1] - s->trg[2 * k])) ps0 += s->trg[2 * k + 1] - s->trg[2 * k] + 1, k++;
+        s->hits[i] = (uint32_t)((s->trg[2 * k] + (to - ps0)) << 3) | (s->hits[i] & 7);
+    }
+    return HS_SUCCESS;
+}
+
+/* Scan g's chunks with s, which holds the state to enter in. */
+static void seg_run(stream *st, seg *g, cw_scan *s, unsigned worker)
+{
+    cw_pat_scratch *ps = st->ps[worker];
     const cw_classifier *c = st->r->c;
     g->failed = false;
     if (st->direct) { /* one thread: straight into the file's report */
@@ -157,7 +215,8 @@ static void seg_run(stream *st, seg *g, cw_scan *s, cw_pat_scratch *ps)
     }
     s->ps = ps;
     s->base = g->base;
-    s->vsalt++;
+    s->vcache = st->vc[worker];
+    cw_vcache_part(s->vcache);
     /* records are counted per segment; one open across the boundary continues */
     bool open_matched = s->rec_open && s->any_rec_matched && s->last_rec_matched == s->rec;
     s->rec = 0;
@@ -180,13 +239,6 @@ static void seg_run(stream *st, seg *g, cw_scan *s, cw_pat_scratch *ps)
         uint8_t saved = buf[cut];
         if (cut && buf[cut - 1] != '\n') buf[scanlen++] = '\n'; /* lets end-anchored triggers fire */
         if (scanlen) {
-            hs_error_t e = hs_scan(c->pat.db, (const char *)buf, (unsigned)scanlen, 0, ps->hs, cw_scan_collect, s);
-            if (e != HS_SUCCESS) {
-                buf[cut] = saved;
-                s->nhits = s->nrhits = 0;
-                seg_fail(g, s, (int)e);
-                break;
-            }
             if (s->csv) {
                 size_t words = (scanlen + 63) / 64;
                 if (words > s->capcsvmap) {
@@ -198,6 +250,15 @@ static void seg_run(stream *st, seg *g, cw_scan *s, cw_pat_scratch *ps)
             } else {
                 cw_runs_scan(buf, scanlen, &s->rhits, &s->nrhits, &s->caprhits);
             }
+            hs_error_t e = s->csv && !st->r->o.scan_all && pack_ok(c, s) ? scan_text_fields(c, s, buf, cut, scanlen, ps)
+                                                   : hs_scan(c->pat.db, (const char *)buf, (unsigned)scanlen, 0, ps->hs,
+                                                             cw_scan_collect, s);
+            if (e != HS_SUCCESS) {
+                buf[cut] = saved;
+                s->nhits = s->nrhits = 0;
+                seg_fail(g, s, (int)e);
+                break;
+            }
             cw_scan_hits(s);
         }
         buf[cut] = saved; /* the first byte of the next chunk */
@@ -207,6 +268,7 @@ static void seg_run(stream *st, seg *g, cw_scan *s, cw_pat_scratch *ps)
         start = g->ends[k];
     }
     if (g->last || g->failed) s->trk->finish(s);
+    s->vcache = NULL; /* the worker's */
     s->rep->records += s->rec;
     /* the open record's number in the next segment: 0 (see above) */
     if (s->any_rec_matched && s->last_rec_matched == s->rec) s->last_rec_matched = 0;
@@ -288,7 +350,7 @@ static void work(void *ctx, void *slot, unsigned worker)
     seg *g = slot;
     if (g->deferred) return;
     state_copy(&g->work, &g->entry);
-    seg_run(st, g, &g->work, st->ps[worker]);
+    seg_run(st, g, &g->work, worker);
 }
 
 static void consume(void *ctx, void *slot)
@@ -300,7 +362,7 @@ static void consume(void *ctx, void *slot)
     if (!g->exact && (g->deferred || !state_same(&st->truth, &g->entry))) {
         if (!g->deferred) st->redone++;
         state_copy(&g->work, &st->truth);
-        seg_run(st, g, &g->work, st->ps[0]);
+        seg_run(st, g, &g->work, 0);
     }
     state_copy(&st->truth, &g->work);
     /* many failed guesses (quoted newlines everywhere): the rest on this thread */
@@ -417,10 +479,12 @@ static void pipe_part(void *ctx, unsigned part, unsigned nparts)
     pthread_mutex_unlock(&p->mu);
 }
 
-static void seg_init(seg *g, const cw_cls_opts *o)
+static void seg_init(seg *g, const cw_cls_opts *o, bool part)
 {
     memset(g, 0, sizeof *g);
     g->opts = *o;
+    if (part) /* distinct values logged, counted when the part is merged (counters.h) */
+        for (int c = 0; c < CW_CAT__COUNT; c++) g->part.cats[c].set = cw_distinct_new_log();
     if (o->spans) g->opts.spans = g->spanf = open_memstream(&g->spans, &g->nspans);
     if (o->spans && !g->spanf) abort();
 }
@@ -455,6 +519,11 @@ static cw_pat_scratch **scratches(cw_cls_run *r, unsigned width)
         }
         r->nwps = width - 1;
     }
+    if (r->nvcs < width) {
+        r->vcs = cw_xrealloc(r->vcs, width * sizeof *r->vcs);
+        for (unsigned i = r->nvcs; i < width; i++) r->vcs[i] = cw_vcache_new();
+        r->nvcs = width;
+    }
     cw_pat_scratch **ps = cw_xmalloc(width * sizeof *ps);
     ps[0] = &r->ps;
     for (unsigned i = 1; i < width; i++) ps[i] = &r->wps[i - 1];
@@ -474,19 +543,19 @@ void cw_cls_stream(cw_cls_run *r, cw_file_report *rep, cw_reader *rd, cw_scan *s
     st.npend = len;
     st.eof = eof;
     st.truth = *s; /* owns the tracker state from here */
-    st.truth.vsalt = 0;
     memset(s, 0, sizeof *s);
     st.width = threads_for(r, &st.truth);
     /* a file that fits in one segment needs no threads */
     if (st.width > 1 && eof) st.width = 1;
     st.spec = st.width > 1;
     st.ps = scratches(r, st.width);
+    st.vc = r->vcs;
     if (st.width == 1) {
         seg g;
         st.direct = true;
         cw_cls_opts o1 = r->o;
         o1.spans = NULL;
-        seg_init(&g, &o1);
+        seg_init(&g, &o1, false);
         while (produce(&st, &g)) {
             work(&st, &g, 0);
             consume(&st, &g);
@@ -496,7 +565,7 @@ void cw_cls_stream(cw_cls_run *r, cw_file_report *rep, cw_reader *rd, cw_scan *s
         spipe p = {.st = &st, .nslots = st.width + 2};
         p.slots = cw_xcalloc(p.nslots, sizeof *p.slots);
         p.state = cw_xcalloc(p.nslots, sizeof *p.state);
-        for (size_t i = 0; i < p.nslots; i++) seg_init(&p.slots[i], &r->o);
+        for (size_t i = 0; i < p.nslots; i++) seg_init(&p.slots[i], &r->o, true);
         pthread_mutex_init(&p.mu, NULL);
         pthread_cond_init(&p.cv_work, NULL);
         pthread_cond_init(&p.cv_done, NULL);

@@ -37,6 +37,16 @@ static inline uint32_t fnv(const char *s, size_t n)
     return h;
 }
 
+/* Results of cw_nfkc_fold for non-ASCII input (a pure function), per thread. */
+#define NF_SLOTS 128
+typedef struct nf_ent {
+    uint8_t n, nl; /* n = 0: empty */
+    uint32_t h;
+    char in[56];
+    char out[64];
+} nf_ent;
+static _Thread_local nf_ent nf_cache[NF_SLOTS];
+
 size_t cw_nfkc_fold(const char *s, size_t n, char *out, size_t cap)
 {
     if (!n || cap < 2) return 0;
@@ -50,6 +60,20 @@ size_t cw_nfkc_fold(const char *s, size_t n, char *out, size_t cap)
         }
         out[n] = 0;
         return n;
+    }
+    /* non-ASCII: the same few strings come back (Thai provinces, Japanese plate
+     * regions, column names): remember the last results of this thread */
+    nf_ent *ce = NULL;
+    uint32_t h = 0;
+    if (n <= sizeof ce->in) {
+        h = fnv(s, n);
+        ce = &nf_cache[h & (NF_SLOTS - 1)];
+        if (ce->n == n && ce->h == h && memcmp(ce->in, s, n) == 0) {
+            if (ce->nl >= cap) return 0;
+            memcpy(out, ce->out, ce->nl);
+            out[ce->nl] = 0;
+            return ce->nl;
+        }
     }
     utf8proc_uint8_t *dst = NULL;
     utf8proc_ssize_t l = utf8proc_map((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)n, &dst,
@@ -67,6 +91,13 @@ size_t cw_nfkc_fold(const char *s, size_t n, char *out, size_t cap)
     memcpy(out, dst, (size_t)l);
     out[l] = 0;
     free(dst);
+    if (ce && (size_t)l <= sizeof ce->out) {
+        ce->n = (uint8_t)n;
+        ce->nl = (uint8_t)l;
+        ce->h = h;
+        memcpy(ce->in, s, n);
+        memcpy(ce->out, out, (size_t)l);
+    }
     return (size_t)l;
 }
 

@@ -39,6 +39,8 @@ void cw_cmd_classify_help(FILE *out)
             "      --threads N          threads on one large file (0 = one per core, at most 4;\n"
             "                           default 0); the report is the same on any number\n"
             "      --segment SIZE       bytes a thread takes at a time (default 4M)\n"
+            "      --scan-all           look for keywords in every CSV field, not only in the\n"
+            "                           free-text ones (slower; the same report: for checking)\n"
             "  -q, --quiet              no summary on standard error\n\n"
             "exit codes: 0 done, 2 usage error or an input that could not be read in full\n"
             "(unreadable, corrupt or over a gzip limit), 3 internal error.\n"
@@ -150,6 +152,8 @@ int cw_cmd_classify(int argc, char **argv)
                 return CW_EXIT_USAGE;
             }
             o.threads = (unsigned)t;
+        } else if (!strcmp(a, "--scan-all")) {
+            o.scan_all = true;
         } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
             quiet = true;
         } else {

@@ -7,13 +7,15 @@ block, a log, free text; indep_corpus.py: Excel BOM CSV with quoted multi-line a
 Thai/Japanese headers, mysqldump escapes, NDJSON, gzip TSV, notes) and files made here
 to break the guesses a thread makes about where it starts: CSV whose quoted notes hold
 newlines on most lines, NDJSON with broken lines, a text whose one line is longer than
-several segments, a CSV header longer than a segment.
+several segments, a CSV header longer than a segment, CSVs with keywords in free-text and
+typed columns and quotes of every kind.
 
 For chunk sizes 4K, 16K and 64K, segments of one and four chunks, the JSON report (with
 samples) and the span lines of --threads 2 and 3 must equal those of --threads 1, and
 --threads 1 must not depend on the segment size. The summary line must show that files
 were split (segments) and that the quoted-newline CSV was scanned again where a guess
-was wrong; on the clean line formats no guess may fail.
+was wrong; on the clean line formats no guess may fail. --scan-all (keywords looked for in
+every CSV field, not only in the free-text ones) must not change the report nor the spans.
 
 usage: threads.py CLOUDWARDEN
 """
@@ -73,6 +75,36 @@ def crafted(d, r):
         f.write(",".join(cols) + "\n")
         for i in range(200):
             f.write(",".join(["x"] * 1000) + f",w{i}@example.com,+61 412 345 {i % 1000:03d}\n")
+    # CSV keywords in free-text and typed columns, quotes of every kind: "" escapes, a quote
+    # inside an unquoted field (literal), text after a closing quote and a quote reopening
+    # the field, CRLF lines, ragged rows wider than the header, other delimiters
+    words = ["DOB: 12/03/1985", "Tel +61 412 345 678", "customer: Mr John Smith", "rego ABC123",
+             "tanggal lahir 17 Agustus 1980", "วันเกิด 20/06/2528", "〒100-0001 東京都千代田区千代田1-1",
+             "IMEI 490154203237518", "order 4111111111111111", "nopol L4124CCU", "note"]
+    for name, delim in (("messy_text.csv", ","), ("messy_text_semi.csv", ";"), ("messy_text.tsv", "\t")):
+        # typed columns hold most bytes, so that only the free-text ones are scanned for keywords
+        rows = [delim.join(["id", "customer_name", "notes", "email", "comment", "vin", "address", "part_no"])]
+        for i in range(2500):
+            w1, w2 = words[i % len(words)], words[(i * 7 + 3) % len(words)]
+            q = i % 6
+            if q == 0:
+                notes = '"' + w1 + ' said ""' + w2 + '"" ok"'
+            elif q == 1:
+                notes = 'plain ' + w1 + ' with "a quote" ' + w2
+            elif q == 2:
+                notes = '"' + w1 + '"tail ' + w2 + '"' + delim + ' again ' + w1 + '"'
+            elif q == 3:
+                notes = '"' + w1 + delim + ' ' + w2 + '"'
+            else:
+                notes = w1
+            cells = [f"{i}", w2 if i % 4 else names[i % 5], notes, f"u{i}@example.com", w1, "JHMCM56557C404453",
+                     f"{i % 900 + 1} Sukhumvit Road Khlong Toei Bangkok 10110 {w2} Thailand Unit {i}",
+                     f"PN-{i:08d}-" + "X" * (60 + i % 50)]
+            if i % 9 == 0:
+                cells.append(w2)  # wider than the header: no column context
+            rows.append(delim.join(cells))
+        with open(os.path.join(d, name), "w", encoding="utf-8", newline="") as f:
+            f.write("\r\n".join(rows[:1200]) + "\r\n" + "\n".join(rows[1200:]) + "\n")
     # gzip of the quoted CSV
     with open(os.path.join(d, "quoted_notes.csv"), "rb") as a, gzip.open(os.path.join(d, "quoted_gz.csv.gz"), "wb") as b:
         b.write(a.read())
@@ -115,6 +147,21 @@ def main():
                     elif nseg <= 20:
                         fails += 1
                         print(f"FAIL: --chunk {chunk} --segment {seg} --threads {t}: files not split ({err.strip()})")
+        # keywords looked for in the free-text CSV fields only, or in every field: the same
+        for chunk in ("4K", "64K"):
+            base, _ = run(binp, paths, "--threads", "1", "--chunk", chunk)
+            for t in ("1", "2"):
+                out, _ = run(binp, paths, "--threads", t, "--chunk", chunk, "--segment", "16K", "--scan-all")
+                checks += 1
+                if out != base:
+                    fails += 1
+                    print(f"FAIL: --chunk {chunk} --threads {t}: --scan-all changes the report")
+        a, _ = run(binp, paths, "--threads", "1", "--chunk", "4K", "--scan-all", fmt="spans")
+        b, _ = run(binp, paths, "--threads", "1", "--chunk", "4K", fmt="spans")
+        checks += 1
+        if a != b or not a:
+            fails += 1
+            print("FAIL: span lines differ with --scan-all")
         # span lines (every match, in file order)
         s1, _ = run(binp, paths, "--threads", "1", "--chunk", "4K", fmt="spans")
         s2, _ = run(binp, paths, "--threads", "2", "--chunk", "4K", "--segment", "8K", fmt="spans")
