@@ -34,6 +34,7 @@ typedef struct cw_ingest_req {
     const char *path;   /* a file to read (dir), or NULL */
     const char *buf;    /* else the body */
     size_t len;
+    uint32_t first_line; /* the body's first line in its input (stdin), 0 = 1 */
 } cw_ingest_req;
 
 typedef struct cw_ingest_result {

@@ -167,9 +167,17 @@ int cw_src_dir_poll(cw_dirsrc *d, const cw_source_ctl *c)
         seen *s = lookup(d, de->d_name);
         s->present = true;
         if (s->size != st.st_size || s->mtime.tv_sec != st.st_mtim.tv_sec || s->mtime.tv_nsec != st.st_mtim.tv_nsec) {
+            bool first = s->size < 0;
             s->size = st.st_size;
             s->mtime = st.st_mtim;
             s->stable_since = t;
+            /* first sight of a file last written more than settle ago: complete already */
+            if (first) {
+                struct timespec w;
+                clock_gettime(CLOCK_REALTIME, &w);
+                int64_t age = ((int64_t)w.tv_sec - st.st_mtim.tv_sec) * 1000 + (w.tv_nsec - st.st_mtim.tv_nsec) / 1000000;
+                if (age >= d->settle_ms) s->stable_since = t - d->settle_ms;
+            }
         }
     }
     closedir(dh);
@@ -189,7 +197,7 @@ int cw_src_dir_poll(cw_dirsrc *d, const cw_source_ctl *c)
         char *path = join(d->dir, s->name);
         char origin[600];
         snprintf(origin, sizeof origin, "dir:%s", path);
-        cw_ingest_req rq = {origin, path, NULL, 0};
+        cw_ingest_req rq = {origin, path, NULL, 0, 0};
         cw_ingest_result r;
         memset(&r, 0, sizeof r);
         c->ingest(c->ctx, &rq, &r);
@@ -206,6 +214,7 @@ int cw_src_dir_poll(cw_dirsrc *d, const cw_source_ctl *c)
                              "de-duplicates)", path, d->done, strerror(errno));
             handled++;
             s->present = false;
+            s->size = -1; /* a file of this name delivered later is new */
         } else {
             if (move_into(d->failed, path, s->name, &to) < 0) {
                 cw_log_error("%s: rejected (%s), and moving it to %s failed: %s", path, r.msg, d->failed,
@@ -223,6 +232,7 @@ int cw_src_dir_poll(cw_dirsrc *d, const cw_source_ctl *c)
                 cw_log_warn("%s: rejected: %s; moved to %s", path, r.msg, to);
                 free(rp);
                 s->present = false;
+                s->size = -1;
             }
             handled++;
         }

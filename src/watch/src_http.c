@@ -1,6 +1,7 @@
 /* src_http.c - POST /events and GET /healthz on libmicrohttpd (see source.h). */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <microhttpd.h>
 #include <netdb.h>
 #include <stdbool.h>
@@ -138,6 +139,13 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *conn, const cha
             q->too_big = true;
             cw_sb_free(&q->body);
         }
+        if (q->too_big && q->seen > 2 * h->max_body) {
+            char who[64];
+            client(conn, who, sizeof who);
+            cw_log_warn("http:%s: POST /events body goes on past twice the %zu-byte limit: connection dropped",
+                        who, h->max_body);
+            return MHD_NO;
+        }
         if (!q->too_big) cw_sb_add(&q->body, upload, *upload_size);
         *upload_size = 0;
         return MHD_YES;
@@ -154,7 +162,7 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *conn, const cha
     }
     char origin[96];
     snprintf(origin, sizeof origin, "http:%s#%lu", who, ++h->seq);
-    cw_ingest_req rq = {origin, NULL, q->body.buf ? q->body.buf : "", q->body.len};
+    cw_ingest_req rq = {origin, NULL, q->body.buf ? q->body.buf : "", q->body.len, 0};
     cw_ingest_result r;
     memset(&r, 0, sizeof r);
     h->c.ingest(h->c.ctx, &rq, &r);
@@ -177,6 +185,16 @@ static void completed(void *cls, struct MHD_Connection *conn, void **con_cls, en
     cw_sb_free(&q->body);
     free(q);
     *con_cls = NULL;
+}
+
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+    (void)cls;
+    char b[512];
+    vsnprintf(b, sizeof b, fmt, ap);
+    size_t n = strlen(b);
+    while (n && b[n - 1] == '\n') b[--n] = 0;
+    cw_log_info("http: %s", b);
 }
 
 static char *errf(const char *fmt, const char *a, const char *b)
@@ -232,7 +250,7 @@ cw_httpsrc *cw_src_http_start(const char *addr, const cw_http_opts *o, const cw_
                             MHD_OPTION_CONNECTION_TIMEOUT, h->o.idle_timeout_s, MHD_OPTION_CONNECTION_LIMIT,
                             h->o.max_connections, MHD_OPTION_PER_IP_CONNECTION_LIMIT, h->o.per_ip,
                             MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024), MHD_OPTION_NOTIFY_COMPLETED,
-                            completed, h, MHD_OPTION_END);
+                            completed, h, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_END);
     freeaddrinfo(ai);
     if (!h->d) {
         *err = errf("--listen %s: cannot listen there (%s)", addr, errno ? strerror(errno) : "libmicrohttpd failed");

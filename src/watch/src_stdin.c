@@ -18,9 +18,7 @@ static void one_line(const cw_source_ctl *c, const char *p, size_t n, unsigned l
     size_t s = 0;
     while (s < n && (p[s] == ' ' || p[s] == '\t')) s++;
     if (s == n) return;
-    char origin[48];
-    snprintf(origin, sizeof origin, "stdin:%lu", line);
-    cw_ingest_req rq = {origin, NULL, p + s, n - s};
+    cw_ingest_req rq = {"stdin", NULL, p + s, n - s, (uint32_t)line};
     cw_ingest_result r;
     memset(&r, 0, sizeof r);
     c->ingest(c->ctx, &rq, &r);
