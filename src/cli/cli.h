@@ -32,6 +32,8 @@ int cw_cmd_history(int argc, char **argv);
 void cw_cmd_history_help(FILE *out);
 int cw_cmd_findings(int argc, char **argv);
 void cw_cmd_findings_help(FILE *out);
+int cw_cmd_watch(int argc, char **argv);
+void cw_cmd_watch_help(FILE *out);
 
 /* The findings file of scan --output (outfile.c): opened before the scan,
  * emptied on a thread while inputs load, unless it is also an input. */

@@ -23,6 +23,8 @@ const cw_command cw_commands[] = {
      cw_cmd_history_help},
     {"findings", "the store's findings (what is exposed now) in every scan format", cw_cmd_findings,
      cw_cmd_findings_help},
+    {"watch", "the continuous monitor: change events to findings, exposure windows and alerts", cw_cmd_watch,
+     cw_cmd_watch_help},
     {NULL, NULL, NULL, NULL},
 };
 

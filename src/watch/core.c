@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "../history/history.h"
 #include "../json/json.h"
 #include "../util/strbuf.h"
 #include "../util/timeutil.h"
@@ -15,6 +16,8 @@
 
 struct cw_core {
     pthread_mutex_t mu;
+    pthread_cond_t cv; /* a commit happened (seq) */
+    uint64_t seq;
     cw_store *st;
     cw_applier ap;
     bool has_ap;
@@ -34,6 +37,11 @@ cw_core *cw_core_new(cw_store *st, const cw_applier *ap, const cw_core_opts *o)
 {
     cw_core *c = cw_xcalloc(1, sizeof *c);
     pthread_mutex_init(&c->mu, NULL);
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(&c->cv, &ca);
+    pthread_condattr_destroy(&ca);
     c->st = st;
     if (ap) c->ap = *ap, c->has_ap = true;
     if (o) c->o = *o;
@@ -46,6 +54,7 @@ void cw_core_free(cw_core *c)
 {
     if (!c) return;
     pthread_mutex_destroy(&c->mu);
+    pthread_cond_destroy(&c->cv);
     free(c);
 }
 
@@ -61,6 +70,21 @@ cw_store *cw_core_store(cw_core *c)
 {
     return c->st;
 }
+uint64_t cw_core_wait(cw_core *c, uint64_t seen, int ms)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    ts.tv_nsec += (long)ms * 1000000L;
+    ts.tv_sec += ts.tv_nsec / 1000000000L;
+    ts.tv_nsec %= 1000000000L;
+    pthread_mutex_lock(&c->mu);
+    while (c->seq == seen)
+        if (pthread_cond_timedwait(&c->cv, &c->mu, &ts) != 0) break;
+    uint64_t s = c->seq;
+    pthread_mutex_unlock(&c->mu);
+    return s;
+}
+
 int cw_core_healthy(void *core)
 {
     return ((cw_core *)core)->healthy;
@@ -161,7 +185,11 @@ static int version_and_apply(body *b, const cw_ev *ev, const cw_json *item, cons
         b->r->duplicates++, b->c->stats.duplicates++;
     } else if (b->c->has_ap) {
         char err[512] = "";
-        int k = b->c->ap.apply_item(b->c->ap.ctx, b->c->st, ev, change_id, sb.buf, sb.len, err, sizeof err);
+        /* an item's change id as history writes it (capture time normalised) */
+        char *cid = ev->kind == CW_EV_ITEM ? cw_hist_change_id(resource, cap, sid_s) : NULL;
+        int k = b->c->ap.apply_item(b->c->ap.ctx, b->c->st, ev, b->rq->origin, cid ? cid : change_id, sb.buf, sb.len,
+                                    err, sizeof err);
+        free(cid);
         if (k < 0) {
             b->store_failed = true;
             snprintf(b->store_err, sizeof b->store_err, "%s", err);
@@ -429,6 +457,8 @@ void cw_core_ingest(void *core, const cw_ingest_req *rq, cw_ingest_result *r)
     } else {
         c->stats.commits++;
         c->healthy = 1;
+        c->seq++;
+        pthread_cond_broadcast(&c->cv);
         unsigned long usable = r->applied + r->duplicates + r->notices;
         r->status = usable == 0 && r->bad > 0 ? CW_INGEST_REJECTED : CW_INGEST_OK;
         if (r->status == CW_INGEST_OK && !r->msg[0])

@@ -38,10 +38,11 @@
 typedef struct cw_applier {
     void *ctx;
     /* Inside the open transaction: apply the item (JSON text) of unit ev;
-     * change_id names the change for findings, windows and alerts. 0 ok, -1
+     * origin is the body's; change_id names the change for findings, windows
+     * and alerts ("config:<resource>@<capture>#<state>", "cloudtrail:<id>"). 0 ok, -1
      * a store error (err says it), 1 the item was rejected (err says why). */
-    int (*apply_item)(void *ctx, cw_store *st, const cw_ev *ev, const char *change_id, const char *item,
-                      size_t len, char *err, size_t n);
+    int (*apply_item)(void *ctx, cw_store *st, const cw_ev *ev, const char *origin, const char *change_id,
+                      const char *item, size_t len, char *err, size_t n);
     /* The current item of a resource (JSON text, malloc'd) or NULL. */
     char *(*current_item)(void *ctx, cw_store *st, const char *type, const char *resource_id, const char *name,
                           const char *account, const char *region);
@@ -67,6 +68,9 @@ void cw_core_ingest(void *core, const cw_ingest_req *rq, cw_ingest_result *r);
 void cw_core_lock(cw_core *c);
 void cw_core_unlock(cw_core *c);
 cw_store *cw_core_store(cw_core *c);
+/* Wait until a body commits after the one numbered seen, or ms pass;
+ * returns the number of the last commit (0 at first). */
+uint64_t cw_core_wait(cw_core *c, uint64_t seen, int ms);
 /* 1 while the last commit succeeded (GET /healthz). */
 int cw_core_healthy(void *core);
 void cw_core_stats_get(cw_core *c, cw_core_stats *out);

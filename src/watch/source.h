@@ -50,9 +50,11 @@ typedef struct cw_source_ctl {
     cw_ingest_fn ingest;
     void *ctx;
     size_t max_body;             /* bytes (0 = 16 MiB) */
-    void (*idle)(void *ctx);     /* called about every 100 ms while waiting (may be NULL) */
-    int (*healthy)(void *ctx);   /* GET /healthz: 1 ok (may be NULL) */
-    void (*health_json)(void *ctx, char *buf, size_t n); /* extra /healthz members (may be NULL) */
+    void (*idle)(void *idle_ctx); /* called between bodies and about every 100 ms while waiting (may be NULL) */
+    void *idle_ctx;
+    int (*healthy)(void *health_ctx); /* GET /healthz: 1 ok (may be NULL) */
+    void (*health_json)(void *health_ctx, char *buf, size_t n); /* extra /healthz members (may be NULL) */
+    void *health_ctx;
 } cw_source_ctl;
 
 /* ---- stdin --------------------------------------------------------------- */

@@ -93,9 +93,9 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *conn, const cha
         if (strcmp(url, "/healthz") == 0) {
             if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
                 return reply(conn, 405, "{\"status\":\"error\",\"message\":\"GET /healthz\"}\n", false);
-            int ok = h->c.healthy ? h->c.healthy(h->c.ctx) : 1;
+            int ok = h->c.healthy ? h->c.healthy(h->c.health_ctx) : 1;
             char extra[768] = "";
-            if (h->c.health_json) h->c.health_json(h->c.ctx, extra, sizeof extra);
+            if (h->c.health_json) h->c.health_json(h->c.health_ctx, extra, sizeof extra);
             char body[1024];
             snprintf(body, sizeof body, "{\"status\":\"%s\"%s%s}\n", ok ? "ok" : "unavailable", *extra ? "," : "",
                      extra);

@@ -42,7 +42,7 @@ unsigned long cw_src_stdin_run(int fd, const cw_source_ctl *c)
             break;
         }
         if (pr <= 0) {
-            if (c->idle) c->idle(c->ctx);
+            if (c->idle) c->idle(c->idle_ctx);
             continue;
         }
         if (len == cap) {
@@ -84,7 +84,7 @@ unsigned long cw_src_stdin_run(int fd, const cw_source_ctl *c)
             if (len && !skipping) one_line(c, buf, len, line, &bad);
             break;
         }
-        if (c->idle) c->idle(c->ctx);
+        if (c->idle) c->idle(c->idle_ctx);
     }
     (void)skip_line;
     free(buf);

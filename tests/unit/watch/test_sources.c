@@ -141,7 +141,7 @@ static void test_http(void **s)
     cw_store *st = new_store("http.db", 0);
     cw_core *core = cw_core_new(st, NULL, NULL);
     volatile sig_atomic_t stop = 0;
-    cw_source_ctl ctl = {.stop = &stop, .ingest = cw_core_ingest, .ctx = core, .healthy = cw_core_healthy};
+    cw_source_ctl ctl = {.stop = &stop, .ingest = cw_core_ingest, .ctx = core, .healthy = cw_core_healthy, .health_ctx = core};
     cw_http_opts ho = {.idle_timeout_s = 1, .request_timeout_s = 3};
     char *err = NULL;
     cw_httpsrc *h = cw_src_http_start("127.0.0.1:0", &ho, &ctl, &err);
@@ -273,6 +273,7 @@ static void test_http(void **s)
     st = new_store("http.db", CW_STORE_READONLY);
     core = cw_core_new(st, NULL, NULL);
     ctl.ctx = core;
+    ctl.health_ctx = core;
     h = cw_src_http_start("127.0.0.1:0", &ho, &ctl, &err);
     port = cw_src_http_port(h);
     r = http(port, "POST", "/events", item(6), strlen(item(6)), false);
