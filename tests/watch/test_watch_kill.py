@@ -193,7 +193,7 @@ def main():
         rec.wait()
         # the store: every event once
         ids, alerts, delivered = store_rows(db)
-        check(all(ids.count(e) == 1 for e in acked_before), "every event acknowledged before the kill is in the "
+        check(all(ids.count("cloudtrail:" + e) == 1 for e in acked_before), "every event acknowledged before the kill is in the "
               "store exactly once")
         sent_ids = ["cloudtrail:" + e for e, _ in events]
         missing = [e for e in sent_ids if e not in set(ids)]
