@@ -337,15 +337,16 @@ class Changer:
 
     def step(self):
         items = []
-        seen = set()
+        seen = {}
         for _ in range(self.r.choice([1, 1, 1, 2, 3])):
             it = self.one()
             if it is None:
                 continue
             k = (it["resourceType"], it.get("resourceId"))
-            if k in seen:  # one capture per resource per file
+            if k in seen:  # one capture per resource per file: the later one (self.state is that one)
+                items[seen[k]] = it
                 continue
-            seen.add(k)
+            seen[k] = len(items)
             items.append(it)
         return items
 
