@@ -131,8 +131,11 @@ cw_ctx cw_ctx_of_name(const char *name, size_t n, const char *parent, size_t pn)
     if (c & C(DOB)) return CW_CTX_CAT(CW_CAT_DOB);
     if (c & C(VIN)) return CW_CTX_CAT(CW_CAT_VIN);
     if (c & C(PHONE)) return CW_CTX_CAT(CW_CAT_PHONE);
-    if (c & C(NATID))
-        return (c & C(CARD)) ? CW_CTX_CAT(CW_CAT_NATIONAL_ID) | CW_CTX_CAT(CW_CAT_CARD) : CW_CTX_CAT(CW_CAT_NATIONAL_ID);
+    if (c & C(NATID)) {
+        cw_ctx cc = CW_CTX_CC(cw_vocab_natid_cc(c)); /* "tfn", "no_ktp": whose scheme */
+        return (c & C(CARD)) ? CW_CTX_CAT(CW_CAT_NATIONAL_ID) | CW_CTX_CAT(CW_CAT_CARD) | cc
+                             : CW_CTX_CAT(CW_CAT_NATIONAL_ID) | cc;
+    }
     if ((c & C(CARD)) && !(c & (C(DATEWORD) | C(PERSON) | C(NAME)))) return CW_CTX_CAT(CW_CAT_CARD);
     if ((c & C(PLATE)) && !(c & C(DATEWORD)) && !has_word(&ws, "id")) return CW_CTX_CAT(CW_CAT_PLATE);
     if (c & C(LICENSE)) {

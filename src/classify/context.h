@@ -8,7 +8,7 @@
 
 #include "classify.h"
 
-typedef uint16_t cw_ctx;
+typedef uint32_t cw_ctx;
 #define CW_CTX_CAT(c) ((cw_ctx)(1u << (c)))
 #define CW_CTX_IDENT ((cw_ctx)(1u << 10)) /* order/part/serial numbers, ids, codes */
 #define CW_CTX_TEXT ((cw_ctx)(1u << 11))  /* free text: notes, comments, messages */
@@ -18,6 +18,12 @@ typedef uint16_t cw_ctx;
  * value must look like a person's name (capitalised words, no slug), not a resource name */
 #define CW_CTX_WEAK ((cw_ctx)(1u << 14))
 #define CW_CTX_CATS ((cw_ctx)0x1FF)
+/* with CW_CAT_NATIONAL_ID: the name says whose scheme (TFN, My Number, NIK ...): the
+ * country (cw_cc) in bits 16-19, 0 when it does not say (national_id, passport) */
+#define CW_CTX_CC_SHIFT 16
+#define CW_CTX_CC_MASK ((cw_ctx)0xF << CW_CTX_CC_SHIFT)
+#define CW_CTX_CC(cc) ((cw_ctx)(cc) << CW_CTX_CC_SHIFT)
+#define CW_CTX_CC_OF(x) ((cw_cc)(((x) >> CW_CTX_CC_SHIFT) & 0xF))
 /* Categories validated field by field from context alone (the whole field is the value). */
 #define CW_CTX_FIELD_CATS                                                                              \
     (CW_CTX_CAT(CW_CAT_PERSON_NAME) | CW_CTX_CAT(CW_CAT_POSTAL_ADDRESS) | CW_CTX_CAT(CW_CAT_PLATE) |   \

@@ -171,6 +171,7 @@ void cw_scan_accept_hash(cw_scan *s, cw_cat cat, size_t start, size_t end, cw_cc
 void cw_scan_accept_seen(cw_scan *s, cw_cat cat, size_t start, size_t end, cw_cc cc, uint64_t h, bool counted)
 {
     cw_cat_stats *cs = &s->rep->cats[cat];
+    if (cc != CW_CC_NONE && cat != CW_CAT_NATIONAL_ID) s->rec_cc |= (uint16_t)(1u << cc); /* coherence.c */
     cs->occurrences++;
     cs->by_cc[cc]++;
     if (!cs->set) cs->set = cw_distinct_new();

@@ -28,10 +28,12 @@ static void trim(const uint8_t *b, size_t *st, size_t *en)
 }
 
 /* Validate v[0..n) as cat. On success fills *cc and the normalized form's hash. */
-static bool validate_value(cw_scan *s, cw_cat cat, const char *v, size_t n, cw_cc *cc, uint64_t *nh, bool weak)
+static bool validate_value(cw_scan *s, cw_cat cat, const char *v, size_t n, cw_cc *cc, uint16_t *idm, uint64_t *nh,
+                           bool weak)
 {
     char norm[320];
     *cc = CW_CC_NONE;
+    *idm = 0;
     switch (cat) {
     case CW_CAT_PERSON_NAME:
         if (!cw_name_check(v, n, weak)) return false;
@@ -56,8 +58,8 @@ static bool validate_value(cw_scan *s, cw_cat cat, const char *v, size_t n, cw_c
         return true;
     }
     case CW_CAT_NATIONAL_ID: {
-        *cc = cw_natid_check(v, n, true);
-        if (*cc == CW_CC_NONE) return false;
+        *idm = cw_natid_readings(v, n, true);
+        if (!*idm) return false;
         cw_rx_id rx = alpha((uint8_t)v[0]) ? (n == 9 ? CW_RX_NRIC : CW_RX_PAN_IN) : CW_RX_NATID_NUM;
         if (!cw_rx_full(s->ps, rx, v, n)) return false;
         size_t k = 0;
@@ -80,6 +82,7 @@ typedef struct cw_vcache_ent {
     uint64_t raw;  /* hash of the raw bytes, 0 = empty */
     uint64_t norm; /* hash of the normalized value */
     uint8_t ok, cc;
+    uint16_t idm;  /* national IDs: the countries whose scheme reads the value */
     uint32_t gen;  /* counted in part gen */
 } cw_vcache_ent;
 struct cw_vcache {
@@ -157,14 +160,20 @@ bool cw_scan_value(cw_scan *s, cw_cat cat, size_t st, size_t en, bool weak)
     cw_vcache_ent *e = &vc->e[cat][rh & ((1u << VC_BITS) - 1)];
     if (e->raw != rh) {
         cw_cc cc;
+        uint16_t idm;
         uint64_t nh = 0;
-        e->ok = validate_value(s, cat, v, n, &cc, &nh, weak);
+        e->ok = validate_value(s, cat, v, n, &cc, &idm, &nh, weak);
         e->raw = rh;
         e->norm = nh;
         e->cc = (uint8_t)cc;
+        e->idm = idm;
         e->gen = 0;
     }
     if (!e->ok) return false;
+    if (cat == CW_CAT_NATIONAL_ID) { /* decided with the rest of the record (coherence.c) */
+        cw_scan_pend_natid(s, st, en, e->idm, s->id_hint, e->norm, NULL);
+        return true;
+    }
     bool seen = e->gen == vc->gen; /* counted in this part already */
     e->gen = vc->gen;
     cw_scan_accept_seen(s, cat, st, en, (cw_cc)e->cc, e->norm, seen);
@@ -176,6 +185,7 @@ bool cw_scan_field_ok(cw_scan *s, size_t start, size_t end, cw_ctx ctx)
     if (s->in_header || end <= start || end > s->len) return false;
     static const cw_cat order[] = {CW_CAT_PERSON_NAME, CW_CAT_POSTAL_ADDRESS, CW_CAT_PLATE, CW_CAT_DOB,
                                    CW_CAT_NATIONAL_ID};
+    s->id_hint = CW_CTX_CC_OF(ctx);
     for (size_t i = 0; i < sizeof order / sizeof *order; i++)
         if ((ctx & CW_CTX_CAT(order[i])) && cw_scan_value(s, order[i], start, end, (ctx & CW_CTX_WEAK) != 0)) return true;
     return false;
@@ -286,26 +296,30 @@ static bool try_phone(cw_scan *s, size_t st, size_t en, bool ctx)
     return true;
 }
 
-static bool try_natid(cw_scan *s, size_t st, size_t en, bool ctx)
+/* ctx: a keyword says "national id" (hint: whose scheme); phone_ctx: also "phone",
+ * the reading counted when the record refuses the ID (coherence.c) */
+static bool try_natid(cw_scan *s, size_t st, size_t en, bool ctx, cw_cc hint, bool phone_ctx)
 {
     const char *v = (const char *)s->buf + st;
-    cw_cc cc = cw_natid_check(v, en - st, ctx);
-    if (cc == CW_CC_NONE || !cw_shape_natid_num(v, en - st)) return false;
+    uint16_t m = cw_natid_readings(v, en - st, ctx);
+    if (!m || !cw_shape_natid_num(v, en - st)) return false;
     char norm[32];
     size_t k = 0;
     for (size_t i = st; i < en && k < sizeof norm; i++)
         if (dig(s->buf[i])) norm[k++] = (char)s->buf[i];
-    cw_scan_accept(s, CW_CAT_NATIONAL_ID, st, en, cc, norm, k);
+    cw_phone ph;
+    bool alt = phone_ctx && cw_phone_check(v, en - st, false, &ph) && cw_shape_phone(v, en - st);
+    cw_scan_pend_natid(s, st, en, m, hint, cw_vhash(norm, k), alt ? &ph : NULL);
     return true;
 }
 
-static bool try_span(cw_scan *s, size_t st, size_t en, bool phone_ctx, bool card_ctx, bool id_ctx)
+static bool try_span(cw_scan *s, size_t st, size_t en, bool phone_ctx, bool card_ctx, bool id_ctx, cw_cc hint)
 {
     if (en <= st) return false;
     if (card_ctx) return try_card(s, st, en);
     if (phone_ctx && !id_ctx) return try_phone(s, st, en, true);
-    if (id_ctx) return try_natid(s, st, en, true) || (phone_ctx && try_phone(s, st, en, true));
-    return try_card(s, st, en) || try_natid(s, st, en, false) || try_phone(s, st, en, false);
+    if (id_ctx) return try_natid(s, st, en, true, hint, phone_ctx) || (phone_ctx && try_phone(s, st, en, true));
+    return try_card(s, st, en) || try_natid(s, st, en, false, CW_CC_NONE, false) || try_phone(s, st, en, false);
 }
 
 static inline bool tokch(uint8_t c) { return dig(c) || c == '(' || c == ')' || c == '+'; }
@@ -343,8 +357,10 @@ static void hit_digits(cw_scan *s, size_t term)
     if (te - ts == 7 && ts >= 1 && te < s->len && strchr("STFGM", b[ts - 1]) && b[ts - 1] && b[te] >= 'A' &&
         b[te] <= 'Z' && (ts < 2 || !alnum(b[ts - 2])) && (te + 1 >= s->len || !alnum(b[te + 1]))) {
         const char *v = (const char *)b + ts - 1;
-        if (cw_nric_ok(v) && cw_rx_full(s->ps, CW_RX_NRIC, v, 9))
-            cw_scan_accept(s, CW_CAT_NATIONAL_ID, ts - 1, te + 1, CW_CC_SG, v, 9);
+        if (cw_nric_ok(v) && cw_rx_full(s->ps, CW_RX_NRIC, v, 9)) {
+            cw_cc hint = cw_kw_near(s, ts - 1, CW_CTX_CAT(CW_CAT_NATIONAL_ID)) ? CW_CTX_CC_OF(s->kw_ctx) : CW_CC_NONE;
+            cw_scan_pend_natid(s, ts - 1, te + 1, (uint16_t)(1u << CW_CC_SG), hint, cw_vhash(v, 9), NULL);
+        }
         return;
     }
     if ((ts > 0 && alnum(b[ts - 1])) || (te < s->len && alnum(b[te]))) return; /* inside a bigger token */
@@ -358,8 +374,10 @@ static void hit_digits(cw_scan *s, size_t term)
                     cw_kw_near(s, ts, CW_CTX_CAT(CW_CAT_CARD));
     s->no_bare_card = !card_ctx && cw_textish(s);
     s->card_ctx = card_ctx; /* free text: an ungrouped 16-digit number is an order number */
-    bool id_ctx = (ctx & CW_CTX_CAT(CW_CAT_NATIONAL_ID)) || cw_kw_near(s, ts, CW_CTX_CAT(CW_CAT_NATIONAL_ID));
-    if (try_span(s, ts, te, phone_ctx, card_ctx, id_ctx)) return;
+    bool id_kw = cw_kw_near(s, ts, CW_CTX_CAT(CW_CAT_NATIONAL_ID));
+    bool id_ctx = (ctx & CW_CTX_CAT(CW_CAT_NATIONAL_ID)) || id_kw;
+    cw_cc hint = id_kw ? CW_CTX_CC_OF(s->kw_ctx) : CW_CTX_CC_OF(ctx);
+    if (try_span(s, ts, te, phone_ctx, card_ctx, id_ctx, hint)) return;
     if (!phone_ctx || !cw_textish(s)) return;
     /* text may glue numbers together: try without the first or the last group */
     size_t f = ts;

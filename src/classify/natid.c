@@ -145,54 +145,70 @@ static bool shape_is(const shape *sh, char sep, int a, int b, int c, int d, int 
     return true;
 }
 
-cw_cc cw_natid_check(const char *s, size_t n, bool ctx)
+uint16_t cw_natid_readings(const char *s, size_t n, bool ctx)
 {
+    uint16_t m = 0;
+#define R(c) (m |= (uint16_t)(1u << (c)))
     while (n && *s == ' ') s++, n--;
     while (n && s[n - 1] == ' ') n--;
-    if (n < 8 || n > 24) return CW_CC_NONE;
+    if (n < 8 || n > 24) return 0;
     /* letter-framed: NRIC/FIN, PAN */
-    if (n == 9 && s[0] >= 'A' && s[0] <= 'Z' && s[8] >= 'A' && s[8] <= 'Z') return cw_nric_ok(s) ? CW_CC_SG : CW_CC_NONE;
+    if (n == 9 && s[0] >= 'A' && s[0] <= 'Z' && s[8] >= 'A' && s[8] <= 'Z') return cw_nric_ok(s) ? (uint16_t)(1u << CW_CC_SG) : 0;
     if (n == 10 && ctx) {
         bool pan = true;
         for (int i = 0; i < 10; i++) {
             bool letter = s[i] >= 'A' && s[i] <= 'Z';
             if ((i < 5 || i == 9) ? !letter : !dig(s[i])) pan = false;
         }
-        if (pan && strchr("ABCFGHLJPT", s[3])) return CW_CC_IN;
+        if (pan && strchr("ABCFGHLJPT", s[3])) return (uint16_t)(1u << CW_CC_IN);
     }
     char d[24];
     size_t nd = 0;
     for (size_t i = 0; i < n; i++) {
         if (dig(s[i])) d[nd++] = s[i];
-        else if (s[i] != ' ' && s[i] != '-') return CW_CC_NONE;
+        else if (s[i] != ' ' && s[i] != '-') return 0;
     }
     shape sh;
     get_shape(s, n, &sh);
     switch (nd) {
     case 8:
-        if ((ctx || shape_is(&sh, '-', 2, 3, 3, 0, 0)) && cw_ird_ok(d, nd)) return CW_CC_NZ;
+        if ((ctx || shape_is(&sh, '-', 2, 3, 3, 0, 0)) && cw_ird_ok(d, nd)) R(CW_CC_NZ);
         break;
     case 9:
-        if ((ctx || shape_is(&sh, ' ', 3, 3, 3, 0, 0)) && cw_tfn_ok(d, nd)) return CW_CC_AU;
-        if ((ctx || shape_is(&sh, '-', 3, 3, 3, 0, 0)) && cw_ird_ok(d, nd)) return CW_CC_NZ;
+        if ((ctx || shape_is(&sh, ' ', 3, 3, 3, 0, 0)) && cw_tfn_ok(d, nd)) R(CW_CC_AU);
+        if ((ctx || shape_is(&sh, '-', 3, 3, 3, 0, 0)) && cw_ird_ok(d, nd)) R(CW_CC_NZ);
         break;
     case 10:
-        if (shape_is(&sh, '-', 2, 7, 1, 0, 0) || (ctx && sh.ng == 1)) return CW_CC_PH; /* SSS */
+        if (shape_is(&sh, '-', 2, 7, 1, 0, 0) || (ctx && sh.ng == 1)) R(CW_CC_PH); /* SSS */
         break;
     case 12:
-        if ((shape_is(&sh, '-', 6, 2, 4, 0, 0) || (ctx && sh.ng == 1)) && mykad_ok(d, nd)) return CW_CC_MY;
-        if (d[0] >= '2' && (ctx || shape_is(&sh, ' ', 4, 4, 4, 0, 0)) && cw_verhoeff(d, nd)) return CW_CC_IN;
+        if ((shape_is(&sh, '-', 6, 2, 4, 0, 0) || (ctx && sh.ng == 1)) && mykad_ok(d, nd)) R(CW_CC_MY);
+        if (d[0] >= '2' && (ctx || shape_is(&sh, ' ', 4, 4, 4, 0, 0)) && cw_verhoeff(d, nd)) R(CW_CC_IN);
         if ((ctx || shape_is(&sh, ' ', 4, 4, 4, 0, 0)) && cw_mynumber_ok(d, nd))
-            return CW_CC_JP;
+            R(CW_CC_JP);
         break;
     case 13:
         if ((ctx || shape_is(&sh, '-', 1, 4, 5, 2, 1) || shape_is(&sh, ' ', 1, 4, 5, 2, 1)) && cw_thai_id_ok(d, nd))
-            return CW_CC_TH;
+            R(CW_CC_TH);
         break;
     case 16:
-        if (ctx && nik_ok(d, nd)) return CW_CC_ID;
+        if (ctx && nik_ok(d, nd)) R(CW_CC_ID);
         break;
     default: break;
     }
+#undef R
+    return m;
+}
+
+/* The reading chosen when nothing else decides: the first in this order (each length
+ * has its own schemes, so the order only matters within a length). */
+static const cw_cc order[] = {CW_CC_SG, CW_CC_AU, CW_CC_NZ, CW_CC_PH, CW_CC_MY, CW_CC_IN, CW_CC_JP, CW_CC_TH, CW_CC_ID};
+
+cw_cc cw_natid_first(uint16_t mask)
+{
+    for (size_t i = 0; i < sizeof order / sizeof *order; i++)
+        if (mask & (1u << order[i])) return order[i];
     return CW_CC_NONE;
 }
+
+cw_cc cw_natid_check(const char *s, size_t n, bool ctx) { return cw_natid_first(cw_natid_readings(s, n, ctx)); }

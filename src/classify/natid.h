@@ -5,6 +5,7 @@
 #define CW_CLS_NATID_H
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "classify.h"
 
@@ -13,6 +14,11 @@
  * number must also be written in the scheme's usual grouping. Returns the country,
  * CW_CC_NONE when not an ID. */
 cw_cc cw_natid_check(const char *s, size_t n, bool with_ctx);
+/* Every reading at once: bit 1 << cw_cc for each country whose scheme accepts s[0..n)
+ * (under the same rules); 0 when none. cw_natid_check() is cw_natid_first() of it. */
+uint16_t cw_natid_readings(const char *s, size_t n, bool with_ctx);
+/* The reading taken when nothing else decides (a fixed order of the schemes). */
+cw_cc cw_natid_first(uint16_t mask);
 bool cw_verhoeff(const char *digits, size_t n);
 bool cw_tfn_ok(const char *d, size_t n);
 bool cw_ird_ok(const char *d, size_t n);

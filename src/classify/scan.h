@@ -83,6 +83,13 @@ struct cw_scan {
     uint64_t kv_start, kv_end; /* value span consumed by the last key=value hit */
     uint64_t last_rec_matched;
     bool any_rec_matched;
+    /* country coherence (coherence.c): the countries the current record's values say
+     * (bit 1 << cw_cc; national IDs not included), and the national-ID readings waiting
+     * for the end of the record (or of the chunk, whichever comes first) */
+    uint16_t rec_cc;
+    cw_cc id_hint; /* cw_scan_field_ok -> cw_scan_value: the scheme a column or key names */
+    struct cw_pend *pend;
+    size_t npend, cappend;
     /* results */
     cw_file_report *rep;
     cw_file_report *tot;
@@ -93,9 +100,22 @@ struct cw_scan {
 void cw_scan_field(cw_scan *s, size_t start, size_t end, cw_ctx ctx);
 /* Same; true when the value was counted. */
 bool cw_scan_field_ok(cw_scan *s, size_t start, size_t end, cw_ctx ctx);
+/* Country coherence (coherence.c). A national-ID reading of value [st, en) of the
+ * chunk: mask = the countries whose scheme accepts it (cw_natid_readings), hint = the
+ * country a column/key/keyword names (CW_CC_NONE: none), h = hash of the normalized
+ * value; alt: a phone reading to count instead when the ID reading is refused. The
+ * decision waits for the end of the record (or of the chunk). */
+struct cw_phone;
+void cw_scan_pend_natid(cw_scan *s, size_t st, size_t en, uint16_t mask, cw_cc hint, uint64_t h,
+                        const struct cw_phone *alt);
+/* Decide the waiting readings with the record's countries, then forget both. */
+void cw_scan_rec_flush(cw_scan *s);
+
 /* A record ends at the current position (tracker -> engine). */
 static inline void cw_scan_record_end(cw_scan *s)
 {
+    if (s->npend) cw_scan_rec_flush(s);
+    s->rec_cc = 0;
     if (s->rec_open) s->rec++;
     s->rec_open = false;
 }

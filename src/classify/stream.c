@@ -116,6 +116,7 @@ static void scan_free(cw_scan *s)
     free(s->csvmap);
     free(s->trg);
     free(s->pack);
+    free(s->pend);
     cw_vcache_free(s->vcache); /* NULL unless a scan outside seg_run made its own */
     cw_trackers_free(s);
     memset(s, 0, sizeof *s);
@@ -263,11 +264,12 @@ static void seg_run(stream *st, seg *g, cw_scan *s, unsigned worker)
         }
         buf[cut] = saved; /* the first byte of the next chunk */
         s->trk->advance(s, cut);
+        cw_scan_rec_flush(s); /* a record's national IDs are decided within its chunk (coherence.c) */
         s->rep->bytes += cut;
         s->base += cut;
         start = g->ends[k];
     }
-    if (g->last || g->failed) s->trk->finish(s);
+    if (g->last || g->failed) s->trk->finish(s), cw_scan_rec_flush(s);
     s->vcache = NULL; /* the worker's */
     s->rep->records += s->rec;
     /* the open record's number in the next segment: 0 (see above) */

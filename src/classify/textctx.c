@@ -92,7 +92,7 @@ static void keyval(cw_scan *s, size_t ks, size_t ke, size_t to)
     size_t vs = v;
     if (vs < ve && (b[vs] == '"' || b[vs] == '\'')) vs++;
     else if (ve == v && v < lim && (b[v] == '"' || b[v] == '\'')) return;
-    if (cw_scan_field_ok(s, vs, ve, kc & (CW_CTX_FIELD_CATS | CW_CTX_WEAK))) {
+    if (cw_scan_field_ok(s, vs, ve, kc & (CW_CTX_FIELD_CATS | CW_CTX_WEAK | CW_CTX_CC_MASK))) {
         mark_taken(s, vs, ve);
         return;
     }
@@ -298,6 +298,7 @@ void cw_scan_word(cw_scan *s, size_t to, uint32_t term)
     if (t->ascii && to < s->len && (alnum(b[to]) || b[to] == '_')) return;
     if (we < t->nlen) return;
     size_t ws = we - t->nlen;
+    if (!t->ascii && cw_thai_lead_before(b, ws)) return; /* "ชื่อ" in "สินเชื่อ" */
     if (in_taken(s, ws)) return; /* inside a value already counted ("customer: Mr John Smith") */
     /* key = value / key: value (the key may be a compound: owner_name, customer.email, お客様氏名) */
     size_t k = we;
@@ -335,7 +336,8 @@ void cw_scan_word(cw_scan *s, size_t to, uint32_t term)
         s->kw_end = s->base + we;
         s->kw_ctx = (c & VB(V_KW_PHONE) ? CW_CTX_CAT(CW_CAT_PHONE) : 0) |
                     (c & VB(V_KW_NATID) ? CW_CTX_CAT(CW_CAT_NATIONAL_ID) : 0) |
-                    (c & VB(V_KW_VIN) ? CW_CTX_CAT(CW_CAT_VIN) : 0) | (c & VB(V_KW_CARD) ? CW_CTX_CAT(CW_CAT_CARD) : 0);
+                    (c & VB(V_KW_VIN) ? CW_CTX_CAT(CW_CAT_VIN) : 0) | (c & VB(V_KW_CARD) ? CW_CTX_CAT(CW_CAT_CARD) : 0) |
+                    (c & VB(V_KW_NATID) ? CW_CTX_CC(cw_vocab_natid_cc(c)) : 0);
     }
     if (!(c & (VB(V_KW_DOB) | VB(V_KW_PLATE) | VB(V_KW_NAME) | VB(V_KW_ADDRESS)))) return;
     size_t vs = value_start(s, we);

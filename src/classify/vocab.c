@@ -105,7 +105,9 @@ static const char *const class_names[V__COUNT] = {
     "email", "dob", "vin", "phone", "natid", "card", "plate", "license", "address", "name",
     "person", "namepart", "nameok", "biz", "ident", "text", "dateword", "netaddr",
     "kw_phone", "kw_dob", "kw_plate", "kw_name", "kw_address", "kw_natid", "kw_vin", "kw_card", "kw_ident",
-    "title", "honorific", "th_province", "id_region", NULL, NULL,
+    "title", "honorific", "th_province", "id_region",
+    "natid_au", "natid_nz", "natid_jp", "natid_sg", "natid_th", "natid_id", "natid_ph", "natid_my", "natid_in",
+    NULL, NULL,
 };
 
 static int class_of(const char *s, size_t n, int *month, int *era)
@@ -247,8 +249,14 @@ uint64_t cw_vocab_word(const cw_vocab *v, const char *w, size_t n)
 
 static bool contains(const char *h, size_t hn, const char *nd, size_t nn)
 {
-    if (nn > hn) return false;
-    return memmem(h, hn, nd, nn) != NULL;
+    for (size_t o = 0; nn && o + nn <= hn;) {
+        const char *p = memmem(h + o, hn - o, nd, nn);
+        if (!p) return false;
+        size_t i = (size_t)(p - h);
+        if (!cw_thai_lead_before((const uint8_t *)h, i)) return true; /* not inside a Thai syllable */
+        o = i + 1;
+    }
+    return false;
 }
 
 uint64_t cw_vocab_name_classes(const cw_vocab *v, const char *const *ws, const size_t *wl, int nw,

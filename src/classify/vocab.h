@@ -14,13 +14,37 @@ typedef enum {
     V_EMAIL, V_DOB, V_VIN, V_PHONE, V_NATID, V_CARD, V_PLATE, V_LICENSE, V_ADDRESS, V_NAME,
     V_PERSON, V_NAMEPART, V_NAMEOK, V_BIZ, V_IDENT, V_TEXT, V_DATEWORD, V_NETADDR,
     V_KW_PHONE, V_KW_DOB, V_KW_PLATE, V_KW_NAME, V_KW_ADDRESS, V_KW_NATID, V_KW_VIN, V_KW_CARD, V_KW_IDENT,
-    V_TITLE, V_HONORIFIC, V_TH_PROVINCE, V_ID_REGION, V_MONTH, V_ERA,
+    V_TITLE, V_HONORIFIC, V_TH_PROVINCE, V_ID_REGION,
+    /* the national-ID scheme of one country (tfn, マイナンバー, nik): the order of cw_cc */
+    V_NATID_AU, V_NATID_NZ, V_NATID_JP, V_NATID_SG, V_NATID_TH, V_NATID_ID, V_NATID_PH, V_NATID_MY, V_NATID_IN,
+    V_MONTH, V_ERA,
     V__COUNT
 } cw_vclass;
 #define VB(c) ((uint64_t)1 << (c))
 #define V_KW_ANY                                                                                              \
     (VB(V_KW_PHONE) | VB(V_KW_DOB) | VB(V_KW_PLATE) | VB(V_KW_NAME) | VB(V_KW_ADDRESS) | VB(V_KW_NATID) |      \
      VB(V_KW_VIN) | VB(V_KW_CARD) | VB(V_KW_IDENT))
+
+#define V_NATID_CCS                                                                                           \
+    (VB(V_NATID_AU) | VB(V_NATID_NZ) | VB(V_NATID_JP) | VB(V_NATID_SG) | VB(V_NATID_TH) | VB(V_NATID_ID) |     \
+     VB(V_NATID_PH) | VB(V_NATID_MY) | VB(V_NATID_IN))
+/* The country whose scheme the classes name (one only), else 0 (CW_CC_NONE). */
+static inline int cw_vocab_natid_cc(uint64_t classes)
+{
+    uint64_t m = classes & V_NATID_CCS;
+    if (!m || (m & (m - 1))) return 0;
+    int c = 0;
+    while (!(m & VB(V_NATID_AU + c))) c++;
+    return 1 + c; /* CW_CC_AU is 1 */
+}
+
+/* Thai writes the vowels เ แ โ ใ ไ (U+0E40-0E44) before the consonant they follow in
+ * speech: a term that starts right after one is inside another word ("ชื่อ", name, in
+ * "สินเชื่อ", credit). b[0..i) precedes a match at i. */
+static inline bool cw_thai_lead_before(const uint8_t *b, size_t i)
+{
+    return i >= 3 && b[i - 3] == 0xE0 && b[i - 2] == 0xB9 && b[i - 1] >= 0x80 && b[i - 1] <= 0x84;
+}
 
 typedef struct cw_vterm {
     const char *norm; /* NFKC + case folded, NUL-terminated */

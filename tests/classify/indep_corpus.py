@@ -275,6 +275,77 @@ def decoys(r):
                      f"ref {trace}", f"invoice {order}"])
 
 
+def tfn_ok(d):
+    """ATO's TFN check: weights 1,4,3,7,5,8,6,9,10, sum divisible by 11."""
+    return sum(int(c) * w for c, w in zip(d, (1, 4, 3, 7, 5, 8, 6, 9, 10))) % 11 == 0
+
+
+def mynumber_ok(d):
+    """My Number check digit (Cabinet Office ordinance No. 85 of 2014, art. 5)."""
+    s = sum(int(d[11 - k]) * (k + 1 if k <= 6 else k - 5) for k in range(1, 12))
+    return int(d[11]) == (0 if s % 11 <= 1 else 11 - s % 11)
+
+
+def id_lookalikes(r, n=12):
+    """Issue 11's national-ID false positives as value pools: Thai provincial landlines
+    (NBTC plan: 0 + 2-digit area + 6 digits, written 0xx xxx xxx) that are valid TFNs, and
+    Indonesian mobiles (0 + 8xx + 8 digits, written 08xx xxxx xxxx) that are valid My
+    Numbers. The same values are real IDs in Australian and Japanese records."""
+    th, idn = [], []
+    while len(th) < n:
+        d = "0" + r.choice(["32", "34", "38", "44", "53", "74", "76"]) + digits(r, 6, "0123456789")
+        if tfn_ok(d):
+            th.append(f"{d[:3]} {d[3:6]} {d[6:]}")
+    while len(idn) < n:
+        d = "08" + r.choice(["11", "12", "13", "21", "52", "53", "57", "77"]) + digits(r, 8, "0123456789")
+        if mynumber_ok(d):
+            idn.append(f"{d[:4]} {d[4:8]} {d[8:]}")
+    return th, idn
+
+
+def intl_mobile(r, c):
+    """A mobile number in international format (the national plans' mobile ranges)."""
+    return {"AU": lambda: f"+61 4{digits(r, 2, '0123456789')} {digits(r, 3)} {digits(r, 3)}",
+            "TH": lambda: f"+66 {r.choice('689')}{r.choice('0123456789')} {digits(r, 3)} {digits(r, 4)}",
+            "ID": lambda: f"+62 8{r.choice('12357')}{r.choice('0123456789')}-{digits(r, 4)}-{digits(r, 4)}",
+            "JP": lambda: f"+81 {r.choice(['70', '80', '90'])}-{digits(r, 4)}-{digits(r, 4)}"}[c]()
+
+
+def write_coherence(outdir, r, fakers, labels, rows):
+    """Loan applications of AU, TH, ID and JP customers (a notes file and a CSV): the
+    value after the applicant's reference word is a TFN or My Number in Australian and
+    Japanese records (labelled national_id; with the scheme's keyword or without) and,
+    with the same digits, a landline or mobile in Thai and Indonesian ones (labelled
+    optional phone_number: a national-format number without phone context, which
+    classify does not claim to find; counted against precision if read as an ID)."""
+    th, idn = id_lookalikes(r)
+    words = {"AU": ["TFN ", "supplied "], "JP": ["マイナンバー ", "確認済 "], "TH": ["บ้าน ", "office "],
+             "ID": ["kantor ", "rumah "]}
+    head = {"AU": "Finance application: ", "JP": "ローン申込: ", "TH": "ใบสมัครสินเชื่อ: ", "ID": "Pengajuan kredit: "}
+
+    def special(o, c):
+        v = r.choice(th if c in ("AU", "TH") else idn)
+        o.add(r.choice(words[c]))
+        o.val(v, "national_id" if c in ("AU", "JP") else "?phone_number", c)
+
+    o = Out("finance_notes.txt", labels)
+    for _ in range(rows):
+        c = r.choice(["AU", "TH", "ID", "JP"])
+        o.add(head[c])
+        special(o, c)
+        o.add("; mobile "); o.val(intl_mobile(r, c), "phone_number", c)
+        o.add("; email "); o.val(fakers[c].email(), "email_address", c); o.add(".\n")
+    o.save(outdir)
+    o = Out("finance_applications.csv", labels)
+    o.add("Remarks,Mobile,Email\r\n")  # the country comes after the number
+    for _ in range(rows):
+        c = r.choice(["AU", "TH", "ID", "JP"])
+        special(o, c); o.add(",")
+        o.val(intl_mobile(r, c), "phone_number", c); o.add(",")
+        o.val(fakers[c].email(), "email_address", c); o.add("\r\n")
+    o.save(outdir)
+
+
 def write_all(outdir, seed=11, rows=220):
     os.makedirs(outdir, exist_ok=True)
     r = random.Random(seed)
@@ -412,6 +483,8 @@ def write_all(outdir, seed=11, rows=220):
             o.add(", email "); o.val(p.email, "email_address", c)
         o.add(". " + decoys(r) + ".\n")
     o.save(outdir)
+    # 7. loan applications: national-ID look-alikes of other countries (country coherence)
+    write_coherence(outdir, r, fakers, labels, rows // 2)
     with open(os.path.join(outdir, "labels.tsv"), "w", encoding="utf-8") as f:
         for lab in labels:
             f.write("\t".join(str(x) for x in lab) + "\n")

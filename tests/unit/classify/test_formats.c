@@ -97,6 +97,9 @@ static void test_local_headers(void **state)
     HAS("ทะเบียน", CW_CAT_PLATE);
     HAS("เลขตัวถัง", CW_CAT_VIN);
     assert_int_equal(ctx("ชื่อบริษัท"), CW_CTX_BIZ);
+    /* a leading vowel belongs to the next consonant: no "ชื่อ" (name) in "สินเชื่อ" (credit) */
+    assert_int_equal(ctx("สินเชื่อ") & CW_CTX_CAT(CW_CAT_PERSON_NAME), 0);
+    assert_int_equal(ctx("ใบสมัครสินเชื่อ") & CW_CTX_CAT(CW_CAT_PERSON_NAME), 0);
     /* Indonesian / Malay: "no_" is "number of", not an identifier column */
     HAS("nama", CW_CAT_PERSON_NAME);
     HAS("nama_pelanggan", CW_CAT_PERSON_NAME);
@@ -125,6 +128,20 @@ static void test_local_headers(void **state)
     assert_int_equal(ctx("order_no"), CW_CTX_IDENT);
     assert_int_equal(ctx("card_expiry") & CW_CTX_CAT(CW_CAT_CARD), 0);
     assert_int_equal(ctx("ip_address") & CW_CTX_CAT(CW_CAT_POSTAL_ADDRESS), 0);
+    /* whose national-ID scheme a name says (country coherence) */
+    assert_int_equal(CW_CTX_CC_OF(ctx("TFN")), CW_CC_AU);
+    assert_int_equal(CW_CTX_CC_OF(ctx("tax_file_number")), CW_CC_AU);
+    assert_int_equal(CW_CTX_CC_OF(ctx("IRD number")), CW_CC_NZ);
+    assert_int_equal(CW_CTX_CC_OF(ctx("マイナンバー")), CW_CC_JP);
+    assert_int_equal(CW_CTX_CC_OF(ctx("เลขบัตรประชาชน")), CW_CC_TH);
+    assert_int_equal(CW_CTX_CC_OF(ctx("no_ktp")), CW_CC_ID);
+    assert_int_equal(CW_CTX_CC_OF(ctx("no_kp")), CW_CC_MY);
+    assert_int_equal(CW_CTX_CC_OF(ctx("NRIC")), CW_CC_SG);
+    assert_int_equal(CW_CTX_CC_OF(ctx("aadhaar_no")), CW_CC_IN);
+    assert_int_equal(CW_CTX_CC_OF(ctx("sss_no")), CW_CC_PH);
+    assert_int_equal(CW_CTX_CC_OF(ctx("national_id")), CW_CC_NONE); /* says no country */
+    assert_int_equal(CW_CTX_CC_OF(ctx("ic_no")), CW_CC_NONE);       /* Malaysia and Singapore */
+    HAS("national_id", CW_CAT_NATIONAL_ID);
 }
 
 static void test_dates(void **state)
