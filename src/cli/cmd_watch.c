@@ -52,6 +52,13 @@ void cw_cmd_watch_help(FILE *out)
             "      --settle-ms N       directory source: unchanged for N ms = complete (default 500)\n"
             "      --http-timeout S    idle HTTP connections closed after S seconds (default 10)\n"
             "      --request-timeout S an HTTP request not complete after S seconds is dropped (default 30)\n"
+            "several nodes (one store, PostgreSQL or SQLite; docs/watch.md):\n"
+            "      --node-id ID        this process's name in the store's account leases (default the host\n"
+            "                          name; one live process per id)\n"
+            "      --lease-ttl S       account lease time to live in seconds (default 30; renewed every S/3;\n"
+            "                          a dead node's accounts are taken over S after its last renewal);\n"
+            "                          an event for an account another node holds is refused (HTTP 503,\n"
+            "                          Retry-After) and not committed\n"
             "  -q, --quiet             log warnings and errors only\n"
             "\n"
             "signals: SIGTERM/SIGINT finish the event in hand and exit 0; SIGHUP reloads the rule packs (a bad\n"
@@ -79,7 +86,7 @@ int cw_cmd_watch(int argc, char **argv)
 {
     enum {
         O_DB = 256, O_EVENTS, O_LISTEN, O_BASELINE, O_NOSTATE, O_NOBUILTIN, O_TODAY, O_THREADS, O_ALERTS,
-        O_WEBHOOK, O_SYSLOG, O_SNS, O_MAXBODY, O_SETTLE, O_HTTPTO, O_REQTO, O_RBASE, O_RMAX
+        O_WEBHOOK, O_SYSLOG, O_SNS, O_MAXBODY, O_SETTLE, O_HTTPTO, O_REQTO, O_RBASE, O_RMAX, O_NODE, O_TTL
     };
     static const struct option lo[] = {
         {"db", required_argument, 0, O_DB},          {"events", required_argument, 0, O_EVENTS},
@@ -92,6 +99,7 @@ int cw_cmd_watch(int argc, char **argv)
         {"settle-ms", required_argument, 0, O_SETTLE}, {"http-timeout", required_argument, 0, O_HTTPTO},
         {"request-timeout", required_argument, 0, O_REQTO}, {"retry-base-ms", required_argument, 0, O_RBASE},
         {"retry-max-ms", required_argument, 0, O_RMAX}, {"quiet", no_argument, 0, 'q'},
+        {"node-id", required_argument, 0, O_NODE},   {"lease-ttl", required_argument, 0, O_TTL},
         {"help", no_argument, 0, 'h'},               {0, 0, 0, 0}};
     cw_watch_opts o = {.settle_ms = -1, .rules = {.builtin = true}};
     const char **events = calloc((size_t)argc + 1, sizeof *events);
@@ -143,6 +151,23 @@ int cw_cmd_watch(int argc, char **argv)
             if (num("--retry-max-ms", optarg, 1, 86400000, &v) < 0) goto out;
             o.outbox.max_us = v * 1000;
             break;
+        case O_NODE:
+            if (!*optarg || strlen(optarg) > 200) {
+                cw_error("--node-id: expected a name of 1 to 200 characters, got '%s'", optarg);
+                goto out;
+            }
+            o.node_id = optarg;
+            break;
+        case O_TTL: {
+            char *end;
+            double s = strtod(optarg, &end);
+            if (end == optarg || *end || !(s >= 0.5 && s <= 86400)) {
+                cw_error("--lease-ttl: expected seconds from 0.5 to 86400, got '%s'", optarg);
+                goto out;
+            }
+            o.lease_ttl_us = (int64_t)(s * 1e6);
+            break;
+        }
         case 'q': o.quiet = true; break;
         case 'h':
             cw_cmd_watch_help(stdout);

@@ -49,6 +49,12 @@ typedef struct cw_db_ops {
     /* Serialise migrations between processes (PostgreSQL: an advisory
      * transaction lock; SQLite: BEGIN IMMEDIATE does it). Inside begin. */
     int (*migration_lock)(cw_db *db);
+    /* Claim a node id for as long as this connection lives (watch --node-id):
+     * *got 0 when another live process holds it. PostgreSQL: a session
+     * advisory lock (re-taken after a reconnect), plus the session limits a
+     * node needs (lock_timeout, idle_in_transaction_session_timeout, from
+     * ttl_ms); SQLite: an flock on STORE.node-<id>.lock beside the file. */
+    int (*node_lock)(cw_db *db, const char *node_id, int64_t ttl_ms, int *got);
 } cw_db_ops;
 
 struct cw_db {

@@ -24,6 +24,10 @@ typedef struct pg_db {
     pg_slot *slots;
     size_t cap, count;
     unsigned next_no;
+    /* watch's node: taken again after a reconnect */
+    char *node_id;
+    int64_t node_key, node_ttl_ms;
+    int node_lost; /* after a reconnect another process held the id: every transaction refused */
 } pg_db;
 
 int cw_db_pg_available(void)
@@ -209,6 +213,8 @@ static int pg_script(cw_db *db, const char *sql)
     return 0;
 }
 
+static int node_setup(pg_db *d, int *got);
+
 static int reconnect(pg_db *d)
 {
     if (PQstatus(d->c) == CONNECTION_OK) return 0;
@@ -218,13 +224,27 @@ static int reconnect(pg_db *d)
         pg_err(d, NULL);
         return -1;
     }
-    return pg_script(&d->base, "SET client_min_messages = warning");
+    if (pg_script(&d->base, "SET client_min_messages = warning") < 0) return -1;
+    if (!d->node_id) return 0;
+    int got = 0;
+    if (node_setup(d, &got) < 0) return -1;
+    if (!got) {
+        /* while the connection was down another process took the id */
+        d->node_lost = 1;
+        return -1;
+    }
+    return 0;
 }
 
 static int pg_begin(cw_db *db)
 {
     pg_db *d = (pg_db *)db;
-    if (reconnect(d) < 0) return -1;
+    if (!d->node_lost && reconnect(d) < 0 && !d->node_lost) return -1;
+    if (d->node_lost) {
+        cw_db_seterr(db, DBE_CONN, "PostgreSQL store: reconnected, but node id '%s' is now held by another process: "
+                     "this process writes nothing more (stop it)", d->node_id);
+        return -1;
+    }
     if (pg_script(db, "BEGIN") < 0) return -1;
     db->in_tx = 1;
     return 0;
@@ -249,6 +269,7 @@ static void pg_close(cw_db *db)
     pg_db *d = (pg_db *)db;
     PQfinish(d->c);
     forget_statements(d);
+    free(d->node_id);
     free(d);
 }
 
@@ -273,8 +294,51 @@ static int pg_mlock(cw_db *db)
     return pg_exec(db, q, NULL, 0, NULL, NULL, NULL);
 }
 
+static int bool_row(void *ctx, const cw_dbval *c, size_t n)
+{
+    *(int *)ctx = n && ((c[0].t == CW_DBV_TEXT && c[0].s[0] == 't') || (c[0].t == CW_DBV_INT && c[0].i));
+    return 1;
+}
+
+/* the session limits and the node's advisory lock (session level: it goes with the connection,
+ * so a process that dies frees its id at once) */
+static int node_setup(pg_db *d, int *got)
+{
+    char sql[200];
+    int64_t ttl = d->node_ttl_ms > 0 ? d->node_ttl_ms : 30000;
+    /* a node stopped inside a transaction (SIGSTOP, a stalled VM) must not hold the lease rows it
+     * locked past its lease: the server ends such a session after the ttl */
+    snprintf(sql, sizeof sql, "SET idle_in_transaction_session_timeout = %lld; SET lock_timeout = %lld",
+             (long long)(ttl < 1000 ? 1000 : ttl), (long long)(2 * ttl + 1000));
+    if (pg_script(&d->base, sql) < 0) return -1;
+    static const char q[] = "SELECT pg_try_advisory_lock(CAST(? AS BIGINT))";
+    char key[32];
+    snprintf(key, sizeof key, "%lld", (long long)d->node_key);
+    cw_dbval a[] = {{.t = CW_DBV_TEXT, .s = key}};
+    *got = 0;
+    return pg_exec(&d->base, q, a, 1, bool_row, got, NULL);
+}
+
+static int pg_node_lock(cw_db *db, const char *node_id, int64_t ttl_ms, int *got)
+{
+    pg_db *d = (pg_db *)db;
+    /* FNV-1a of "cloudwarden node <id>" as the advisory key */
+    uint64_t h = 1469598103934665603ull;
+    static const char pre[] = "cloudwarden node ";
+    for (const char *p = pre; *p; p++) h = (h ^ (unsigned char)*p) * 1099511628211ull;
+    for (const char *p = node_id; *p; p++) h = (h ^ (unsigned char)*p) * 1099511628211ull;
+    d->node_key = (int64_t)(h & 0x7fffffffffffffffull);
+    d->node_ttl_ms = ttl_ms;
+    if (node_setup(d, got) < 0) return -1;
+    if (*got) {
+        free(d->node_id);
+        d->node_id = cw_xstrdup(node_id);
+    }
+    return 0;
+}
+
 static const cw_db_ops pg_ops = {"postgresql", pg_exec, pg_script, pg_begin, pg_commit, pg_rollback, pg_close, pg_now,
-                                 pg_mlock};
+                                 pg_mlock, pg_node_lock};
 
 cw_db *cw_db_pg_open(const char *conninfo, char **err)
 {

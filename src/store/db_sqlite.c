@@ -4,10 +4,14 @@
 #include <errno.h>
 #include <sqlite3.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/time.h>
+#include <unistd.h>
 
 #include "db.h"
 #include "../util/arena.h"
@@ -23,6 +27,7 @@ typedef struct sq_db {
     char *path;
     stmt_slot *slots;
     size_t cap, count;
+    int node_fd; /* the node id's lock file (watch), or -1 */
 } sq_db;
 
 void cw_db_seterr(cw_db *db, int kind, const char *fmt, ...)
@@ -215,6 +220,7 @@ static void sq_close(cw_db *db)
     for (size_t i = 0; i < d->cap; i++)
         if (d->slots[i].sql) sqlite3_finalize(d->slots[i].st);
     free(d->slots);
+    if (d->node_fd >= 0) close(d->node_fd);
     sqlite3_close(d->h);
     free(d->path);
     free(d);
@@ -234,13 +240,49 @@ static int sq_mlock(cw_db *db)
     return 0;
 }
 
+/* STORE.node-<id>.lock, the id's bytes outside [A-Za-z0-9._-] as '_': held
+ * (flock) while the process lives, so two live processes cannot be one node */
+static int sq_node_lock(cw_db *db, const char *node_id, int64_t ttl_ms, int *got)
+{
+    sq_db *d = (sq_db *)db;
+    (void)ttl_ms; /* one machine, one clock: nothing to bound */
+    *got = 0;
+    size_t n = strlen(d->path) + strlen(node_id) + 16;
+    char *lp = cw_xmalloc(n);
+    int k = snprintf(lp, n, "%s.node-", d->path);
+    for (const char *p = node_id; *p && (size_t)k + 1 < n; p++) {
+        char c = *p;
+        bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '-';
+        lp[k++] = ok ? c : '_';
+    }
+    snprintf(lp + k, n - (size_t)k, ".lock");
+    int fd = open(lp, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        cw_db_seterr(db, DBE_ERROR, "%s: cannot open the node lock file: %s", lp, strerror(errno));
+        free(lp);
+        return -1;
+    }
+    free(lp);
+    if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+        close(fd);
+        if (errno == EWOULDBLOCK) return 0;
+        cw_db_seterr(db, DBE_ERROR, "%s: locking the node id: %s", d->path, strerror(errno));
+        return -1;
+    }
+    if (d->node_fd >= 0) close(d->node_fd);
+    d->node_fd = fd;
+    *got = 1;
+    return 0;
+}
+
 static const cw_db_ops sq_ops = {"sqlite", sq_exec, sq_script, sq_begin, sq_commit, sq_rollback, sq_close, sq_now,
-                                 sq_mlock};
+                                 sq_mlock, sq_node_lock};
 
 cw_db *cw_db_sqlite_open(const char *path, int readonly, char **err)
 {
     sq_db *d = cw_xcalloc(1, sizeof *d);
     d->base.ops = &sq_ops;
+    d->node_fd = -1;
     d->path = cw_xstrdup(path);
     int flags = readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
     int rc = sqlite3_open_v2(path, &d->h, flags | SQLITE_OPEN_NOMUTEX, NULL);

@@ -351,6 +351,16 @@ cw_store_errkind cw_store_errkind_of(const cw_store *st)
     }
 }
 
+int cw_store_node_claim(cw_store *st, const char *node_id, int64_t ttl_us, int *got)
+{
+    *got = 0;
+    if (st->readonly) {
+        cw_db_seterr(st->db, DBE_READONLY, "%s: opened read-only: cannot be a watch node", st->location);
+        return -1;
+    }
+    return st->db->ops->node_lock(st->db, node_id, ttl_us / 1000, got);
+}
+
 int64_t cw_store_now(cw_store *st)
 {
     return st->db->ops->now_us(st->db);

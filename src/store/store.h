@@ -213,6 +213,11 @@ int cw_store_alerts_due(cw_store *st, const char *sink, int64_t now_us, size_t l
 int cw_store_alert_delivered(cw_store *st, const char *id, const char *sink, int64_t when_us);
 int cw_store_alert_retry(cw_store *st, const char *id, const char *sink, int64_t next_try_us, const char *error);
 int cw_store_alerts_pending(cw_store *st, const char *sink, int64_t *n);
+/* Several nodes on one store: claim a due delivery before sending it (its
+ * next try moves to until_us, so no other node sends it meanwhile; a node
+ * that dies after claiming leaves it to another once until_us passes).
+ * *got 0 when another node claimed it first or it was delivered. */
+int cw_store_alert_claim(cw_store *st, const char *id, const char *sink, int64_t now_us, int64_t until_us, int *got);
 /* Every alert with its deliveries (sink NULL = every sink), oldest first. */
 int cw_store_alerts(cw_store *st, const char *sink, cw_store_alert_fn fn, void *ctx);
 
@@ -230,7 +235,26 @@ int cw_store_lease_renew_all(cw_store *st, const char *owner, int64_t ttl_us, in
  * (and extends it; on PostgreSQL the row stays locked until commit, so no
  * other process takes it over between this check and the commit). */
 int cw_store_lease_check(cw_store *st, const char *account, const char *owner, int64_t ttl_us, int *held);
+/* Give the leases of owner up (they expire now; the rows stay, naming owner). */
 int cw_store_lease_release_all(cw_store *st, const char *owner);
+/* Inside a transaction (watch): take or keep account's lease for owner (free,
+ * expired, or owner's already), the row locked until commit on PostgreSQL.
+ * got 1: owner holds it until expires_us; stale 1 when another owner held
+ * it before (holder names it, prior_expires_us when its lease ended): that
+ * owner may have committed changes owner's model has not seen. got 0:
+ * holder (another owner) holds it until expires_us. holder is malloc'd. */
+typedef struct cw_store_lease_take_r {
+    int got, stale;
+    char *holder;
+    int64_t expires_us, prior_expires_us, now_us;
+} cw_store_lease_take_r;
+int cw_store_lease_take(cw_store *st, const char *account, const char *owner, int64_t ttl_us, cw_store_lease_take_r *r);
+/* Claim this process's right to be node node_id while the store is open
+ * (watch): *got 0 when another live process is node_id on this store.
+ * PostgreSQL: a session advisory lock, plus lock_timeout and
+ * idle_in_transaction_session_timeout from ttl_us; SQLite: an flock on
+ * STORE.node-<id>.lock. */
+int cw_store_node_claim(cw_store *st, const char *node_id, int64_t ttl_us, int *got);
 typedef int (*cw_store_lease_fn)(void *ctx, const char *account, const char *owner, int64_t expires_us);
 int cw_store_leases(cw_store *st, cw_store_lease_fn fn, void *ctx);
 /* ---- resource names ---------------------------------------------------

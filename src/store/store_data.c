@@ -435,11 +435,76 @@ int cw_store_lease_check(cw_store *st, const char *account, const char *owner, i
     return 0;
 }
 
+/* the row stays (expired, same owner): who held an account last tells the next
+ * holder whether its model of the account may be behind (cw_store_lease_take) */
 int cw_store_lease_release_all(cw_store *st, const char *owner)
 {
-    static const char q[] = "DELETE FROM cw_leases WHERE owner = ?";
-    cw_dbval a[] = {DB_TEXT(owner)};
-    return cw_store_exec(st, q, a, 1, NULL, NULL, NULL);
+    static const char q[] = "UPDATE cw_leases SET expires_us = ? WHERE owner = ? AND expires_us >= ?";
+    int64_t now = cw_store_now(st);
+    cw_dbval a[] = {DB_INT(now - 1), DB_TEXT(owner), DB_INT(now - 1)};
+    return cw_store_exec(st, q, a, 3, NULL, NULL, NULL);
+}
+
+typedef struct lease_prior {
+    char *owner;
+    int64_t expires;
+    int found;
+} lease_prior;
+
+static int lease_prior_row(void *ctx, const cw_dbval *c, size_t n)
+{
+    lease_prior *l = ctx;
+    if (n < 2) return 1;
+    l->owner = TXT(c[0]) ? cw_xstrdup(TXT(c[0])) : NULL;
+    l->expires = INT(c[1]);
+    l->found = 1;
+    return 1;
+}
+
+int cw_store_lease_take(cw_store *st, const char *account, const char *owner, int64_t ttl_us, cw_store_lease_take_r *r)
+{
+    /* PostgreSQL: the row locked until the caller's commit (the caller is in a transaction);
+     * SQLite: BEGIN IMMEDIATE holds the whole store already */
+    static const char sel_pg[] = "SELECT owner, expires_us FROM cw_leases WHERE account = ? FOR UPDATE";
+    static const char sel_sq[] = "SELECT owner, expires_us FROM cw_leases WHERE account = ?";
+    static const char up[] =
+        "INSERT INTO cw_leases (account, owner, expires_us, acquired_us) VALUES (?, ?, ?, ?)"
+        " ON CONFLICT (account) DO UPDATE SET owner = excluded.owner, expires_us = excluded.expires_us,"
+        " acquired_us = CASE WHEN cw_leases.owner = excluded.owner THEN cw_leases.acquired_us"
+        " ELSE excluded.acquired_us END"
+        " WHERE cw_leases.owner = excluded.owner OR cw_leases.expires_us < ?";
+    memset(r, 0, sizeof *r);
+    lease_prior p = {0};
+    cw_dbval b[] = {DB_TEXT(account)};
+    if (cw_store_exec(st, st->pg ? sel_pg : sel_sq, b, 1, lease_prior_row, &p, NULL) < 0) return -1;
+    int64_t now = cw_store_now(st);
+    r->now_us = now;
+    cw_dbval a[] = {DB_TEXT(account), DB_TEXT(owner), DB_INT(now + ttl_us), DB_INT(now), DB_INT(now)};
+    int64_t ch = 0;
+    if (cw_store_exec(st, up, a, 5, NULL, NULL, &ch) < 0) {
+        free(p.owner);
+        return -1;
+    }
+    r->got = ch > 0;
+    r->expires_us = r->got ? now + ttl_us : p.expires;
+    if (p.found && p.owner && strcmp(p.owner, owner) != 0) {
+        r->prior_expires_us = p.expires;
+        if (r->got) r->stale = 1;
+        r->holder = p.owner; /* the one who held it (r->got) or holds it */
+    } else
+        free(p.owner);
+    return 0;
+}
+
+int cw_store_alert_claim(cw_store *st, const char *id, const char *sink, int64_t now_us, int64_t until_us, int *got)
+{
+    static const char q[] = "UPDATE cw_deliveries SET next_try_us = ? WHERE alert_id = ? AND sink = ?"
+                            " AND state = 'pending' AND next_try_us <= ?";
+    cw_dbval a[] = {DB_INT(until_us), DB_TEXT(id), DB_TEXT(sink), DB_INT(now_us)};
+    int64_t ch = 0;
+    if (cw_store_exec(st, q, a, 4, NULL, NULL, &ch) < 0) return -1;
+    *got = ch > 0;
+    return 0;
 }
 
 typedef struct lctx {

@@ -392,26 +392,112 @@ static int next_rec(recsrc *rs, cw_arena *a, cw_json **v, const char **text, siz
     return 0;
 }
 
+static int open_recs(cw_core *c, const cw_ingest_req *rq, cw_arena *a, recsrc *rs, cw_json_err *je)
+{
+    static const char *const keys[] = {"configurationItems", "Records", NULL};
+    cw_jreader_opts jo = {.stream_keys = keys, .max_record_bytes = c->o.max_record};
+    *rs = (recsrc){.buf = rq->buf, .len = rq->len, .line = 1, .base = rq->first_line ? rq->first_line - 1 : 0};
+    if (rq->path || !ndjson(a, rq->buf, rq->len)) {
+        rs->jr = rq->path ? cw_jreader_open(rq->path, &jo, je) : cw_jreader_open_mem(rq->buf, rq->len, &jo, je);
+        if (!rs->jr) return -1;
+    }
+    return 0;
+}
+
+static int cmp_str(const void *x, const void *y)
+{
+    return strcmp(*(char *const *)x, *(char *const *)y);
+}
+
+/* The accounts whose state the body changes (items, CloudTrail calls), sorted and distinct (so two
+ * nodes lock lease rows in one order). A first pass over the records: nothing applied yet. */
+static size_t body_accounts(cw_core *c, const cw_ingest_req *rq, char ***out)
+{
+    cw_arena a;
+    cw_arena_init(&a, 64u << 10);
+    recsrc rs;
+    cw_json_err je;
+    char **v = NULL;
+    size_t n = 0, cap = 0;
+    if (open_recs(c, rq, &a, &rs, &je) == 0) {
+        cw_evs evs = {0};
+        for (;;) {
+            const char *text = NULL;
+            size_t len = 0;
+            cw_jrecord rec;
+            cw_json *j;
+            cw_arena_reset(&a);
+            if (!next_rec(&rs, &a, &j, &text, &len, &rec, &je)) break;
+            if (!j) continue;
+            evs.n = 0;
+            cw_envelope_unwrap(&a, j, text, len, &evs);
+            for (size_t i = 0; i < evs.n; i++) {
+                const cw_ev *e = &evs.v[i];
+                if ((e->kind != CW_EV_ITEM && e->kind != CW_EV_CLOUDTRAIL) || !e->account || !*e->account) continue;
+                bool seen = false;
+                for (size_t k = 0; k < n && !seen; k++) seen = strcmp(v[k], e->account) == 0;
+                if (seen) continue;
+                if (n == cap) cap = cap ? cap * 2 : 4, v = cw_xrealloc(v, cap * sizeof *v);
+                v[n++] = cw_xstrdup(e->account);
+            }
+        }
+        if (rs.jr) cw_jreader_close(rs.jr);
+        cw_evs_free(&evs);
+    }
+    cw_arena_free(&a);
+    if (n > 1) qsort(v, n, sizeof *v, cmp_str);
+    *out = v;
+    return n;
+}
+
+/* inside the body's transaction: 0 every lease held, 1 refused (b->r says why), -1 the store failed */
+static int take_leases(body *b, char **accts, size_t n)
+{
+    cw_core *c = b->c;
+    for (size_t i = 0; i < n; i++) {
+        cw_node_take_r t;
+        if (cw_node_take(c->o.node, c->st, accts[i], &t) < 0) {
+            b->store_failed = true;
+            snprintf(b->store_err, sizeof b->store_err, "%s", cw_store_error(c->st));
+            return -1;
+        }
+        if (!t.got) {
+            snprintf(b->r->msg, sizeof b->r->msg, "%s", t.msg);
+            b->r->retry_after_s = t.retry_s;
+            return 1;
+        }
+        if (t.stale) {
+            cw_log_info("node %s: %s; refreshing its model from the store", cw_node_id(c->o.node), t.msg);
+            char err[512] = "";
+            if (c->has_ap && c->ap.refresh_account &&
+                c->ap.refresh_account(c->ap.ctx, c->st, accts[i], err, sizeof err) < 0) {
+                b->store_failed = true;
+                snprintf(b->store_err, sizeof b->store_err, "%s", err);
+                return -1;
+            }
+            c->stats.takeovers++;
+        }
+    }
+    return 0;
+}
+
 void cw_core_ingest(void *core, const cw_ingest_req *rq, cw_ingest_result *r)
 {
     cw_core *c = core;
     memset(r, 0, sizeof *r);
-    static const char *const keys[] = {"configurationItems", "Records", NULL};
-    cw_jreader_opts jo = {.stream_keys = keys, .max_record_bytes = c->o.max_record};
     cw_json_err je;
     cw_arena a;
     cw_arena_init(&a, 64u << 10);
-    recsrc rs = {.buf = rq->buf, .len = rq->len, .line = 1, .base = rq->first_line ? rq->first_line - 1 : 0};
-    if (rq->path || !ndjson(&a, rq->buf, rq->len)) {
-        rs.jr = rq->path ? cw_jreader_open(rq->path, &jo, &je) : cw_jreader_open_mem(rq->buf, rq->len, &jo, &je);
-        if (!rs.jr) {
-            r->status = CW_INGEST_REJECTED;
-            snprintf(r->msg, sizeof r->msg, "%s: %s", rq->origin, je.msg);
-            cw_log_warn("%s", r->msg);
-            cw_arena_free(&a);
-            return;
-        }
+    recsrc rs;
+    if (open_recs(c, rq, &a, &rs, &je) < 0) {
+        r->status = CW_INGEST_REJECTED;
+        snprintf(r->msg, sizeof r->msg, "%s: %s", rq->origin, je.msg);
+        cw_log_warn("%s", r->msg);
+        cw_arena_free(&a);
+        return;
     }
+    char **accts = NULL;
+    size_t naccts = c->o.node ? body_accounts(c, rq, &accts) : 0;
     pthread_mutex_lock(&c->mu);
     c->stats.bodies++;
     body b = {.c = c, .rq = rq, .r = r, .a = &a, .now = wall_us()};
@@ -419,6 +505,19 @@ void cw_core_ingest(void *core, const cw_ingest_req *rq, cw_ingest_result *r)
     if (cw_store_begin(c->st) < 0) {
         b.store_failed = true;
         snprintf(b.store_err, sizeof b.store_err, "%s", cw_store_error(c->st));
+    }
+    int refused = !b.store_failed && naccts ? take_leases(&b, accts, naccts) : 0;
+    if (refused == 1) {
+        cw_store_rollback(c->st);
+        c->stats.lease_refusals++;
+        r->status = CW_INGEST_RETRY;
+        cw_log_warn("%s: %s", rq->origin, r->msg);
+        if (rs.jr) cw_jreader_close(rs.jr);
+        for (size_t i = 0; i < naccts; i++) free(accts[i]);
+        free(accts);
+        cw_arena_free(&a);
+        pthread_mutex_unlock(&c->mu);
+        return;
     }
     while (!b.store_failed) {
         const char *text = NULL;
@@ -455,6 +554,7 @@ void cw_core_ingest(void *core, const cw_ingest_req *rq, cw_ingest_result *r)
         cw_log_error("%s: %s", rq->origin, r->msg);
         if (c->has_ap && c->ap.resync) c->ap.resync(c->ap.ctx, c->st);
     } else {
+        for (size_t i = 0; i < naccts; i++) cw_node_committed(c->o.node, accts[i]);
         c->stats.commits++;
         c->healthy = 1;
         c->seq++;
@@ -478,6 +578,8 @@ void cw_core_ingest(void *core, const cw_ingest_req *rq, cw_ingest_result *r)
     }
     cw_arena_free(&a);
     pthread_mutex_unlock(&c->mu);
+    for (size_t i = 0; i < naccts; i++) free(accts[i]);
+    free(accts);
     for (size_t i = 0; i < b.nconfirm; i++) {
         if (r->status != CW_INGEST_RETRY) sns_confirm(b.confirm[i]);
         free(b.confirm[i]);

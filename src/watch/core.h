@@ -16,6 +16,11 @@
  *     with --sns-confirm, only for https://sns.<region>.amazonaws.com);
  *     notices are recorded; what is not understood is recorded as "unknown"
  *     and logged with its place.
+ * With a node (node.h), the accounts of the body's items and CloudTrail calls
+ * are read first and their leases taken inside the transaction before any
+ * unit: one held by another node refuses the whole body (RETRY with
+ * retry_after_s, nothing committed); one taken over from another node has
+ * its model refreshed from the store first (applier refresh_account).
  * Then the transaction commits; only then is the body acknowledged (status
  * OK). A failed commit rolls everything back (status RETRY) and the applier is
  * asked to resynchronise from the store, since what it applied was not kept.
@@ -33,6 +38,7 @@
 
 #include "../store/store.h"
 #include "envelope.h"
+#include "node.h"
 #include "source.h"
 
 typedef struct cw_applier {
@@ -49,15 +55,21 @@ typedef struct cw_applier {
     /* A commit failed: what was applied since the last commit is not in the
      * store; rebuild from the store. */
     void (*resync)(void *ctx, cw_store *st);
+    /* Inside the open transaction, before the body's units: another node held
+     * account's lease before this one took it; bring the model of the account
+     * up to the store's state. 0 ok, -1 a store error (err says it). */
+    int (*refresh_account)(void *ctx, cw_store *st, const char *account, char *err, size_t n);
 } cw_applier;
 
 typedef struct cw_core_opts {
     bool sns_confirm;      /* visit SubscribeURLs (https://sns.*.amazonaws.com only) */
     size_t max_record;     /* bytes (0 = 16 MiB) */
+    cw_node *node;         /* account leases (node.h); NULL = none */
 } cw_core_opts;
 
 typedef struct cw_core_stats {
-    uint64_t bodies, records, units, applied, duplicates, notices, bad, oversized, commits, commit_failures;
+    uint64_t bodies, records, units, applied, duplicates, notices, bad, oversized, commits, commit_failures,
+        lease_refusals, takeovers;
 } cw_core_stats;
 
 typedef struct cw_core cw_core;

@@ -26,7 +26,8 @@
 typedef enum {
     CW_INGEST_OK = 0,       /* committed (or nothing to commit): acknowledge */
     CW_INGEST_REJECTED = 1, /* nothing usable in it: do not send it again */
-    CW_INGEST_RETRY = 2,    /* the store failed: not committed, send it again */
+    CW_INGEST_RETRY = 2,    /* the store failed, or another node holds an account of it (node.h):
+                               not committed, send it again */
 } cw_ingest_status;
 
 typedef struct cw_ingest_req {
@@ -41,6 +42,7 @@ typedef struct cw_ingest_result {
     cw_ingest_status status;
     unsigned long records, units, applied, duplicates, notices, bad;
     char msg[1024]; /* one line: a summary, or what was wrong and where */
+    unsigned retry_after_s; /* RETRY: when to send it again (0 = the source's default) */
 } cw_ingest_result;
 
 typedef void (*cw_ingest_fn)(void *ctx, const cw_ingest_req *rq, cw_ingest_result *r);

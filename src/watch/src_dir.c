@@ -206,6 +206,7 @@ int cw_src_dir_poll(cw_dirsrc *d, const cw_source_ctl *c)
             s->failures++;
             int64_t wait = 1000;
             for (int f = 1; f < s->failures && wait < 60000; f++) wait *= 2;
+            if (r.retry_after_s && wait < (int64_t)r.retry_after_s * 1000) wait = (int64_t)r.retry_after_s * 1000;
             s->retry_at = t + wait;
             cw_log_warn("%s: not committed (%s); left in place, tried again in %lld ms", path, r.msg, (long long)wait);
         } else if (r.status == CW_INGEST_OK) {

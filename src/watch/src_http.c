@@ -39,12 +39,15 @@ static int64_t now_ms(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static enum MHD_Result reply(struct MHD_Connection *conn, unsigned status, const char *json, bool retry_after)
+/* retry_after: seconds for a Retry-After header (0 = none) */
+static enum MHD_Result reply(struct MHD_Connection *conn, unsigned status, const char *json, unsigned retry_after)
 {
     struct MHD_Response *r = MHD_create_response_from_buffer(strlen(json), (void *)json, MHD_RESPMEM_MUST_COPY);
     if (!r) return MHD_NO;
     MHD_add_response_header(r, "Content-Type", "application/json");
-    if (retry_after) MHD_add_response_header(r, "Retry-After", "5");
+    char ra[16];
+    snprintf(ra, sizeof ra, "%u", retry_after);
+    if (retry_after) MHD_add_response_header(r, "Retry-After", ra);
     enum MHD_Result ok = MHD_queue_response(conn, status, r);
     MHD_destroy_response(r);
     return ok;
@@ -92,20 +95,20 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *conn, const cha
         *con_cls = q;
         if (strcmp(url, "/healthz") == 0) {
             if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
-                return reply(conn, 405, "{\"status\":\"error\",\"message\":\"GET /healthz\"}\n", false);
+                return reply(conn, 405, "{\"status\":\"error\",\"message\":\"GET /healthz\"}\n", 0);
             int ok = h->c.healthy ? h->c.healthy(h->c.health_ctx) : 1;
             char extra[768] = "";
             if (h->c.health_json) h->c.health_json(h->c.health_ctx, extra, sizeof extra);
             char body[1024];
             snprintf(body, sizeof body, "{\"status\":\"%s\"%s%s}\n", ok ? "ok" : "unavailable", *extra ? "," : "",
                      extra);
-            return reply(conn, ok ? 200 : 503, body, !ok);
+            return reply(conn, ok ? 200 : 503, body, ok ? 0 : 5);
         }
         if (strcmp(url, "/events") != 0 && strcmp(url, "/") != 0)
             return reply(conn, 404, "{\"status\":\"error\",\"message\":\"not found: POST /events, GET /healthz\"}\n",
-                         false);
+                         0);
         if (strcmp(method, "POST") != 0)
-            return reply(conn, 405, "{\"status\":\"error\",\"message\":\"POST /events\"}\n", false);
+            return reply(conn, 405, "{\"status\":\"error\",\"message\":\"POST /events\"}\n", 0);
         q->is_post = true;
         const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
         if (cl) {
@@ -120,7 +123,7 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *conn, const cha
                 snprintf(msg, sizeof msg,
                          "{\"status\":\"error\",\"message\":\"body of %s bytes over the limit of %zu bytes\"}\n", cl,
                          h->max_body);
-                return reply(conn, 413, msg, false);
+                return reply(conn, 413, msg, 0);
             }
         }
         return MHD_YES;
@@ -158,7 +161,7 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *conn, const cha
         char msg[256];
         snprintf(msg, sizeof msg, "{\"status\":\"error\",\"message\":\"body over the limit of %zu bytes\"}\n",
                  h->max_body);
-        return reply(conn, 413, msg, false);
+        return reply(conn, 413, msg, 0);
     }
     char origin[96];
     snprintf(origin, sizeof origin, "http:%s#%lu", who, ++h->seq);
@@ -170,7 +173,7 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *conn, const cha
     cw_sb_init(&sb);
     unsigned status = r.status == CW_INGEST_OK ? 200 : r.status == CW_INGEST_REJECTED ? 400 : 503;
     json_msg(&sb, r.status == CW_INGEST_OK ? "ok" : r.status == CW_INGEST_REJECTED ? "rejected" : "retry", &r);
-    enum MHD_Result ok = reply(conn, status, sb.buf, status == 503);
+    enum MHD_Result ok = reply(conn, status, sb.buf, status == 503 ? (r.retry_after_s ? r.retry_after_s : 5) : 0);
     cw_sb_free(&sb);
     return ok;
 }

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,12 +50,34 @@ typedef struct run {
     cw_store *st;
     cw_core *core;
     cw_wengine *eng;
+    cw_node *node;
+    bool claim; /* several nodes may deliver: claim before sending */
     cw_outbox *ob;
     cw_dirsrc **dirs;
     size_t ndirs;
     cw_source_ctl ctl;
     int64_t last_pump, last_dirs;
 } run;
+
+/* several nodes: keep only the deliveries this node claimed (in one transaction) */
+static int claim(run *R, cw_outbox_batch *b)
+{
+    int64_t now = wall_us(), until = now + 2 * cw_node_ttl_us(R->node) + 10000000;
+    if (cw_store_begin(R->st) < 0) return -1;
+    size_t k = 0;
+    int rc = 0;
+    for (size_t i = 0; i < b->n; i++) {
+        int got = 0;
+        if (rc == 0) rc = cw_store_alert_claim(R->st, b->v[i].id, cw_outbox_sink_names(R->ob)[b->v[i].sink], now,
+                                               until, &got);
+        if (rc == 0 && got) b->v[k++] = b->v[i];
+        else free(b->v[i].id), free(b->v[i].kind), free(b->v[i].payload);
+    }
+    b->n = k;
+    if (rc == 0) rc = cw_store_commit(R->st);
+    else cw_store_rollback(R->st);
+    return rc;
+}
 
 /* deliver what is due: the store is used under the core's lock, the sinks without it */
 static void pump(run *R)
@@ -63,6 +86,7 @@ static void pump(run *R)
     cw_outbox_batch b = {0};
     cw_core_lock(R->core);
     int rc = cw_outbox_collect(R->ob, R->st, wall_us(), &b);
+    if (rc == 0 && b.n && R->claim) rc = claim(R, &b);
     cw_core_unlock(R->core);
     if (rc < 0) {
         cw_log_error("alerts: reading the outbox: %s", cw_store_error(R->st));
@@ -74,6 +98,12 @@ static void pump(run *R)
     cw_core_lock(R->core);
     if (cw_outbox_mark(R->ob, R->st, wall_us(), &b) < 0)
         cw_log_error("alerts: recording deliveries: %s (they will be delivered again)", cw_store_error(R->st));
+    /* claimed but not tried (their sink failed first): due again now, for whichever node */
+    for (size_t i = 0; R->claim && i < b.n; i++) {
+        int got;
+        if (b.v[i].state == 0)
+            cw_store_alert_claim(R->st, b.v[i].id, cw_outbox_sink_names(R->ob)[b.v[i].sink], INT64_MAX, wall_us(), &got);
+    }
     cw_core_unlock(R->core);
     cw_outbox_batch_free(&b);
 }
@@ -86,12 +116,35 @@ static void reload(run *R)
     cw_core_unlock(R->core);
 }
 
-/* between bodies: alerts, directories, SIGHUP */
+/* the node's timer: renew the leases, take over the accounts whose lease expired */
+static void node_tick(run *R, int64_t t)
+{
+    char **exp = NULL;
+    size_t nexp = 0;
+    cw_core_lock(R->core);
+    if (cw_node_tick(R->node, R->st, t, &exp, &nexp) == 0) {
+        for (size_t i = 0; i < nexp; i++) {
+            bool taken = false;
+            if (!g_stop && cw_wengine_take_over(R->eng, R->st, exp[i], &taken) < 0) {
+                cw_log_error("node %s: taking over account %s: %s", cw_node_id(R->node), exp[i], cw_store_error(R->st));
+                cw_applier ap;
+                cw_wengine_applier(R->eng, &ap);
+                ap.resync(ap.ctx, R->st);
+            }
+            free(exp[i]);
+        }
+    }
+    free(exp);
+    cw_core_unlock(R->core);
+}
+
+/* between bodies: alerts, directories, SIGHUP, leases */
 static void idle(void *ctx)
 {
     run *R = ctx;
     int64_t t = mono_ms();
     if (g_reload) reload(R);
+    if (R->node && cw_node_due(R->node, t)) node_tick(R, t);
     if (t - R->last_pump >= 50) {
         R->last_pump = t;
         pump(R);
@@ -112,12 +165,15 @@ static void health_json(void *ctx, char *buf, size_t n)
     cw_store_alerts_pending(R->st, NULL, &pend);
     size_t na = 0, nf = 0;
     cw_wengine_counts(R->eng, &na, &nf);
+    size_t nheld = cw_node_nheld(R->node);
     cw_core_unlock(R->core);
     snprintf(buf, n,
              "\"store\":\"%s\",\"assets\":%zu,\"findings\":%zu,\"bodies\":%llu,\"applied\":%llu,"
-             "\"duplicates\":%llu,\"bad\":%llu,\"alerts_pending\":%lld",
+             "\"duplicates\":%llu,\"bad\":%llu,\"alerts_pending\":%lld,\"node\":\"%s\",\"leases\":%zu,"
+             "\"lease_refusals\":%llu,\"takeovers\":%llu",
              cw_store_backend(R->st), na, nf, (unsigned long long)s.bodies, (unsigned long long)s.applied,
-             (unsigned long long)s.duplicates, (unsigned long long)s.bad, (long long)pend);
+             (unsigned long long)s.duplicates, (unsigned long long)s.bad, (long long)pend, cw_node_id(R->node),
+             nheld, (unsigned long long)s.lease_refusals, (unsigned long long)s.takeovers);
 }
 
 static int health_ok(void *ctx)
@@ -178,16 +234,26 @@ int cw_watch_run(const cw_watch_opts *o)
         return CW_EXIT_USAGE;
     }
     cw_log_info("store: %s %s", cw_store_backend(R.st), cw_store_location(R.st));
+    R.node = cw_node_open(R.st, o->node_id, o->lease_ttl_us, &err);
+    if (!R.node) {
+        cw_log_error("%s", err);
+        free(err);
+        cw_store_close(R.st);
+        return CW_EXIT_USAGE;
+    }
+    R.claim = strcmp(cw_store_backend(R.st), "postgresql") == 0;
+    cw_log_info("node %s: account leases of %.1f s, renewed every %.1f s", cw_node_id(R.node),
+                (double)cw_node_ttl_us(R.node) / 1e6, (double)cw_node_ttl_us(R.node) / 3e6);
     if (open_sinks(o, sinks, &nsinks) < 0) goto out;
     R.ob = cw_outbox_new(sinks, nsinks, &o->outbox);
     cw_wengine_opts eo = {.rules = o->rules, .threads = o->threads, .baseline = o->baseline,
-                          .no_store_state = o->no_store_state};
+                          .no_store_state = o->no_store_state, .node = R.node};
     R.eng = cw_wengine_open(&eo, R.st);
     if (!R.eng) goto out;
     cw_wengine_set_sinks(R.eng, cw_outbox_sink_names(R.ob), nsinks);
     cw_applier ap;
     cw_wengine_applier(R.eng, &ap);
-    cw_core_opts co = {.sns_confirm = o->sns_confirm, .max_record = o->max_body};
+    cw_core_opts co = {.sns_confirm = o->sns_confirm, .max_record = o->max_body, .node = R.node};
     R.core = cw_core_new(R.st, &ap, &co);
     R.ctl = (cw_source_ctl){.stop = &g_stop, .ingest = cw_core_ingest, .ctx = R.core, .max_body = o->max_body};
     for (size_t i = 0; i < o->nevents; i++) {
@@ -238,6 +304,7 @@ int cw_watch_run(const cw_watch_opts *o)
     /* deliver what is due now; what a sink refuses stays in the outbox */
     R.last_pump = 0;
     pump(&R);
+    cw_node_release(R.node, R.st);
     int64_t pend = 0;
     cw_store_alerts_pending(R.st, NULL, &pend);
     cw_core_stats cs;
@@ -257,6 +324,7 @@ out:
     free(R.dirs);
     cw_outbox_free(R.ob);
     for (size_t i = 0; i < nsinks; i++) cw_sink_free(sinks[i]);
+    cw_node_free(R.node);
     cw_store_close(R.st);
     return code;
 }

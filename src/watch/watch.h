@@ -13,6 +13,11 @@
  * what is due and exit 0; SIGHUP reloads the rule packs (a bad pack is
  * reported and the old rules kept; findings that appear or go with the new
  * rules are recorded and alerted, change "rules-reload@<time>").
+ * Nodes (node.h): the process is node --node-id of the store and commits
+ * only for accounts it holds leases on; a timer (ttl/3) renews them and takes
+ * over the accounts whose lease expired; a clean stop releases them. On
+ * PostgreSQL a delivery is claimed before it is sent, so two nodes do not
+ * send one alert at once.
  * `--events -` drains stdin and exits 0 at its end (after delivering what is
  * due; what a sink refused stays in the outbox for the next run). */
 #ifndef CW_WATCH_WATCH_H
@@ -43,6 +48,8 @@ typedef struct cw_watch_opts {
     cw_http_opts http;
     cw_outbox_opts outbox;
     bool quiet;                     /* no info lines */
+    const char *node_id;            /* NULL = the host name (node.h) */
+    int64_t lease_ttl_us;           /* 0 = 30 s */
 } cw_watch_opts;
 
 /* Runs until the sources end (stdin) or a signal. The exit code: 0 clean

@@ -19,6 +19,7 @@ struct cw_wengine {
     cw_wengine_opts o;
     cw_engine *e;
     cw_delta delta;
+    cw_delta scratch; /* refresh_account: what catching up with the store changed (already in it) */
     const char *const *sinks;
     size_t nsinks;
     cw_eff_stats stats;
@@ -160,25 +161,32 @@ static int resolve_stale(cw_store *st, const char *fp, const char *change, int64
 
 static int close_if_unexposed(cw_store *st, const char *resource, const char *change, int64_t t);
 
-static int reconcile(cw_wengine *w, cw_store *st, const char *change)
+static bool same_account(const char *a, const char *b)
+{
+    return a && b && strcmp(a, b) == 0;
+}
+
+/* inside a transaction: the store's findings (of account; NULL = all) made those of the model */
+static int reconcile_tx(cw_wengine *w, cw_store *st, const char *change, const char *account)
 {
     const cw_findings *fs = cw_engine_findings(w->e);
     cw_hmap live;
     cw_hmap_init(&live);
     char(*fps)[33] = cw_xmalloc((fs->n ? fs->n : 1) * sizeof *fps);
-    int rc = cw_store_begin(st);
+    int rc = 0;
     int64_t now = wall_us();
     for (size_t i = 0; i < fs->n && rc == 0; i++) {
         const cw_finding *f = &fs->v[i];
         cw_out_fingerprint(f, fps[i]);
         cw_hmap_put(&live, fps[i], 32, (void *)f);
+        if (account && !same_account(f->asset->account, account)) continue;
         cw_eff_item it = {CW_EFF_OPENED, f, NULL};
         int64_t t = f->asset->capture_us != CW_TIME_UNKNOWN ? f->asset->capture_us : now;
         cw_eff_change ch = {.change_id = change, .change_us = t, .event_kind = "start"};
         rc = cw_effects_apply(st, &it, 1, &ch, NULL, 0, &w->stats);
     }
     stale s = {.live = &live};
-    cw_store_finding_query q = {.status = "open"};
+    cw_store_finding_query q = {.status = "open", .account = account};
     if (rc == 0) rc = cw_store_findings(st, &q, take_stale, &s);
     for (size_t i = 0; i < s.n && rc == 0; i++) {
         rc = resolve_stale(st, s.fp[i], change, now);
@@ -191,6 +199,73 @@ static int reconcile(cw_wengine *w, cw_store *st, const char *change)
     free(s.res);
     free(fps);
     cw_hmap_free(&live);
+    return rc;
+}
+
+typedef struct acctset {
+    char **v;
+    size_t n, cap;
+} acctset;
+
+static void acct_add(acctset *s, const char *a)
+{
+    if (!a || !*a) return;
+    for (size_t i = 0; i < s->n; i++)
+        if (strcmp(s->v[i], a) == 0) return;
+    if (s->n == s->cap) s->cap = s->cap ? s->cap * 2 : 16, s->v = cw_xrealloc(s->v, s->cap * sizeof *s->v);
+    s->v[s->n++] = cw_xstrdup(a);
+}
+
+static int take_acct(void *ctx, const cw_store_finding *f)
+{
+    acct_add(ctx, f->account);
+    return 0;
+}
+
+static int cmp_acct(const void *x, const void *y)
+{
+    return strcmp(*(char *const *)x, *(char *const *)y);
+}
+
+static int refresh_tx(cw_wengine *w, cw_store *st, const char *account);
+
+/* with a node: account by account, each under its lease; an account another node holds is left
+ * to it (reconciled by whoever takes it over) */
+static int reconcile_nodes(cw_wengine *w, cw_store *st, const char *change)
+{
+    acctset s = {0};
+    const cw_findings *fs = cw_engine_findings(w->e);
+    for (size_t i = 0; i < fs->n; i++) acct_add(&s, fs->v[i].asset->account);
+    cw_store_finding_query q = {.status = "open"};
+    int rc = cw_store_findings(st, &q, take_acct, &s);
+    if (s.n > 1) qsort(s.v, s.n, sizeof *s.v, cmp_acct);
+    size_t left = 0;
+    for (size_t i = 0; i < s.n && rc == 0; i++) {
+        cw_node_take_r t;
+        rc = cw_store_begin(st);
+        if (rc == 0) rc = cw_node_take(w->o.node, st, s.v[i], &t);
+        if (rc == 0 && t.got) rc = t.stale ? refresh_tx(w, st, s.v[i]) : reconcile_tx(w, st, change, s.v[i]);
+        if (rc == 0 && t.got) {
+            rc = cw_store_commit(st);
+            if (rc == 0) cw_node_committed(w->o.node, s.v[i]);
+        } else {
+            cw_store_rollback(st);
+            if (rc == 0) left++, cw_log_info("node %s: %s", cw_node_id(w->o.node), t.msg);
+        }
+    }
+    if (rc == 0 && s.n)
+        cw_log_info("node %s: %zu account%s with findings, %zu held by other nodes", cw_node_id(w->o.node), s.n,
+                    s.n == 1 ? "" : "s", left);
+    for (size_t i = 0; i < s.n; i++) free(s.v[i]);
+    free(s.v);
+    return rc;
+}
+
+static int reconcile(cw_wengine *w, cw_store *st, const char *change)
+{
+    if (w->o.node) return reconcile_nodes(w, st, change);
+    int rc = cw_store_begin(st);
+    if (rc == 0) rc = reconcile_tx(w, st, change, NULL);
     if (rc == 0) rc = cw_store_commit(st);
     else cw_store_rollback(st);
     return rc;
@@ -252,6 +327,7 @@ cw_wengine *cw_wengine_open(const cw_wengine_opts *o, cw_store *st)
     w->o = *o;
     w->e = e;
     cw_delta_init(&w->delta);
+    cw_delta_init(&w->scratch);
     char change[600];
     snprintf(change, sizeof change, o->baseline ? "baseline:%s" : "store", o->baseline);
     if (reconcile(w, st, change) < 0) {
@@ -272,6 +348,7 @@ void cw_wengine_free(cw_wengine *w)
 {
     if (!w) return;
     cw_delta_free(&w->delta);
+    cw_delta_free(&w->scratch);
     cw_engine_free(w->e);
     free(w);
 }
@@ -416,9 +493,82 @@ static void resync(void *ctx, cw_store *st)
     w->e = e;
 }
 
+/* ---- taking an account over from another node ----------------------------- */
+typedef struct catchup {
+    cw_wengine *w;
+    cw_diags *d;
+    size_t n;
+} catchup;
+
+static int catch_up(void *ctx, const cw_store_version *v)
+{
+    catchup *c = ctx;
+    if (!v->item) return 0;
+    char name[600];
+    snprintf(name, sizeof name, "store:%s", v->resource ? v->resource : "?");
+    /* the engine's incremental path; the findings it changes are the ones the other node
+     * committed already: the reconcile below checks that, it writes what differs */
+    cw_engine_apply_buffer(c->w->e, name, v->item, strlen(v->item), c->d, &c->w->scratch);
+    c->n++;
+    return 0;
+}
+
+static int refresh_tx(cw_wengine *w, cw_store *st, const char *account)
+{
+    cw_diags d;
+    cw_diags_init(&d);
+    catchup c = {w, &d, 0};
+    cw_store_version_query q = {.account = account, .latest_only = 1, .with_item = 1};
+    int rc = cw_store_versions(st, &q, catch_up, &c);
+    cw_diags_free(&d);
+    if (rc < 0) return -1;
+    char change[300];
+    snprintf(change, sizeof change, "takeover:%s", account);
+    rc = reconcile_tx(w, st, change, account);
+    if (rc == 0)
+        cw_log_info("account %s: model brought up to the store's state (%zu resource%s)", account, c.n,
+                    c.n == 1 ? "" : "s");
+    return rc;
+}
+
+static int refresh_account(void *ctx, cw_store *st, const char *account, char *err, size_t n)
+{
+    cw_wengine *w = ctx;
+    if (refresh_tx(w, st, account) < 0) {
+        snprintf(err, n, "account %s: refreshing the model from the store: %s", account, cw_store_error(st));
+        return -1;
+    }
+    return 0;
+}
+
+int cw_wengine_take_over(cw_wengine *w, cw_store *st, const char *account, bool *taken)
+{
+    *taken = false;
+    if (!w->o.node) return 0;
+    cw_node_take_r t;
+    int rc = cw_store_begin(st);
+    if (rc < 0) return -1;
+    rc = cw_node_take(w->o.node, st, account, &t);
+    if (rc == 0 && t.got && t.stale) rc = refresh_tx(w, st, account);
+    if (rc == 0 && t.got) {
+        rc = cw_store_commit(st);
+        if (rc == 0) {
+            cw_node_committed(w->o.node, account);
+            *taken = true;
+            if (t.stale) cw_log_info("node %s: %s", cw_node_id(w->o.node), t.msg);
+        }
+    } else
+        cw_store_rollback(st);
+    return rc;
+}
+
 void cw_wengine_applier(cw_wengine *w, cw_applier *ap)
 {
-    *ap = (cw_applier){.ctx = w, .apply_item = apply_item, .current_item = current_item, .resync = resync};
+    *ap = (cw_applier){.ctx = w,
+                       .apply_item = apply_item,
+                       .current_item = current_item,
+                       .resync = resync,
+                       .refresh_account = refresh_account};
 }
 
 /* ---- SIGHUP ----------------------------------------------------------------- */

@@ -9,12 +9,14 @@
 #include "../store/store.h"
 #include "core.h"
 #include "effects.h"
+#include "node.h"
 
 typedef struct cw_wengine_opts {
     cw_rules_opts rules;
     unsigned threads;
     const char *baseline;
     bool no_store_state;
+    cw_node *node;       /* account leases (node.h); NULL = none */
 } cw_wengine_opts;
 
 typedef struct cw_wengine cw_wengine;
@@ -30,6 +32,11 @@ void cw_wengine_applier(cw_wengine *w, cw_applier *ap);
 /* SIGHUP: reload the rule packs. 0 done, -1 a pack is bad (reported; the old
  * rules stay), -2 a store error. The caller holds the core's lock. */
 int cw_wengine_reload(cw_wengine *w, cw_store *st);
+/* Take over account (its lease expired; the node's timer found it): take
+ * the lease, bring the model of the account up to the store's state when
+ * another node held it, commit. *taken false when another node was faster.
+ * -1 on a store error (the caller resynchronises). Under the core's lock. */
+int cw_wengine_take_over(cw_wengine *w, cw_store *st, const char *account, bool *taken);
 /* Assets and findings now (for the log and /healthz). */
 void cw_wengine_counts(cw_wengine *w, size_t *assets, size_t *findings);
 const cw_eff_stats *cw_wengine_eff_stats(const cw_wengine *w);
