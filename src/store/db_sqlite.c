@@ -42,7 +42,8 @@ void cw_db_seterr(cw_db *db, int kind, const char *fmt, ...)
 static int kind_of(sqlite3 *h, int rc)
 {
     int prim = rc & 0xff;
-    if (prim == SQLITE_FULL || sqlite3_system_errno(h) == ENOSPC) return DBE_FULL;
+    /* EFBIG: the file size limit (RLIMIT_FSIZE, a quota) refuses the write as a full disk does */
+    if (prim == SQLITE_FULL || sqlite3_system_errno(h) == ENOSPC || sqlite3_system_errno(h) == EFBIG) return DBE_FULL;
     switch (prim) {
     case SQLITE_READONLY: return DBE_READONLY;
     case SQLITE_NOTADB:
@@ -60,7 +61,8 @@ static int kind_of(sqlite3 *h, int rc)
 static void sq_err(sq_db *d, int rc)
 {
     int k = kind_of(d->h, rc);
-    const char *what = k == DBE_FULL       ? " (the disk is full)"
+    const char *what = k == DBE_FULL && sqlite3_system_errno(d->h) == EFBIG ? " (the store is full: a file size limit)"
+                       : k == DBE_FULL     ? " (the disk is full)"
                        : k == DBE_READONLY ? " (the store is read-only)"
                        : k == DBE_NOTDB    ? " (not an SQLite database, or damaged)"
                                            : "";

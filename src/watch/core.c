@@ -511,7 +511,8 @@ void cw_core_ingest(void *core, const cw_ingest_req *rq, cw_ingest_result *r)
         cw_store_rollback(c->st);
         c->stats.lease_refusals++;
         r->status = CW_INGEST_RETRY;
-        cw_log_warn("%s: %s", rq->origin, r->msg);
+        if (rq->first_line) cw_log_warn("%s:%u: %s", rq->origin, rq->first_line, r->msg);
+        else cw_log_warn("%s: %s", rq->origin, r->msg);
         if (rs.jr) cw_jreader_close(rs.jr);
         for (size_t i = 0; i < naccts; i++) free(accts[i]);
         free(accts);

@@ -52,6 +52,7 @@ typedef struct run {
     cw_wengine *eng;
     cw_node *node;
     bool claim; /* several nodes may deliver: claim before sending */
+    uint64_t takeovers; /* accounts the timer took over from another node */
     cw_outbox *ob;
     cw_dirsrc **dirs;
     size_t ndirs;
@@ -131,6 +132,7 @@ static void node_tick(run *R, int64_t t)
                 cw_wengine_applier(R->eng, &ap);
                 ap.resync(ap.ctx, R->st);
             }
+            if (taken) R->takeovers++;
             free(exp[i]);
         }
     }
@@ -166,6 +168,7 @@ static void health_json(void *ctx, char *buf, size_t n)
     size_t na = 0, nf = 0;
     cw_wengine_counts(R->eng, &na, &nf);
     size_t nheld = cw_node_nheld(R->node);
+    uint64_t takeovers = R->takeovers;
     cw_core_unlock(R->core);
     snprintf(buf, n,
              "\"store\":\"%s\",\"assets\":%zu,\"findings\":%zu,\"bodies\":%llu,\"applied\":%llu,"
@@ -173,7 +176,7 @@ static void health_json(void *ctx, char *buf, size_t n)
              "\"lease_refusals\":%llu,\"takeovers\":%llu",
              cw_store_backend(R->st), na, nf, (unsigned long long)s.bodies, (unsigned long long)s.applied,
              (unsigned long long)s.duplicates, (unsigned long long)s.bad, (long long)pend, cw_node_id(R->node),
-             nheld, (unsigned long long)s.lease_refusals, (unsigned long long)s.takeovers);
+             nheld, (unsigned long long)s.lease_refusals, (unsigned long long)(s.takeovers + takeovers));
 }
 
 static int health_ok(void *ctx)

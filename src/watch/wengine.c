@@ -554,7 +554,7 @@ int cw_wengine_take_over(cw_wengine *w, cw_store *st, const char *account, bool 
         rc = cw_store_commit(st);
         if (rc == 0) {
             cw_node_committed(w->o.node, account);
-            *taken = true;
+            *taken = t.stale;
             if (t.stale) cw_log_info("node %s: %s", cw_node_id(w->o.node), t.msg);
         }
     } else

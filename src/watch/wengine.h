@@ -34,7 +34,8 @@ void cw_wengine_applier(cw_wengine *w, cw_applier *ap);
 int cw_wengine_reload(cw_wengine *w, cw_store *st);
 /* Take over account (its lease expired; the node's timer found it): take
  * the lease, bring the model of the account up to the store's state when
- * another node held it, commit. *taken false when another node was faster.
+ * another node held it, commit. *taken true when it was another node's
+ * (false: another node was faster, or it was this node's own).
  * -1 on a store error (the caller resynchronises). Under the core's lock. */
 int cw_wengine_take_over(cw_wengine *w, cw_store *st, const char *account, bool *taken);
 /* Assets and findings now (for the log and /healthz). */

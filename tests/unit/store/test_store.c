@@ -160,6 +160,42 @@ static void exercise(cw_store *st)
     assert_int_equal(got, 1);
     free(holder);
 
+    /* watch's fence: take inside a transaction; the previous holder makes the taker's model stale */
+    cw_store_lease_take_r tk;
+    assert_int_equal(cw_store_begin(st), 0);
+    assert_int_equal(cw_store_lease_take(st, "777788889999", "node-a", 60000000, &tk), 0);
+    assert_int_equal(tk.got, 1); /* never held: not stale */
+    assert_int_equal(tk.stale, 0);
+    assert_null(tk.holder);
+    assert_int_equal(cw_store_lease_take(st, "111122223333", "node-a", 60000000, &tk), 0);
+    assert_int_equal(tk.got, 0); /* node-b's */
+    assert_non_null(tk.holder);
+    assert_string_equal(tk.holder, "node-b");
+    assert_true(tk.expires_us > tk.now_us);
+    free(tk.holder);
+    assert_int_equal(cw_store_commit(st), 0);
+    assert_int_equal(cw_store_lease_release_all(st, "node-b"), 0); /* ends now, the row stays */
+    assert_int_equal(cw_store_begin(st), 0);
+    assert_int_equal(cw_store_lease_take(st, "111122223333", "node-a", 60000000, &tk), 0);
+    assert_int_equal(tk.got, 1);
+    assert_int_equal(tk.stale, 1); /* node-b may have committed for it */
+    assert_string_equal(tk.holder, "node-b");
+    free(tk.holder);
+    assert_int_equal(cw_store_lease_take(st, "111122223333", "node-a", 60000000, &tk), 0);
+    assert_int_equal(tk.got, 1); /* its own now: renewed, not stale */
+    assert_int_equal(tk.stale, 0);
+    assert_int_equal(cw_store_commit(st), 0);
+    /* a delivery claimed once; again once the claim has passed; never once delivered */
+    int cl = -1;
+    assert_int_equal(cw_store_alert_claim(st, "al-1", "file", 5000, 90000, &cl), 0);
+    assert_int_equal(cl, 1);
+    assert_int_equal(cw_store_alert_claim(st, "al-1", "file", 5000, 90000, &cl), 0);
+    assert_int_equal(cl, 0);
+    assert_int_equal(cw_store_alert_claim(st, "al-1", "file", 100000, 190000, &cl), 0);
+    assert_int_equal(cl, 1);
+    assert_int_equal(cw_store_alert_claim(st, "al-1", "webhook", 100000, 190000, &cl), 0);
+    assert_int_equal(cl, 0);
+
     /* rollback: nothing half-written */
     assert_int_equal(cw_store_begin(st), 0);
     cw_store_event e2 = e;
