@@ -444,6 +444,9 @@ void cw_scan_hits(cw_scan *s)
         case CW_T_POSTMARK:
             if (cw_textish(s)) cw_scan_postmark(s, to);
             break;
+        case CW_T_COMPAT:
+            if (cw_textish(s)) cw_scan_compat(s, to);
+            break;
         default: break;
         }
     }

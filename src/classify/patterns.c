@@ -73,13 +73,20 @@ bool cw_patterns_build(cw_patterns *p, char *err, size_t errlen)
     /* every trigger is a literal: the postal mark and the vocabulary's terms (ASCII ones
      * case-insensitive, a phrase also with '_' and '-' between its words); literal sets
      * compile in milliseconds and scan with Vectorscan's literal matchers */
-    size_t cap = 1 + 3 * nterms, nt = 0;
+    size_t cap = 4 + 3 * nterms, nt = 0;
     char **exprs = cw_xcalloc(cap, sizeof *exprs);
     size_t *lens = cw_xcalloc(cap, sizeof *lens);
     unsigned *flags = cw_xcalloc(cap, sizeof *flags), *ids = cw_xcalloc(cap, sizeof *ids);
     exprs[nt] = cw_xstrdup("\xE3\x80\x92"); /* 〒 */
     lens[nt] = 3;
     ids[nt++] = CW_T_POSTMARK;
+    /* compatibility forms (keys written ＤＯＢ：, Ｅ－ｍａｉｌ:, ﾅﾝﾊﾞｰ=): textctx.c reads the character */
+    for (int k = 0; k < 3; k++) {
+        char lead[3] = {(char)0xEF, (char)(0xBC + k), 0};
+        exprs[nt] = cw_xstrdup(lead);
+        lens[nt] = 2;
+        ids[nt++] = CW_T_COMPAT;
+    }
     for (size_t i = 0; i < nterms; i++) {
         const cw_vterm *t = cw_vocab_term(v, i);
         if (!(t->classes & TRIGGER_CLASSES) || t->exact) continue;

@@ -21,6 +21,7 @@ typedef enum {
     CW_T_DIGITS,   /* >= 8 chars of digits and separators, then a non-digit */
     CW_T_WORD,     /* a vocabulary term (key of key=value, keyword, title): Vectorscan ids CW_T_TERM0 + term, end offset just past it */
     CW_T_POSTMARK, /* Japanese postal mark before an address */
+    CW_T_COMPAT,   /* the first two bytes of U+FF00-FFBF: full-width ASCII (ＤＯＢ, '：'), half-width katakana (ﾅﾝﾊﾞｰ) */
     CW_T__COUNT
 } cw_trigger;
 #define CW_T_TERM0 8u /* Vectorscan id of vocabulary term 0 */

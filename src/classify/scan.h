@@ -142,6 +142,10 @@ bool cw_scan_value(cw_scan *s, cw_cat cat, size_t st, size_t en, bool weak);
  * (ASCII terms: the byte after it is at to - 1); the Japanese postal mark. */
 void cw_scan_word(cw_scan *s, size_t to, uint32_t term);
 void cw_scan_postmark(cw_scan *s, size_t to);
+/* A compatibility-form character whose first two bytes end at chunk position to: the
+ * end of a full-width or half-width key (ＤＯＢ：, Ｅ－ｍａｉｌ: , ﾅﾝﾊﾞｰ=) or a full-width
+ * colon after any key: the key, NFKC-normalised, gives the value its context (textctx.c). */
+void cw_scan_compat(cw_scan *s, size_t to);
 
 /* Free text, or a field whose name says nothing about its content. */
 static inline bool cw_textish(const cw_scan *s)

@@ -29,9 +29,9 @@ static inline bool alpha(uint8_t c) { return (uint8_t)((c | 0x20) - 'a') < 26; }
 static inline bool alnum(uint8_t c) { return dig(c) || alpha(c); }
 static inline bool upper(uint8_t c) { return (uint8_t)(c - 'A') < 26; }
 
-static bool fw_colon(const uint8_t *b, size_t i, size_t n) /* '：' U+FF1A */
+static bool fw_colon(const uint8_t *b, size_t i, size_t n) /* '：' U+FF1A, '＝' U+FF1D */
 {
-    return i + 3 <= n && b[i] == 0xEF && b[i + 1] == 0xBC && b[i + 2] == 0x9A;
+    return i + 3 <= n && b[i] == 0xEF && b[i + 1] == 0xBC && (b[i + 2] == 0x9A || b[i + 2] == 0x9D);
 }
 static bool ideo_space(const uint8_t *b, size_t i, size_t n) /* U+3000 */
 {
@@ -366,4 +366,75 @@ void cw_scan_postmark(cw_scan *s, size_t to)
     if (in_taken(s, st)) return;
     while (i < lim && b[i] != '\n' && b[i] != '\r' && b[i] != '\t' && b[i] != '"' && b[i] != ',' && b[i] != '|') i++;
     if (cw_scan_value(s, CW_CAT_POSTAL_ADDRESS, st, i, false)) mark_taken(s, st, i);
+}
+
+/* ---- keys in compatibility forms ---- */
+/* The code point of the UTF-8 character at b[i..n) (0 when not a 2-3 byte sequence),
+ * its length in *l. */
+static uint32_t cp_at(const uint8_t *b, size_t i, size_t n, size_t *l)
+{
+    uint8_t c = b[i];
+    if ((c & 0xE0) == 0xC0 && i + 1 < n) return *l = 2, (uint32_t)(c & 0x1F) << 6 | (b[i + 1] & 0x3F);
+    if ((c & 0xF0) == 0xE0 && i + 2 < n)
+        return *l = 3, (uint32_t)(c & 0x0F) << 12 | (uint32_t)(b[i + 1] & 0x3F) << 6 | (b[i + 2] & 0x3F);
+    return *l = 1, 0;
+}
+
+/* A character that can be part of a key: letters and digits of any script (full-width
+ * and half-width forms included), '_', '-', '.'; not punctuation or blanks. */
+static bool key_cp(uint32_t cp)
+{
+    if (cp < 0x80) return alnum((uint8_t)cp) || cp == '_' || cp == '-' || cp == '.';
+    if (cp >= 0x3000 && cp <= 0x303F) return cp == 0x3005; /* CJK punctuation, but 々 */
+    if (cp >= 0xFF00 && cp <= 0xFF65)                     /* full-width ASCII: alnum - _ . */
+        return (cp >= 0xFF10 && cp <= 0xFF19) || (cp >= 0xFF21 && cp <= 0xFF3A) || (cp >= 0xFF41 && cp <= 0xFF5A) ||
+               cp == 0xFF0D || cp == 0xFF3F || cp == 0xFF0E;
+    if (cp >= 0x2000 && cp <= 0x206F) return false; /* general punctuation */
+    return cp >= 0xC0;                               /* letters of other scripts, half-width katakana */
+}
+
+/* Start of the key that ends at ke (at most 48 bytes back), ke when none. */
+static size_t key_start(const uint8_t *b, size_t ke, size_t lo)
+{
+    size_t ks = ke;
+    if (ke > lo + 48) lo = ke - 48;
+    while (ks > lo) {
+        size_t st = ks - 1;
+        while (st > lo && (b[st] & 0xC0) == 0x80 && ks - st < 3) st--;
+        size_t l;
+        uint32_t cp = b[st] < 0x80 ? b[st] : cp_at(b, st, ke, &l);
+        if (b[st] >= 0x80 && st + l != ks) break; /* not a whole character */
+        if (!key_cp(cp)) break;
+        ks = st;
+    }
+    return ks;
+}
+
+void cw_scan_compat(cw_scan *s, size_t to)
+{
+    const uint8_t *b = s->buf;
+    if (to < 2 || to >= s->len) return;
+    size_t p = to - 2, l, q;
+    uint32_t cp = cp_at(b, p, s->len, &l);
+    if (l != 3) return;
+    size_t ke = p, sep_end;
+    if (cp == 0xFF1A || cp == 0xFF1D) { /* '：' or '＝' after a key */
+        sep_end = p + 3;
+        while (ke > 0 && (b[ke - 1] == ' ' || (ke >= 3 && ideo_space(b, ke - 3, s->len)))) ke -= b[ke - 1] == ' ' ? 1 : 3;
+    } else {
+        if (!key_cp(cp)) return;
+        ke = p + 3; /* the key's last character? */
+        if (ke < s->len && key_cp(b[ke] < 0x80 ? b[ke] : cp_at(b, ke, s->len, &l))) return;
+        q = ke;
+        while (q < s->len && (b[q] == ' ' || ideo_space(b, q, s->len))) q += b[q] == ' ' ? 1 : 3;
+        if (q >= s->len || (b[q] != ':' && b[q] != '=')) return; /* '：' '＝' have their own hit */
+        sep_end = q + 1;
+    }
+    if (s->kw_end == s->base + sep_end) return; /* the vocabulary's term took this key */
+    size_t lo = s->kw_end > s->base && s->kw_end - s->base < ke ? (size_t)(s->kw_end - s->base) : 0;
+    size_t ks = key_start(b, ke, lo);
+    if (ks == ke || in_taken(s, ks)) return;
+    cw_ctx kc = cw_ctx_of_name((const char *)b + ks, ke - ks, NULL, 0);
+    if (!(kc & (CW_CTX_CATS | CW_CTX_IDENT))) return; /* says nothing: leave the keywords' context */
+    keyval(s, ks, ke, sep_end);
 }
