@@ -24,9 +24,19 @@ cw_json *cw_ct_clone(cw_arena *a, const cw_json *v)
 {
     if (!v) return cw_json_new_null(a);
     if (v->type == CW_JOBJ) {
+        /* member for member, duplicate keys too: obj_set would fold them onto the first key with the last
+         * value, and cw_json_get (the first) would then read another item than the original (found by fuzzing) */
         cw_json *o = cw_json_new_obj(a);
-        for (uint32_t i = 0; i < v->len; i++)
-            cw_json_obj_set(a, o, v->u.members[i].key, cw_ct_clone(a, &v->u.members[i].val));
+        if (v->len) {
+            cw_jmember *m = cw_arena_alloc(a, v->len * sizeof *m);
+            for (uint32_t i = 0; i < v->len; i++) {
+                m[i].key = v->u.members[i].key;
+                m[i].val = *cw_ct_clone(a, &v->u.members[i].val);
+            }
+            o->u.members = m;
+            o->len = v->len;
+            o->b = 0; /* exactly len members: the next one added grows it */
+        }
         return o;
     }
     if (v->type == CW_JARR) {

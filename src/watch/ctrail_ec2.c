@@ -13,7 +13,10 @@ static const char *proto_norm(const cw_json *v, char buf[8])
     if (!v) return NULL;
     const char *s = NULL;
     if (v->type == CW_JNUM) {
-        snprintf(buf, 8, "%d", (int)v->u.num);
+        /* a protocol number (0-255); anything else is not one (a cast out of range is undefined: found by fuzzing) */
+        double d = v->u.num;
+        if (d >= -1 && d <= 255 && d == (double)(int)d) snprintf(buf, 8, "%d", (int)d);
+        else snprintf(buf, 8, "?");
         s = buf;
     } else if (v->type == CW_JSTR) s = v->u.str;
     if (!s) return NULL;
@@ -23,10 +26,13 @@ static const char *proto_norm(const cw_json *v, char buf[8])
     return s;
 }
 
+/* a port (-1 for ICMP "all"), -1 when absent, -2 when not a port number */
 static int port(const cw_json *p, const char *key)
 {
     const cw_json *v = cw_json_get(p, key);
-    return v ? (int)cw_json_num(v, -1) : -1;
+    if (!v) return -1;
+    double d = cw_json_num(v, -1);
+    return d >= -1 && d <= 65535 && d == (double)(int)d ? (int)d : -2;
 }
 
 static bool same_rule(const cw_json *a, const cw_json *b)

@@ -58,6 +58,15 @@ const char *cw_ev_digest(const char *s, size_t n, char buf[17])
     return buf;
 }
 
+const char *cw_ev_number(const cw_json *v, char buf[32])
+{
+    double d = v->u.num;
+    /* an integer as digits; anything else (1e300, 1.5, found by fuzzing: a cast out of range is undefined) as %.17g */
+    if (d >= -9.2e18 && d <= 9.2e18 && d == (double)(int64_t)d) snprintf(buf, 32, "%lld", (long long)(int64_t)d);
+    else snprintf(buf, 32, "%.17g", d);
+    return buf;
+}
+
 static int64_t time_of(const cw_json *v)
 {
     const char *s = cw_json_str(v, NULL);
@@ -69,7 +78,10 @@ static const char *state_id(cw_arena *a, const cw_json *v)
 {
     if (!v) return NULL;
     if (v->type == CW_JSTR) return v->u.str;
-    if (v->type == CW_JNUM) return cw_arena_printf(a, "%lld", (long long)cw_json_int(v));
+    if (v->type == CW_JNUM) {
+        char buf[32];
+        return cw_arena_strdup(a, cw_ev_number(v, buf));
+    }
     return NULL;
 }
 

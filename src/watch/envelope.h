@@ -72,6 +72,9 @@ void cw_evs_free(cw_evs *e);
 /* Helpers shared with the CloudTrail translation. */
 /* The first of two keys holding a string (1.2/1.3 item shapes). */
 const char *cw_ev_str2(const cw_json *o, const char *k1, const char *k2);
+/* A JSON number as text (configurationStateId in the 1.3 shape): an
+ * integer's digits, else %.17g; into buf, returned. */
+const char *cw_ev_number(const cw_json *v, char buf[32]);
 /* A 16-hex-digit FNV-1a digest of bytes into buf (17 bytes). */
 const char *cw_ev_digest(const char *s, size_t n, char buf[17]);
 #endif
