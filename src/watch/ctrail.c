@@ -24,18 +24,16 @@ cw_json *cw_ct_clone(cw_arena *a, const cw_json *v)
 {
     if (!v) return cw_json_new_null(a);
     if (v->type == CW_JOBJ) {
-        /* member for member, duplicate keys too: obj_set would fold them onto the first key with the last
-         * value, and cw_json_get (the first) would then read another item than the original (found by fuzzing) */
+        /* a duplicate key keeps its first value, the one cw_json_get reads (obj_set alone would keep the
+         * first key with the last value, and the translated item would be another item: found by fuzzing) */
         cw_json *o = cw_json_new_obj(a);
-        if (v->len) {
-            cw_jmember *m = cw_arena_alloc(a, v->len * sizeof *m);
-            for (uint32_t i = 0; i < v->len; i++) {
-                m[i].key = v->u.members[i].key;
-                m[i].val = *cw_ct_clone(a, &v->u.members[i].val);
-            }
-            o->u.members = m;
-            o->len = v->len;
-            o->b = 0; /* exactly len members: the next one added grows it */
+        for (uint32_t i = 0; i < v->len; i++) {
+            const cw_jmember *m = &v->u.members[i];
+            bool seen = false;
+            for (uint32_t k = 0; k < i && !seen; k++)
+                seen = cw_jkeylen(&v->u.members[k]) == cw_jkeylen(m) &&
+                       memcmp(v->u.members[k].key, m->key, cw_jkeylen(m)) == 0;
+            if (!seen) cw_json_obj_set(a, o, m->key, cw_ct_clone(a, &m->val));
         }
         return o;
     }
