@@ -132,8 +132,49 @@ static const struct {
     {"AWS::OpenSearchService::Domain", enc_search},
 };
 
+static void common_one(cw_assets *s, cw_asset *a)
+{
+    cw_factset fs;
+    cw_fs_init(&fs, s, a);
+    /* resource.* are the asset's own fields (the rules read them there);
+     * fill account and region from the ARN when the item lacks them */
+    char buf[64];
+    if (!a->account && arn_field(a->id, 4, buf, sizeof buf)) a->account = cw_arena_strdup(&s->arena, buf);
+    if (!a->region && arn_field(a->id, 3, buf, sizeof buf)) a->region = cw_arena_strdup(&s->arena, buf);
+    bool cust = false;
+    const cw_json *tags = a->tags;
+    for (uint32_t k = 0; tags && tags->type == CW_JOBJ && k < tags->len && !cust; k++) {
+        const cw_jmember *m = &tags->u.members[k];
+        if (class_key(m->key) && m->val.type == CW_JSTR) cust = customer_value(m->val.u.str);
+    }
+    cw_fs_bool(&fs, "data.customer", cust);
+    cw_fs_commit(&fs);
+}
+
+static void enc_one(cw_assets *s, cw_asset *a, size_t k)
+{
+    cw_factset fs;
+    cw_fs_init(&fs, s, a);
+    enc_table[k].fn(&fs, cw_conf(a), cw_supp(a));
+    cw_fs_commit(&fs);
+}
+
 void cw_an_common_part(cw_assets *s, unsigned part, unsigned nparts)
 {
+    if (s->target_v) { /* the incremental path: only the targeted assets, not a walk over the estate */
+        for (size_t i = part; i < s->target_n; i += nparts) {
+            cw_asset *a = s->target_v[i];
+            if (a->live && a->type && cw_an_target(s, a)) common_one(s, a);
+        }
+        for (size_t k = 0; k < sizeof enc_table / sizeof enc_table[0]; k++)
+            for (size_t i = 0; i < s->target_n; i++) {
+                cw_asset *a = s->target_v[i];
+                if (a->index % nparts == part && a->type && strcmp(a->type, enc_table[k].type) == 0 &&
+                    a->live && cw_an_target(s, a)) /* the type lists hold the live ones */
+                    enc_one(s, a, k);
+            }
+        return;
+    }
     /* assets lie far apart: fetch each two steps ahead, then what this loop
      * reads of it (its tags and facts; cw_assets_prefetch_ahead also fetches
      * the item, which only a few types need here, and is slower) */
@@ -146,30 +187,13 @@ void cw_an_common_part(cw_assets *s, unsigned part, unsigned nparts)
         }
         cw_asset *a = s->v[i];
         if (!a->live || !a->type || !cw_an_target(s, a)) continue;
-        cw_factset fs;
-        cw_fs_init(&fs, s, a);
-        /* resource.* are the asset's own fields (the rules read them there);
-         * fill account and region from the ARN when the item lacks them */
-        char buf[64];
-        if (!a->account && arn_field(a->id, 4, buf, sizeof buf)) a->account = cw_arena_strdup(&s->arena, buf);
-        if (!a->region && arn_field(a->id, 3, buf, sizeof buf)) a->region = cw_arena_strdup(&s->arena, buf);
-        bool cust = false;
-        const cw_json *tags = a->tags;
-        for (uint32_t k = 0; tags && tags->type == CW_JOBJ && k < tags->len && !cust; k++) {
-            const cw_jmember *m = &tags->u.members[k];
-            if (class_key(m->key) && m->val.type == CW_JSTR) cust = customer_value(m->val.u.str);
-        }
-        cw_fs_bool(&fs, "data.customer", cust);
-        cw_fs_commit(&fs);
+        common_one(s, a);
     }
     for (size_t k = 0; k < sizeof enc_table / sizeof enc_table[0]; k++) {
         const cw_asset_list *l = cw_assets_of_type(s, enc_table[k].type);
         for (size_t i = 0; i < l->n; i++) {
             if (l->v[i]->index % nparts != part || !cw_an_target(s, l->v[i])) continue;
-            cw_factset fs;
-            cw_fs_init(&fs, s, l->v[i]);
-            enc_table[k].fn(&fs, cw_conf(l->v[i]), cw_supp(l->v[i]));
-            cw_fs_commit(&fs);
+            enc_one(s, l->v[i], k);
         }
     }
 }

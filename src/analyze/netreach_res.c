@@ -405,10 +405,16 @@ void cw_an_netreach(cw_assets *s)
     int64_t now = cw_analyze_time(s);
     cw_hmap inst;
     cw_hmap_init(&inst);
-    const cw_asset_list *l = cw_assets_of_type(s, "AWS::RDS::DBInstance");
+    /* the instances by identifier are for clusters only: built when a cluster is analysed (on the incremental
+     * path, building it for every instance of the estate at each change was most of an apply) */
+    bool clusters = false;
+    const cw_asset_list *l = cw_assets_of_type(s, "AWS::RDS::DBCluster");
+    for (size_t i = 0; i < l->n && !clusters; i++) clusters = cw_an_target(s, l->v[i]);
+    l = cw_assets_of_type(s, "AWS::RDS::DBInstance");
     for (size_t i = 0; i < l->n; i++) {
         cw_asset *a = l->v[i];
         if (cw_an_target(s, a)) rds_instance(s, a, cache);
+        if (!clusters) continue;
         const char *id = cw_json_str(cw_json_get_ci(cw_conf(a), "dBInstanceIdentifier"), a->name);
         if (id) {
             const char *k = inst_key(s, a->account, a->region, id);

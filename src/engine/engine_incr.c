@@ -178,6 +178,8 @@ static void analyze_affected(cw_engine *e, const aset *A)
     cw_assets *s = &e->assets;
     for (size_t i = 0; i < A->n; i++) A->v[i]->facts = cw_json_new_obj(&s->arena); /* replaced, as on load */
     s->target = A->mask;
+    s->target_v = A->v;
+    s->target_n = A->n;
     for (const cw_analyzer *an = cw_analyzers; an->name; an++) {
         double t = cw_engine_now();
         if (an->first) {
@@ -194,6 +196,8 @@ static void analyze_affected(cw_engine *e, const aset *A)
         e->ast[an - cw_analyzers].seconds += cw_engine_now() - t;
     }
     s->target = NULL;
+    s->target_v = NULL;
+    s->target_n = 0;
 }
 
 static int by_index(const void *a, const void *b)

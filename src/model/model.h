@@ -88,6 +88,10 @@ typedef struct cw_assets {
      * only for the assets whose target[index] is non-zero, reading every
      * other asset as it is; NULL = every asset */
     const uint8_t *target;
+    /* with target: the targeted assets themselves (NULL = only the mask), so
+     * an analyzer that would walk every asset walks only these */
+    cw_asset *const *target_v;
+    size_t target_n;
 } cw_assets;
 
 typedef struct cw_asset_list {

@@ -77,11 +77,24 @@ int cw_store_versions(cw_store *st, const cw_store_version_query *q, cw_store_ve
     " OR (w.capture_us = v.capture_us AND w.recorded_us = v.recorded_us AND w.state_id > v.state_id)))"
     static const char lat_i[] = "SELECT " VCOLS("item") " FROM cw_versions v" VWHERE VLATEST VORDER;
     static const char lat_n[] = "SELECT " VCOLS("NULL") " FROM cw_versions v" VWHERE VLATEST VORDER;
+    /* one resource (watch: the current item of a CloudTrail call's resource, per event): "resource = ?" so the
+     * index is used; "(? IS NULL OR resource = ?)" reads the whole table (every version of every asset) */
+#define VWHERE1 " WHERE resource = ? AND (CAST(? AS TEXT) IS NULL OR account = ?)"
+#define VLATEST1 " ORDER BY capture_us DESC, recorded_us DESC, state_id DESC LIMIT 1"
+    static const char one_i[] = "SELECT " VCOLS("item") " FROM cw_versions" VWHERE1 VORDER;
+    static const char one_n[] = "SELECT " VCOLS("NULL") " FROM cw_versions" VWHERE1 VORDER;
+    static const char one_lat_i[] = "SELECT " VCOLS("item") " FROM cw_versions" VWHERE1 VLATEST1;
+    static const char one_lat_n[] = "SELECT " VCOLS("NULL") " FROM cw_versions" VWHERE1 VLATEST1;
     cw_store_version_query none = {0};
     if (!q) q = &none;
+    vctx x = {fn, ctx, q->with_item};
+    if (q->resource) {
+        const char *sql = q->latest_only ? (q->with_item ? one_lat_i : one_lat_n) : (q->with_item ? one_i : one_n);
+        cw_dbval a[] = {DB_TEXT(q->resource), DB_TEXT(q->account), DB_TEXT(q->account)};
+        return cw_store_exec(st, sql, a, 3, version_row, &x, NULL);
+    }
     const char *sql = q->latest_only ? (q->with_item ? lat_i : lat_n) : (q->with_item ? all_i : all_n);
     cw_dbval a[] = {DB_TEXT(q->resource), DB_TEXT(q->resource), DB_TEXT(q->account), DB_TEXT(q->account)};
-    vctx x = {fn, ctx, q->with_item};
     return cw_store_exec(st, sql, a, 4, version_row, &x, NULL);
 }
 
@@ -200,11 +213,20 @@ int cw_store_findings(cw_store *st, const cw_store_finding_query *q, cw_store_fi
     static const char sql[] = "SELECT " FCOLS " FROM cw_findings WHERE (CAST(? AS TEXT) IS NULL OR status = ?)"
                               " AND (CAST(? AS TEXT) IS NULL OR resource = ?) AND (CAST(? AS TEXT) IS NULL OR account = ?)"
                               " ORDER BY resource, rule_id, fingerprint";
+    /* one resource (watch, per resolved finding): by the resource index */
+    static const char one[] = "SELECT " FCOLS " FROM cw_findings WHERE resource = ?"
+                              " AND (CAST(? AS TEXT) IS NULL OR status = ?) AND (CAST(? AS TEXT) IS NULL OR account = ?)"
+                              " ORDER BY resource, rule_id, fingerprint";
     cw_store_finding_query none = {0};
     if (!q) q = &none;
+    fctx x = {fn, ctx};
+    if (q->resource) {
+        cw_dbval a[] = {DB_TEXT(q->resource), DB_TEXT(q->status), DB_TEXT(q->status), DB_TEXT(q->account),
+                        DB_TEXT(q->account)};
+        return cw_store_exec(st, one, a, 5, finding_row, &x, NULL);
+    }
     cw_dbval a[] = {DB_TEXT(q->status),   DB_TEXT(q->status),  DB_TEXT(q->resource),
                     DB_TEXT(q->resource), DB_TEXT(q->account), DB_TEXT(q->account)};
-    fctx x = {fn, ctx};
     return cw_store_exec(st, sql, a, 6, finding_row, &x, NULL);
 }
 
@@ -269,12 +291,23 @@ int cw_store_windows(cw_store *st, const cw_store_window_query *q, cw_store_wind
                               " AND (CAST(? AS TEXT) IS NULL OR account = ?) AND (CAST(? AS BIGINT) IS NULL OR end_us IS NULL OR end_us >= ?)"
                               " AND (CAST(? AS BIGINT) IS NULL OR start_us <= ?) AND (? = 0 OR end_us IS NULL)"
                               " ORDER BY resource, start_us, window_id";
+    /* one resource (watch, per finding that opens or resolves): by the resource index */
+    static const char one[] = "SELECT " WCOLS " FROM cw_windows WHERE resource = ?"
+                              " AND (CAST(? AS TEXT) IS NULL OR account = ?) AND (CAST(? AS BIGINT) IS NULL OR end_us IS NULL OR end_us >= ?)"
+                              " AND (CAST(? AS BIGINT) IS NULL OR start_us <= ?) AND (? = 0 OR end_us IS NULL)"
+                              " ORDER BY resource, start_us, window_id";
     cw_store_window_query none = {.from_us = CW_TIME_UNKNOWN, .to_us = CW_TIME_UNKNOWN};
     if (!q) q = &none;
+    wctx x = {fn, ctx};
+    if (q->resource) {
+        cw_dbval a[] = {DB_TEXT(q->resource), DB_TEXT(q->account),  DB_TEXT(q->account),
+                        OPT_TIME(q->from_us), OPT_TIME(q->from_us), OPT_TIME(q->to_us),
+                        OPT_TIME(q->to_us),   DB_INT(q->open_only ? 1 : 0)};
+        return cw_store_exec(st, one, a, 8, window_row, &x, NULL);
+    }
     cw_dbval a[] = {DB_TEXT(q->resource), DB_TEXT(q->resource), DB_TEXT(q->account),  DB_TEXT(q->account),
                     OPT_TIME(q->from_us), OPT_TIME(q->from_us), OPT_TIME(q->to_us),   OPT_TIME(q->to_us),
                     DB_INT(q->open_only ? 1 : 0)};
-    wctx x = {fn, ctx};
     return cw_store_exec(st, sql, a, 9, window_row, &x, NULL);
 }
 

@@ -53,5 +53,10 @@ const char *cw_sink_name(const cw_sink *s);
 const char *cw_sink_target(const cw_sink *s); /* the path, URL or "syslog" */
 /* 0 delivered (the receiver acknowledged), -1 not (err says why). */
 int cw_sink_deliver(cw_sink *s, const char *id, const char *kind, const char *payload, char *err, size_t n);
+/* What the sink delivered since its last sync is acknowledged only once this
+ * returns 0 (the file sink writes lines and fsyncs here, once for a batch;
+ * the others deliver at once and return 0). -1: err says why; those
+ * deliveries did not happen. */
+int cw_sink_sync(cw_sink *s, char *err, size_t n);
 void cw_sink_free(cw_sink *s);
 #endif

@@ -14,9 +14,17 @@
 #include "ctrail.h"
 #include "log.h"
 
+typedef struct waiter waiter;
+
 struct cw_core {
     pthread_mutex_t mu;
     pthread_cond_t cv; /* a commit happened (seq) */
+    /* group commit: bodies handed over while a transaction is being written
+     * wait here; the next leader takes them all into one transaction */
+    pthread_mutex_t qmu;
+    pthread_cond_t qcv;
+    waiter *qhead, **qtail;
+    bool leader;
     uint64_t seq;
     cw_store *st;
     cw_applier ap;
@@ -42,6 +50,9 @@ cw_core *cw_core_new(cw_store *st, const cw_applier *ap, const cw_core_opts *o)
     pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
     pthread_cond_init(&c->cv, &ca);
     pthread_condattr_destroy(&ca);
+    pthread_mutex_init(&c->qmu, NULL);
+    pthread_cond_init(&c->qcv, NULL);
+    c->qtail = &c->qhead;
     c->st = st;
     if (ap) c->ap = *ap, c->has_ap = true;
     if (o) c->o = *o;
@@ -55,6 +66,8 @@ void cw_core_free(cw_core *c)
     if (!c) return;
     pthread_mutex_destroy(&c->mu);
     pthread_cond_destroy(&c->cv);
+    pthread_mutex_destroy(&c->qmu);
+    pthread_cond_destroy(&c->qcv);
     free(c);
 }
 
@@ -155,7 +168,7 @@ static int version_and_apply(body *b, const cw_ev *ev, const cw_json *item, cons
     const cw_json *sid = cw_json_get(item, "configurationStateId");
     char sbuf[48];
     if (sid && sid->type == CW_JSTR) sid_s = sid->u.str;
-    else if (sid && sid->type == CW_JNUM) snprintf(sbuf, sizeof sbuf, "%lld", (long long)cw_json_int(sid)), sid_s = sbuf;
+    else if (sid && sid->type == CW_JNUM) sid_s = cw_ev_number(sid, sbuf);
     int64_t cap = ev->time_us;
     const char *cs = cw_json_str(cw_json_get(item, "configurationItemCaptureTime"), NULL);
     if (cs) cap = cw_time_parse(cs, strlen(cs));
@@ -481,52 +494,41 @@ static int take_leases(body *b, char **accts, size_t n)
     return 0;
 }
 
-void cw_core_ingest(void *core, const cw_ingest_req *rq, cw_ingest_result *r)
-{
-    cw_core *c = core;
-    memset(r, 0, sizeof *r);
-    cw_json_err je;
+/* one body handed over, waiting for its transaction */
+struct waiter {
+    const cw_ingest_req *rq;
+    cw_ingest_result *r;
     cw_arena a;
-    cw_arena_init(&a, 64u << 10);
     recsrc rs;
-    if (open_recs(c, rq, &a, &rs, &je) < 0) {
-        r->status = CW_INGEST_REJECTED;
-        snprintf(r->msg, sizeof r->msg, "%s: %s", rq->origin, je.msg);
-        cw_log_warn("%s", r->msg);
-        cw_arena_free(&a);
-        return;
-    }
-    char **accts = NULL;
-    size_t naccts = c->o.node ? body_accounts(c, rq, &accts) : 0;
-    pthread_mutex_lock(&c->mu);
+    char **accts; /* with a node: the accounts whose leases the body needs */
+    size_t naccts;
+    bool refused; /* a lease held by another node: RETRY, nothing of it kept */
+    char **confirm; /* SubscribeURLs to visit after the commit */
+    size_t nconfirm;
+    bool done;
+    waiter *next;
+};
+
+/* the records of one body, inside the open transaction; false when the store failed (err says why) or a
+ * lease was refused (w->refused) */
+static bool body_run(cw_core *c, waiter *w, int64_t now, cw_evs *evs, char *err, size_t errn)
+{
+    const cw_ingest_req *rq = w->rq;
+    cw_ingest_result *r = w->r;
+    cw_json_err je;
     c->stats.bodies++;
-    body b = {.c = c, .rq = rq, .r = r, .a = &a, .now = wall_us()};
-    cw_evs evs = {0};
-    if (cw_store_begin(c->st) < 0) {
-        b.store_failed = true;
-        snprintf(b.store_err, sizeof b.store_err, "%s", cw_store_error(c->st));
-    }
-    int refused = !b.store_failed && naccts ? take_leases(&b, accts, naccts) : 0;
-    if (refused == 1) {
-        cw_store_rollback(c->st);
-        c->stats.lease_refusals++;
-        r->status = CW_INGEST_RETRY;
-        if (rq->first_line) cw_log_warn("%s:%u: %s", rq->origin, rq->first_line, r->msg);
-        else cw_log_warn("%s: %s", rq->origin, r->msg);
-        if (rs.jr) cw_jreader_close(rs.jr);
-        for (size_t i = 0; i < naccts; i++) free(accts[i]);
-        free(accts);
-        cw_arena_free(&a);
-        pthread_mutex_unlock(&c->mu);
-        return;
+    body b = {.c = c, .rq = rq, .r = r, .a = &w->a, .now = now};
+    if (w->naccts && take_leases(&b, w->accts, w->naccts) == 1) {
+        w->refused = true;
+        return false;
     }
     while (!b.store_failed) {
         const char *text = NULL;
         size_t len = 0;
         cw_jrecord rec;
         cw_json *v;
-        cw_arena_reset(&a);
-        if (!next_rec(&rs, &a, &v, &text, &len, &rec, &je)) break;
+        cw_arena_reset(&w->a);
+        if (!next_rec(&w->rs, &w->a, &v, &text, &len, &rec, &je)) break;
         if (!v) {
             cw_log_warn("%s:%u:%u: %s", rq->origin, je.line, je.col, je.msg);
             if (!r->msg[0]) snprintf(r->msg, sizeof r->msg, "%u:%u: %s", je.line, je.col, je.msg);
@@ -535,55 +537,137 @@ void cw_core_ingest(void *core, const cw_ingest_req *rq, cw_ingest_result *r)
         }
         r->records++, c->stats.records++;
         b.line = rec.line, b.col = rec.col, b.record = rec.index;
-        evs.n = 0;
-        cw_envelope_unwrap(&a, v, text, len, &evs);
-        for (size_t i = 0; i < evs.n && !b.store_failed; i++) unit(&b, &evs.v[i]);
+        evs->n = 0;
+        cw_envelope_unwrap(&w->a, v, text, len, evs);
+        for (size_t i = 0; i < evs->n && !b.store_failed; i++) unit(&b, &evs->v[i]);
     }
-    if (rs.jr) cw_jreader_close(rs.jr);
+    w->confirm = b.confirm;
+    w->nconfirm = b.nconfirm;
+    if (b.store_failed) snprintf(err, errn, "%s", b.store_err);
+    return !b.store_failed;
+}
+
+static void body_result(cw_ingest_result *r)
+{
+    unsigned long usable = r->applied + r->duplicates + r->notices;
+    r->status = usable == 0 && r->bad > 0 ? CW_INGEST_REJECTED : CW_INGEST_OK;
+    if (r->status == CW_INGEST_OK && !r->msg[0])
+        snprintf(r->msg, sizeof r->msg, "%lu record%s: %lu applied, %lu duplicate, %lu notice", r->records,
+                 r->records == 1 ? "" : "s", r->applied, r->duplicates, r->notices);
+    else if (r->status == CW_INGEST_OK) {
+        char tmp[sizeof r->msg];
+        snprintf(tmp, sizeof tmp, "%lu applied, %lu bad (first: %.900s)", r->applied, r->bad, r->msg);
+        memcpy(r->msg, tmp, sizeof tmp);
+    }
+    if (r->records == 0 && r->bad == 0) {
+        r->status = CW_INGEST_REJECTED;
+        snprintf(r->msg, sizeof r->msg, "empty: no JSON record");
+    }
+}
+
+/* The bodies of a batch in ONE transaction (one fsync for all): all are
+ * committed, or, when the store fails anywhere, none (all RETRY). With a
+ * node (leases) a batch is one body: a refused lease refuses that body only. */
+static void batch_run(cw_core *c, waiter *list)
+{
+    pthread_mutex_lock(&c->mu);
+    char err[512] = "";
+    bool ok = cw_store_begin(c->st) == 0;
+    if (!ok) snprintf(err, sizeof err, "%s", cw_store_error(c->st));
+    cw_evs evs = {0};
+    int64_t now = wall_us();
+    for (waiter *w = list; w && ok; w = w->next) ok = body_run(c, w, now, &evs, err, sizeof err);
     cw_evs_free(&evs);
-    if (!b.store_failed && cw_store_commit(c->st) < 0) {
-        b.store_failed = true;
-        snprintf(b.store_err, sizeof b.store_err, "%s", cw_store_error(c->st));
-    } else if (b.store_failed) {
+    if (!ok && list->refused) { /* the one body of the batch: nothing of it kept, retried later */
+        cw_store_rollback(c->st);
+        c->stats.lease_refusals++;
+        list->r->status = CW_INGEST_RETRY;
+        if (list->rq->first_line) cw_log_warn("%s:%u: %s", list->rq->origin, list->rq->first_line, list->r->msg);
+        else cw_log_warn("%s: %s", list->rq->origin, list->r->msg);
+        pthread_mutex_unlock(&c->mu);
+        return;
+    }
+    if (ok && cw_store_commit(c->st) < 0) {
+        ok = false;
+        snprintf(err, sizeof err, "%s", cw_store_error(c->st));
+    } else if (!ok) {
         cw_store_rollback(c->st);
     }
-    if (b.store_failed) {
+    for (waiter *w = list; w; w = w->next) {
+        if (ok) {
+            for (size_t i = 0; i < w->naccts; i++) cw_node_committed(c->o.node, w->accts[i]);
+            body_result(w->r);
+            continue;
+        }
+        w->r->status = CW_INGEST_RETRY;
+        snprintf(w->r->msg, sizeof w->r->msg, "the store failed, nothing of it was kept: %s", err);
+        cw_log_error("%s: %s", w->rq->origin, w->r->msg);
+    }
+    if (!ok) {
         c->stats.commit_failures++;
         c->healthy = 0;
-        r->status = CW_INGEST_RETRY;
-        snprintf(r->msg, sizeof r->msg, "the store failed, nothing of it was kept: %s", b.store_err);
-        cw_log_error("%s: %s", rq->origin, r->msg);
         if (c->has_ap && c->ap.resync) c->ap.resync(c->ap.ctx, c->st);
     } else {
-        for (size_t i = 0; i < naccts; i++) cw_node_committed(c->o.node, accts[i]);
         c->stats.commits++;
         c->healthy = 1;
         c->seq++;
         pthread_cond_broadcast(&c->cv);
-        unsigned long usable = r->applied + r->duplicates + r->notices;
-        r->status = usable == 0 && r->bad > 0 ? CW_INGEST_REJECTED : CW_INGEST_OK;
-        if (r->status == CW_INGEST_OK && !r->msg[0])
-            snprintf(r->msg, sizeof r->msg, "%lu record%s: %lu applied, %lu duplicate, %lu notice", r->records,
-                     r->records == 1 ? "" : "s", r->applied, r->duplicates, r->notices);
-        else if (r->status == CW_INGEST_OK) {
-            char tmp[sizeof r->msg];
-            snprintf(tmp, sizeof tmp, "%lu applied, %lu bad (first: %.900s)", r->applied, r->bad, r->msg);
-            memcpy(r->msg, tmp, sizeof tmp);
-        } else if (!r->records && !r->bad) {
-            snprintf(r->msg, sizeof r->msg, "empty: no JSON record");
-        }
-        if (r->records == 0 && r->bad == 0) {
-            r->status = CW_INGEST_REJECTED;
-            snprintf(r->msg, sizeof r->msg, "empty: no JSON record");
-        }
     }
-    cw_arena_free(&a);
     pthread_mutex_unlock(&c->mu);
-    for (size_t i = 0; i < naccts; i++) free(accts[i]);
-    free(accts);
-    for (size_t i = 0; i < b.nconfirm; i++) {
-        if (r->status != CW_INGEST_RETRY) sns_confirm(b.confirm[i]);
-        free(b.confirm[i]);
+}
+
+#define BATCH_MAX 256
+
+void cw_core_ingest(void *core, const cw_ingest_req *rq, cw_ingest_result *r)
+{
+    cw_core *c = core;
+    memset(r, 0, sizeof *r);
+    cw_json_err je;
+    waiter w = {.rq = rq, .r = r};
+    cw_arena_init(&w.a, 64u << 10);
+    if (open_recs(c, rq, &w.a, &w.rs, &je) < 0) {
+        r->status = CW_INGEST_REJECTED;
+        snprintf(r->msg, sizeof r->msg, "%s: %s", rq->origin, je.msg);
+        cw_log_warn("%s", r->msg);
+        cw_arena_free(&w.a);
+        return;
     }
-    free(b.confirm);
+    w.naccts = c->o.node ? body_accounts(c, rq, &w.accts) : 0;
+    /* group commit: join the queue; the first body that finds no leader
+     * writes every body queued by then in one transaction */
+    size_t max = c->o.node ? 1 : BATCH_MAX;
+    pthread_mutex_lock(&c->qmu);
+    *c->qtail = &w;
+    c->qtail = &w.next;
+    while (!w.done) {
+        if (c->leader) {
+            pthread_cond_wait(&c->qcv, &c->qmu);
+            continue;
+        }
+        c->leader = true;
+        waiter *list = c->qhead, *last = list;
+        for (size_t n = 1; n < max && last->next; n++) last = last->next;
+        c->qhead = last->next;
+        if (!c->qhead) c->qtail = &c->qhead;
+        last->next = NULL;
+        pthread_mutex_unlock(&c->qmu);
+        batch_run(c, list);
+        pthread_mutex_lock(&c->qmu);
+        for (waiter *x = list, *nx; x; x = nx) {
+            nx = x->next;
+            x->done = true;
+        }
+        c->leader = false;
+        pthread_cond_broadcast(&c->qcv);
+    }
+    pthread_mutex_unlock(&c->qmu);
+    if (w.rs.jr) cw_jreader_close(w.rs.jr);
+    cw_arena_free(&w.a);
+    for (size_t i = 0; i < w.naccts; i++) free(w.accts[i]);
+    free(w.accts);
+    for (size_t i = 0; i < w.nconfirm; i++) {
+        if (r->status != CW_INGEST_RETRY) sns_confirm(w.confirm[i]);
+        free(w.confirm[i]);
+    }
+    free(w.confirm);
 }

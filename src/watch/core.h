@@ -27,6 +27,13 @@
  * A body with nothing usable in it is REJECTED (after recording what it
  * was). Errors name the origin and the record's line:column.
  *
+ * Group commit: bodies handed over by several threads at once (HTTP
+ * requests) share one transaction. While one is being written, the bodies
+ * that arrive wait; the next of them takes every waiting body (up to 256)
+ * into one transaction, so one fsync acknowledges them all; when the store
+ * fails, none of that batch is kept and all get RETRY. A single source (stdin,
+ * a directory) has one body in hand at a time: a batch of one.
+ *
  * Applying is the applier's job (the engine: watch.c); without one, items
  * are recorded only. One body at a time: the core holds a lock around the
  * store and the applier (cw_core_lock for others that use the store). */

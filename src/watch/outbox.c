@@ -134,11 +134,36 @@ void cw_outbox_send(cw_outbox *ob, cw_outbox_batch *b, int64_t now_us)
             }
         }
     }
+    /* a sink that buffers (the file: lines written, fsync'd once for the batch)
+     * delivered its items only once it synced */
+    for (size_t k = 0; k < ob->n; k++) {
+        bool any = false;
+        for (size_t i = 0; i < b->n && !any; i++) any = b->v[i].sink == k && b->v[i].state == 1;
+        char err[256];
+        if (!any || cw_sink_sync(ob->s[k].sink, err, sizeof err) == 0) continue;
+        sink_state *s = &ob->s[k];
+        for (size_t i = 0; i < b->n; i++) {
+            if (b->v[i].sink != k || b->v[i].state != 1) continue;
+            b->v[i].state = -1;
+            snprintf(b->v[i].err, sizeof b->v[i].err, "%s", err);
+            ob->stats.delivered--, ob->stats.failed++;
+        }
+        s->failures++;
+        s->rest_until = now_us + cw_outbox_backoff(&ob->o, s->failures);
+        if (!s->logged) {
+            cw_log_warn("alerts: %s delivery failed (%s); retrying with backoff, the alerts stay in the outbox",
+                        cw_sink_name(s->sink), err);
+            s->logged = true;
+        }
+    }
     free(down);
 }
 
 int cw_outbox_mark(cw_outbox *ob, cw_store *st, int64_t now_us, cw_outbox_batch *b)
 {
+    if (!b->n) return 0;
+    /* one transaction for the batch: one fsync, not one per alert */
+    if (cw_store_begin(st) < 0) return -1;
     int rc = 0;
     for (size_t i = 0; i < b->n && rc == 0; i++) {
         cw_outbox_item *it = &b->v[i];
@@ -147,7 +172,11 @@ int cw_outbox_mark(cw_outbox *ob, cw_store *st, int64_t now_us, cw_outbox_batch 
         else if (it->state == -1)
             rc = cw_store_alert_retry(st, it->id, name, now_us + cw_outbox_backoff(&ob->o, it->attempts + 1), it->err);
     }
-    return rc;
+    if (rc < 0) {
+        cw_store_rollback(st);
+        return -1;
+    }
+    return cw_store_commit(st);
 }
 
 void cw_outbox_batch_free(cw_outbox_batch *b)

@@ -21,6 +21,7 @@ struct cw_sink {
     char *target;
     int fd;          /* file */
     bool own_fd;
+    bool dirty;      /* file: lines written since the last fsync */
     CURL *curl;      /* webhook */
     cw_webhook_opts wo;
 };
@@ -138,11 +139,19 @@ static int deliver_file(cw_sink *s, const char *payload, char *err, size_t n)
         snprintf(err, n, "%s: %s", s->target, strerror(errno));
         return -1;
     }
+    s->dirty = true; /* on disk at cw_sink_sync */
+    return 0;
+}
+
+int cw_sink_sync(cw_sink *s, char *err, size_t n)
+{
+    if (s->kind != SINK_FILE || !s->dirty) return 0;
     /* a line that was written is delivered only once it is on disk */
     if (fsync(s->fd) < 0 && errno != EINVAL && errno != EROFS && errno != ENOTSUP) {
         snprintf(err, n, "%s: fsync: %s", s->target, strerror(errno));
         return -1;
     }
+    s->dirty = false;
     return 0;
 }
 

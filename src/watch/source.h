@@ -79,6 +79,8 @@ typedef struct cw_http_opts {
     unsigned request_timeout_s; /* whole request, 0 = 30 */
     unsigned max_connections;   /* 0 = 256 */
     unsigned per_ip;            /* 0 = 64 */
+    unsigned threads;           /* request threads (0 = 16): bodies that arrive together are
+                                   committed together (core.h: group commit) */
 } cw_http_opts;
 typedef struct cw_httpsrc cw_httpsrc;
 /* addr "HOST:PORT" (IPv4 literal, [IPv6], or a name; port 0 = any free port).

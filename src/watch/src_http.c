@@ -164,7 +164,7 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *conn, const cha
         return reply(conn, 413, msg, 0);
     }
     char origin[96];
-    snprintf(origin, sizeof origin, "http:%s#%lu", who, ++h->seq);
+    snprintf(origin, sizeof origin, "http:%s#%lu", who, __atomic_add_fetch(&h->seq, 1, __ATOMIC_RELAXED));
     cw_ingest_req rq = {origin, NULL, q->body.buf ? q->body.buf : "", q->body.len, 0};
     cw_ingest_result r;
     memset(&r, 0, sizeof r);
@@ -246,13 +246,15 @@ cw_httpsrc *cw_src_http_start(const char *addr, const cw_http_opts *o, const cw_
     if (!h->o.request_timeout_s) h->o.request_timeout_s = 30;
     if (!h->o.max_connections) h->o.max_connections = 256;
     if (!h->o.per_ip) h->o.per_ip = 64;
+    if (!h->o.threads) h->o.threads = 16;
     h->max_body = c->max_body ? c->max_body : 16u << 20;
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG | MHD_USE_EPOLL;
     if (ai->ai_family == AF_INET6) flags |= MHD_USE_IPv6;
     h->d = MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, handler, h, MHD_OPTION_SOCK_ADDR, ai->ai_addr,
                             MHD_OPTION_CONNECTION_TIMEOUT, h->o.idle_timeout_s, MHD_OPTION_CONNECTION_LIMIT,
                             h->o.max_connections, MHD_OPTION_PER_IP_CONNECTION_LIMIT, h->o.per_ip,
-                            MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024), MHD_OPTION_NOTIFY_COMPLETED,
+                            MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024), MHD_OPTION_THREAD_POOL_SIZE,
+                            h->o.threads, MHD_OPTION_NOTIFY_COMPLETED,
                             completed, h, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_END);
     freeaddrinfo(ai);
     if (!h->d) {
