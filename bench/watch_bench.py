@@ -223,7 +223,7 @@ class Client:
             key.data["s"].close()
 
 
-def paced(cl, reqs, rate, tail):
+def paced(cl, reqs, rate, tail, limit_s):
     sent, due = {}, {}
     q = collections.deque()
     n, i = len(reqs), 0
@@ -231,6 +231,9 @@ def paced(cl, reqs, rate, tail):
     late = 0
     while i < n or q or len(cl.idle) < len(cl.sel.get_map()):
         now = time.perf_counter()
+        if now - t0 > limit_s and (i < n or q):  # watch cannot keep up: stop offering, count what was sent
+            n, i = i, i
+            q.clear()
         while i < n and t0 + i / rate <= now:
             q.append(i)
             i += 1
@@ -333,7 +336,11 @@ def main(a, d):
     base_lines = tail.lines
     cl = Client(port, a.conns, tail)
     cpu0 = resource.getrusage(resource.RUSAGE_SELF)
-    sent, due, late, paced_s = paced(cl, reqs[:npaced], a.rate, tail)
+    sent, due, late, paced_s = paced(cl, reqs[:npaced], a.rate, tail, 1.5 * a.seconds)
+    if len(sent) < npaced:
+        print("paced: watch did not keep up; stopped offering after %.0f s with %d of %d events sent" % (
+            1.5 * a.seconds, len(sent), npaced), flush=True)
+        npaced = len(sent)
     t_end = time.perf_counter()
     quiet = time.perf_counter()
     while time.perf_counter() - t_end < 30 and time.perf_counter() - quiet < 1:  # until no alert line for 1 s
@@ -359,7 +366,7 @@ def main(a, d):
 
     acked0 = cl.acked
     lines0 = tail.lines
-    fl = reqs[npaced:]
+    fl = reqs[a.rate * a.seconds:]
     flood_s, fl = flood(cl, fl, tail, a.flood_seconds)
     acked = cl.acked - acked0
     t_end = time.perf_counter()
