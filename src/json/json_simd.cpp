@@ -145,6 +145,64 @@ state &st()
     return s;
 }
 
+// Duplicate keys in one object: the last value wins, in the place of the first
+// (as jq and Python's json do; a verdict must not disagree with what other
+// tools read from the same item). A 64-bit filter of (length, end bytes) makes
+// the common case one bit test per member; only a hit compares keys, through
+// a hash table of member indexes once an object has more than 32 members (so
+// an object of a million keys is not quadratic).
+struct dupkeys {
+    static constexpr size_t SMALL = 32;
+    uint64_t bloom = 0;
+    uint32_t *tab = nullptr; // open addressing, index + 1, 0 = empty
+    size_t mask = 0;
+    uint32_t local[128];
+    explicit dupkeys(size_t n)
+    {
+        if (n <= SMALL) return;
+        size_t cap = 64;
+        while (cap < 2 * n) cap <<= 1;
+        tab = cap <= sizeof local / sizeof *local ? local : static_cast<uint32_t *>(cw_xmalloc(cap * sizeof(uint32_t)));
+        std::memset(tab, 0, cap * sizeof(uint32_t));
+        mask = cap - 1;
+    }
+    ~dupkeys()
+    {
+        if (tab && tab != local) free(tab);
+    }
+    dupkeys(const dupkeys &) = delete;
+    dupkeys &operator=(const dupkeys &) = delete;
+    static bool same(const cw_jmember *m, const char *k, size_t n)
+    {
+        return cw_jkeylen(m) == n && cw_key_eq(m->key, k, n);
+    }
+    // The index of an earlier member mem[0..i) named k, or -1 (then member i
+    // is recorded as the one named k).
+    long find_or_add(const cw_jmember *mem, size_t i, const char *k, size_t n)
+    {
+        if (tab) {
+            size_t h = str_cache::hash(k, n) & mask;
+            for (;; h = (h + 1) & mask) {
+                uint32_t t = tab[h];
+                if (!t) {
+                    tab[h] = static_cast<uint32_t>(i + 1);
+                    return -1;
+                }
+                if (same(&mem[t - 1], k, n)) return static_cast<long>(t - 1);
+            }
+        }
+        unsigned b = static_cast<unsigned>((n * 11u + (n ? static_cast<unsigned char>(k[0]) * 7u +
+                                                                 static_cast<unsigned char>(k[n - 1]) * 3u
+                                                           : 0u)) & 63u);
+        uint64_t bit = UINT64_C(1) << b;
+        if (bloom & bit)
+            for (size_t j = 0; j < i; j++)
+                if (same(&mem[j], k, n)) return static_cast<long>(j);
+        bloom |= bit;
+        return -1;
+    }
+};
+
 void convert(cw_arena *a, str_cache &keys, simdjson::dom::element e, cw_json *out, const cw_jproj *p,
              proj_cache::slot *vs = nullptr);
 
@@ -185,6 +243,7 @@ void convert_projected(cw_arena *a, str_cache &keys, simdjson::dom::object o, cw
 #endif
     out->u.members = mem;
     size_t i = 0, j = 0;
+    dupkeys dk(k);
     for (auto field : o) {
         const cw_jproj *c;
         proj_cache::slot *sl;
@@ -193,6 +252,11 @@ void convert_projected(cw_arena *a, str_cache &keys, simdjson::dom::object o, cw
         else sl = pc.lookup(p, field.key.data(), field.key.size(), &c, &kept);
         i++;
         if (!kept || j >= k) continue;
+        long d = dk.find_or_add(mem, j, field.key.data(), field.key.size());
+        if (d >= 0) { // a key given again: its value replaces the earlier one's
+            convert(a, keys, field.value, &mem[d].val, c, sl);
+            continue;
+        }
         cw_jmember *m = &mem[j++];
         // the slot may have been taken by another key of this object since
         // pass 1 (it is direct-mapped): its interned key counts only if the
@@ -226,9 +290,15 @@ void convert(cw_arena *a, str_cache &keys, simdjson::dom::element e, cw_json *ou
         out->type = CW_JOBJ;
         out->len = static_cast<uint32_t>(n);
         out->u.members = n ? static_cast<cw_jmember *>(cw_arena_alloc(a, n * sizeof(cw_jmember))) : nullptr;
-        size_t i = 0;
+        size_t i = 0, seen = 0;
+        dupkeys dk(n);
         for (auto field : o) {
-            if (i >= n) break;
+            if (seen++ >= n) break;
+            long d = dk.find_or_add(out->u.members, i, field.key.data(), field.key.size());
+            if (d >= 0) { // a key given again: its value replaces the earlier one's
+                convert(a, keys, field.value, &out->u.members[d].val, nullptr);
+                continue;
+            }
             cw_jmember *m = &out->u.members[i++];
             m->key = keys.get(a, field.key.data(), field.key.size());
             convert(a, keys, field.value, &m->val, nullptr);

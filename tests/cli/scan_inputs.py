@@ -327,6 +327,50 @@ def _():
     assert re.search(r"record 1: warning: configurationItemCaptureTime 'yesterday' is not an ISO 8601 time", err), err
 
 
+# ---- duplicate keys: the last one wins (as jq and Python read the item) ------------
+@case("duplicate-keys-last-wins")
+def _():
+    import gzip
+    priv = json.dumps({"grantList": [], "owner": {"id": "o"}})
+    pub = json.dumps({"grantList": [{"grantee": "AllUsers", "permission": "Read"}], "owner": {"id": "o"}})
+
+    def dup_item(name, first, last, where):
+        text = json.dumps(item(name), separators=(",", ":"))
+        sup = '"supplementaryConfiguration":{"AccessControlList":%s}' % json.dumps(priv)
+        assert sup in text
+        if where == "supplementary":     # the key twice in one object
+            text = text.replace(sup, '"supplementaryConfiguration":{"AccessControlList":%s,"AccessControlList":%s}'
+                                % (json.dumps(first), json.dumps(last)))
+        elif where == "object":          # the whole object twice
+            text = text.replace(sup, '"supplementaryConfiguration":{"AccessControlList":%s},'
+                                '"supplementaryConfiguration":{"AccessControlList":%s}' % (json.dumps(first), json.dumps(last)))
+        else:                            # inside the embedded ACL document
+            acl = '{"grantList":%s,"owner":{"id":"o"},"grantList":%s}' % (
+                json.dumps(json.loads(first)["grantList"]), json.dumps(json.loads(last)["grantList"]))
+            text = text.replace(sup, '"supplementaryConfiguration":{"AccessControlList":%s}' % json.dumps(acl))
+        return text
+
+    items, want = [], set()
+    for where in ("supplementary", "object", "embedded"):
+        items.append(dup_item("pub-last-" + where, priv, pub, where))
+        items.append(dup_item("priv-last-" + where, pub, priv, where))
+        want.add("arn:aws:s3:::pub-last-" + where)
+    text = '{"fileVersion":"1.0","configurationItems":[' + ",".join(items) + "]}"
+    # what Python (and jq) read from the same text
+    py = {"arn:aws:s3:::" + i["resourceId"] for i in json.loads(text)["configurationItems"]
+          if "AllUsers" in json.dumps(json.loads(i["supplementaryConfiguration"]["AccessControlList"]))}
+    assert py == want, (py, want)
+    plain = write("dup/snap.json", text)
+    gz = path("dup/snap.json.gz")
+    with gzip.open(gz, "wb") as f:
+        f.write(text.encode())
+    for args in ([plain], [gz], ["--threads", "2", plain], ["--full-records", plain]):
+        rc, out, err = run(["scan", "-f", "json"] + args)
+        ok(rc, err, 0)
+        public = {f["resource"]["id"] for f in findings(out) if f["rule"]["category"] == "public-access"}
+        assert public == want, (args, sorted(public))
+
+
 for name, errmsg in results:
     print(("ok   " if errmsg is None else "FAIL ") + name + ("" if errmsg is None else ": " + errmsg[:3000]))
 shutil.rmtree(TMP, ignore_errors=True)
