@@ -5,6 +5,7 @@
 #include <time.h>
 
 #include "../cli/cli.h"
+#include "../util/display.h"
 #include "../util/strbuf.h"
 #include "classify.h"
 #include "counters.h"
@@ -13,6 +14,17 @@ static int flush_sb(FILE *out, cw_strbuf *sb)
 {
     int rc = 0;
     if (sb->len && fwrite(sb->buf, 1, sb->len, out) != sb->len) rc = -1;
+    if (fflush(out) != 0 || ferror(out)) rc = -1;
+    cw_sb_free(sb);
+    return rc;
+}
+
+/* The table names files and assets as given: controls and invisible code
+ * points in them shown as escapes (util/display.h). */
+static int flush_text(FILE *out, cw_strbuf *sb)
+{
+    int rc = 0;
+    if (sb->len && !cw_fwrite_display(out, sb->buf, sb->len)) rc = -1;
     if (fflush(out) != 0 || ferror(out)) rc = -1;
     cw_sb_free(sb);
     return rc;
@@ -161,7 +173,7 @@ int cw_cls_write_table(FILE *out, const cw_cls_run *r, const char *asset, bool s
                  (unsigned long long)t->records, (unsigned long long)t->records_matched);
     table_block(&sb, t, samples, true);
     cw_sb_adds(&sb, "(~ = HyperLogLog estimate)\n");
-    return flush_sb(out, &sb);
+    return flush_text(out, &sb);
 }
 
 static const char *sensitivity(const cw_file_report *t)

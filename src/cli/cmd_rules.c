@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "../util/display.h"
 #include "../rules/rules.h"
 #include "../util/strbuf.h"
 #include "cli.h"
@@ -129,20 +130,24 @@ static int do_list(const cw_ruleset *rs, const ropts *o)
         }
         cw_sb_printf(&sb, "%zu rule%s, %zu enabled\n", n, n == 1 ? "" : "s", cw_rules_count(rs));
     }
-    if (sb.len) fwrite(sb.buf, 1, sb.len, stdout);
+    if (sb.len) cw_fwrite_display(stdout, sb.buf, sb.len); /* titles come from rule packs */
     cw_sb_free(&sb);
     return finish(stdout, CW_EXIT_OK);
 }
 
+/* rules show: the text of a rule pack (untrusted) for a terminal, written
+ * with controls and invisible code points as escapes (util/display.h) */
+static cw_strbuf show_out;
+
 static void block(const char *label, const char *text)
 {
     if (!text) return;
-    printf("%s:\n", label);
+    cw_sb_printf(&show_out, "%s:\n", label);
     const char *p = text;
     while (*p) {
         const char *e = strchr(p, '\n');
         size_t l = e ? (size_t)(e - p) : strlen(p);
-        if (l || (e && e[1])) printf("  %.*s\n", (int)l, p);
+        if (l || (e && e[1])) cw_sb_printf(&show_out, "  %.*s\n", (int)l, p);
         if (!e) break;
         p = e + 1;
     }
@@ -170,33 +175,35 @@ static int do_show(const cw_ruleset *rs, const char *id)
     const cw_rule_meta *m = ri.meta;
     cw_strbuf t = CW_STRBUF_INIT;
     types_text(&t, m);
-    printf("%s\n  %s\n\n", m->id, m->title);
-    printf("severity:    %s\ncategory:    %s\nresource:    %s\nenabled:     %s\ndefined in:  %s:%u\n",
+    cw_sb_printf(&show_out, "%s\n  %s\n\n", m->id, m->title);
+    cw_sb_printf(&show_out, "severity:    %s\ncategory:    %s\nresource:    %s\nenabled:     %s\ndefined in:  %s:%u\n",
            cw_severity_name(m->severity), m->category, t.buf ? t.buf : "", ri.enabled ? "yes" : "no", m->pack,
            m->line);
     cw_sb_free(&t);
-    for (size_t k = 0; k < ri.nmodified; k++) printf("retuned in:  %s\n", ri.modified_by[k]);
-    printf("\n");
+    for (size_t k = 0; k < ri.nmodified; k++) cw_sb_printf(&show_out, "retuned in:  %s\n", ri.modified_by[k]);
+    cw_sb_adds(&show_out, "\n");
     block("description", m->description);
     block("remediation", m->remediation);
     block("condition", ri.condition);
-    printf("evidence:\n  %s\n", ri.evidence ? ri.evidence : "(generated from the condition's matched values)");
+    cw_sb_printf(&show_out, "evidence:\n  %s\n", ri.evidence ? ri.evidence : "(generated from the condition's matched values)");
     if (m->nreferences) {
-        printf("references:\n");
-        for (size_t k = 0; k < m->nreferences; k++) printf("  %s\n", m->references[k]);
+        cw_sb_printf(&show_out, "references:\n");
+        for (size_t k = 0; k < m->nreferences; k++) cw_sb_printf(&show_out, "  %s\n", m->references[k]);
     }
     if (m->ncompliance) {
-        printf("compliance:\n");
-        for (size_t k = 0; k < m->ncompliance; k++) printf("  %s\n", m->compliance[k]);
+        cw_sb_printf(&show_out, "compliance:\n");
+        for (size_t k = 0; k < m->ncompliance; k++) cw_sb_printf(&show_out, "  %s\n", m->compliance[k]);
     }
-    if (ri.nexceptions) printf("exceptions:\n");
+    if (ri.nexceptions) cw_sb_printf(&show_out, "exceptions:\n");
     for (size_t k = 0; k < ri.nexceptions; k++) {
         cw_rule_exception_info e;
         cw_rules_exception(rs, (size_t)i, k, &e);
-        printf("  - %s  (%s:%u)%s%s%s\n", e.name, e.file, e.line, e.expires ? (e.expired ? "  EXPIRED " : "  until ") : "",
+        cw_sb_printf(&show_out, "  - %s  (%s:%u)%s%s%s\n", e.name, e.file, e.line, e.expires ? (e.expired ? "  EXPIRED " : "  until ") : "",
                e.expires ? e.expires : "", "");
-        printf("    reason:    %s\n    condition: %s\n", e.reason, e.condition);
+        cw_sb_printf(&show_out, "    reason:    %s\n    condition: %s\n", e.reason, e.condition);
     }
+    if (show_out.len) cw_fwrite_display(stdout, show_out.buf, show_out.len);
+    cw_sb_free(&show_out);
     return finish(stdout, CW_EXIT_OK);
 }
 

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../util/display.h"
 #include "cli.h"
 #include "scan_inputs.h"
 #include "types_cover.h"
@@ -262,7 +263,7 @@ int cw_cmd_types(int argc, char **argv)
                          total_assets == 1 ? "" : "s");
         cw_sb_adds(&sb, "\n");
     }
-    fwrite(sb.buf, 1, sb.len, stdout);
+    if (sb.len) cw_fwrite_display(stdout, sb.buf, sb.len); /* type names come from the inputs */
     cw_sb_free(&sb);
     if (fflush(stdout) != 0 || ferror(stdout)) {
         cw_error("types: cannot write the output");

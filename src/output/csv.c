@@ -4,10 +4,12 @@
  * Spreadsheet formula injection: a text cell whose first character is
  * = + - @ (or TAB / CR, which some spreadsheets skip before evaluating) is
  * prefixed with a single quote, so a bucket named "=HYPERLINK(...)" shows
- * as text instead of running. Numeric columns (record, line) are ours. */
+ * as text instead of running. Numeric columns (record, line) are ours.
+ * Control bytes and invisible code points are escaped as in the table. */
 #include <inttypes.h>
 #include <string.h>
 
+#include "../util/display.h"
 #include "emit.h"
 
 static const char *const columns[] = {
@@ -44,11 +46,21 @@ static void cell_raw(cw_strbuf *sb, const char *s, size_t n)
     cw_sb_addc(sb, '"');
 }
 
-/* A text cell, neutralised against formula injection. NULL -> empty. */
+/* A text cell, neutralised against formula injection; controls other than
+ * CR, LF and TAB, invalid UTF-8 and invisible code points (U+202E...) written
+ * as visible escapes (util/display.h). NULL -> empty. */
 static void cell_text(cw_strbuf *sb, const char *s)
 {
     if (!s || !*s) return;
     size_t n = strlen(s);
+    const unsigned keep = CW_DISP_KEEP_NL | CW_DISP_KEEP_CR | CW_DISP_KEEP_TAB;
+    if (!cw_display_plain(s, n, keep)) {
+        cw_strbuf t = CW_STRBUF_INIT;
+        cw_sb_add_display(&t, s, n, keep);
+        cell_text(sb, t.buf);
+        cw_sb_free(&t);
+        return;
+    }
     char c = s[0];
     if (c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' || c == '\r') {
         cw_strbuf t = CW_STRBUF_INIT;

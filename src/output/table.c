@@ -7,14 +7,17 @@
  * Width: $COLUMNS when set, else 100. Evidence wraps at word boundaries;
  * long resource ids are shortened (an ARN to service:resource, then to its
  * resource part or last path segment, otherwise an ellipsis in the middle). Text from the inventory is sanitised: control
- * bytes (escape sequences included) and invalid UTF-8 become '?', so a tag
- * value cannot drive the terminal. ANSI colour only when o->color. */
+ * bytes (escape sequences included), invalid UTF-8 and invisible code points
+ * (bidi overrides such as U+202E, zero-width characters) are shown as escapes
+ * ("\x1b", "\u202e": util/display.h), so a name cannot drive the terminal or
+ * read as another. ANSI colour only when o->color. */
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "../util/arena.h"
+#include "../util/display.h"
 #include "emit.h"
 
 #define SEP "  "
@@ -47,30 +50,13 @@ static size_t utf8_seq(const unsigned char *s)
     return len;
 }
 
-/* Copy s into sb: controls -> '?' (newline/tab -> space), invalid UTF-8 -> '?'. */
+/* Copy s into sb as the terminal may show it (util/display.h): newline and
+ * tab -> space; controls, invalid UTF-8 and invisible code points (U+202E...)
+ * as visible escapes. */
 static void sanitize(cw_strbuf *sb, const char *s)
 {
     cw_sb_reset(sb);
-    if (!s) return;
-    const unsigned char *p = (const unsigned char *)s;
-    while (*p) {
-        if (*p == '\n' || *p == '\t' || *p == '\r') {
-            cw_sb_addc(sb, ' ');
-            p++;
-        } else if (*p < 0x20 || *p == 0x7F) {
-            cw_sb_addc(sb, '?');
-            p++;
-        } else {
-            size_t l = utf8_seq(p);
-            if (!l) {
-                cw_sb_addc(sb, '?');
-                p++;
-            } else {
-                cw_sb_add(sb, p, l);
-                p += l;
-            }
-        }
-    }
+    cw_sb_add_displays(sb, s, CW_DISP_WS_SPACE);
 }
 
 static size_t width_n(const char *s, size_t n)

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "arena.h"
+#include "display.h"
 #include "hmap.h"
 #include "strbuf.h"
 
@@ -95,22 +96,35 @@ static const char *lvl_name(cw_diag_level l)
     return l == CW_DIAG_ERROR ? "error" : l == CW_DIAG_WARNING ? "warning" : "note";
 }
 
+/* File names, messages and source lines come from inputs: written with
+ * controls and invisible code points as escapes (util/display.h). */
+#define DISP_MSG (CW_DISP_KEEP_NL | CW_DISP_KEEP_TAB)
 char *cw_diag_format(const cw_diag *g)
 {
     cw_strbuf sb = CW_STRBUF_INIT;
-    if (g->file) cw_sb_printf(&sb, "%s:", g->file);
+    if (g->file) {
+        cw_sb_add_displays(&sb, g->file, 0);
+        cw_sb_addc(&sb, ':');
+    }
     if (g->line) {
         cw_sb_printf(&sb, "%u:", g->line);
         if (g->col) cw_sb_printf(&sb, "%u:", g->col);
     }
     if (g->record) cw_sb_printf(&sb, " record %llu:", (unsigned long long)g->record);
     if (sb.len) cw_sb_addc(&sb, ' ');
-    cw_sb_printf(&sb, "%s: %s", lvl_name(g->level), g->msg);
+    cw_sb_printf(&sb, "%s: ", lvl_name(g->level));
+    cw_sb_add_displays(&sb, g->msg, DISP_MSG);
     if (g->source_line && g->col) {
-        cw_sb_printf(&sb, "\n    %s\n    ", g->source_line);
-        size_t sl = strlen(g->source_line);
-        for (uint32_t i = 1; i < g->col && i <= sl; i++)
-            cw_sb_addc(&sb, g->source_line[i - 1] == '\t' ? '\t' : ' ');
+        cw_sb_adds(&sb, "\n    ");
+        cw_sb_add_displays(&sb, g->source_line, CW_DISP_KEEP_TAB);
+        cw_sb_adds(&sb, "\n    ");
+        /* the caret under column col (bytes) of the line as written above */
+        size_t sl = strlen(g->source_line), pre = g->col - 1 < sl ? g->col - 1 : sl;
+        cw_strbuf p = CW_STRBUF_INIT;
+        cw_sb_add_display(&p, g->source_line, pre, CW_DISP_KEEP_TAB);
+        for (size_t i = 0; i < p.len; i++)
+            if (((unsigned char)p.buf[i] & 0xC0) != 0x80) cw_sb_addc(&sb, p.buf[i] == '\t' ? '\t' : ' ');
+        cw_sb_free(&p);
         cw_sb_addc(&sb, '^');
     }
     return cw_sb_detach(&sb);
@@ -127,9 +141,14 @@ void cw_diags_print(const cw_diags *d)
 
 static void vmsg(const char *kind, const char *fmt, va_list ap)
 {
-    fprintf(stderr, "cloudwarden: %s", kind);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    cw_strbuf m = CW_STRBUF_INIT, out = CW_STRBUF_INIT;
+    cw_sb_vprintf(&m, fmt, ap);
+    cw_sb_printf(&out, "cloudwarden: %s", kind);
+    cw_sb_add_display(&out, m.buf, m.len, DISP_MSG);
+    cw_sb_addc(&out, '\n');
+    fputs(out.buf, stderr);
+    cw_sb_free(&m);
+    cw_sb_free(&out);
 }
 void cw_error(const char *fmt, ...)
 {

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "arena.h"
+#include "display.h"
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
@@ -86,6 +87,14 @@ size_t cw_utf8_len(const unsigned char *s, size_t n)
     return len;
 }
 
+/* A valid UTF-8 sequence of l bytes that display.h calls invisible. */
+static bool json_invisible(const unsigned char *p, size_t l)
+{
+    uint32_t cp = p[0] & (0x3F >> (l - 1));
+    for (size_t k = 1; k < l; k++) cp = (cp << 6) | (p[k] & 0x3F);
+    return cw_cp_invisible(cp);
+}
+
 void cw_sb_add_json_str(cw_strbuf *sb, const char *s, size_t n)
 {
     static const char hex[] = "0123456789abcdef";
@@ -119,8 +128,25 @@ void cw_sb_add_json_str(cw_strbuf *sb, const char *s, size_t n)
         }
         if (c >= 0x80) {
             size_t l = cw_utf8_len(p + i, n - i);
-            if (l) {
+            /* C1 controls and code points that change how the text around them
+             * is shown (U+202E...) as \u escapes: the same value to a parser,
+             * harmless on a terminal (util/display.h) */
+            if (l && !((l == 2 && c == 0xC2 && p[i + 1] < 0xA0) || json_invisible(p + i, l))) {
                 i += l;
+                continue;
+            }
+            if (l) {
+                cw_sb_add(sb, s + run, i - run);
+                uint32_t cp = p[i] & (0x3F >> (l - 1));
+                for (size_t k = 1; k < l; k++) cp = (cp << 6) | (p[i + k] & 0x3F);
+                uint32_t u[2] = {cp, 0};
+                if (cp > 0xFFFF) u[0] = 0xD800 + ((cp - 0x10000) >> 10), u[1] = 0xDC00 + ((cp - 0x10000) & 0x3FF);
+                for (int k = 0; k < 2 && u[k]; k++) {
+                    char e[6] = {'\\', 'u', hex[u[k] >> 12], hex[(u[k] >> 8) & 15], hex[(u[k] >> 4) & 15], hex[u[k] & 15]};
+                    cw_sb_add(sb, e, 6);
+                }
+                i += l;
+                run = i;
                 continue;
             }
         }

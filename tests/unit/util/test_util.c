@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include <stdlib.h>
 
+#include "util/display.h"
 #include "util/arena.h"
 #include "util/diag.h"
 #include "util/hmap.h"
@@ -210,7 +211,16 @@ static void ref_escape(cw_strbuf *sb, const unsigned char *p, size_t n)
         unsigned c = p[i];
         size_t l = c >= 0x80 ? cw_utf8_len(p + i, n - i) : 0;
         if (l) {
-            cw_sb_add(sb, p + i, l);
+            uint32_t cp = c & (0x3F >> (l - 1));
+            for (size_t k = 1; k < l; k++) cp = (cp << 6) | (p[i + k] & 0x3F);
+            if ((cp >= 0x80 && cp < 0xA0) || cw_cp_invisible(cp)) { /* as \u escapes (util/display.h) */
+                if (cp > 0xFFFF)
+                    cw_sb_printf(sb, "\\u%04x\\u%04x", 0xD800 + ((cp - 0x10000) >> 10), 0xDC00 + ((cp - 0x10000) & 0x3FF));
+                else
+                    cw_sb_printf(sb, "\\u%04x", cp);
+            } else {
+                cw_sb_add(sb, p + i, l);
+            }
             i += l;
             continue;
         }
@@ -230,7 +240,8 @@ static void ref_escape(cw_strbuf *sb, const unsigned char *p, size_t n)
 static void test_json_escape_random(void **st)
 {
     (void)st;
-    static const unsigned char pool[] = "abcXYZ019 _-/\"\\\n\t\x01\x1f\x7f\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\xff\x80";
+    static const unsigned char pool[] = "abcXYZ019 _-/\"\\\n\t\x01\x1f\x7f\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\xff\x80"
+                                       "\xe2\x80\xae\xc2\x9b\xf3\xa0\x81\x81\xef\xbb\xbf";
     unsigned seed = 7;
     unsigned char buf[300];
     for (int round = 0; round < 20000; round++) {
