@@ -52,6 +52,13 @@ void cw_outfile_prepare(cw_outfile *f, char *const *inputs, size_t n); /* start 
 FILE *cw_outfile_stream(cw_outfile *f);                               /* NULL with errno */
 void cw_outfile_abandon(cw_outfile *f);
 
+/* Option values (cli_args.c): a size, digits with an optional K/M/G/T suffix
+ * (KiB/MB...), and a count in [lo, hi]; false for a sign, a blank, other
+ * text or overflow. */
+#include <stdint.h>
+bool cw_parse_size(const char *s, uint64_t *out);
+bool cw_parse_count(const char *s, uint64_t lo, uint64_t hi, uint64_t *out);
+
 /* True when argv[i] is -h/--help. */
 bool cw_is_help(const char *arg);
 #endif

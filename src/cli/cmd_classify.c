@@ -47,23 +47,6 @@ void cw_cmd_classify_help(FILE *out)
             "See docs/classify.md for the JSON shape, categories, countries and limits.\n");
 }
 
-static bool parse_size(const char *s, uint64_t *out)
-{
-    char *end;
-    errno = 0;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (errno || end == s) return false;
-    uint64_t mul = 1;
-    if (*end == 'k' || *end == 'K') mul = 1ULL << 10, end++;
-    else if (*end == 'm' || *end == 'M') mul = 1ULL << 20, end++;
-    else if (*end == 'g' || *end == 'G') mul = 1ULL << 30, end++;
-    if (*end == 'i' || *end == 'B') end++;
-    if (*end == 'B') end++;
-    if (*end) return false;
-    *out = (uint64_t)v * mul;
-    return true;
-}
-
 typedef struct pathlist {
     char **v;
     size_t n, cap;
@@ -112,11 +95,12 @@ int cw_cmd_classify(int argc, char **argv)
             samples = false;
         } else if (!strcmp(a, "--samples")) {
             NEEDVAL();
-            o.samples = atoi(val);
-            if (o.samples < 0 || o.samples > CW_CLS_MAX_SAMPLES) {
+            uint64_t ns;
+            if (!cw_parse_count(val, 0, CW_CLS_MAX_SAMPLES, &ns)) {
                 cw_error("classify: --samples %s: expected 0 to %d", val, CW_CLS_MAX_SAMPLES);
                 return CW_EXIT_USAGE;
             }
+            o.samples = (int)ns;
         } else if (!strcmp(a, "--asset")) {
             NEEDVAL();
             asset = val;
@@ -133,7 +117,7 @@ int cw_cmd_classify(int argc, char **argv)
                    !strcmp(a, "--chunk") || !strcmp(a, "--segment")) {
             NEEDVAL();
             uint64_t v;
-            if (!parse_size(val, &v) || v == 0) {
+            if (!cw_parse_size(val, &v) || v == 0) {
                 cw_error("classify: %s %s: expected a positive number (suffix K, M or G allowed)", a, val);
                 return CW_EXIT_USAGE;
             }
@@ -141,7 +125,10 @@ int cw_cmd_classify(int argc, char **argv)
             else if (!strcmp(a, "--gzip-max-size")) o.gz_max_bytes = v;
             else if (!strcmp(a, "--gzip-ratio-after")) o.gz_ratio_after = v;
             else if (!strcmp(a, "--segment")) o.segment = v > (1ULL << 30) ? (size_t)1 << 30 : (size_t)v;
-            else o.chunk = (size_t)v;
+            else if (v < (4u << 10) || v > (64u << 20)) {
+                cw_error("classify: --chunk %s: expected 4K to 64M", val);
+                return CW_EXIT_USAGE;
+            } else o.chunk = (size_t)v;
         } else if (!strcmp(a, "--threads")) {
             NEEDVAL();
             char *end;
@@ -176,6 +163,14 @@ int cw_cmd_classify(int argc, char **argv)
         cw_error("classify: cannot write %s: %s", output, strerror(errno));
         return CW_EXIT_USAGE;
     }
+    /* the profile too is opened before anything is read: a path that cannot
+     * be written ends the run at once (exit 2), not after the whole scan */
+    FILE *pf = NULL;
+    if (profile && !(pf = fopen(profile, "w"))) {
+        cw_error("classify: cannot write the profile to %s: %s", profile, strerror(errno));
+        if (output) fclose(out);
+        return CW_EXIT_USAGE;
+    }
     /* the walker scan uses: symlink loops, FIFOs and devices, unreadable
      * directories (classify reads every regular file, hidden ones too) */
     cw_walk_list files = {0};
@@ -185,7 +180,7 @@ int cw_cmd_classify(int argc, char **argv)
     cw_walk_id own[2];
     struct stat ost;
     if (output && fstat(fileno(out), &ost) == 0 && S_ISREG(ost.st_mode)) own[wo.nskip++] = (cw_walk_id){ost.st_dev, ost.st_ino};
-    if (profile && stat(profile, &ost) == 0 && S_ISREG(ost.st_mode)) own[wo.nskip++] = (cw_walk_id){ost.st_dev, ost.st_ino};
+    if (pf && fstat(fileno(pf), &ost) == 0 && S_ISREG(ost.st_mode)) own[wo.nskip++] = (cw_walk_id){ost.st_dev, ost.st_ino};
     wo.skip = own;
     if (cw_walk((const char *const *)inputs.v, inputs.n, &wo, &files, &wd)) rc = CW_EXIT_USAGE;
     cw_diags_print(&wd);
@@ -224,9 +219,8 @@ int cw_cmd_classify(int argc, char **argv)
         cw_error("classify: cannot write the report%s%s: %s", output ? " to " : "", output ? output : "", strerror(errno));
         rc = CW_EXIT_INTERNAL;
     }
-    if (profile) {
-        FILE *pf = fopen(profile, "w");
-        if (!pf || cw_cls_write_profile(pf, r, asset) < 0 || fclose(pf) != 0) {
+    if (pf) {
+        if (cw_cls_write_profile(pf, r, asset) < 0 || fclose(pf) != 0) {
             cw_error("classify: cannot write the profile to %s: %s", profile, strerror(errno));
             rc = CW_EXIT_INTERNAL;
         }

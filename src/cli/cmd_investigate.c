@@ -75,23 +75,6 @@ static void sl_free(strlist *l)
     free(l->v);
 }
 
-static bool parse_size(const char *s, uint64_t *out)
-{
-    char *end;
-    errno = 0;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (errno || end == s) return false;
-    uint64_t mul = 1;
-    if (*end == 'k' || *end == 'K') mul = 1ULL << 10, end++;
-    else if (*end == 'm' || *end == 'M') mul = 1ULL << 20, end++;
-    else if (*end == 'g' || *end == 'G') mul = 1ULL << 30, end++;
-    if (*end == 'i') end++;
-    if (*end == 'B') end++;
-    if (*end) return false;
-    *out = (uint64_t)v * mul;
-    return true;
-}
-
 /* Words of s separated by commas, blanks or newlines; '#' starts a comment. */
 static void words(strlist *out, const char *s, size_t n)
 {
@@ -305,19 +288,19 @@ int cw_cmd_investigate(int argc, char **argv)
             }
         } else if (strcmp(a, "--max-line") == 0) {
             NEEDVAL();
-            if (!parse_size(val, &max_line) || max_line < 1024 || max_line > (256u << 20)) {
+            if (!cw_parse_size(val, &max_line) || max_line < 1024 || max_line > (256u << 20)) {
                 cw_error("investigate: --max-line: expected a size between 1K and 256M, got '%s'", val);
                 goto out;
             }
         } else if (strcmp(a, "--gzip-max-size") == 0) {
             NEEDVAL();
-            if (!parse_size(val, &gz_size) || !gz_size) {
+            if (!cw_parse_size(val, &gz_size) || !gz_size) {
                 cw_error("investigate: --gzip-max-size: expected a size, got '%s'", val);
                 goto out;
             }
         } else if (strcmp(a, "--gzip-max-ratio") == 0) {
             NEEDVAL();
-            if (!parse_size(val, &gz_ratio) || gz_ratio < 2) {
+            if (!cw_parse_size(val, &gz_ratio) || gz_ratio < 2) {
                 cw_error("investigate: --gzip-max-ratio: expected a number of at least 2, got '%s'", val);
                 goto out;
             }

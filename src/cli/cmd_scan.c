@@ -17,6 +17,7 @@
 #include "types_cover.h"
 #include "../analyze/analyze.h"
 #include "../engine/engine.h"
+#include "../ingest/ingest.h"
 #include "../output/output.h"
 #include "../rules/rules.h"
 #include "../util/diag.h"
@@ -171,7 +172,20 @@ static int parse_opts(int argc, char **argv, scan_opts *o, int *first_input)
             if (c == 2) o->fail_on = (int)sev;
             else o->min_sev = (int)sev;
             break;
-        case 4: o->input_format = optarg; break;
+        case 4: {
+            /* checked here, once, with the valid names (was: once per file, none named) */
+            bool known = false;
+            cw_strbuf names = CW_STRBUF_INIT;
+            for (const cw_adapter *const *ad = cw_adapters; *ad; ad++) {
+                known |= strcmp((*ad)->name, optarg) == 0;
+                cw_sb_printf(&names, "%s%s", names.len ? ", " : "", (*ad)->name);
+            }
+            if (!known) cw_error("--input-format: unknown input format '%s'; expected %s", optarg, names.buf);
+            cw_sb_free(&names);
+            if (!known) return -1;
+            o->input_format = optarg;
+            break;
+        }
         case 5: o->show_suppressed = 1; break;
         case 6: {
             if (strlen(optarg) != 10 || cw_time_parse(optarg, 10) == CW_TIME_UNKNOWN) {

@@ -452,6 +452,11 @@ static cw_cnode *parse_value(parser *p)
             n = NULL;
             break;
         }
+        /* the parenthesised expression's text includes its parentheses, so
+         * every node that starts or ends with it (not (...), (a or b) and c)
+         * quotes balanced text in evidence and messages */
+        n->pos = t.pos;
+        n->end = p->cur.end;
         lex(p);
         break;
     }

@@ -319,6 +319,36 @@ def _():
     assert "no rule to run" in err, err
 
 
+@case("usage-option-values")
+def _():
+    # an unknown --input-format: once, at once, with the valid names (was: once per file)
+    d = os.path.join(TMP, "two-inputs")
+    os.makedirs(d, exist_ok=True)
+    for n in ("a.json", "b.json"):
+        shutil.copy(os.path.join(ESTATE, "snapshot.json"), os.path.join(d, n))
+    rc, out, err = run(["scan", "--no-config", "--input-format", "azure", d])
+    ok(rc, err, 2)
+    assert err.count("azure") == 1 and "expected aws-config" in err and "assets" not in err, err
+    # sizes and counts: a sign, a blank, text, overflow or out of range is refused before anything is read
+    for opt, val in (("--chunk", "-5"), ("--chunk", " 4K"), ("--chunk", "1K"), ("--chunk", "65M"),
+                     ("--gzip-max-size", "-1"), ("--gzip-max-size", "99999999999999999999"),
+                     ("--gzip-max-size", "20000000000G"), ("--gzip-max-ratio", "-3"), ("--segment", "4M5"),
+                     ("--samples", "x"), ("--samples", "-1"), ("--threads", "-2")):
+        rc, out, err = run(["classify", "-q", opt, val, ESTATE])
+        ok(rc, err, 2)
+        assert opt in err and "expected" in err, (opt, val, err)
+        assert not out, (opt, val, out[:200])
+    for opt, val in (("--chunk", "4K"), ("--chunk", "64M"), ("--gzip-max-size", "1G"), ("--samples", "0")):
+        rc, out, err = run(["classify", "-q", opt, val, ESTATE])
+        ok(rc, err, 0)
+    # an unwritable --profile ends the run at once (exit 2), before the inputs are read
+    rc, out, err = run(["classify", "-q", "--asset", "x", "--profile", os.path.join(TMP, "no", "dir", "p.json"),
+                        "-o", os.path.join(TMP, "report.json"), ESTATE])
+    ok(rc, err, 2)
+    assert "cannot write the profile" in err, err
+    assert os.path.getsize(os.path.join(TMP, "report.json")) == 0, "the report was written: the inputs were read"
+
+
 for name, errmsg in results:
     print(("ok   " if errmsg is None else "FAIL ") + name + ("" if errmsg is None else ": " + errmsg[:3000]))
 shutil.rmtree(TMP, ignore_errors=True)

@@ -321,6 +321,55 @@ static void test_evidence(void **st)
     cw_assets_free(&s);
 }
 
+/* Evidence generated from conditions with parenthesised parts quotes balanced
+ * text (issue 9 item 14: "not (...)" lost its closing parenthesis): not,
+ * and/or with a parenthesised first or last operand, nesting, quantifiers. */
+static bool balanced(const char *e)
+{
+    int depth = 0;
+    bool q = false;
+    for (const char *c = e; *c; c++) {
+        if (*c == '"' && (c == e || c[-1] != '\\')) q = !q;
+        if (q) continue;
+        if (*c == '(') depth++;
+        if (*c == ')' && --depth < 0) return false;
+    }
+    return depth == 0;
+}
+
+static void test_evidence_parentheses(void **st)
+{
+    (void)st;
+    cw_assets s;
+    cw_assets_init(&s);
+    add(&s, "AWS::S3::Bucket", "b1", RAW);
+    cw_assets_link(&s, NULL);
+    static const char *const conds[] = {
+        "not (configuration.name = \"zzz\" or configuration.size < 1)",
+        "(configuration.name = \"Dealer-Exports\" or configuration.size < 0) and configuration.size > 1",
+        "configuration.size > 1 and (configuration.name = \"Dealer-Exports\" or configuration.size < 0)",
+        "not (not (configuration.size > 3))",
+        "((configuration.size > 3))",
+        "not (configuration.size < 3) and not (configuration.name = \"x\")",
+        "any p in configuration.perms: (net.open_to_internet(p) and not (p.fromPort = 1))",
+    };
+    for (size_t i = 0; i < sizeof conds / sizeof *conds; i++) {
+        cw_diags d;
+        cw_findings f;
+        cw_arena ar;
+        cw_arena_init(&ar, 0);
+        char rule[1024];
+        snprintf(rule, sizeof rule, "%s  condition: '%s'\n", RULE_HEAD("r", "AWS::S3::Bucket"), conds[i]);
+        run(rule, &s, &f, &ar, &d);
+        if (f.n != 1) fail_msg("condition %s: %zu findings", conds[i], f.n);
+        if (!balanced(f.v[0].evidence)) fail_msg("condition %s: evidence %s", conds[i], f.v[0].evidence);
+        cw_findings_free(&f);
+        cw_diags_free(&d);
+        cw_arena_free(&ar);
+    }
+    cw_assets_free(&s);
+}
+
 static void test_speed(void **st)
 {
     /* 50,000 buckets x 40 rules must evaluate in well under a second */
@@ -394,6 +443,7 @@ int main(void)
         cmocka_unit_test(test_macros_lists_overrides),
         cmocka_unit_test(test_exceptions_and_expiry),
         cmocka_unit_test(test_evidence),
+        cmocka_unit_test(test_evidence_parentheses),
         cmocka_unit_test(test_speed),
     };
     return cmocka_run_group_tests(tests, NULL, free_kept);
