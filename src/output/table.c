@@ -1,16 +1,22 @@
 /* table.c - `--format table` (default): aligned columns for a terminal.
  *
- *   SEVERITY  RULE                  RESOURCE                 EVIDENCE
- *   CRITICAL  aws-s3-bucket-public  s3:dealer-exports        ACL grants READ to AllUsers; no
- *                                                            bucket or account block ...
+ *   SEVERITY  RULE                         RESOURCE             EVIDENCE
+ *   CRITICAL  aws-s3-bucket-public-read    dealer-exports       the bucket policy allows s3:GetObject
+ *                                                               to Principal * ...
  *
- * Width: $COLUMNS when set, else 100. Evidence wraps at word boundaries;
- * long resource ids are shortened (an ARN to service:resource, then to its
- * resource part or last path segment, otherwise an ellipsis in the middle). Text from the inventory is sanitised: control
- * bytes (escape sequences included), invalid UTF-8 and invisible code points
- * (bidi overrides such as U+202E, zero-width characters) are shown as escapes
- * ("\x1b", "\u202e": util/display.h), so a name cannot drive the terminal or
- * read as another. ANSI colour only when o->color. */
+ * Width: $COLUMNS when set, else 100. Rule ids and resources are never cut
+ * (they are what people paste into `rules show`, `--rule` and the console):
+ * the evidence wraps at word boundaries instead, and when the columns cannot
+ * fit, each finding becomes a header line (severity, rule, resource; the
+ * resource on a line of its own when even that is too wide) with the
+ * evidence indented below it. The resource is shown by its name (resourceName;
+ * else its resource id, else its ARN); when two findings' resources share a
+ * name, those are shown by their full id. Text from the inventory is
+ * sanitised: control bytes (escape sequences included), invalid UTF-8 and
+ * invisible code points (bidi overrides such as U+202E, zero-width
+ * characters) are shown as escapes ("\x1b", "\u202e": util/display.h), so a
+ * name cannot drive the terminal or read as another. ANSI colour only when
+ * o->color. */
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -18,11 +24,11 @@
 
 #include "../util/arena.h"
 #include "../util/display.h"
+#include "../util/hmap.h"
 #include "emit.h"
 
 #define SEP "  "
 #define SEV_W 8
-#define ELLIPSIS "\xE2\x80\xA6" /* U+2026, one column */
 
 static const char *const sev_upper[] = {"INFO", "LOW", "MEDIUM", "HIGH", "CRITICAL"};
 static const char *const sev_color[] = {"\033[2m", "\033[36m", "\033[33m", "\033[31m", "\033[1;31m"};
@@ -68,66 +74,21 @@ static size_t width_n(const char *s, size_t n)
 }
 static size_t width(const char *s) { return width_n(s, strlen(s)); }
 
-/* byte offset of the code point number k in s (or strlen) */
-static size_t cp_offset(const char *s, size_t k)
+/* The resource as the table names it (see the top of the file). */
+static const char *res_name(const cw_finding *f)
 {
-    size_t i = 0, seen = 0;
-    while (s[i]) {
-        if (((unsigned char)s[i] & 0xC0) != 0x80) {
-            if (seen == k) return i;
-            seen++;
-        }
-        i++;
-    }
-    return i;
+    const cw_asset *a = f->asset;
+    if (!a) return "";
+    if (a->name && *a->name) return a->name;
+    if (a->resource_id && *a->resource_id) return a->resource_id;
+    return a->id ? a->id : "";
 }
 
-/* Fit a (sanitised) id into max columns. */
-static void shorten(cw_strbuf *out, const char *id, size_t max)
+static const char AMBIGUOUS[] = "";
+static const char *shown_name(const cw_hmap *names, const cw_finding *f)
 {
-    cw_sb_reset(out);
-    size_t w = width(id);
-    if (w <= max) {
-        cw_sb_adds(out, id);
-        return;
-    }
-    /* arn:partition:service:region:account:resource -> service:resource */
-    if (strncmp(id, "arn:", 4) == 0) {
-        const char *f[5];
-        const char *p = id;
-        int k = 0;
-        while (k < 5 && (p = strchr(p, ':'))) f[k++] = ++p;
-        if (k == 5) {
-            size_t svc = (size_t)(f[2] - f[1] - 1);
-            if (svc + 1 + width(f[4]) <= max) {
-                cw_sb_add(out, f[1], svc);
-                cw_sb_addc(out, ':');
-                cw_sb_adds(out, f[4]);
-                return;
-            }
-            id = f[4]; /* the resource part is what identifies it */
-            w = width(id);
-            if (w <= max) {
-                cw_sb_adds(out, id);
-                return;
-            }
-            /* "security-group/sg-0abc" -> "…/sg-0abc": the last segment */
-            const char *last = strrchr(id, '/');
-            if (last && width(last) + 1 <= max) {
-                cw_sb_adds(out, ELLIPSIS);
-                cw_sb_adds(out, last);
-                return;
-            }
-        }
-    }
-    if (max < 2) {
-        cw_sb_adds(out, ELLIPSIS);
-        return;
-    }
-    size_t head = (max - 1) / 3, tail = max - 1 - head; /* ids differ at the end */
-    cw_sb_add(out, id, cp_offset(id, head));
-    cw_sb_adds(out, ELLIPSIS);
-    cw_sb_adds(out, id + cp_offset(id, w - tail));
+    const char *nm = res_name(f);
+    return cw_hmap_get(names, nm, strlen(nm)) == AMBIGUOUS ? cw_out_resource_id(f) : nm;
 }
 
 /* Word-wrap s into lines of at most w columns; returns line count and
@@ -196,10 +157,11 @@ typedef struct tstate {
     size_t cap;
 } tstate;
 
-/* Column layout: the evidence column gets what the others leave, and must
- * keep at least MIN_EV columns; when it cannot, each finding is written as
- * a header line (severity, rule, resource) with the evidence indented below
- * it ("stacked"), which reads well down to 40 columns. */
+/* Column layout: rule and resource columns as wide as their widest id; the
+ * evidence column gets what they leave and must keep at least MIN_EV columns;
+ * when it cannot, each finding is written "stacked": a header line (severity,
+ * rule, resource) with the evidence indented below it, and the resource on a
+ * line of its own when the header would not fit. Ids are never cut. */
 #define MIN_EV 30
 typedef struct layout {
     size_t tw, rule_w, res_w, ev_w, ev_indent;
@@ -208,27 +170,16 @@ typedef struct layout {
 
 static layout plan(size_t tw, size_t rule_max, size_t res_max)
 {
-    layout L = {.tw = tw};
-    size_t fixed = SEV_W + 3 * strlen(SEP), avail = tw - fixed;
-    /* rule ids are what people search for: shown whole (up to 56 columns) */
-    L.rule_w = rule_max < 56 ? rule_max : 56;
-    size_t share = (avail > L.rule_w ? avail - L.rule_w : 0) * 2 / 5;
-    if (share < 16) share = 16;
-    L.res_w = res_max < share ? res_max : share;
-    if (L.res_w > 48) L.res_w = 48;
-    if (avail >= L.rule_w + L.res_w + MIN_EV) {
-        L.ev_w = avail - L.rule_w - L.res_w;
-        L.ev_indent = fixed - strlen(SEP) + L.rule_w + L.res_w;
+    layout L = {.tw = tw, .rule_w = rule_max, .res_w = res_max};
+    size_t fixed = SEV_W + 3 * strlen(SEP);
+    if (tw >= fixed + rule_max + res_max + MIN_EV) {
+        L.ev_w = tw - fixed - rule_max - res_max;
+        L.ev_indent = fixed - strlen(SEP) + rule_max + res_max;
         return L;
     }
     L.stacked = true;
     L.ev_indent = SEV_W + strlen(SEP);
-    L.ev_w = tw - L.ev_indent;
-    /* header line: severity, rule, resource share the full width */
-    size_t head = tw - SEV_W - 2 * strlen(SEP);
-    if (L.rule_w + 16 > head) L.rule_w = head > 16 ? head - 16 : head / 2;
-    L.res_w = head - L.rule_w;
-    if (L.res_w > res_max) L.res_w = res_max;
+    L.ev_w = tw > L.ev_indent + 20 ? tw - L.ev_indent : 20;
     return L;
 }
 
@@ -244,7 +195,9 @@ static void write_summary(cw_emit *e, const layout *L, bool color, const size_t 
         cw_sb_printf(&sb, " %zu %s%s", count[s], cw_severity_name((cw_severity)s),
                      s > CW_SEV_INFO ? "," : "");
     if (suppressed) cw_sb_printf(&sb, "; %zu suppressed", suppressed);
-    if (info) cw_sb_printf(&sb, " (%zu assets, %zu rules)", info->assets, info->nrules);
+    if (info)
+        cw_sb_printf(&sb, " (%zu asset%s, %zu rule%s)", info->assets, info->assets == 1 ? "" : "s", info->nrules,
+                     info->nrules == 1 ? "" : "s");
     size_t nl = wrap(sb.buf, L->tw, &t->lines, &t->cap);
     for (size_t l = 0; l < nl; l++) {
         if (color) cw_sb_adds(&e->sb, BOLD);
@@ -264,6 +217,8 @@ int cw_out_table(FILE *out, const cw_scan_info *info, const cw_findings *fs, con
 
     /* widest rule and resource ids among the visible findings */
     size_t rule_max = 4, res_max = 8, nvis = 0;
+    cw_hmap names;
+    cw_hmap_init(&names);
     size_t count[CW_SEV_CRITICAL + 1] = {0}, suppressed = 0;
     for (size_t i = 0; i < fs->n; i++) {
         const cw_finding *f = &fs->v[i];
@@ -274,10 +229,19 @@ int cw_out_table(FILE *out, const cw_scan_info *info, const cw_findings *fs, con
         nvis++;
         if (f->suppressed_by) suppressed++;
         else count[f->rule && f->rule->severity <= CW_SEV_CRITICAL ? f->rule->severity : 0]++;
+        /* a name shown for two different resources: those are shown by their id */
+        const char *nm = res_name(f), *id = cw_out_resource_id(f);
+        const char *prev = cw_hmap_get(&names, nm, strlen(nm));
+        if (!prev) cw_hmap_put(&names, nm, strlen(nm), (void *)id);
+        else if (prev != AMBIGUOUS && strcmp(prev, id) != 0) cw_hmap_put(&names, nm, strlen(nm), (void *)AMBIGUOUS);
+    }
+    for (size_t i = 0; i < fs->n; i++) {
+        const cw_finding *f = &fs->v[i];
+        if (!cw_out_visible(f, o)) continue;
         sanitize(&t.a, cw_out_rule_id(f));
         size_t w = width(t.a.buf ? t.a.buf : "");
         if (w > rule_max) rule_max = w;
-        sanitize(&t.a, cw_out_resource_id(f));
+        sanitize(&t.a, shown_name(&names, f));
         w = width(t.a.buf ? t.a.buf : "");
         if (w > res_max) res_max = w;
     }
@@ -316,11 +280,9 @@ int cw_out_table(FILE *out, const cw_scan_info *info, const cw_findings *fs, con
         const char *ev = t.evid.buf ? t.evid.buf : "";
         size_t nl = wrap(ev, L.ev_w, &t.lines, &t.cap);
 
-        sanitize(&t.a, cw_out_rule_id(f));
         cw_strbuf rule_s = CW_STRBUF_INIT;
-        shorten(&rule_s, t.a.buf ? t.a.buf : "", L.rule_w);
-        sanitize(&t.a, cw_out_resource_id(f));
-        shorten(&t.b, t.a.buf ? t.a.buf : "", L.res_w);
+        sanitize(&rule_s, cw_out_rule_id(f));
+        sanitize(&t.b, shown_name(&names, f));
         const char *rs = rule_s.buf ? rule_s.buf : "", *res = t.b.buf ? t.b.buf : "";
 
         cw_strbuf *sb = &e.sb;
@@ -330,8 +292,14 @@ int cw_out_table(FILE *out, const cw_scan_info *info, const cw_findings *fs, con
         pad(sb, strlen(sev_upper[sev]), SEV_W);
         cw_sb_adds(sb, SEP);
         cw_sb_adds(sb, rs);
-        pad(sb, width(rs), L.rule_w);
-        cw_sb_adds(sb, SEP);
+        if (L.stacked && SEV_W + 2 * strlen(SEP) + width(rs) + width(res) > L.tw) {
+            /* the resource on a line of its own, whole */
+            cw_sb_addc(sb, '\n');
+            pad(sb, 0, L.ev_indent);
+        } else {
+            pad(sb, width(rs), L.stacked ? width(rs) : L.rule_w);
+            cw_sb_adds(sb, SEP);
+        }
         cw_sb_adds(sb, res);
         size_t first = 0;
         if (!L.stacked && nl) {
@@ -358,5 +326,6 @@ int cw_out_table(FILE *out, const cw_scan_info *info, const cw_findings *fs, con
     cw_sb_free(&t.b);
     cw_sb_free(&t.evid);
     free(t.lines);
+    cw_hmap_free(&names);
     return cw_emit_finish(&e);
 }
