@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../rules/rules_int.h"
 #include "cli.h"
 #include "../util/arena.h"
 #include "../util/diag.h"
@@ -87,6 +88,16 @@ int main(int argc, char **argv)
             return c->run(argc - 1, argv + 1);
         }
     }
-    cw_error("'%s' is not a cloudwarden command; see 'cloudwarden --help'", argv[1]);
+    /* the nearest command name, when one is near (a typo: 'scna', 'clasify') */
+    const char *best = NULL;
+    size_t bd = (size_t)-1, al = strlen(argv[1]);
+    for (const cw_command *c = cw_commands; c->name; c++) {
+        size_t d = cw_edit_distance(argv[1], al, c->name, strlen(c->name));
+        if (d < bd) bd = d, best = c->name;
+    }
+    if (best && bd <= (al > 3 ? 2u : 1u))
+        cw_error("'%s' is not a cloudwarden command; did you mean '%s'? see 'cloudwarden --help'", argv[1], best);
+    else
+        cw_error("'%s' is not a cloudwarden command; see 'cloudwarden --help'", argv[1]);
     return CW_EXIT_USAGE;
 }

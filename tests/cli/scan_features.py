@@ -326,6 +326,14 @@ def _():
     os.makedirs(d, exist_ok=True)
     for n in ("a.json", "b.json"):
         shutil.copy(os.path.join(ESTATE, "snapshot.json"), os.path.join(d, n))
+    # a mistyped command: the nearest one named
+    for typo, cmd in (("scna", "scan"), ("clasify", "classify"), ("rule", "rules")):
+        rc, out, err = run([typo, "x"])
+        ok(rc, err, 2)
+        assert "did you mean '%s'?" % cmd in err, (typo, err)
+    rc, out, err = run(["zzzzzz"])
+    ok(rc, err, 2)
+    assert "did you mean" not in err, err
     rc, out, err = run(["scan", "--no-config", "--input-format", "azure", d])
     ok(rc, err, 2)
     assert err.count("azure") == 1 and "expected aws-config" in err and "assets" not in err, err
