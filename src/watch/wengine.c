@@ -166,26 +166,44 @@ static bool same_account(const char *a, const char *b)
     return a && b && strcmp(a, b) == 0;
 }
 
-/* inside a transaction: the store's findings (of account; NULL = all) made those of the model */
-static int reconcile_tx(cw_wengine *w, cw_store *st, const char *change, const char *account)
+/* the model's findings by fingerprint (valid until the model changes) */
+typedef struct livefp {
+    cw_hmap live;
+    char (*fps)[33];
+} livefp;
+
+static void live_open(cw_wengine *w, livefp *L)
 {
     const cw_findings *fs = cw_engine_findings(w->e);
-    cw_hmap live;
-    cw_hmap_init(&live);
-    char(*fps)[33] = cw_xmalloc((fs->n ? fs->n : 1) * sizeof *fps);
+    cw_hmap_init(&L->live);
+    L->fps = cw_xmalloc((fs->n ? fs->n : 1) * sizeof *L->fps);
+    for (size_t i = 0; i < fs->n; i++) {
+        cw_out_fingerprint(&fs->v[i], L->fps[i]);
+        cw_hmap_put(&L->live, L->fps[i], 32, (void *)&fs->v[i]);
+    }
+}
+
+static void live_close(livefp *L)
+{
+    free(L->fps);
+    cw_hmap_free(&L->live);
+}
+
+/* inside a transaction: the store's findings (of account; NULL = all) made those of the model */
+static int reconcile_tx(cw_wengine *w, cw_store *st, const char *change, const char *account, const livefp *L)
+{
+    const cw_findings *fs = cw_engine_findings(w->e);
     int rc = 0;
     int64_t now = wall_us();
     for (size_t i = 0; i < fs->n && rc == 0; i++) {
         const cw_finding *f = &fs->v[i];
-        cw_out_fingerprint(f, fps[i]);
-        cw_hmap_put(&live, fps[i], 32, (void *)f);
         if (account && !same_account(f->asset->account, account)) continue;
         cw_eff_item it = {CW_EFF_OPENED, f, NULL};
         int64_t t = f->asset->capture_us != CW_TIME_UNKNOWN ? f->asset->capture_us : now;
         cw_eff_change ch = {.change_id = change, .change_us = t, .event_kind = "start"};
         rc = cw_effects_apply(st, &it, 1, &ch, NULL, 0, &w->stats);
     }
-    stale s = {.live = &live};
+    stale s = {.live = &L->live};
     cw_store_finding_query q = {.status = "open", .account = account};
     if (rc == 0) rc = cw_store_findings(st, &q, take_stale, &s);
     for (size_t i = 0; i < s.n && rc == 0; i++) {
@@ -197,8 +215,6 @@ static int reconcile_tx(cw_wengine *w, cw_store *st, const char *change, const c
     for (size_t i = 0; i < s.n; i++) free(s.fp[i]), free(s.res[i]);
     free(s.fp);
     free(s.res);
-    free(fps);
-    cw_hmap_free(&live);
     return rc;
 }
 
@@ -240,11 +256,18 @@ static int reconcile_nodes(cw_wengine *w, cw_store *st, const char *change)
     int rc = cw_store_findings(st, &q, take_acct, &s);
     if (s.n > 1) qsort(s.v, s.n, sizeof *s.v, cmp_acct);
     size_t left = 0;
+    livefp L;
+    live_open(w, &L);
     for (size_t i = 0; i < s.n && rc == 0; i++) {
         cw_node_take_r t;
         rc = cw_store_begin(st);
         if (rc == 0) rc = cw_node_take(w->o.node, st, s.v[i], &t);
-        if (rc == 0 && t.got) rc = t.stale ? refresh_tx(w, st, s.v[i]) : reconcile_tx(w, st, change, s.v[i]);
+        if (rc == 0 && t.got && t.stale) {
+            rc = refresh_tx(w, st, s.v[i]); /* the model changed: its findings too */
+            live_close(&L);
+            live_open(w, &L);
+        } else if (rc == 0 && t.got)
+            rc = reconcile_tx(w, st, change, s.v[i], &L);
         if (rc == 0 && t.got) {
             rc = cw_store_commit(st);
             if (rc == 0) cw_node_committed(w->o.node, s.v[i]);
@@ -253,6 +276,7 @@ static int reconcile_nodes(cw_wengine *w, cw_store *st, const char *change)
             if (rc == 0) left++, cw_log_info("node %s: %s", cw_node_id(w->o.node), t.msg);
         }
     }
+    live_close(&L);
     if (rc == 0 && s.n)
         cw_log_info("node %s: %zu account%s with findings, %zu held by other nodes", cw_node_id(w->o.node), s.n,
                     s.n == 1 ? "" : "s", left);
@@ -264,8 +288,11 @@ static int reconcile_nodes(cw_wengine *w, cw_store *st, const char *change)
 static int reconcile(cw_wengine *w, cw_store *st, const char *change)
 {
     if (w->o.node) return reconcile_nodes(w, st, change);
+    livefp L;
+    live_open(w, &L);
     int rc = cw_store_begin(st);
-    if (rc == 0) rc = reconcile_tx(w, st, change, NULL);
+    if (rc == 0) rc = reconcile_tx(w, st, change, NULL, &L);
+    live_close(&L);
     if (rc == 0) rc = cw_store_commit(st);
     else cw_store_rollback(st);
     return rc;
@@ -524,7 +551,10 @@ static int refresh_tx(cw_wengine *w, cw_store *st, const char *account)
     if (rc < 0) return -1;
     char change[300];
     snprintf(change, sizeof change, "takeover:%s", account);
-    rc = reconcile_tx(w, st, change, account);
+    livefp L;
+    live_open(w, &L);
+    rc = reconcile_tx(w, st, change, account, &L);
+    live_close(&L);
     if (rc == 0)
         cw_log_info("account %s: model brought up to the store's state (%zu resource%s)", account, c.n,
                     c.n == 1 ? "" : "s");
