@@ -61,6 +61,12 @@ static void pl_add(pathlist *p, const char *s)
     p->v[p->n++] = cw_xstrdup(s);
 }
 
+static void pl_free(pathlist *p)
+{
+    for (size_t i = 0; i < p->n; i++) free(p->v[i]);
+    free(p->v);
+}
+
 int cw_cmd_classify(int argc, char **argv)
 {
     cw_cls_opts o;
@@ -151,6 +157,7 @@ int cw_cmd_classify(int argc, char **argv)
     }
     if (strcmp(format, "table") && strcmp(format, "json") && strcmp(format, "spans")) {
         cw_error("classify: --format %s: expected table, json or spans", format);
+        pl_free(&inputs);
         return CW_EXIT_USAGE;
     }
     if (!inputs.n) {
@@ -161,6 +168,7 @@ int cw_cmd_classify(int argc, char **argv)
     FILE *out = stdout;
     if (output && !(out = fopen(output, "w"))) {
         cw_error("classify: cannot write %s: %s", output, strerror(errno));
+        pl_free(&inputs);
         return CW_EXIT_USAGE;
     }
     /* the profile too is opened before anything is read: a path that cannot
@@ -169,6 +177,7 @@ int cw_cmd_classify(int argc, char **argv)
     if (profile && !(pf = fopen(profile, "w"))) {
         cw_error("classify: cannot write the profile to %s: %s", profile, strerror(errno));
         if (output) fclose(out);
+        pl_free(&inputs);
         return CW_EXIT_USAGE;
     }
     /* the walker scan uses: symlink loops, FIFOs and devices, unreadable

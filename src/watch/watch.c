@@ -94,7 +94,10 @@ static void pump(run *R)
         cw_outbox_batch_free(&b);
         return;
     }
-    if (!b.n) return;
+    if (!b.n) { /* nothing due, or another node claimed all of it: the array may still be allocated */
+        cw_outbox_batch_free(&b);
+        return;
+    }
     cw_outbox_send(R->ob, &b, wall_us());
     cw_core_lock(R->core);
     if (cw_outbox_mark(R->ob, R->st, wall_us(), &b) < 0)
