@@ -26,17 +26,10 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import watch_data as W  # noqa: E402
+from watch_data import check, failures  # noqa: E402
 
 cfg = W.cfg
 CW = os.path.abspath(sys.argv[1])
-failures = []
-
-
-def check(cond, what):
-    if not cond:
-        failures.append(what)
-        print("FAIL:", what)
-    return cond
 
 
 def env():

@@ -14,7 +14,6 @@ import http.client
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -23,32 +22,17 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import watch_data as W  # noqa: E402
+from watch_data import check, failures, free_port  # noqa: E402
 
 cfg = W.cfg
 CW = os.path.abspath(sys.argv[1])
 STORE = sys.argv[2] if len(sys.argv) > 2 else None
-failures = []
 NB = 60          # buckets
 NEV = 330        # events: each bucket made public and private in turn (the last round half done)
 KILL_AFTER = 120  # acknowledged events before the SIGKILL
 
 
-def check(cond, what):
-    if not cond:
-        failures.append(what)
-        print("FAIL:", what)
-    return cond
-
-
 RECEIVER = W.RECEIVER
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    p = s.getsockname()[1]
-    s.close()
-    return p
 
 
 def start_watch(db, port, hook, base, log):

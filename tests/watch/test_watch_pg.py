@@ -22,7 +22,6 @@ import json
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -31,6 +30,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import watch_data as W  # noqa: E402
+from watch_data import check, failures, free_port  # noqa: E402
 
 cfg = W.cfg
 CW = os.path.abspath(sys.argv[1])
@@ -40,22 +40,6 @@ ACC1, ACC2 = W.ACCOUNT, "444455556666"
 NB = 30            # buckets per account
 NEV = 150          # calls per account: each bucket public, private, public, ... (the last round half done)
 KILL_AFTER = 75    # account-1 calls node a acknowledged before the SIGKILL (mid round: 15 buckets public)
-failures = []
-
-
-def check(cond, what):
-    if not cond:
-        failures.append(what)
-        print("FAIL:", what)
-    return cond
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    p = s.getsockname()[1]
-    s.close()
-    return p
 
 
 def post(port, body):

@@ -8,6 +8,7 @@ string. Items come from ../history/awsconfig_data.py (the 1.3 shape of real AWS 
 """
 import json
 import os
+import socket
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "history"))
@@ -15,6 +16,24 @@ import awsconfig_data as cfg  # noqa: E402
 
 ACCOUNT, REGION = cfg.ACCOUNT, cfg.REGION
 ACTOR = "arn:aws:iam::%s:user/alice" % ACCOUNT
+
+# the checks of one test run: check() records a failure and goes on, the test ends with them
+failures = []
+
+
+def check(cond, what):
+    if not cond:
+        failures.append(what)
+        print("FAIL:", what)
+    return cond
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    p = s.getsockname()[1]
+    s.close()
+    return p
 
 
 def cloudtrail(source, name, when, event_id, params, response=None, error=None):
