@@ -83,7 +83,7 @@ int cw_cmd_classify(int argc, char **argv)
     do {                                                                          \
         if (i + 1 >= argc) {                                                      \
             cw_error("classify: option %s needs a value; see 'cloudwarden classify --help'", a); \
-            return CW_EXIT_USAGE;                                                 \
+            goto usage;                                                           \
         }                                                                         \
         val = argv[++i];                                                          \
     } while (0)
@@ -104,7 +104,7 @@ int cw_cmd_classify(int argc, char **argv)
             uint64_t ns;
             if (!cw_parse_count(val, 0, CW_CLS_MAX_SAMPLES, &ns)) {
                 cw_error("classify: --samples %s: expected 0 to %d", val, CW_CLS_MAX_SAMPLES);
-                return CW_EXIT_USAGE;
+                goto usage;
             }
             o.samples = (int)ns;
         } else if (!strcmp(a, "--asset")) {
@@ -117,7 +117,7 @@ int cw_cmd_classify(int argc, char **argv)
             NEEDVAL();
             if (!cw_informat_parse(val, &o.informat)) {
                 cw_error("classify: --input-format %s: expected auto, csv, tsv, json, ndjson, sql or text", val);
-                return CW_EXIT_USAGE;
+                goto usage;
             }
         } else if (!strcmp(a, "--gzip-max-ratio") || !strcmp(a, "--gzip-max-size") || !strcmp(a, "--gzip-ratio-after") ||
                    !strcmp(a, "--chunk") || !strcmp(a, "--segment")) {
@@ -125,7 +125,7 @@ int cw_cmd_classify(int argc, char **argv)
             uint64_t v;
             if (!cw_parse_size(val, &v) || v == 0) {
                 cw_error("classify: %s %s: expected a positive number (suffix K, M or G allowed)", a, val);
-                return CW_EXIT_USAGE;
+                goto usage;
             }
             if (!strcmp(a, "--gzip-max-ratio")) o.gz_max_ratio = v;
             else if (!strcmp(a, "--gzip-max-size")) o.gz_max_bytes = v;
@@ -133,7 +133,7 @@ int cw_cmd_classify(int argc, char **argv)
             else if (!strcmp(a, "--segment")) o.segment = v > (1ULL << 30) ? (size_t)1 << 30 : (size_t)v;
             else if (v < (4u << 10) || v > (64u << 20)) {
                 cw_error("classify: --chunk %s: expected 4K to 64M", val);
-                return CW_EXIT_USAGE;
+                goto usage;
             } else o.chunk = (size_t)v;
         } else if (!strcmp(a, "--threads")) {
             NEEDVAL();
@@ -142,7 +142,7 @@ int cw_cmd_classify(int argc, char **argv)
             long t = strtol(val, &end, 10);
             if (errno || end == val || *end || t < 0 || t > 64) {
                 cw_error("classify: --threads %s: expected a number from 0 (one per core) to 64", val);
-                return CW_EXIT_USAGE;
+                goto usage;
             }
             o.threads = (unsigned)t;
         } else if (!strcmp(a, "--scan-all")) {
@@ -151,25 +151,23 @@ int cw_cmd_classify(int argc, char **argv)
             quiet = true;
         } else {
             cw_error("classify: unknown option '%s'; see 'cloudwarden classify --help'", a);
-            return CW_EXIT_USAGE;
+            goto usage;
         }
 #undef NEEDVAL
     }
     if (strcmp(format, "table") && strcmp(format, "json") && strcmp(format, "spans")) {
         cw_error("classify: --format %s: expected table, json or spans", format);
-        pl_free(&inputs);
-        return CW_EXIT_USAGE;
+        goto usage;
     }
     if (!inputs.n) {
         cw_error("classify: no PATH given; see 'cloudwarden classify --help'");
-        return CW_EXIT_USAGE;
+        goto usage;
     }
     int rc = CW_EXIT_OK;
     FILE *out = stdout;
     if (output && !(out = fopen(output, "w"))) {
         cw_error("classify: cannot write %s: %s", output, strerror(errno));
-        pl_free(&inputs);
-        return CW_EXIT_USAGE;
+        goto usage;
     }
     /* the profile too is opened before anything is read: a path that cannot
      * be written ends the run at once (exit 2), not after the whole scan */
@@ -177,8 +175,7 @@ int cw_cmd_classify(int argc, char **argv)
     if (profile && !(pf = fopen(profile, "w"))) {
         cw_error("classify: cannot write the profile to %s: %s", profile, strerror(errno));
         if (output) fclose(out);
-        pl_free(&inputs);
-        return CW_EXIT_USAGE;
+        goto usage;
     }
     /* the walker scan uses: symlink loops, FIFOs and devices, unreadable
      * directories (classify reads every regular file, hidden ones too) */
@@ -251,9 +248,11 @@ int cw_cmd_classify(int argc, char **argv)
     }
     cw_cls_run_free(r);
     cw_classifier_free(c);
-    for (size_t i = 0; i < inputs.n; i++) free(inputs.v[i]);
+    pl_free(&inputs);
     cw_walk_list_free(&files);
-    free(inputs.v);
     free(files.v);
     return rc;
+usage: /* every refusal before the walk: the paths gathered so far are freed */
+    pl_free(&inputs);
+    return CW_EXIT_USAGE;
 }
