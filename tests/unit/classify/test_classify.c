@@ -24,22 +24,7 @@
 #include "classify/plates.h"
 #include "classify/validate.h"
 
-static cw_classifier *g_cls;
-
-static int setup(void **state)
-{
-    (void)state;
-    char err[256];
-    g_cls = cw_classifier_new(err, sizeof err);
-    return g_cls ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    cw_classifier_free(g_cls);
-    return 0;
-}
+#include "cls_fixture.h"
 
 /* ---- validators ---- */
 /* The hand-coded shapes must say exactly what the confirmation regexes say. */

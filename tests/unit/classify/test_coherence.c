@@ -20,22 +20,7 @@
 #include "classify/classify.h"
 #include "classify/natid.h"
 
-static cw_classifier *g_cls;
-
-static int setup(void **state)
-{
-    (void)state;
-    char err[256];
-    g_cls = cw_classifier_new(err, sizeof err);
-    return g_cls ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    cw_classifier_free(g_cls);
-    return 0;
-}
+#include "cls_fixture.h"
 
 /* The spans report of text classified as file `name` (threads: 1, chunk: 4 KiB when
  * small_chunks, so that records cross chunk ends). */
